@@ -1,0 +1,332 @@
+//! Languages and the catalog of every text the UI shows. Chinese (simplified) is the default;
+//! English is the other choice. Each entry carries both translations, so a missing one is a
+//! compile error, not a blank on screen.
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::Problem;
+use crate::role::{DataScope, Role};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    /// The BCP 47 tag, as used in `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// Read a stored language tag; anything unknown falls back to Chinese.
+    pub fn from_tag(tag: &str) -> Self {
+        let lower = tag.trim().to_ascii_lowercase();
+        if lower == "en" || lower.starts_with("en-") {
+            Locale::En
+        } else {
+            Locale::ZhCn
+        }
+    }
+}
+
+macro_rules! catalog {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A text of the UI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Text { $($key),* }
+
+        impl Text {
+            pub const ALL: &'static [Text] = &[$(Text::$key),*];
+
+            pub fn get(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((Text::$key, Locale::ZhCn) => $zh, (Text::$key, Locale::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    AppName => "桥 CRM", "Qiao CRM";
+    BrandMark => "桥", "桥";
+    Loading => "加载中…", "Loading…";
+    Working => "处理中…", "Working…";
+    SkipToContent => "跳到主要内容", "Skip to content";
+    MainNavigation => "主导航", "Main navigation";
+    SwitchLanguage => "English", "中文";
+    NavHome => "首页", "Home";
+    NavSettings => "设置", "Settings";
+    SignOut => "退出登录", "Sign out";
+    SignIn => "登录", "Sign in";
+    SignInTitle => "登录桥 CRM", "Sign in to Qiao";
+    SignInIntro => "使用公司管理员为您创建的账号登录。", "Use the account your administrator created for you.";
+    SetupTitle => "欢迎使用桥 CRM", "Welcome to Qiao";
+    SetupIntro => "先创建公司和第一个管理员账号，之后即可添加团队和同事。", "Create your company and its first administrator; then add teams and colleagues.";
+    CompanyName => "公司名称", "Company name";
+    YourName => "您的姓名", "Your name";
+    Email => "邮箱", "Email";
+    Password => "密码", "Password";
+    PasswordHint => "至少 8 个字符，不要用常见密码。", "At least 8 characters; avoid common passwords.";
+    CreateAndSignIn => "创建并登录", "Create and sign in";
+    TryAgain => "重试", "Try again";
+    Hello => "您好，", "Hello, ";
+    ChartTeamMembers => "各团队在职人数", "Active users per team";
+    ActiveUsers => "在职人数", "Active users";
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "您访问的地址不存在。", "There is nothing at this address.";
+    BackHome => "返回首页", "Back to home";
+    ForbiddenTitle => "没有访问权限", "No access";
+    ForbiddenBody => "您的角色不能打开此页面。如需访问，请联系管理员。", "Your role cannot open this page. Ask an administrator if you need it.";
+    Users => "用户", "Users";
+    Teams => "团队", "Teams";
+    RolesAndScopes => "角色与数据范围", "Roles and data scope";
+    ScopesIntro => "数据范围决定每个角色能看到哪些客户数据。", "The data scope decides which customer records each role can see.";
+    NewUser => "新建用户", "New user";
+    EditUser => "编辑用户", "Edit user";
+    DisplayName => "姓名", "Name";
+    Phone => "手机", "Phone";
+    PhoneOptional => "手机（选填）", "Phone (optional)";
+    Role => "角色", "Role";
+    Team => "团队", "Team";
+    Status => "状态", "Status";
+    Actions => "操作", "Actions";
+    Active => "在职", "Active";
+    Inactive => "已停用", "Deactivated";
+    Edit => "编辑", "Edit";
+    Deactivate => "停用", "Deactivate";
+    Activate => "启用", "Activate";
+    InitialPassword => "初始密码", "Initial password";
+    NewPassword => "新密码", "New password";
+    NewPasswordHint => "留空则不修改。修改后该用户需要重新登录。", "Leave empty to keep it. Changing it signs the user out everywhere.";
+    Save => "保存", "Save";
+    Saved => "已保存", "Saved";
+    Cancel => "取消", "Cancel";
+    Create => "创建", "Create";
+    NewTeam => "新建团队", "New team";
+    TeamName => "团队名称", "Team name";
+    ParentTeam => "上级团队", "Parent team";
+    Members => "成员数", "Members";
+    Rename => "重命名", "Rename";
+    Move => "移动", "Move";
+    Delete => "删除", "Delete";
+    ConfirmDeleteTeam => "确定删除团队", "Delete the team";
+    DataScope => "数据范围", "Data scope";
+    RoleAdmin => "管理员", "Administrator";
+    RoleManager => "经理", "Manager";
+    RoleSales => "销售", "Sales";
+    RoleMarketing => "市场", "Marketing";
+    RoleService => "客服", "Service";
+    RoleFinance => "财务", "Finance";
+    ScopeOwn => "仅本人的数据", "Own records only";
+    ScopeTeam => "本团队的数据", "Their team's records";
+    ScopeTeamAndSubTeams => "本团队及下级团队的数据", "Their team's and sub-teams' records";
+    ScopeAll => "全部数据", "All records";
+    ErrOffline => "无法连接服务器，请检查网络后重试。", "Cannot reach the server. Check the connection and try again.";
+    ErrServer => "服务器出错了，请稍后重试。", "The server had a problem. Try again in a moment.";
+    ErrUnexpected => "服务器的回应无法识别，请刷新页面。", "The server's answer was not understood. Reload the page.";
+    ErrCheckFields => "请修改标出的字段。", "Please correct the marked fields.";
+    ErrChart => "图表无法加载。", "The chart could not be loaded.";
+    ErrBadCredentials => "邮箱或密码不正确。", "Wrong email or password.";
+    ErrRateLimited => "尝试次数过多，请稍后再试。", "Too many attempts. Try again later.";
+    ErrAccountDisabled => "该账号已停用，请联系管理员。", "This account has been deactivated. Ask an administrator.";
+    ErrAlreadySetUp => "系统已完成初始化，请直接登录。", "This installation is already set up. Sign in instead.";
+    ErrUnauthorized => "请先登录。", "Please sign in first.";
+    ErrForbidden => "您的角色不允许此操作。", "Your role does not allow this.";
+    ErrNotFound => "要找的内容不存在，可能已被删除。", "It does not exist; it may have been deleted.";
+    ErrTooLarge => "提交的内容太大。", "What you sent is too large.";
+    ErrUnknownParent => "所选的上级团队不存在。", "The chosen parent team does not exist.";
+    ErrRootCannotMove => "公司（最上级）不能移动。", "The company (top of the tree) cannot be moved.";
+    ErrRootCannotBeDeleted => "公司（最上级）不能删除。", "The company (top of the tree) cannot be deleted.";
+    ErrWouldCycle => "团队不能移到自己或自己的下级团队之下。", "A team cannot move under itself or one of its sub-teams.";
+    ErrTooDeep => "团队层级太深了。", "The team tree would be too deep.";
+    ErrTeamHasSubTeams => "该团队还有下级团队，请先移走或删除它们。", "The team still has sub-teams; move or delete them first.";
+    ErrTeamHasMembers => "该团队还有成员，请先把他们调到其他团队。", "The team still has members; move them to another team first.";
+    ErrCannotDeactivateSelf => "不能停用自己的账号。", "You cannot deactivate your own account.";
+    ErrCannotDemoteSelf => "不能取消自己的管理员角色。", "You cannot take the administrator role away from yourself.";
+    ErrLastAdmin => "这是最后一个管理员，请先指定另一位管理员。", "This is the last administrator; make someone else an administrator first.";
+    ProblemRequired => "此项必填。", "This field is required.";
+    ProblemControlCharacters => "不能包含控制字符。", "Must not contain control characters.";
+    ProblemInvalidEmail => "请输入有效的邮箱地址。", "Enter a valid email address.";
+    ProblemInvalidPhone => "请输入有效的电话号码，例如 138 0013 8000。", "Enter a valid phone number, e.g. 138 0013 8000.";
+    ProblemCommonPassword => "这个密码太常见了，请换一个。", "This password is too common; choose another.";
+    ProblemPasswordMatchesEmail => "密码不能与邮箱相同。", "The password must not be the email address.";
+    ProblemTaken => "已被使用，请换一个。", "Already in use; choose another.";
+    ProblemNotFound => "所选的项目不存在。", "The chosen item does not exist.";
+    ProblemInvalid => "值无效。", "Invalid value.";
+}
+
+/// The name of a role.
+pub fn role_text(role: Role) -> Text {
+    match role {
+        Role::Admin => Text::RoleAdmin,
+        Role::Manager => Text::RoleManager,
+        Role::Sales => Text::RoleSales,
+        Role::Marketing => Text::RoleMarketing,
+        Role::Service => Text::RoleService,
+        Role::Finance => Text::RoleFinance,
+    }
+}
+
+/// The description of a data scope.
+pub fn scope_text(scope: DataScope) -> Text {
+    match scope {
+        DataScope::Own => Text::ScopeOwn,
+        DataScope::Team => Text::ScopeTeam,
+        DataScope::TeamAndSubTeams => Text::ScopeTeamAndSubTeams,
+        DataScope::All => Text::ScopeAll,
+    }
+}
+
+/// What to say under a field with this problem.
+pub fn problem_text(problem: &Problem, locale: Locale) -> String {
+    let fixed = |text: Text| text.get(locale).to_owned();
+    match (problem, locale) {
+        (Problem::TooShort { min }, Locale::ZhCn) => format!("至少需要 {min} 个字符。"),
+        (Problem::TooShort { min }, Locale::En) => format!("Must be at least {min} characters."),
+        (Problem::TooLong { max }, Locale::ZhCn) => format!("最多 {max} 个字符。"),
+        (Problem::TooLong { max }, Locale::En) => format!("Must be at most {max} characters."),
+        (Problem::Required, _) => fixed(Text::ProblemRequired),
+        (Problem::ControlCharacters, _) => fixed(Text::ProblemControlCharacters),
+        (Problem::InvalidEmail, _) => fixed(Text::ProblemInvalidEmail),
+        (Problem::InvalidPhone, _) => fixed(Text::ProblemInvalidPhone),
+        (Problem::CommonPassword, _) => fixed(Text::ProblemCommonPassword),
+        (Problem::PasswordMatchesEmail, _) => fixed(Text::ProblemPasswordMatchesEmail),
+        (Problem::Taken, _) => fixed(Text::ProblemTaken),
+        (Problem::NotFound, _) => fixed(Text::ProblemNotFound),
+        (Problem::Invalid, _) => fixed(Text::ProblemInvalid),
+    }
+}
+
+/// Every error code the server sends (see `api::ErrorInfo::code`).
+pub const ERROR_CODES: &[&str] = &[
+    "malformed_json",
+    "unreadable_body",
+    "unauthorized",
+    "bad_credentials",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "already_set_up",
+    "email_taken",
+    "account_disabled",
+    "team_name_taken",
+    "unknown_parent",
+    "root_cannot_move",
+    "root_cannot_be_deleted",
+    "would_cycle",
+    "too_deep",
+    "team_has_sub_teams",
+    "team_has_members",
+    "cannot_deactivate_self",
+    "cannot_demote_self",
+    "last_admin",
+    "payload_too_large",
+    "unsupported_media_type",
+    "validation_failed",
+    "rate_limited",
+    "internal",
+];
+
+/// What to tell the user for a server error code, when there is more to say than the
+/// generic message for its status.
+pub fn error_text(code: &str, locale: Locale) -> Option<&'static str> {
+    let text = match code {
+        "bad_credentials" => Text::ErrBadCredentials,
+        "rate_limited" => Text::ErrRateLimited,
+        "account_disabled" => Text::ErrAccountDisabled,
+        "already_set_up" => Text::ErrAlreadySetUp,
+        "unauthorized" => Text::ErrUnauthorized,
+        "forbidden" => Text::ErrForbidden,
+        "not_found" => Text::ErrNotFound,
+        "payload_too_large" => Text::ErrTooLarge,
+        "email_taken" | "team_name_taken" => Text::ProblemTaken,
+        "unknown_parent" => Text::ErrUnknownParent,
+        "root_cannot_move" => Text::ErrRootCannotMove,
+        "root_cannot_be_deleted" => Text::ErrRootCannotBeDeleted,
+        "would_cycle" => Text::ErrWouldCycle,
+        "too_deep" => Text::ErrTooDeep,
+        "team_has_sub_teams" => Text::ErrTeamHasSubTeams,
+        "team_has_members" => Text::ErrTeamHasMembers,
+        "cannot_deactivate_self" => Text::ErrCannotDeactivateSelf,
+        "cannot_demote_self" => Text::ErrCannotDemoteSelf,
+        "last_admin" => Text::ErrLastAdmin,
+        "validation_failed" => Text::ErrCheckFields,
+        "internal" => Text::ErrServer,
+        "malformed_json" | "unreadable_body" | "unsupported_media_type" | "method_not_allowed" => {
+            Text::ErrUnexpected
+        }
+        _ => return None,
+    };
+    Some(text.get(locale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_text_exists_in_both_languages() {
+        for text in Text::ALL {
+            let (zh, en) = (text.get(Locale::ZhCn), text.get(Locale::En));
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{text:?}");
+            // English texts are English (the language switch names the other language, the
+            // brand mark is the logo).
+            if !matches!(text, Text::SwitchLanguage | Text::BrandMark) {
+                assert!(!has_cjk(en), "{text:?} has Chinese in English: {en}");
+            }
+        }
+        assert_eq!(Text::SwitchLanguage.get(Locale::ZhCn), "English");
+    }
+
+    #[test]
+    fn every_server_error_code_has_a_translation() {
+        for code in ERROR_CODES {
+            for locale in Locale::ALL {
+                assert!(error_text(code, locale).is_some(), "{code} in {locale:?}");
+            }
+        }
+        assert_eq!(error_text("something_new", Locale::En), None);
+    }
+
+    #[test]
+    fn problems_read_naturally() {
+        assert_eq!(
+            problem_text(&Problem::TooShort { min: 8 }, Locale::ZhCn),
+            "至少需要 8 个字符。"
+        );
+        assert_eq!(
+            problem_text(&Problem::TooShort { min: 8 }, Locale::En),
+            "Must be at least 8 characters."
+        );
+        assert_eq!(
+            problem_text(&Problem::InvalidEmail, Locale::En),
+            "Enter a valid email address."
+        );
+    }
+
+    #[test]
+    fn locale_tags() {
+        assert_eq!(Locale::default(), Locale::ZhCn);
+        assert_eq!(Locale::from_tag("en-US"), Locale::En);
+        assert_eq!(Locale::from_tag("zh-CN"), Locale::ZhCn);
+        assert_eq!(Locale::from_tag("fr"), Locale::ZhCn);
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.tag()), locale);
+        }
+    }
+}

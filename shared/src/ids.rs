@@ -1,0 +1,73 @@
+//! Typed record ids. Every id is a UUID (v7, made where the record is created) wrapped in its own
+//! type so that a `TeamId` can never be passed where a `UserId` is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::problem::Problem;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Problem;
+
+            fn from_str(s: &str) -> Result<Self, Problem> {
+                Uuid::parse_str(s.trim()).map(Self).map_err(|_| Problem::Invalid)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person who signs in.
+    UserId
+);
+id_type!(
+    /// A node of the company's team tree.
+    TeamId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_displays_round_trip() {
+        let text = "0190f5a2-7c3b-7def-8a12-0123456789ab";
+        let id: UserId = text.parse().expect("valid uuid");
+        assert_eq!(id.to_string(), text);
+        assert_eq!(
+            serde_json::to_value(id).expect("json"),
+            serde_json::json!(text)
+        );
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        assert_eq!("not-an-id".parse::<TeamId>(), Err(Problem::Invalid));
+    }
+}

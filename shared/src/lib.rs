@@ -1,0 +1,26 @@
+//! Qiao's vocabulary: the domain types, parsers, permission rules and wire types that the browser
+//! app and the server share.
+//!
+//! This crate does no I/O and knows nothing about screens or databases: it builds for
+//! `wasm32-unknown-unknown` and natively, and depends only on serde, thiserror and uuid.
+
+pub mod api;
+pub mod email;
+pub mod i18n;
+pub mod ids;
+pub mod name;
+pub mod password;
+pub mod phone;
+pub mod problem;
+pub mod role;
+pub mod team;
+pub mod user;
+
+pub use email::Email;
+pub use ids::{TeamId, UserId};
+pub use name::{DisplayName, TeamName};
+pub use password::Password;
+pub use phone::Phone;
+pub use problem::{FieldError, Problem};
+pub use role::{Actor, Capability, DataScope, Role};
+pub use team::{TeamRuleError, TeamTree};
