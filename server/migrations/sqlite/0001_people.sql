@@ -1,0 +1,43 @@
+-- People and access: the team tree, users, sessions and the data scope of each role.
+-- Ids are UUIDs (16-byte blobs); times are UTC milliseconds.
+
+CREATE TABLE teams (
+    id          BLOB PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL,
+    parent_id   BLOB REFERENCES teams (id),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE INDEX teams_parent ON teams (parent_id);
+-- Exactly one company at the top of the tree.
+CREATE UNIQUE INDEX teams_single_root ON teams ((parent_id IS NULL)) WHERE parent_id IS NULL;
+
+CREATE TABLE users (
+    id             BLOB PRIMARY KEY NOT NULL,
+    email          TEXT NOT NULL UNIQUE,
+    display_name   TEXT NOT NULL,
+    phone          TEXT,
+    role           TEXT NOT NULL,
+    team_id        BLOB NOT NULL REFERENCES teams (id),
+    active         BOOLEAN NOT NULL,
+    password_hash  TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+);
+CREATE INDEX users_team ON users (team_id);
+
+CREATE TABLE sessions (
+    token_hash  BLOB PRIMARY KEY NOT NULL,
+    user_id     BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    user_agent  TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+CREATE TABLE role_scopes (
+    role        TEXT PRIMARY KEY NOT NULL,
+    scope       TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+);

@@ -1,0 +1,199 @@
+//! The application: configuration, shared state, and the router that `main` serves and the
+//! tests start.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::Request;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::api;
+use crate::api::error::ApiError;
+use crate::auth::throttle::{Limit, LoginThrottle};
+use crate::db::{self, Db, now_ms};
+use crate::{security, web};
+
+/// Everything a server instance is started with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`
+    pub db_url: String,
+    /// Address to listen on, e.g. `127.0.0.1:8080`; port 0 picks a free one.
+    pub listen: String,
+    /// How long a sign-in lasts.
+    pub session_ttl: Duration,
+    /// Mark the session cookie `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Failed sign-ins allowed per account.
+    pub login_per_account: Limit,
+    /// Failed sign-ins allowed per client address.
+    pub login_per_ip: Limit,
+}
+
+impl Config {
+    pub fn new(db_url: impl Into<String>, listen: impl Into<String>) -> Self {
+        Self {
+            db_url: db_url.into(),
+            listen: listen.into(),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            secure_cookies: false,
+            login_per_account: Limit {
+                max: 5,
+                window: Duration::from_secs(15 * 60),
+            },
+            login_per_ip: Limit {
+                max: 30,
+                window: Duration::from_secs(15 * 60),
+            },
+        }
+    }
+}
+
+/// Shared by every request. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        let throttle = LoginThrottle::new(config.login_per_account, config.login_per_ip);
+        Self {
+            db,
+            config: Arc::new(config),
+            throttle: Arc::new(throttle),
+        }
+    }
+}
+
+/// The whole HTTP surface: the JSON API, `/healthz`, and the embedded web app.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .fallback(web::serve)
+        .with_state(state)
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::map_response(security::headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::internal("a request handler panicked"))
+        }))
+}
+
+/// A server that is listening. Dropping it does not stop it; call [`Running::shutdown`].
+#[derive(Debug)]
+pub struct Running {
+    pub addr: SocketAddr,
+    pub db: Db,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stop accepting connections, let requests in flight finish, close the database.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(());
+        let result = self
+            .task
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.db.close().await;
+        result
+    }
+
+    /// Serve until the `stop` future given to [`start`] resolves, then close the database.
+    pub async fn wait(self) -> std::io::Result<()> {
+        let result = self
+            .task
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        self.db.close().await;
+        result
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] db::OpenError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// Open the database (migrating it), bind the address, and serve until [`Running::shutdown`]
+/// or until `stop` resolves.
+pub async fn start(
+    config: Config,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, StartError> {
+    let db = Db::open(&config.db_url).await?;
+    let listener =
+        TcpListener::bind(&config.listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: config.listen.clone(),
+                source,
+            })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen.clone(),
+        source,
+    })?;
+    let state = AppState::new(db.clone(), config);
+    spawn_housekeeping(db.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = rx => {}
+                    () = stop => {}
+                }
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        db,
+        shutdown: tx,
+        task,
+    })
+}
+
+/// Hourly: forget expired sessions.
+fn spawn_housekeeping(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match db::sessions::purge_expired(&db, now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
+                Err(sqlx::Error::PoolClosed) => break,
+                Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            }
+        }
+    });
+}

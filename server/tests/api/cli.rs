@@ -1,0 +1,154 @@
+//! The `qiao-server` binary, run as a real process: `admin create`, and `serve` until SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use shared::Role;
+use shared::api::{Me, SetupStatus};
+
+use crate::harness::{Backend, TestApp, both, fresh_database};
+
+both!(
+    admin_create_makes_the_first_admin_and_closes_setup,
+    serve_runs_until_sigterm_and_stops_cleanly
+);
+
+fn qiao(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_qiao-server"))
+        .args(args)
+        .env_remove("QIAO_DB")
+        .output()
+        .expect("qiao-server runs")
+}
+
+async fn admin_create_makes_the_first_admin_and_closes_setup(backend: Backend) {
+    let (db_url, cleanup) = fresh_database(backend).await;
+
+    let weak = qiao(&[
+        "admin",
+        "create",
+        "--db",
+        &db_url,
+        "--email",
+        "boss@qiao.example",
+        "--password",
+        "short",
+    ]);
+    assert_eq!(weak.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&weak.stderr);
+    assert!(
+        message.contains("--password") && message.contains("at least 8"),
+        "{message}"
+    );
+
+    let ok = qiao(&[
+        "admin",
+        "create",
+        "--db",
+        &db_url,
+        "--email",
+        "Boss@Qiao.example",
+        "--password",
+        "boss-pass-1",
+        "--name",
+        "老板",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+
+    let again = qiao(&[
+        "admin",
+        "create",
+        "--db",
+        &db_url,
+        "--email",
+        "boss@qiao.example",
+        "--password",
+        "boss-pass-1",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let app = TestApp::start_on(backend, db_url, |_| {}).await;
+    assert!(
+        !app.get("/api/setup", None)
+            .await
+            .json::<SetupStatus>()
+            .needed
+    );
+    let token = app.token("boss@qiao.example", "boss-pass-1").await;
+    let me: Me = app.get("/api/auth/me", Some(&token)).await.json();
+    assert_eq!(
+        (
+            me.user.display_name.as_str(),
+            me.user.role,
+            me.team_name.as_str()
+        ),
+        ("老板", Role::Admin, "公司")
+    );
+    app.stop().await;
+    cleanup.run().await;
+}
+
+async fn serve_runs_until_sigterm_and_stops_cleanly(backend: Backend) {
+    let (db_url, cleanup) = fresh_database(backend).await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiao-server"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("QIAO_DB", &db_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("qiao-server starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the server says where it listens")
+            .expect("utf-8 output");
+        if let Some(url) = line.strip_prefix("Qiao is running at ") {
+            break url.trim().to_owned();
+        }
+    };
+
+    let health: shared::api::Health = reqwest::get(format!("{url}/healthz"))
+        .await
+        .expect("reachable")
+        .json()
+        .await
+        .expect("health json");
+    let expected = if backend == Backend::Sqlite {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    assert_eq!(health.db, expected);
+
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(term.success());
+    let mut waited = Duration::ZERO;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait works") {
+            break status;
+        }
+        assert!(
+            waited < Duration::from_secs(10),
+            "the server did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += Duration::from_millis(50);
+    };
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        reqwest::get(format!("{url}/healthz")).await.is_err(),
+        "nothing listens any more"
+    );
+    cleanup.run().await;
+}
