@@ -1,0 +1,40 @@
+//! The root component: language and session state, and the routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::I18n;
+use crate::pages::home::HomePage;
+use crate::pages::login::LoginPage;
+use crate::pages::not_found::NotFound;
+use crate::pages::settings::SettingsPage;
+use crate::pages::settings::roles::RolesPage;
+use crate::pages::settings::teams::TeamsPage;
+use crate::pages::settings::users::UsersPage;
+use crate::pages::setup::SetupPage;
+use crate::pages::shell::Shell;
+use crate::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    I18n::provide();
+    Session::provide();
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/setup") view=SetupPage />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomePage />
+                    <ParentRoute path=path!("/settings") view=SettingsPage>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
+                        <Route path=path!("/users") view=UsersPage />
+                        <Route path=path!("/teams") view=TeamsPage />
+                        <Route path=path!("/roles") view=RolesPage />
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

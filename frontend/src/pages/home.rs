@@ -1,0 +1,97 @@
+//! The home screen: a greeting and the first chart (active users per team).
+
+use charming::Chart;
+use charming::component::{Axis, Grid};
+use charming::element::{AxisType, Tooltip, Trigger};
+use charming::series::Bar;
+use leptos::prelude::*;
+use shared::api::TeamMembers;
+use shared::i18n::Text;
+
+use crate::api;
+use crate::charts::EChart;
+use crate::components::{ErrorBanner, Loading};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let stats = LocalResource::new(|| api::get::<Vec<TeamMembers>>("/api/stats/team-members"));
+    let name = move || {
+        session
+            .me()
+            .map(|m| m.user.display_name)
+            .unwrap_or_default()
+    };
+
+    let chart = Signal::derive(move || {
+        let series_name = i18n.t(Text::ActiveUsers);
+        stats
+            .get()
+            .and_then(Result::ok)
+            .map(|teams| team_members_chart(&teams, series_name))
+    });
+    let summary = Signal::derive(move || {
+        let teams = stats.get().and_then(Result::ok).unwrap_or_default();
+        let parts: Vec<String> = teams
+            .iter()
+            .map(|t| format!("{} {}", t.team_name, t.active_users))
+            .collect();
+        format!("{}: {}", i18n.t(Text::ChartTeamMembers), parts.join(", "))
+    });
+    let error = Signal::derive(move || {
+        stats
+            .get()
+            .and_then(Result::err)
+            .map(|f| f.message(i18n.locale()))
+    });
+
+    view! {
+        <div class="page">
+            <h1 data-testid="greeting">{move || format!("{}{}", i18n.t(Text::Hello), name())}</h1>
+            <section class="card" aria-labelledby="chart-team-members-title">
+                <h2 id="chart-team-members-title">{move || i18n.t(Text::ChartTeamMembers)}</h2>
+                <Show when=move || stats.get().is_none()>
+                    <Loading />
+                </Show>
+                <ErrorBanner message=error />
+                <EChart
+                    id="chart-team-members"
+                    chart=chart
+                    label=summary
+                    failed_text=Signal::derive(move || i18n.t(Text::ErrChart).to_owned())
+                />
+            </section>
+        </div>
+    }
+}
+
+/// Horizontal bars: team names on the left read well on a phone, however long they are.
+fn team_members_chart(teams: &[TeamMembers], series_name: &str) -> Chart {
+    // ECharts draws categories bottom-up; reverse so the largest team is on top.
+    let ordered: Vec<&TeamMembers> = teams.iter().rev().collect();
+    Chart::new()
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(24)
+                .top(8)
+                .bottom(24)
+                .contain_label(true),
+        )
+        .x_axis(Axis::new().type_(AxisType::Value).min_interval(1.0))
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .data(ordered.iter().map(|t| t.team_name.clone()).collect()),
+        )
+        .series(
+            Bar::new()
+                .name(series_name)
+                .bar_width("60%")
+                .data(ordered.iter().map(|t| i64::from(t.active_users)).collect()),
+        )
+}

@@ -1,0 +1,54 @@
+//! Settings: the admin's screens for users, teams and role scopes. Other roles get a
+//! "no access" page here (and the server refuses their requests anyway).
+
+pub mod roles;
+pub mod teams;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use shared::i18n::Text;
+
+use crate::i18n::use_i18n;
+use crate::pages::not_found::Forbidden;
+use crate::session::use_session;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <Show when=move || session.is_admin() fallback=Forbidden>
+            <div class="page">
+                <h1>{move || i18n.t(Text::NavSettings)}</h1>
+                <nav class="tabs" aria-label=move || i18n.t(Text::NavSettings)>
+                    <A href="/settings/users" attr:class="tab" attr:data-testid="tab-users">{move || i18n.t(Text::Users)}</A>
+                    <A href="/settings/teams" attr:class="tab" attr:data-testid="tab-teams">{move || i18n.t(Text::Teams)}</A>
+                    <A href="/settings/roles" attr:class="tab" attr:data-testid="tab-roles">{move || i18n.t(Text::RolesAndScopes)}</A>
+                </nav>
+                <Outlet />
+            </div>
+        </Show>
+    }
+}
+
+/// `(value, label)` pairs for a team `<select>`, indented by depth, company first.
+pub fn team_options(teams: &[shared::api::TeamView]) -> Vec<(String, String)> {
+    let tree = shared::TeamTree::new(teams.iter().map(|t| (t.id, t.parent_id)));
+    let name = |id: &shared::TeamId| {
+        teams
+            .iter()
+            .find(|t| t.id == *id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    };
+    tree.outline(|a, b| name(a).cmp(&name(b)))
+        .into_iter()
+        .map(|(id, depth)| {
+            (
+                id.to_string(),
+                format!("{}{}", "\u{3000}".repeat(depth), name(&id)),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! The signed-in layout: a sidebar on wide screens, a bottom tab bar on phones, and the user
+//! menu (language, sign-out) in the top bar.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Outlet, Redirect};
+use shared::i18n::{Text, role_text};
+
+use crate::components::Loading;
+use crate::i18n::use_i18n;
+use crate::session::{Auth, use_session};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Checking,
+    Unreachable,
+    NeedsSetup,
+    SignedOut,
+    SignedIn,
+}
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = use_session();
+    let stage = Memo::new(move |_| match session.auth.get() {
+        Auth::Checking => Stage::Checking,
+        Auth::Unreachable => Stage::Unreachable,
+        Auth::SignedOut { setup_needed: true } => Stage::NeedsSetup,
+        Auth::SignedOut { .. } => Stage::SignedOut,
+        Auth::SignedIn(_) => Stage::SignedIn,
+    });
+    move || match stage.get() {
+        Stage::Checking => view! { <main class="centered"><Loading /></main> }.into_any(),
+        Stage::Unreachable => view! { <Unreachable /> }.into_any(),
+        Stage::NeedsSetup => view! { <Redirect path="/setup" /> }.into_any(),
+        Stage::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+        Stage::SignedIn => view! { <Layout /> }.into_any(),
+    }
+}
+
+#[component]
+fn Unreachable() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <main class="centered">
+            <div class="card narrow" role="alert">
+                <h1>{move || i18n.t(Text::ErrOffline)}</h1>
+                <button class="primary" on:click=move |_| session.refresh()>{move || i18n.t(Text::TryAgain)}</button>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn NavLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <A href="/" exact=true attr:class="nav-link" attr:data-testid="nav-home">
+            <span class="nav-icon" aria-hidden="true">"⌂"</span>
+            <span>{move || i18n.t(Text::NavHome)}</span>
+        </A>
+        <Show when=move || session.is_admin()>
+            <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
+                <span class="nav-icon" aria-hidden="true">"⚙"</span>
+                <span>{move || i18n.t(Text::NavSettings)}</span>
+            </A>
+        </Show>
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
+        <div class="app">
+            <aside class="sidebar">
+                <p class="brand"><span class="brand-mark" aria-hidden="true">{move || i18n.t(Text::BrandMark)}</span>{move || i18n.t(Text::AppName)}</p>
+                <nav aria-label=move || i18n.t(Text::MainNavigation)>
+                    <NavLinks />
+                </nav>
+            </aside>
+            <div class="main-column">
+                <header class="topbar">
+                    <p class="brand compact"><span class="brand-mark" aria-hidden="true">{move || i18n.t(Text::BrandMark)}</span>{move || i18n.t(Text::AppName)}</p>
+                    <UserMenu />
+                </header>
+                <main id="content" class="content">
+                    <Outlet />
+                </main>
+            </div>
+            <nav class="tabbar" aria-label=move || i18n.t(Text::MainNavigation)>
+                <NavLinks />
+            </nav>
+        </div>
+    }
+}
+
+/// Switches between Chinese and English.
+#[component]
+pub fn LanguageButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="secondary" data-testid="switch-language" on:click=move |_| i18n.toggle()>
+            <span aria-hidden="true">"文 "</span>
+            {move || i18n.t(Text::SwitchLanguage)}
+        </button>
+    }
+}
+
+#[component]
+fn UserMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let open = RwSignal::new(false);
+    let me = Memo::new(move |_| session.me());
+    let name = move || me.get().map(|m| m.user.display_name).unwrap_or_default();
+    let initial = move || name().chars().next().map(String::from).unwrap_or_default();
+    let sign_out = move |_| {
+        open.set(false);
+        spawn_local(async move { session.sign_out().await });
+    };
+    view! {
+        <div class="user-menu">
+            <button
+                type="button"
+                class="user-button"
+                data-testid="user-menu"
+                aria-haspopup="true"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="avatar" aria-hidden="true">{initial}</span>
+                <span class="user-name">{name}</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
+                <div class="menu" data-testid="user-menu-panel">
+                    <div class="menu-who">
+                        <strong>{name}</strong>
+                        <span class="muted">{move || me.get().map(|m| m.user.email).unwrap_or_default()}</span>
+                        <span class="muted">
+                            {move || me.get().map(|m| format!("{} · {}", i18n.t(role_text(m.user.role)), m.team_name)).unwrap_or_default()}
+                        </span>
+                    </div>
+                    <LanguageButton />
+                    <button type="button" class="secondary" data-testid="sign-out" on:click=sign_out>
+                        {move || i18n.t(Text::SignOut)}
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
+}

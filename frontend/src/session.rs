@@ -1,0 +1,81 @@
+//! Who is signed in. On start the app asks the server (`/api/auth/me`); when nobody is, it asks
+//! whether the installation still needs its one-time setup.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::Role;
+use shared::api::{Me, SessionStatus};
+
+use crate::api;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    /// Asking the server.
+    Checking,
+    /// Nobody is signed in; `setup_needed` when the installation has no users yet.
+    SignedOut {
+        setup_needed: bool,
+    },
+    SignedIn(Me),
+    /// The server could not be reached.
+    Unreachable,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub auth: RwSignal<Auth>,
+}
+
+impl Session {
+    pub fn provide() -> Self {
+        let session = Self {
+            auth: RwSignal::new(Auth::Checking),
+        };
+        provide_context(session);
+        api::on_unauthorized(move || {
+            session.auth.set(Auth::SignedOut {
+                setup_needed: false,
+            })
+        });
+        session.refresh();
+        session
+    }
+
+    /// Ask the server who is signed in.
+    pub fn refresh(self) {
+        spawn_local(async move {
+            let next = match api::get::<SessionStatus>("/api/auth/session").await {
+                Ok(SessionStatus { me: Some(me), .. }) => Auth::SignedIn(me),
+                Ok(SessionStatus {
+                    me: None,
+                    setup_needed,
+                }) => Auth::SignedOut { setup_needed },
+                Err(_) => Auth::Unreachable,
+            };
+            self.auth.set(next);
+        });
+    }
+
+    pub fn me(self) -> Option<Me> {
+        match self.auth.get() {
+            Auth::SignedIn(me) => Some(me),
+            _ => None,
+        }
+    }
+
+    pub fn is_admin(self) -> bool {
+        self.auth
+            .with(|a| matches!(a, Auth::SignedIn(me) if me.user.role == Role::Admin))
+    }
+
+    pub async fn sign_out(self) {
+        let _ = api::post_empty("/api/auth/logout", &serde_json::json!({})).await;
+        self.auth.set(Auth::SignedOut {
+            setup_needed: false,
+        });
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
