@@ -1,0 +1,270 @@
+//! Headless Chromium through chromedriver, with the waits a person does without thinking:
+//! "until the button is there", "until the text says so".
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+use crate::Result;
+
+/// How long to wait for the page to reach a state before calling it a failure.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewport {
+    /// A laptop window: sidebar layout.
+    Desktop,
+    /// A 375×812 phone with touch: tab bar layout.
+    Phone,
+}
+
+impl Viewport {
+    pub fn name(self) -> &'static str {
+        match self {
+            Viewport::Desktop => "desktop",
+            Viewport::Phone => "phone",
+        }
+    }
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    pub viewport: Viewport,
+    driver: Child,
+    profile: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    /// Start chromedriver and a fresh Chromium profile, pointed at `base`.
+    pub async fn start(base: &str, viewport: Viewport) -> Self {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver runs (apt-get install chromium-driver; `make test` does)");
+        let profile =
+            std::env::temp_dir().join(format!("qiao-chromium-{}-{port}", std::process::id()));
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--no-first-run".to_owned(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let mut options = json!({"binary": chromium_binary(), "args": []});
+        match viewport {
+            Viewport::Desktop => args.push("--window-size=1280,900".to_owned()),
+            Viewport::Phone => {
+                options["mobileEmulation"] = json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 3.0, "touch": true}});
+            }
+        }
+        options["args"] = json!(args);
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".to_owned(), options);
+
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < PATIENCE => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot start Chromium through chromedriver: {e}"),
+            }
+        };
+        Self {
+            client,
+            base: base.trim_end_matches('/').to_owned(),
+            viewport,
+            driver,
+            profile,
+        }
+    }
+
+    pub async fn open(&self, path: &str) -> Result {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .map_err(|e| format!("open {path}: {e}"))
+    }
+
+    pub async fn path(&self) -> Result<String> {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.path().to_owned())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Wait until `css` matches a displayed element and return it.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        let started = Instant::now();
+        loop {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    if element.is_displayed().await.unwrap_or(false) {
+                        return Ok(element);
+                    }
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                return Err(format!(
+                    "nothing visible matches {css:?} at {}",
+                    self.path().await.unwrap_or_default()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Whether a displayed element matches `css` right now.
+    pub async fn is_visible(&self, css: &str) -> bool {
+        match self.client.find_all(Locator::Css(css)).await {
+            Ok(elements) => {
+                for element in elements {
+                    if element.is_displayed().await.unwrap_or(false) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Wait until the displayed element `css` has text containing `expected`.
+    pub async fn wait_text(&self, css: &str, expected: &str) -> Result {
+        let started = Instant::now();
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.find(css).await {
+                last = element.text().await.unwrap_or_default();
+                if last.contains(expected) {
+                    return Ok(());
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                return Err(format!(
+                    "{css:?} says {last:?}, expected it to contain {expected:?}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Wait until the browser is at `path`.
+    pub async fn wait_path(&self, expected: &str) -> Result {
+        let started = Instant::now();
+        loop {
+            let path = self.path().await?;
+            if path == expected {
+                return Ok(());
+            }
+            if started.elapsed() > PATIENCE {
+                return Err(format!("at {path}, expected {expected}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Replace the text of an input, the way typing does.
+    pub async fn fill(&self, css: &str, value: &str) -> Result {
+        let input = self.find(css).await?;
+        input
+            .clear()
+            .await
+            .map_err(|e| format!("clear {css}: {e}"))?;
+        input
+            .send_keys(value)
+            .await
+            .map_err(|e| format!("type into {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) -> Result {
+        let element = self.find(css).await?;
+        element
+            .click()
+            .await
+            .map_err(|e| format!("click {css}: {e}"))
+    }
+
+    /// Choose the option whose visible text contains `label`.
+    pub async fn choose(&self, select_css: &str, label: &str) -> Result {
+        let select = self.find(select_css).await?;
+        let options = select
+            .find_all(Locator::Css("option"))
+            .await
+            .map_err(|e| e.to_string())?;
+        for option in options {
+            if option.text().await.unwrap_or_default().contains(label) {
+                return option
+                    .click()
+                    .await
+                    .map_err(|e| format!("choose {label} in {select_css}: {e}"));
+            }
+        }
+        Err(format!("{select_css} has no option {label:?}"))
+    }
+
+    pub async fn run(&self, script: &str) -> Result<Value> {
+        self.client
+            .execute(script, vec![])
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
+    /// Save a screenshot under `target/e2e-screenshots/` (for a person looking at a failure).
+    pub async fn screenshot(&self, name: &str) {
+        if let Ok(png) = self.client.screenshot().await {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
+    /// With `QIAO_E2E_SCREENSHOTS=1`, keep a screenshot of this moment (for reviewing screens).
+    pub async fn snap(&self, moment: &str) {
+        if std::env::var_os("QIAO_E2E_SCREENSHOTS").is_some() {
+            self.screenshot(&format!("{}-{moment}", self.viewport.name()))
+                .await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn chromium_binary() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
