@@ -125,10 +125,11 @@ async fn flow(b: &Browser) -> Result {
     settings::open_roles(b).await?;
     settings::set_scope(b, "sales", "本团队的数据").await?;
     b.open("/settings/roles").await?;
-    let chosen = b
-        .run("return document.querySelector('#scope-sales').value")
-        .await?;
-    expect_eq(chosen.as_str().unwrap_or_default(), "team")?;
+    wait_until(
+        || async { settings::scope_of(b, "sales").await.as_deref() == Ok("team") },
+        "the sales role's scope reads 本团队的数据 after a reload",
+    )
+    .await?;
     Ok(())
 }
 

@@ -154,3 +154,13 @@ pub async fn set_scope(b: &Browser, role: &str, scope_label: &str) -> Result {
     b.choose(&format!("#scope-{role}"), scope_label).await?;
     b.find(".saved").await.map(drop)
 }
+
+/// The scope chosen for a role on the roles screen (its select's value), once it is on screen.
+pub async fn scope_of(b: &Browser, role: &str) -> Result<String> {
+    let script =
+        format!("const s = document.querySelector('#scope-{role}'); return s ? s.value : null;");
+    match b.run(&script).await? {
+        serde_json::Value::String(value) => Ok(value),
+        other => Err(format!("no scope select for {role} yet ({other})")),
+    }
+}
