@@ -50,6 +50,11 @@ id_type!(
     /// A node of the company's team tree.
     TeamId
 );
+id_type!(
+    /// A synced business record (a contact, and later accounts, deals, …). Ids are unique
+    /// across collections, so a record is found by its id alone.
+    RecordId
+);
 
 #[cfg(test)]
 mod tests {

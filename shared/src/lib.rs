@@ -2,9 +2,10 @@
 //! app and the server share.
 //!
 //! This crate does no I/O and knows nothing about screens or databases: it builds for
-//! `wasm32-unknown-unknown` and natively, and depends only on serde, thiserror and uuid.
+//! `wasm32-unknown-unknown` and natively, and depends only on serde, serde_json, thiserror and uuid.
 
 pub mod api;
+pub mod contact;
 pub mod email;
 pub mod i18n;
 pub mod ids;
@@ -13,12 +14,14 @@ pub mod password;
 pub mod phone;
 pub mod problem;
 pub mod role;
+pub mod sync;
 pub mod team;
 pub mod user;
 
+pub use contact::{Contact, ContactField, ContactInput};
 pub use email::Email;
-pub use ids::{TeamId, UserId};
-pub use name::{DisplayName, TeamName};
+pub use ids::{RecordId, TeamId, UserId};
+pub use name::{DisplayName, PersonName, TeamName};
 pub use password::Password;
 pub use phone::Phone;
 pub use problem::{FieldError, Problem};

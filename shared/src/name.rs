@@ -57,6 +57,11 @@ bounded_name!(
     TeamName,
     64
 );
+bounded_name!(
+    /// A customer-side person's name as the sales rep writes it, e.g. `陈经理`.
+    PersonName,
+    100
+);
 
 #[cfg(test)]
 mod tests {

@@ -137,7 +137,7 @@ impl FromStr for DataScope {
 }
 
 /// The signed-in user as the permission rules see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub user: UserId,
     pub role: Role,

@@ -1,0 +1,240 @@
+//! The device side of sync, without I/O: confirmed records (`base`), the outbox of pending
+//! mutations, and the view the user sees (pending mutations replayed over `base`).
+//!
+//! The browser keeps a [`ClientCore`] in memory and mirrors every step into IndexedDB; the
+//! convergence tests drive the same type natively against a real server.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::ids::RecordId;
+use crate::sync::issue::Rejection;
+use crate::sync::mutators::{Ctx, Mutation, Source, run};
+use crate::sync::protocol::{Cursor, MutationEnvelope, PullResponse};
+use crate::sync::record::{Collection, Record};
+use crate::sync::scope::{Directory, Scope};
+
+/// Why a change cannot be made on this device.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MutateError {
+    /// The device has not synced once yet, so it does not know who the user is.
+    #[error("not ready: sync at least once first")]
+    NotReady,
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+}
+
+/// Confirmed state, outbox and view of one device.
+#[derive(Debug, Default)]
+pub struct ClientCore {
+    base: HashMap<RecordId, Record>,
+    pending: Vec<MutationEnvelope>,
+    /// Effects of pending mutations over `base` (`None` = deleted on this device).
+    overlay: BTreeMap<RecordId, Option<Record>>,
+    cursor: Option<Cursor>,
+    directory: Option<Directory>,
+    scope: Option<Scope>,
+    next_mutation_id: u64,
+}
+
+struct Base<'a>(
+    &'a HashMap<RecordId, Record>,
+    &'a BTreeMap<RecordId, Option<Record>>,
+);
+
+impl Source for Base<'_> {
+    fn record(&self, id: RecordId) -> Option<Record> {
+        match self.1.get(&id) {
+            Some(over) => over.clone(),
+            None => self.0.get(&id).cloned(),
+        }
+    }
+
+    fn exists(&self, id: RecordId) -> bool {
+        self.1.contains_key(&id) || self.0.contains_key(&id)
+    }
+}
+
+/// What applying a pull page changed, for a UI to refresh and a store to persist.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pulled {
+    /// Pending mutations the server has now processed (applied or rejected).
+    pub done: Vec<u64>,
+    pub reset: bool,
+}
+
+impl ClientCore {
+    /// A device's state as it was saved: confirmed records, outbox (ascending ids), cursor,
+    /// directory and the next mutation id to give out.
+    pub fn restore(
+        records: impl IntoIterator<Item = Record>,
+        pending: Vec<MutationEnvelope>,
+        cursor: Option<Cursor>,
+        directory: Option<Directory>,
+        next_mutation_id: u64,
+    ) -> Self {
+        let scope = directory.as_ref().map(Directory::scope);
+        let next = pending
+            .last()
+            .map_or(next_mutation_id, |m| next_mutation_id.max(m.id + 1))
+            .max(1);
+        let mut core = ClientCore {
+            base: records.into_iter().map(|r| (r.id, r)).collect(),
+            pending,
+            overlay: BTreeMap::new(),
+            cursor,
+            directory,
+            scope,
+            next_mutation_id: next,
+        };
+        core.rebase(0);
+        core
+    }
+
+    pub fn cursor(&self) -> Option<&Cursor> {
+        self.cursor.as_ref()
+    }
+
+    pub fn directory(&self) -> Option<&Directory> {
+        self.directory.as_ref()
+    }
+
+    pub fn pending(&self) -> &[MutationEnvelope] {
+        &self.pending
+    }
+
+    pub fn next_mutation_id(&self) -> u64 {
+        self.next_mutation_id.max(1)
+    }
+
+    /// Make a change: run it on this device now and queue it for the server. Refused changes
+    /// (invalid values, not allowed) are not queued.
+    pub fn mutate(
+        &mut self,
+        mutation: &Mutation,
+        now: i64,
+    ) -> Result<MutationEnvelope, MutateError> {
+        let (Some(directory), Some(scope)) = (&self.directory, &self.scope) else {
+            return Err(MutateError::NotReady);
+        };
+        let ctx = Ctx {
+            actor: &directory.me,
+            scope,
+            directory,
+            now,
+        };
+        let effects = run(mutation, &Base(&self.base, &self.overlay), &ctx)?;
+        self.overlay.extend(effects.writes);
+        let envelope = MutationEnvelope {
+            id: self.next_mutation_id(),
+            name: mutation.name().to_owned(),
+            args: mutation.args(),
+            created_at: now,
+        };
+        self.next_mutation_id = envelope.id + 1;
+        self.pending.push(envelope.clone());
+        Ok(envelope)
+    }
+
+    /// The oldest pending mutations, at most `max`, to push.
+    pub fn outbox(&self, max: usize) -> &[MutationEnvelope] {
+        &self.pending[..self.pending.len().min(max)]
+    }
+
+    /// Apply one pull page: confirmed changes replace `base`, processed mutations leave the
+    /// outbox and the rest are replayed over the new `base`.
+    pub fn apply_pull(&mut self, page: PullResponse, now: i64) -> Pulled {
+        if page.reset {
+            self.base.clear();
+        }
+        for id in &page.deletes {
+            self.base.remove(id);
+        }
+        for record in page.puts {
+            self.base.insert(record.id, record);
+        }
+        let done: Vec<u64> = match page.last_mutation_id {
+            Some(last) => self
+                .pending
+                .iter()
+                .map(|m| m.id)
+                .take_while(|id| *id <= last)
+                .collect(),
+            None => Vec::new(),
+        };
+        self.pending.drain(..done.len());
+        if let Some(last) = page.last_mutation_id {
+            self.next_mutation_id = self.next_mutation_id.max(last + 1);
+        }
+        if let Some(directory) = page.directory {
+            self.scope = Some(directory.scope());
+            self.directory = Some(directory);
+        }
+        self.cursor = Some(page.cursor);
+        self.rebase(now);
+        Pulled {
+            done,
+            reset: page.reset,
+        }
+    }
+
+    /// Replay the outbox over `base`. A mutation that no longer applies here stays queued: the
+    /// server decides, and its rejection comes back as a sync issue.
+    fn rebase(&mut self, now: i64) {
+        self.overlay.clear();
+        let (Some(directory), Some(scope)) = (&self.directory, &self.scope) else {
+            return;
+        };
+        let ctx = Ctx {
+            actor: &directory.me,
+            scope,
+            directory,
+            now,
+        };
+        for envelope in &self.pending {
+            let Ok(mutation) = Mutation::parse(&envelope.name, &envelope.args) else {
+                continue;
+            };
+            let now = if envelope.created_at > 0 {
+                envelope.created_at
+            } else {
+                now
+            };
+            let ctx = Ctx { now, ..ctx };
+            if let Ok(effects) = run(&mutation, &Base(&self.base, &self.overlay), &ctx) {
+                self.overlay.extend(effects.writes);
+            }
+        }
+    }
+
+    /// A record as the user sees it (pending changes included).
+    pub fn get(&self, id: RecordId) -> Option<&Record> {
+        match self.overlay.get(&id) {
+            Some(over) => over.as_ref(),
+            None => self.base.get(&id),
+        }
+    }
+
+    /// The confirmed record, as the server last said.
+    pub fn confirmed(&self, id: RecordId) -> Option<&Record> {
+        self.base.get(&id)
+    }
+
+    /// Every record the user sees, in no particular order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        let shadowed = |id: &RecordId| self.overlay.contains_key(id);
+        self.base
+            .values()
+            .filter(move |r| !shadowed(&r.id))
+            .chain(self.overlay.values().flatten())
+    }
+
+    /// Every record of one collection the user sees.
+    pub fn collection(&self, collection: Collection) -> impl Iterator<Item = &Record> {
+        self.records().filter(move |r| r.collection() == collection)
+    }
+
+    /// Number of confirmed records.
+    pub fn confirmed_len(&self) -> usize {
+        self.base.len()
+    }
+}

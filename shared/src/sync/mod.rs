@@ -1,0 +1,28 @@
+//! Offline-first sync: records, mutators, the wire protocol and the device-side core.
+//!
+//! Every change is a [`Mutation`] run at once on the device and exactly once on the server,
+//! which orders changes with one commit-ordered version counter and tells devices what changed
+//! since their [`Cursor`]. See `ARCHITECTURE.md`, "Sync".
+
+pub mod client;
+pub mod issue;
+pub mod mutators;
+pub mod protocol;
+pub mod record;
+pub mod scope;
+
+pub use client::{ClientCore, MutateError, Pulled};
+pub use issue::{IssueKind, Rejection, SyncIssue};
+pub use mutators::{
+    AssignContact, CreateContact, Ctx, DeleteContact, DismissIssue, Effects, Layer, Mutation,
+    Overwrite, Source, Stamp, Tx, UpdateContact, run,
+};
+pub use protocol::{
+    Cursor, MAX_PUSH_MUTATIONS, MutationEnvelope, Poke, PullRequest, PullResponse, PushRequest,
+    PushResponse, SCHEMA_VERSION,
+};
+pub use record::{Body, Collection, Record};
+pub use scope::{Directory, Member, Scope, TeamEntry};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,383 @@
+//! Mutators: every change to synced data is a named [`Mutation`] whose `apply` runs on the
+//! device at once (over the local store) and again on the server (inside the database
+//! transaction), with the same permission checks and validation on both sides.
+//!
+//! A mutator reads and writes through the small [`Tx`] trait. [`Layer`] is the in-memory
+//! implementation both sides use: it records writes over a read-only [`Source`] so that a
+//! refused mutation leaves nothing behind. Changing a mutator's arguments means a new name
+//! (`contact.update.2`); the old one stays while old devices may still replay it.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::contact::{ContactField, ContactInput};
+use crate::ids::{RecordId, UserId};
+use crate::role::Actor;
+use crate::sync::issue::Rejection;
+use crate::sync::record::{Body, Collection, Record};
+use crate::sync::scope::{Directory, Scope};
+
+/// Who last wrote a field, and in which server version. Known only on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub version: i64,
+    pub by: UserId,
+}
+
+/// A value this mutation replaced although someone else wrote it after the device last saw the
+/// record. The server turns each into a sync issue for the mutation's author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overwrite {
+    pub record: RecordId,
+    pub label: String,
+    pub field: &'static str,
+    pub mine: String,
+    pub theirs: String,
+    pub original: String,
+    pub theirs_by: UserId,
+}
+
+/// Read access to records, as they stand before a mutation runs.
+pub trait Source {
+    /// A live record (deleted records are `None`).
+    fn record(&self, id: RecordId) -> Option<Record>;
+    /// Whether the id was ever used (a live or a deleted record): ids are never reused.
+    fn exists(&self, id: RecordId) -> bool {
+        self.record(id).is_some()
+    }
+    fn stamp(&self, _id: RecordId, _field: &str) -> Option<Stamp> {
+        None
+    }
+}
+
+/// What a mutator may do.
+pub trait Tx: Source {
+    fn put(&mut self, record: Record);
+    fn delete(&mut self, id: RecordId);
+    fn overwrote(&mut self, notice: Overwrite);
+}
+
+/// Everything a mutator knows besides the records.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub actor: &'a Actor,
+    pub scope: &'a Scope,
+    pub directory: &'a Directory,
+    /// Now, UTC ms (the server's clock on the server, the device's on the device).
+    pub now: i64,
+}
+
+/// Writes recorded over a [`Source`].
+pub struct Layer<'a> {
+    below: &'a dyn Source,
+    writes: BTreeMap<RecordId, Option<Record>>,
+    overwrites: Vec<Overwrite>,
+}
+
+/// What a mutation did: the records it wrote (`None` = deleted) and the values it overwrote.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Effects {
+    pub writes: BTreeMap<RecordId, Option<Record>>,
+    pub overwrites: Vec<Overwrite>,
+}
+
+impl<'a> Layer<'a> {
+    pub fn new(below: &'a dyn Source) -> Self {
+        Layer {
+            below,
+            writes: BTreeMap::new(),
+            overwrites: Vec::new(),
+        }
+    }
+
+    pub fn into_effects(self) -> Effects {
+        Effects {
+            writes: self.writes,
+            overwrites: self.overwrites,
+        }
+    }
+}
+
+impl Source for Layer<'_> {
+    fn record(&self, id: RecordId) -> Option<Record> {
+        match self.writes.get(&id) {
+            Some(written) => written.clone(),
+            None => self.below.record(id),
+        }
+    }
+
+    fn exists(&self, id: RecordId) -> bool {
+        self.writes.contains_key(&id) || self.below.exists(id)
+    }
+
+    fn stamp(&self, id: RecordId, field: &str) -> Option<Stamp> {
+        self.below.stamp(id, field)
+    }
+}
+
+impl Tx for Layer<'_> {
+    fn put(&mut self, record: Record) {
+        self.writes.insert(record.id, Some(record));
+    }
+
+    fn delete(&mut self, id: RecordId) {
+        self.writes.insert(id, None);
+    }
+
+    fn overwrote(&mut self, notice: Overwrite) {
+        self.overwrites.push(notice);
+    }
+}
+
+/// Run one mutation over `below`; on success, what it did.
+pub fn run(mutation: &Mutation, below: &dyn Source, ctx: &Ctx) -> Result<Effects, Rejection> {
+    let mut layer = Layer::new(below);
+    mutation.apply(&mut layer, ctx)?;
+    Ok(layer.into_effects())
+}
+
+/// `contact.create`: a new contact, owned by `owner` (the author when absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateContact {
+    pub id: RecordId,
+    #[serde(default)]
+    pub owner: Option<UserId>,
+    pub fields: ContactInput,
+}
+
+/// `contact.update`: set the fields `set` carries. `was` holds what the device showed in those
+/// fields and `seen` the record version it showed, so that the server can tell when the change
+/// replaces a newer value written by someone else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContact {
+    pub id: RecordId,
+    pub set: ContactInput,
+    #[serde(default)]
+    pub was: ContactInput,
+    #[serde(default)]
+    pub seen: i64,
+}
+
+/// `contact.delete`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteContact {
+    pub id: RecordId,
+}
+
+/// `contact.assign`: hand the contact to another colleague (it moves to their team).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignContact {
+    pub id: RecordId,
+    pub owner: UserId,
+}
+
+/// `issue.dismiss`: the user has dealt with a sync issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DismissIssue {
+    pub id: RecordId,
+}
+
+/// Every mutator the server accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mutation {
+    CreateContact(CreateContact),
+    UpdateContact(UpdateContact),
+    DeleteContact(DeleteContact),
+    AssignContact(AssignContact),
+    DismissIssue(DismissIssue),
+}
+
+fn args<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Rejection> {
+    T::deserialize(value).map_err(|e| Rejection::Malformed {
+        message: e.to_string(),
+    })
+}
+
+impl Mutation {
+    /// The mutation a name and its arguments stand for.
+    pub fn parse(name: &str, value: &serde_json::Value) -> Result<Self, Rejection> {
+        Ok(match name {
+            "contact.create" => Mutation::CreateContact(args(value)?),
+            "contact.update" => Mutation::UpdateContact(args(value)?),
+            "contact.delete" => Mutation::DeleteContact(args(value)?),
+            "contact.assign" => Mutation::AssignContact(args(value)?),
+            "issue.dismiss" => Mutation::DismissIssue(args(value)?),
+            _ => return Err(Rejection::UnknownMutation),
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mutation::CreateContact(_) => "contact.create",
+            Mutation::UpdateContact(_) => "contact.update",
+            Mutation::DeleteContact(_) => "contact.delete",
+            Mutation::AssignContact(_) => "contact.assign",
+            Mutation::DismissIssue(_) => "issue.dismiss",
+        }
+    }
+
+    pub fn args(&self) -> serde_json::Value {
+        let value = match self {
+            Mutation::CreateContact(a) => serde_json::to_value(a),
+            Mutation::UpdateContact(a) => serde_json::to_value(a),
+            Mutation::DeleteContact(a) => serde_json::to_value(a),
+            Mutation::AssignContact(a) => serde_json::to_value(a),
+            Mutation::DismissIssue(a) => serde_json::to_value(a),
+        };
+        value.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The record this mutation is about.
+    pub fn record(&self) -> RecordId {
+        match self {
+            Mutation::CreateContact(a) => a.id,
+            Mutation::UpdateContact(a) => a.id,
+            Mutation::DeleteContact(a) => a.id,
+            Mutation::AssignContact(a) => a.id,
+            Mutation::DismissIssue(a) => a.id,
+        }
+    }
+
+    /// Every record the mutation may read, so that a driver can load them up front.
+    pub fn touches(&self) -> Vec<RecordId> {
+        vec![self.record()]
+    }
+
+    pub fn apply(&self, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+        match self {
+            Mutation::CreateContact(a) => create_contact(a, tx, ctx),
+            Mutation::UpdateContact(a) => update_contact(a, tx, ctx),
+            Mutation::DeleteContact(a) => {
+                visible(tx, ctx, a.id, Collection::Contact)?;
+                tx.delete(a.id);
+                Ok(())
+            }
+            Mutation::AssignContact(a) => assign_contact(a, tx, ctx),
+            Mutation::DismissIssue(a) => {
+                let issue = visible(tx, ctx, a.id, Collection::Issue)?;
+                if issue.owner != ctx.actor.user {
+                    return Err(Rejection::Forbidden);
+                }
+                tx.delete(a.id);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The live record `id` of `collection`, if the actor may see it.
+fn visible(
+    tx: &dyn Tx,
+    ctx: &Ctx,
+    id: RecordId,
+    collection: Collection,
+) -> Result<Record, Rejection> {
+    tx.record(id)
+        .filter(|r| r.collection() == collection && ctx.scope.sees(r))
+        .ok_or(Rejection::NotFound)
+}
+
+/// An active colleague the actor may hand records to: themselves, or anyone in their scope.
+fn assignable(ctx: &Ctx, owner: UserId) -> Result<crate::ids::TeamId, Rejection> {
+    let member = ctx
+        .directory
+        .member(owner)
+        .filter(|m| m.active)
+        .ok_or(Rejection::Invalid {
+            errors: vec![crate::problem::Problem::NotFound.at("owner")],
+        })?;
+    if owner == ctx.actor.user || ctx.scope.sees_at(Collection::Contact, owner, member.team) {
+        Ok(member.team)
+    } else {
+        Err(Rejection::Forbidden)
+    }
+}
+
+fn create_contact(a: &CreateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    if tx.exists(a.id) {
+        return Err(Rejection::Exists);
+    }
+    let contact = a
+        .fields
+        .parse()
+        .map_err(|errors| Rejection::Invalid { errors })?;
+    let owner = a.owner.unwrap_or(ctx.actor.user);
+    let team = assignable(ctx, owner)?;
+    tx.put(Record {
+        id: a.id,
+        owner,
+        team,
+        created_at: ctx.now,
+        created_by: ctx.actor.user,
+        updated_at: ctx.now,
+        version: 0,
+        body: Body::Contact(contact),
+    });
+    Ok(())
+}
+
+fn update_contact(a: &UpdateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let mut record = visible(tx, ctx, a.id, Collection::Contact)?;
+    let Body::Contact(before) = &record.body else {
+        return Err(Rejection::NotFound);
+    };
+    let after = a
+        .set
+        .apply_to(before)
+        .map_err(|errors| Rejection::Invalid { errors })?;
+    for field in a.set.fields() {
+        note_overwrite(
+            tx,
+            ctx,
+            a,
+            &record,
+            field,
+            &after.text(field),
+            &before.text(field),
+        );
+    }
+    record.body = Body::Contact(after);
+    record.updated_at = ctx.now;
+    tx.put(record);
+    Ok(())
+}
+
+/// Record an overwrite when `field` was written by someone else after the device's version.
+fn note_overwrite(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    a: &UpdateContact,
+    record: &Record,
+    field: ContactField,
+    mine: &str,
+    theirs: &str,
+) {
+    let Some(stamp) = tx.stamp(a.id, field.as_str()) else {
+        return;
+    };
+    let original = a.was.get(field).unwrap_or(theirs);
+    if stamp.version > a.seen && stamp.by != ctx.actor.user && mine != theirs && theirs != original
+    {
+        tx.overwrote(Overwrite {
+            record: a.id,
+            label: record.body.label(),
+            field: field.as_str(),
+            mine: mine.to_owned(),
+            theirs: theirs.to_owned(),
+            original: original.to_owned(),
+            theirs_by: stamp.by,
+        });
+    }
+}
+
+fn assign_contact(a: &AssignContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let mut record = visible(tx, ctx, a.id, Collection::Contact)?;
+    let team = assignable(ctx, a.owner)?;
+    record.owner = a.owner;
+    record.team = team;
+    record.updated_at = ctx.now;
+    tx.put(record);
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! Case tables for the mutators and the device core.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use super::*;
+use crate::contact::ContactInput;
+use crate::ids::{RecordId, TeamId, UserId};
+use crate::problem::Problem;
+use crate::role::{Actor, DataScope, Role};
+
+fn user(n: u128) -> UserId {
+    UserId::from_uuid(Uuid::from_u128(n))
+}
+fn team(n: u128) -> TeamId {
+    TeamId::from_uuid(Uuid::from_u128(0x100 + n))
+}
+fn rid(n: u128) -> RecordId {
+    RecordId::from_uuid(Uuid::from_u128(0x1000 + n))
+}
+
+/// Company (0) → sales (1) → north (2); users 1 and 2 in north, 3 in sales, 9 inactive.
+fn directory(me: u128, role: Role, scope: DataScope) -> Directory {
+    let member = |id: u128, t: u128, active: bool| Member {
+        id: user(id),
+        name: format!("u{id}"),
+        team: team(t),
+        active,
+    };
+    let users = vec![
+        member(1, 2, true),
+        member(2, 2, true),
+        member(3, 1, true),
+        member(9, 2, false),
+    ];
+    let my_team = users
+        .iter()
+        .find(|m| m.id == user(me))
+        .map_or(team(0), |m| m.team);
+    Directory {
+        me: Actor {
+            user: user(me),
+            role,
+            team: my_team,
+            scope,
+        },
+        users,
+        teams: vec![
+            TeamEntry {
+                id: team(0),
+                name: "公司".into(),
+                parent: None,
+            },
+            TeamEntry {
+                id: team(1),
+                name: "销售部".into(),
+                parent: Some(team(0)),
+            },
+            TeamEntry {
+                id: team(2),
+                name: "华北组".into(),
+                parent: Some(team(1)),
+            },
+        ],
+    }
+}
+
+fn fields(name: &str) -> ContactInput {
+    ContactInput {
+        name: Some(name.into()),
+        phone: Some("13912345678".into()),
+        ..ContactInput::default()
+    }
+}
+
+fn create(n: u128, name: &str) -> Mutation {
+    Mutation::CreateContact(CreateContact {
+        id: rid(n),
+        owner: None,
+        fields: fields(name),
+    })
+}
+
+/// Records in memory, with stamps, as a server would hold them.
+#[derive(Default)]
+struct Store {
+    records: BTreeMap<RecordId, Record>,
+    stamps: BTreeMap<(RecordId, &'static str), Stamp>,
+}
+
+impl Source for Store {
+    fn record(&self, id: RecordId) -> Option<Record> {
+        self.records.get(&id).cloned()
+    }
+    fn stamp(&self, id: RecordId, field: &str) -> Option<Stamp> {
+        self.stamps
+            .iter()
+            .find(|((r, f), _)| *r == id && *f == field)
+            .map(|(_, s)| *s)
+    }
+}
+
+fn apply(
+    store: &mut Store,
+    dir: &Directory,
+    m: &Mutation,
+    version: i64,
+) -> Result<Effects, Rejection> {
+    let scope = dir.scope();
+    let ctx = Ctx {
+        actor: &dir.me,
+        scope: &scope,
+        directory: dir,
+        now: 1_000,
+    };
+    let effects = run(m, store, &ctx)?;
+    for (id, written) in &effects.writes {
+        match written {
+            Some(r) => {
+                let before = store.records.get(id).map(|b| b.body.clone());
+                let changed = match &before {
+                    Some(b) => b.changed_fields(&r.body),
+                    None => crate::contact::ContactField::ALL
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect(),
+                };
+                for f in changed {
+                    store.stamps.insert(
+                        (*id, f),
+                        Stamp {
+                            version,
+                            by: dir.me.user,
+                        },
+                    );
+                }
+                let mut r = r.clone();
+                r.version = version;
+                store.records.insert(*id, r);
+            }
+            None => {
+                store.records.remove(id);
+            }
+        }
+    }
+    Ok(effects)
+}
+
+#[test]
+fn names_and_arguments_round_trip() {
+    let m = create(1, "陈");
+    assert_eq!(Mutation::parse(m.name(), &m.args()), Ok(m));
+    assert_eq!(
+        Mutation::parse("contact.explode", &serde_json::json!({})),
+        Err(Rejection::UnknownMutation)
+    );
+    assert!(matches!(
+        Mutation::parse("contact.create", &serde_json::json!({"id": 3})),
+        Err(Rejection::Malformed { .. })
+    ));
+}
+
+#[test]
+fn creating_checks_values_owner_and_id() {
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let mut store = Store::default();
+    let bad = Mutation::CreateContact(CreateContact {
+        id: rid(1),
+        owner: None,
+        fields: fields(" "),
+    });
+    assert_eq!(
+        apply(&mut store, &rep, &bad, 1),
+        Err(Rejection::Invalid {
+            errors: vec![Problem::Required.at("name")]
+        })
+    );
+    apply(&mut store, &rep, &create(1, "陈"), 2).expect("created");
+    let made = store.records.get(&rid(1)).expect("stored");
+    assert_eq!((made.owner, made.team), (user(1), team(2)));
+    assert_eq!(
+        apply(&mut store, &rep, &create(1, "again"), 3),
+        Err(Rejection::Exists)
+    );
+    let for_other = Mutation::CreateContact(CreateContact {
+        id: rid(2),
+        owner: Some(user(2)),
+        fields: fields("x"),
+    });
+    assert_eq!(
+        apply(&mut store, &rep, &for_other, 4),
+        Err(Rejection::Forbidden)
+    );
+    let for_inactive = Mutation::CreateContact(CreateContact {
+        id: rid(2),
+        owner: Some(user(9)),
+        fields: fields("x"),
+    });
+    assert!(matches!(
+        apply(&mut store, &rep, &for_inactive, 4),
+        Err(Rejection::Invalid { .. })
+    ));
+}
+
+#[test]
+fn scope_decides_what_can_be_changed() {
+    let mut store = Store::default();
+    let rep1 = directory(1, Role::Sales, DataScope::Own);
+    let rep2 = directory(2, Role::Sales, DataScope::Own);
+    let lead = directory(3, Role::Manager, DataScope::TeamAndSubTeams);
+    apply(&mut store, &rep1, &create(1, "陈"), 1).expect("created");
+    let delete = Mutation::DeleteContact(DeleteContact { id: rid(1) });
+    assert_eq!(
+        apply(&mut store, &rep2, &delete, 2),
+        Err(Rejection::NotFound)
+    );
+    // The manager sees the sub-team and hands the contact to rep 2.
+    let assign = Mutation::AssignContact(AssignContact {
+        id: rid(1),
+        owner: user(2),
+    });
+    assert_eq!(
+        apply(&mut store, &rep1, &assign, 2),
+        Err(Rejection::Forbidden)
+    );
+    apply(&mut store, &lead, &assign, 3).expect("assigned");
+    assert_eq!(store.records[&rid(1)].owner, user(2));
+    assert_eq!(
+        apply(&mut store, &rep1, &delete, 4),
+        Err(Rejection::NotFound)
+    );
+    apply(&mut store, &rep2, &delete, 5).expect("deleted");
+    assert!(store.records.is_empty());
+}
+
+#[test]
+fn an_edit_over_someone_elses_newer_value_is_noted() {
+    let mut store = Store::default();
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let lead = directory(3, Role::Manager, DataScope::All);
+    apply(&mut store, &rep, &create(1, "陈"), 1).expect("created");
+    let edit = |company: &str, was: &str, seen: i64| {
+        Mutation::UpdateContact(UpdateContact {
+            id: rid(1),
+            set: ContactInput {
+                company: Some(company.into()),
+                ..ContactInput::default()
+            },
+            was: ContactInput {
+                company: Some(was.into()),
+                ..ContactInput::default()
+            },
+            seen,
+        })
+    };
+    // The manager edits first; the rep's edit was made on version 1 and overwrites it.
+    let theirs = apply(&mut store, &lead, &edit("甲公司", "", 1), 2).expect("applied");
+    assert!(theirs.overwrites.is_empty());
+    let mine = apply(&mut store, &rep, &edit("乙公司", "", 1), 3).expect("applied");
+    assert_eq!(
+        mine.overwrites,
+        vec![Overwrite {
+            record: rid(1),
+            label: "陈".into(),
+            field: "company",
+            mine: "乙公司".into(),
+            theirs: "甲公司".into(),
+            original: String::new(),
+            theirs_by: user(3),
+        }]
+    );
+    // An edit made after seeing version 3, or over one's own value, overwrites nothing.
+    assert!(
+        apply(&mut store, &rep, &edit("丙公司", "乙公司", 3), 4)
+            .expect("ok")
+            .overwrites
+            .is_empty()
+    );
+    assert!(
+        apply(&mut store, &rep, &edit("丁公司", "乙公司", 1), 5)
+            .expect("ok")
+            .overwrites
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_device_runs_changes_at_once_and_rebases_on_pull() {
+    let dir = directory(1, Role::Sales, DataScope::Own);
+    let mut core = ClientCore::default();
+    assert_eq!(core.mutate(&create(1, "陈"), 1), Err(MutateError::NotReady));
+    let cursor = Cursor {
+        version: 0,
+        scope: dir.scope(),
+        directory: dir.fingerprint(),
+    };
+    let page = |puts: Vec<Record>,
+                last: Option<u64>,
+                version: i64,
+                directory: Option<Directory>| PullResponse {
+        cursor: Cursor {
+            version,
+            ..cursor.clone()
+        },
+        reset: false,
+        puts,
+        deletes: vec![],
+        last_mutation_id: last,
+        more: false,
+        directory,
+    };
+    core.apply_pull(page(vec![], None, 0, Some(dir.clone())), 1);
+    let first = core.mutate(&create(1, "陈"), 1).expect("queued");
+    let second = core.mutate(&create(2, "李"), 1).expect("queued");
+    assert_eq!((first.id, second.id), (1, 2));
+    assert!(core.mutate(&create(3, ""), 1).is_err());
+    assert_eq!(core.pending().len(), 2);
+    assert_eq!(core.collection(Collection::Contact).count(), 2);
+
+    // The server confirms the first (with its own timestamps); the second is still pending.
+    let mut confirmed = core.get(rid(1)).expect("visible").clone();
+    confirmed.version = 7;
+    let pulled = core.apply_pull(page(vec![confirmed], Some(1), 7, None), 2);
+    assert_eq!(pulled.done, vec![1]);
+    assert_eq!(core.pending().len(), 1);
+    assert_eq!(core.get(rid(1)).map(|r| r.version), Some(7));
+    assert!(core.get(rid(2)).is_some());
+    assert!(core.confirmed(rid(2)).is_none());
+
+    // Restoring from what was saved gives the same view and continues the ids.
+    let saved: Vec<Record> = core.confirmed(rid(1)).into_iter().cloned().collect();
+    let mut again = ClientCore::restore(
+        saved,
+        core.pending().to_vec(),
+        core.cursor().cloned(),
+        Some(dir),
+        1,
+    );
+    assert_eq!(again.collection(Collection::Contact).count(), 2);
+    assert_eq!(again.mutate(&create(4, "王"), 3).map(|m| m.id), Ok(3));
+}
