@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::Request;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -17,6 +18,7 @@ use crate::api;
 use crate::api::error::ApiError;
 use crate::auth::throttle::{Limit, LoginThrottle};
 use crate::db::{self, Db, now_ms};
+use crate::sync::events::{self, Pokes};
 use crate::{security, web};
 
 /// Everything a server instance is started with.
@@ -34,6 +36,8 @@ pub struct Config {
     pub login_per_account: Limit,
     /// Failed sign-ins allowed per client address.
     pub login_per_ip: Limit,
+    /// Records per sync pull page.
+    pub pull_page_size: usize,
 }
 
 impl Config {
@@ -51,6 +55,7 @@ impl Config {
                 max: 30,
                 window: Duration::from_secs(15 * 60),
             },
+            pull_page_size: 5000,
         }
     }
 }
@@ -61,15 +66,17 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub throttle: Arc<LoginThrottle>,
+    pub pokes: Arc<Pokes>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
+    pub fn new(db: Db, config: Config, closing: watch::Receiver<bool>) -> Self {
         let throttle = LoginThrottle::new(config.login_per_account, config.login_per_ip);
         Self {
             db,
             config: Arc::new(config),
             throttle: Arc::new(throttle),
+            pokes: Arc::new(Pokes::new(closing)),
         }
     }
 }
@@ -77,7 +84,7 @@ impl AppState {
 /// The whole HTTP surface: the JSON API, `/healthz`, and the embedded web app.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .merge(api::router())
+        .merge(api::router(&state))
         .fallback(web::serve)
         .with_state(state)
         .layer(CompressionLayer::new().gzip(true).br(true))
@@ -160,8 +167,10 @@ pub async fn start(
         addr: config.listen.clone(),
         source,
     })?;
-    let state = AppState::new(db.clone(), config);
+    let (closing_tx, closing) = watch::channel(false);
+    let state = AppState::new(db.clone(), config, closing);
     spawn_housekeeping(db.clone());
+    events::spawn_listener(&db, state.pokes.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
@@ -171,6 +180,8 @@ pub async fn start(
                     _ = rx => {}
                     () = stop => {}
                 }
+                // End event streams, or the graceful shutdown would wait for them forever.
+                let _ = closing_tx.send(true);
             })
             .await
     });

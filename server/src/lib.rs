@@ -8,6 +8,7 @@ pub mod auth;
 pub mod db;
 pub mod people;
 pub mod security;
+pub mod sync;
 pub mod web;
 
 pub use app::{AppState, Config, Running, StartError, app, start};

@@ -15,24 +15,50 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 use crate::app::AppState;
+use crate::sync::{self, SYNC_BODY_LIMIT};
 use error::ApiError;
 use json::{BodyLimit, DEFAULT_BODY_LIMIT};
 
 /// Sign-in and setup bodies are a few hundred bytes; anything near this limit is abuse.
 pub const AUTH_BODY_LIMIT: usize = 16 * 1024;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     let small = Router::new().merge(auth::router()).merge(setup::router());
+    // People, teams and roles decide who sees what: devices pull after every change to them.
     let general = Router::new()
         .merge(users::router())
         .merge(teams::router())
         .merge(roles::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            poke_after_change,
+        ))
         .merge(stats::router());
     Router::new()
         .merge(with_body_limit(small, AUTH_BODY_LIMIT))
         .merge(with_body_limit(general, DEFAULT_BODY_LIMIT))
+        .merge(with_body_limit(sync::router(), SYNC_BODY_LIMIT))
+        .merge(sync::events_router())
         .merge(health::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// After a successful change, poke every device so that it pulls (its scope or directory may
+/// have changed).
+async fn poke_after_change(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let changes = request.method() != axum::http::Method::GET;
+    let response = next.run(request).await;
+    if changes && response.status().is_success() {
+        match crate::db::sync::head(&state.db).await {
+            Ok(head) => state.pokes.poke(head.version),
+            Err(e) => tracing::warn!(error = %e, "cannot read the sync version"),
+        }
+    }
+    response
 }
 
 fn with_body_limit(router: Router<AppState>, limit: usize) -> Router<AppState> {

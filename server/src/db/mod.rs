@@ -11,6 +11,7 @@
 pub mod roles;
 pub mod sessions;
 pub mod stats;
+pub mod sync;
 pub mod teams;
 pub mod users;
 

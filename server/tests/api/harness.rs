@@ -195,6 +195,11 @@ impl TestApp {
         }
     }
 
+    /// The running server's database handle.
+    pub fn db(&self) -> &server::db::Db {
+        &self.running.as_ref().expect("server is running").db
+    }
+
     /// Stop the server, keeping the database; returns what to clean up later.
     pub async fn stop(mut self) -> Option<Cleanup> {
         if let Some(running) = self.running.take() {

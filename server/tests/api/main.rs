@@ -1,6 +1,7 @@
 //! The server's integration suite: real HTTP on a random port against a fresh database. Every
 //! test runs twice, on SQLite (a file) and on Postgres (a fresh database), through `both!`.
 
+mod device;
 mod harness;
 
 mod auth;
@@ -8,6 +9,7 @@ mod cli;
 mod errors;
 mod roles;
 mod setup;
+mod sync;
 mod teams;
 mod users;
 mod web;

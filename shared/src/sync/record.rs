@@ -84,6 +84,14 @@ impl Body {
         }
     }
 
+    /// Names of every field of this body's collection.
+    pub fn fields(&self) -> &'static [&'static str] {
+        match self {
+            Body::Contact(_) => &["name", "company", "phone", "email", "notes"],
+            Body::Issue(_) => &["*"],
+        }
+    }
+
     /// A short human label: a contact's name, an issue's record label.
     pub fn label(&self) -> String {
         match self {

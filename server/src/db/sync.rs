@@ -1,0 +1,482 @@
+//! Tables of the sync engine: `records`, `record_moves`, `sync_clients` and the version counter
+//! `sync_state`. Statements that take a variable number of values are built here with numbered
+//! placeholders and run on both engines like every other statement.
+
+use std::collections::{BTreeMap, HashMap};
+
+use shared::sync::{Collection, Directory, Member, Record, Stamp, TeamEntry};
+use shared::{Actor, RecordId, TeamId, UserId};
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use super::{Db, Tx, in_tx, read};
+
+/// Rows per multi-row statement (9 values each: well inside both engines' limits).
+const CHUNK: usize = 500;
+
+/// A stored record as the push path needs it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub record: Record,
+    pub deleted: bool,
+    pub stamps: BTreeMap<String, Stamp>,
+}
+
+#[derive(FromRow)]
+struct StoredRow {
+    id: Uuid,
+    deleted: bool,
+    body: String,
+    stamps: String,
+}
+
+/// A device client's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct ClientRow {
+    pub user_id: Uuid,
+    pub last_mutation_id: i64,
+    pub last_version: i64,
+}
+
+/// The counter: the newest committed version and the purge watermark.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Head {
+    pub version: i64,
+    pub purged: i64,
+}
+
+/// One row to write in a push: a live record or a tombstone.
+#[derive(Debug)]
+pub struct Write<'a> {
+    pub record: &'a Record,
+    pub deleted: bool,
+    pub body: String,
+    pub stamps: String,
+}
+
+/// A previous position of a moved record.
+#[derive(Debug, Clone, Copy)]
+pub struct Move {
+    pub record: RecordId,
+    pub owner: UserId,
+    pub team: TeamId,
+}
+
+/// The colleagues and teams, with `me` as the actor (their team as stored now).
+pub async fn directory(tx: &mut Tx, me: &Actor) -> Result<Directory, sqlx::Error> {
+    type UserTuple = (Uuid, String, Uuid, bool);
+    type TeamTuple = (Uuid, String, Option<Uuid>);
+    let (users, teams): (Vec<UserTuple>, Vec<TeamTuple>) = in_tx!(tx, |conn| {
+        let users = sqlx::query_as("SELECT id, display_name, team_id, active FROM users")
+            .fetch_all(&mut *conn)
+            .await?;
+        let teams = sqlx::query_as("SELECT id, name, parent_id FROM teams")
+            .fetch_all(&mut *conn)
+            .await?;
+        (users, teams)
+    });
+    Ok(build_directory(me, users, teams))
+}
+
+/// The same, read outside a transaction.
+pub async fn directory_now(db: &Db, me: &Actor) -> Result<Directory, sqlx::Error> {
+    let (users, teams) = read!(db, |pool| {
+        let users = sqlx::query_as("SELECT id, display_name, team_id, active FROM users")
+            .fetch_all(pool)
+            .await?;
+        let teams = sqlx::query_as("SELECT id, name, parent_id FROM teams")
+            .fetch_all(pool)
+            .await?;
+        (users, teams)
+    });
+    Ok(build_directory(me, users, teams))
+}
+
+fn build_directory(
+    me: &Actor,
+    users: Vec<(Uuid, String, Uuid, bool)>,
+    teams: Vec<(Uuid, String, Option<Uuid>)>,
+) -> Directory {
+    let mut users: Vec<Member> = users
+        .into_iter()
+        .map(|(id, name, team, active)| Member {
+            id: UserId::from_uuid(id),
+            name,
+            team: TeamId::from_uuid(team),
+            active,
+        })
+        .collect();
+    users.sort_by_key(|m| m.id);
+    let mut teams: Vec<TeamEntry> = teams
+        .into_iter()
+        .map(|(id, name, parent)| TeamEntry {
+            id: TeamId::from_uuid(id),
+            name,
+            parent: parent.map(TeamId::from_uuid),
+        })
+        .collect();
+    teams.sort_by_key(|t| t.id);
+    let mut me = me.clone();
+    if let Some(member) = users.iter().find(|m| m.id == me.user) {
+        me.team = member.team;
+    }
+    Directory { me, users, teams }
+}
+
+/// The client's row, created for `user` if new, locked until the transaction ends.
+pub async fn lock_client(
+    tx: &mut Tx,
+    client: Uuid,
+    group: Uuid,
+    user: UserId,
+    now: i64,
+) -> Result<ClientRow, sqlx::Error> {
+    const SELECT: &str =
+        "SELECT user_id, last_mutation_id, last_version FROM sync_clients WHERE id = $1";
+    // SQLite has one writer connection, so the row is as good as locked there.
+    let select = match tx {
+        Tx::Postgres(_) => format!("{SELECT} FOR UPDATE"),
+        Tx::Sqlite(_) => SELECT.to_owned(),
+    };
+    let select = select.as_str();
+    in_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO sync_clients (id, client_group, user_id, last_mutation_id, last_version, \
+             updated_at) VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(client)
+        .bind(group)
+        .bind(user.as_uuid())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query_as(select)
+            .bind(client)
+            .fetch_one(&mut *conn)
+            .await
+    })
+}
+
+/// Record what a push processed.
+pub async fn set_client(
+    tx: &mut Tx,
+    client: Uuid,
+    last_mutation_id: i64,
+    version: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    in_tx!(tx, |conn| sqlx::query(
+        "UPDATE sync_clients SET last_mutation_id = $2, last_version = $3, updated_at = $4 \
+         WHERE id = $1"
+    )
+    .bind(client)
+    .bind(last_mutation_id)
+    .bind(version)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))
+}
+
+pub async fn client(db: &Db, client: Uuid) -> Result<Option<ClientRow>, sqlx::Error> {
+    read!(db, |pool| sqlx::query_as(
+        "SELECT user_id, last_mutation_id, last_version FROM sync_clients WHERE id = $1"
+    )
+    .bind(client)
+    .fetch_optional(pool)
+    .await)
+}
+
+/// Take the next version. The counter row stays locked until commit, so versions commit in
+/// order and a reader that sees version N sees everything up to N.
+pub async fn bump_version(tx: &mut Tx) -> Result<i64, sqlx::Error> {
+    in_tx!(tx, |conn| sqlx::query_scalar(
+        "UPDATE sync_state SET version = version + 1 WHERE id = 1 RETURNING version"
+    )
+    .fetch_one(&mut *conn)
+    .await)
+}
+
+pub async fn head(db: &Db) -> Result<Head, sqlx::Error> {
+    read!(db, |pool| sqlx::query_as(
+        "SELECT version, purged FROM sync_state WHERE id = 1"
+    )
+    .fetch_one(pool)
+    .await)
+}
+
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The stored records (live or tombstones) among `ids`.
+pub async fn load(tx: &mut Tx, ids: &[RecordId]) -> Result<HashMap<RecordId, Stored>, sqlx::Error> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id, deleted, body, stamps FROM records WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let rows: Vec<StoredRow> = in_tx!(tx, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            for id in chunk {
+                query = query.bind(id.as_uuid());
+            }
+            query.fetch_all(&mut *conn).await?
+        });
+        for row in rows {
+            let record: Record = serde_json::from_str(&row.body)
+                .map_err(|e| sqlx::Error::Decode(format!("record {}: {e}", row.id).into()))?;
+            let stamps = serde_json::from_str(&row.stamps).unwrap_or_default();
+            found.insert(
+                record.id,
+                Stored {
+                    record,
+                    deleted: row.deleted,
+                    stamps,
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Insert or replace records (live or tombstones) at `version`.
+pub async fn write(
+    tx: &mut Tx,
+    version: i64,
+    now: i64,
+    rows: &[Write<'_>],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(CHUNK) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * 9 + 1, 9)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO records (id, collection, owner_id, team_id, version, deleted, changed_at, \
+             body, stamps) VALUES {values} ON CONFLICT (id) DO UPDATE SET \
+             collection = excluded.collection, owner_id = excluded.owner_id, \
+             team_id = excluded.team_id, version = excluded.version, deleted = excluded.deleted, \
+             changed_at = excluded.changed_at, body = excluded.body, stamps = excluded.stamps"
+        );
+        in_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for row in chunk {
+                query = query
+                    .bind(row.record.id.as_uuid())
+                    .bind(row.record.collection().as_str())
+                    .bind(row.record.owner.as_uuid())
+                    .bind(row.record.team.as_uuid())
+                    .bind(version)
+                    .bind(row.deleted)
+                    .bind(now)
+                    .bind(row.body.as_str())
+                    .bind(row.stamps.as_str());
+            }
+            query.execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Remember where moved records were before.
+pub async fn write_moves(
+    tx: &mut Tx,
+    version: i64,
+    now: i64,
+    moves: &[Move],
+) -> Result<(), sqlx::Error> {
+    for chunk in moves.chunks(CHUNK) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * 5 + 1, 5)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO record_moves (version, record_id, owner_id, team_id, changed_at) \
+             VALUES {values}"
+        );
+        in_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for m in chunk {
+                query = query
+                    .bind(version)
+                    .bind(m.record.as_uuid())
+                    .bind(m.owner.as_uuid())
+                    .bind(m.team.as_uuid())
+                    .bind(now);
+            }
+            query.execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Which records a scope reads, as SQL over `records` (placeholders from `$first`), with the
+/// values to bind.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub sql: String,
+    pub user: Uuid,
+    pub teams: Vec<Uuid>,
+}
+
+impl Filter {
+    pub fn of(scope: &shared::sync::Scope, first: usize) -> Self {
+        let private: Vec<String> = Collection::ALL
+            .into_iter()
+            .filter(|c| c.is_private())
+            .map(|c| format!("'{}'", c.as_str()))
+            .collect();
+        let shared_only = format!("collection NOT IN ({})", private.join(", "));
+        let me = format!("owner_id = ${first}");
+        let teams: Vec<Uuid> = scope.teams.iter().map(TeamId::as_uuid).collect();
+        let sql = if scope.everything {
+            format!("({me} OR {shared_only})")
+        } else if teams.is_empty() {
+            me
+        } else {
+            format!(
+                "({me} OR ({shared_only} AND team_id IN ({})))",
+                placeholders(first + 1, teams.len())
+            )
+        };
+        Filter {
+            sql,
+            user: scope.user.as_uuid(),
+            teams,
+        }
+    }
+}
+
+/// A changed record as a pull sends it.
+#[derive(Debug, FromRow)]
+pub struct Change {
+    pub id: Uuid,
+    pub version: i64,
+    pub deleted: bool,
+    pub body: String,
+}
+
+/// Records in `filter` changed in `(after, upto]`, oldest first, at most `limit`.
+pub async fn changes(
+    db: &Db,
+    filter: &Filter,
+    after: i64,
+    upto: i64,
+    limit: Option<i64>,
+) -> Result<Vec<Change>, sqlx::Error> {
+    let base = 3 + filter.teams.len();
+    let limit_sql = if limit.is_some() {
+        format!(" LIMIT ${}", base + 1)
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT id, version, deleted, body FROM records WHERE version > $1 AND version <= $2 \
+         AND {} ORDER BY version{limit_sql}",
+        filter.sql
+    );
+    read!(db, |pool| {
+        let mut query = sqlx::query_as(&sql)
+            .bind(after)
+            .bind(upto)
+            .bind(filter.user);
+        for team in &filter.teams {
+            query = query.bind(*team);
+        }
+        if let Some(limit) = limit {
+            query = query.bind(limit);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// A stored record's position, for deciding visibility without reading its body.
+#[derive(Debug, FromRow)]
+pub struct Position {
+    pub id: Uuid,
+    pub collection: String,
+    pub owner_id: Uuid,
+    pub team_id: Uuid,
+    pub version: i64,
+    pub deleted: bool,
+    pub body: String,
+}
+
+/// Every record up to `upto` (used when a user's scope changed).
+pub async fn all_positions(db: &Db, upto: i64) -> Result<Vec<Position>, sqlx::Error> {
+    read!(db, |pool| sqlx::query_as(
+        "SELECT id, collection, owner_id, team_id, version, deleted, body FROM records \
+         WHERE version <= $1"
+    )
+    .bind(upto)
+    .fetch_all(pool)
+    .await)
+}
+
+/// A move in `(after, upto]` with the record's current position.
+#[derive(Debug, FromRow)]
+pub struct MoveRow {
+    pub record_id: Uuid,
+    pub prev_owner: Uuid,
+    pub prev_team: Uuid,
+    pub collection: String,
+    pub owner_id: Uuid,
+    pub team_id: Uuid,
+    pub deleted: bool,
+}
+
+pub async fn moves(db: &Db, after: i64, upto: i64) -> Result<Vec<MoveRow>, sqlx::Error> {
+    read!(db, |pool| sqlx::query_as(
+        "SELECT m.record_id, m.owner_id AS prev_owner, m.team_id AS prev_team, r.collection, \
+         r.owner_id, r.team_id, r.deleted FROM record_moves m JOIN records r ON r.id = m.record_id \
+         WHERE m.version > $1 AND m.version <= $2"
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(pool)
+    .await)
+}
+
+/// Forget tombstones and moves older than `before` (UTC ms) and raise the purge watermark, so
+/// that devices with older cursors start over instead of missing a deletion.
+pub async fn purge(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let purged = in_tx!(&mut tx, |conn| {
+        let watermark: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(version) FROM (SELECT version FROM records WHERE deleted AND changed_at < $1 \
+             UNION ALL SELECT version FROM record_moves WHERE changed_at < $1) AS old",
+        )
+        .bind(before)
+        .fetch_one(&mut *conn)
+        .await?;
+        let Some(watermark) = watermark else {
+            return Ok(0);
+        };
+        let gone = sqlx::query("DELETE FROM records WHERE deleted AND version <= $1")
+            .bind(watermark)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM record_moves WHERE version <= $1")
+            .bind(watermark)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE sync_state SET purged = $1 WHERE id = 1 AND purged < $1")
+            .bind(watermark)
+            .execute(&mut *conn)
+            .await?;
+        gone
+    });
+    tx.commit().await?;
+    Ok(purged)
+}
+
+/// Who wrote what, serialized for the `stamps` column.
+pub fn stamps_json(stamps: &BTreeMap<String, Stamp>) -> String {
+    serde_json::to_string(stamps).unwrap_or_else(|_| "{}".to_owned())
+}

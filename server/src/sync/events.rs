@@ -1,0 +1,130 @@
+//! Pokes: "there is something new, pull". Every write bumps the version and pokes; connected
+//! devices hear it over server-sent events. With Postgres, pokes also travel between server
+//! instances through `LISTEN/NOTIFY` (sent inside the writing transaction, so delivered only
+//! once it committed).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use shared::sync::Poke;
+use sqlx::postgres::PgListener;
+use tokio::sync::{broadcast, watch};
+
+use crate::api::error::ApiError;
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::{self, Db};
+
+/// The Postgres channel pokes travel on.
+pub const CHANNEL: &str = "qiao_sync";
+
+/// This instance's poke hub.
+#[derive(Debug)]
+pub struct Pokes {
+    sender: broadcast::Sender<i64>,
+    closing: watch::Receiver<bool>,
+}
+
+impl Pokes {
+    pub fn new(closing: watch::Receiver<bool>) -> Self {
+        let (sender, _) = broadcast::channel(256);
+        Pokes { sender, closing }
+    }
+
+    /// Tell this instance's listeners about `version`.
+    pub fn poke(&self, version: i64) {
+        let _ = self.sender.send(version);
+    }
+}
+
+/// `GET /api/sync/events`: a poke now (so a device that reconnects pulls at once) and one after
+/// every change, until the client goes away or the server shuts down.
+pub async fn events(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let head = db::sync::head(&state.db).await?;
+    let receiver = state.pokes.sender.subscribe();
+    let closing = state.pokes.closing.clone();
+    let stream = futures_util::stream::unfold(
+        (Some(head.version), receiver, closing),
+        |(first, mut receiver, mut closing)| async move {
+            if let Some(version) = first {
+                return Some((event(version), (None, receiver, closing)));
+            }
+            loop {
+                if *closing.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    got = receiver.recv() => match got {
+                        Ok(version) => {
+                            // Coalesce: a burst of writes becomes one poke with the newest version.
+                            let mut newest = version;
+                            while let Ok(v) = receiver.try_recv() {
+                                newest = newest.max(v);
+                            }
+                            return Some((event(newest), (None, receiver, closing)));
+                        }
+                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = closing.changed() => return None,
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn event(version: i64) -> Result<Event, Infallible> {
+    let data = serde_json::to_string(&Poke { version }).unwrap_or_default();
+    Ok(Event::default().event("poke").data(data))
+}
+
+/// On Postgres, forward other instances' pokes to this one's listeners, reconnecting when the
+/// connection drops.
+pub fn spawn_listener(db: &Db, pokes: std::sync::Arc<Pokes>) {
+    let Db::Postgres(pool) = db else {
+        return;
+    };
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        loop {
+            if *pokes.closing.borrow() {
+                return;
+            }
+            match PgListener::connect_with(&pool).await {
+                Ok(mut listener) => {
+                    if let Err(e) = listener.listen(CHANNEL).await {
+                        tracing::warn!(error = %e, "cannot listen for pokes");
+                    } else {
+                        let mut closing = pokes.closing.clone();
+                        loop {
+                            tokio::select! {
+                                got = listener.recv() => match got {
+                                    Ok(note) => {
+                                        if let Ok(version) = note.payload().parse::<i64>() {
+                                            pokes.poke(version);
+                                        }
+                                    }
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "poke listener lost its connection");
+                                        break;
+                                    }
+                                },
+                                _ = closing.changed() => return,
+                            }
+                        }
+                    }
+                }
+                Err(sqlx::Error::PoolClosed) => return,
+                Err(e) => tracing::warn!(error = %e, "cannot connect the poke listener"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}

@@ -1,0 +1,29 @@
+//! The sync endpoints: `POST /api/sync/push`, `POST /api/sync/pull` and `GET /api/sync/events`.
+//!
+//! Push runs each mutation's `shared` mutator inside one database transaction per push, with
+//! every mutation applied to an in-memory layer first, so that a refused mutation leaves nothing
+//! behind and is recorded as a sync issue. Pull sends the records a user may see that changed
+//! since their cursor. Events tell connected devices that there is something new.
+
+pub mod events;
+pub mod pull;
+pub mod push;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+/// Pushes of a few thousand mutations are a few megabytes.
+pub const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/sync/push", post(push::push))
+        .route("/api/sync/pull", post(pull::pull))
+}
+
+/// Routes without a request body.
+pub fn events_router() -> Router<AppState> {
+    Router::new().route("/api/sync/events", get(events::events))
+}

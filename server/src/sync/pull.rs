@@ -1,0 +1,271 @@
+//! `POST /api/sync/pull`: what changed since the device's cursor, among the records its user
+//! may see.
+//!
+//! Normal pages walk the version order (`records.version`) and end on a version boundary, so a
+//! page never holds half of one push. Records that left the user's sight since the cursor
+//! (reassigned, moved to another team, deleted) come back as deletes. When the user's own scope
+//! changed (new team, new role, new data scope), one page sends exactly the difference: the
+//! records that came into sight and the ones that left it, with no full re-download.
+
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use shared::sync::{Collection, Cursor, PullRequest, SCHEMA_VERSION, Scope};
+use shared::{TeamId, UserId};
+use uuid::Uuid;
+
+use crate::api::error::ApiError;
+use crate::api::json::ApiJson;
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::db::sync::{self as store, Filter};
+
+/// One page of changes, bodies as stored (already JSON).
+#[derive(Debug, Default)]
+struct Page {
+    puts: Vec<String>,
+    deletes: BTreeSet<Uuid>,
+    /// The page holds everything up to this version.
+    upto: i64,
+    more: bool,
+}
+
+pub async fn pull(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(request): ApiJson<PullRequest>,
+) -> Result<Response, ApiError> {
+    if request.schema_version != SCHEMA_VERSION {
+        return Err(ApiError::BadRequest {
+            code: "unsupported_schema_version",
+            message: format!(
+                "this server speaks sync schema {SCHEMA_VERSION}, not {}; reload the app",
+                request.schema_version
+            ),
+        });
+    }
+    let db = &state.db;
+    let client = store::client(db, request.client).await?;
+    if client.is_some_and(|c| c.user_id != user.id().as_uuid()) {
+        return Err(ApiError::Forbidden);
+    }
+    let directory = store::directory_now(db, &user.actor).await?;
+    let scope = directory.scope();
+    let fingerprint = directory.fingerprint();
+    let head = store::head(db).await?;
+
+    let (after, old_scope, reset) = match &request.cursor {
+        None => (0, None, false),
+        Some(c)
+            if c.version < head.purged
+                || c.version > head.version
+                || c.scope.user != scope.user =>
+        {
+            (0, None, true)
+        }
+        Some(c) => (c.version, Some(c.scope.clone()), false),
+    };
+    let page = match old_scope {
+        Some(old) if old != scope => scope_change(db, &old, &scope, after, head.version).await?,
+        _ => {
+            let limit = i64::try_from(state.config.pull_page_size).unwrap_or(i64::MAX);
+            page(db, &scope, after, head.version, limit).await?
+        }
+    };
+    let last_mutation_id = match client {
+        Some(c) if c.last_version <= page.upto => {
+            Some(u64::try_from(c.last_mutation_id).unwrap_or(0))
+        }
+        Some(_) => None,
+        None => Some(0),
+    };
+    let send_directory = reset
+        || request
+            .cursor
+            .as_ref()
+            .is_none_or(|c| c.directory != fingerprint);
+    let cursor = Cursor {
+        version: page.upto,
+        scope,
+        directory: fingerprint,
+    };
+    let body = render(
+        &page,
+        &cursor,
+        reset,
+        last_mutation_id,
+        send_directory.then_some(&directory),
+    );
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Changes in `(after, head]` in version order, at most about `limit` records.
+async fn page(
+    db: &Db,
+    scope: &Scope,
+    after: i64,
+    head: i64,
+    limit: i64,
+) -> Result<Page, sqlx::Error> {
+    let filter = Filter::of(scope, 3);
+    let mut rows = store::changes(db, &filter, after, head, Some(limit + 1)).await?;
+    let (upto, more) = match usize::try_from(limit)
+        .ok()
+        .and_then(|l| rows.get(l))
+        .map(|r| r.version)
+    {
+        None => (head, false),
+        Some(boundary) => {
+            let whole = rows.iter().take_while(|r| r.version < boundary).count();
+            if whole > 0 {
+                rows.truncate(whole);
+                (rows[whole - 1].version, true)
+            } else {
+                // One version larger than a page: send all of it.
+                rows = store::changes(db, &filter, after, boundary, None).await?;
+                (boundary, boundary < head)
+            }
+        }
+    };
+    let mut page = Page {
+        upto,
+        more,
+        ..Page::default()
+    };
+    for row in rows {
+        if row.deleted {
+            page.deletes.insert(row.id);
+        } else {
+            page.puts.push(row.body);
+        }
+    }
+    if after > 0 {
+        left_sight(db, scope, scope, after, upto, &mut page).await?;
+    }
+    Ok(page)
+}
+
+/// Records moved since `after` from where `old` saw them to where `new` does not.
+async fn left_sight(
+    db: &Db,
+    old: &Scope,
+    new: &Scope,
+    after: i64,
+    upto: i64,
+    page: &mut Page,
+) -> Result<(), sqlx::Error> {
+    for m in store::moves(db, after, upto).await? {
+        let Some(collection) = Collection::parse(&m.collection) else {
+            continue;
+        };
+        let was_seen = old.sees_at(
+            collection,
+            UserId::from_uuid(m.prev_owner),
+            TeamId::from_uuid(m.prev_team),
+        );
+        let is_seen = !m.deleted
+            && new.sees_at(
+                collection,
+                UserId::from_uuid(m.owner_id),
+                TeamId::from_uuid(m.team_id),
+            );
+        if was_seen && !is_seen {
+            page.deletes.insert(m.record_id);
+        }
+    }
+    Ok(())
+}
+
+/// The user's scope changed since the cursor: send what came into sight (and what changed
+/// within sight), and delete what left it.
+async fn scope_change(
+    db: &Db,
+    old: &Scope,
+    new: &Scope,
+    after: i64,
+    head: i64,
+) -> Result<Page, sqlx::Error> {
+    let mut page = Page {
+        upto: head,
+        ..Page::default()
+    };
+    for p in store::all_positions(db, head).await? {
+        let Some(collection) = Collection::parse(&p.collection) else {
+            continue;
+        };
+        let was_seen = old.sees_at(
+            collection,
+            UserId::from_uuid(p.owner_id),
+            TeamId::from_uuid(p.team_id),
+        );
+        let is_seen = new.sees_at(
+            collection,
+            UserId::from_uuid(p.owner_id),
+            TeamId::from_uuid(p.team_id),
+        );
+        if p.deleted {
+            if p.version > after && (was_seen || is_seen) {
+                page.deletes.insert(p.id);
+            }
+        } else if is_seen && (p.version > after || !was_seen) {
+            page.puts.push(p.body);
+        } else if was_seen && !is_seen {
+            page.deletes.insert(p.id);
+        }
+    }
+    left_sight(db, old, new, after, head, &mut page).await?;
+    Ok(page)
+}
+
+/// The response, written by hand so that stored bodies go out without being parsed again.
+fn render(
+    page: &Page,
+    cursor: &Cursor,
+    reset: bool,
+    last_mutation_id: Option<u64>,
+    directory: Option<&shared::sync::Directory>,
+) -> String {
+    let size: usize =
+        page.puts.iter().map(|b| b.len() + 1).sum::<usize>() + page.deletes.len() * 40;
+    let mut out = String::with_capacity(size + 1024);
+    out.push_str("{\"cursor\":");
+    out.push_str(&serde_json::to_string(cursor).unwrap_or_default());
+    out.push_str(if reset {
+        ",\"reset\":true"
+    } else {
+        ",\"reset\":false"
+    });
+    out.push_str(",\"puts\":[");
+    for (i, body) in page.puts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(body);
+    }
+    out.push_str("],\"deletes\":[");
+    for (i, id) in page.deletes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(&id.to_string());
+        out.push('"');
+    }
+    out.push_str("],\"last_mutation_id\":");
+    out.push_str(&last_mutation_id.map_or_else(|| "null".to_owned(), |id| id.to_string()));
+    out.push_str(if page.more {
+        ",\"more\":true"
+    } else {
+        ",\"more\":false"
+    });
+    out.push_str(",\"directory\":");
+    out.push_str(&directory.map_or_else(
+        || "null".to_owned(),
+        |d| serde_json::to_string(d).unwrap_or_else(|_| "null".to_owned()),
+    ));
+    out.push('}');
+    out
+}
