@@ -170,7 +170,7 @@ pub async fn start(
     let (closing_tx, closing) = watch::channel(false);
     let state = AppState::new(db.clone(), config, closing);
     spawn_housekeeping(db.clone());
-    events::spawn_listener(&db, state.pokes.clone());
+    events::spawn_listener(&db, state.pokes.clone()).await;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {

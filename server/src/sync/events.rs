@@ -86,45 +86,52 @@ fn event(version: i64) -> Result<Event, Infallible> {
 }
 
 /// On Postgres, forward other instances' pokes to this one's listeners, reconnecting when the
-/// connection drops.
-pub fn spawn_listener(db: &Db, pokes: std::sync::Arc<Pokes>) {
+/// connection drops. Returns once the first `LISTEN` is in place (or failed, then it retries).
+pub async fn spawn_listener(db: &Db, pokes: std::sync::Arc<Pokes>) {
     let Db::Postgres(pool) = db else {
         return;
     };
     let pool = pool.clone();
+    let mut first = Some(connect(&pool).await);
     tokio::spawn(async move {
         loop {
             if *pokes.closing.borrow() {
                 return;
             }
-            match PgListener::connect_with(&pool).await {
+            let attempt = match first.take() {
+                Some(attempt) => attempt,
+                None => connect(&pool).await,
+            };
+            match attempt {
                 Ok(mut listener) => {
-                    if let Err(e) = listener.listen(CHANNEL).await {
-                        tracing::warn!(error = %e, "cannot listen for pokes");
-                    } else {
-                        let mut closing = pokes.closing.clone();
-                        loop {
-                            tokio::select! {
-                                got = listener.recv() => match got {
-                                    Ok(note) => {
-                                        if let Ok(version) = note.payload().parse::<i64>() {
-                                            pokes.poke(version);
-                                        }
+                    let mut closing = pokes.closing.clone();
+                    loop {
+                        tokio::select! {
+                            got = listener.recv() => match got {
+                                Ok(note) => {
+                                    if let Ok(version) = note.payload().parse::<i64>() {
+                                        pokes.poke(version);
                                     }
-                                    Err(e) => {
-                                        tracing::warn!(error = %e, "poke listener lost its connection");
-                                        break;
-                                    }
-                                },
-                                _ = closing.changed() => return,
-                            }
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "poke listener lost its connection");
+                                    break;
+                                }
+                            },
+                            _ = closing.changed() => return,
                         }
                     }
                 }
                 Err(sqlx::Error::PoolClosed) => return,
-                Err(e) => tracing::warn!(error = %e, "cannot connect the poke listener"),
+                Err(e) => tracing::warn!(error = %e, "cannot listen for pokes"),
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
+}
+
+async fn connect(pool: &sqlx::PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
 }

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 use shared::api::UserView;
 
-use crate::harness::{Backend, TestApp, both, read};
+use crate::harness::{Backend, TestApp, both};
 
 both!(
     oversized_and_malformed_bodies_are_refused,
@@ -20,15 +20,8 @@ async fn raw(
     content_type: &str,
     body: Vec<u8>,
 ) -> crate::harness::Reply {
-    let mut req = app
-        .client
-        .request(method, format!("{}{path}", app.url))
-        .header("content-type", content_type)
-        .body(body);
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
-    }
-    read(req.send().await.expect("reaches server")).await
+    app.send_bytes(method.as_str(), path, token, content_type, body)
+        .await
 }
 
 async fn oversized_and_malformed_bodies_are_refused(backend: Backend) {

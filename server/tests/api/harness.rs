@@ -195,6 +195,70 @@ impl TestApp {
         }
     }
 
+    /// Send a request over a plain TCP connection, reading the answer while the body is still
+    /// being written. A server may answer an oversized body (413) before reading it and close the
+    /// connection; an HTTP client library then reports a broken pipe instead of the answer.
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect to the server");
+        let auth = token.map_or_else(String::new, |t| format!("Authorization: Bearer {t}\r\n"));
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n{auth}\r\n",
+            body.len()
+        );
+        let (mut reader, mut writer) = stream.into_split();
+        let sending = tokio::spawn(async move {
+            if writer.write_all(head.as_bytes()).await.is_ok() {
+                let _ = writer.write_all(&body).await;
+            }
+            writer
+        });
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match reader.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+        }
+        sending.abort();
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+        let mut lines = head.lines();
+        let status: u16 = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|code| code.parse().ok())
+            .expect("a status line");
+        let mut headers = reqwest::header::HeaderMap::new();
+        for line in lines {
+            if let Some((name, value)) = line.split_once(':')
+                && let (Ok(name), Ok(value)) = (
+                    reqwest::header::HeaderName::from_bytes(name.trim().as_bytes()),
+                    reqwest::header::HeaderValue::from_str(value.trim()),
+                )
+            {
+                headers.append(name, value);
+            }
+        }
+        Reply {
+            status: StatusCode::from_u16(status).expect("a valid status"),
+            headers,
+            body: serde_json::from_str(body).unwrap_or(Value::Null),
+        }
+    }
+
     /// The running server's database handle.
     pub fn db(&self) -> &server::db::Db {
         &self.running.as_ref().expect("server is running").db

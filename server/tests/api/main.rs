@@ -6,8 +6,11 @@ mod harness;
 
 mod auth;
 mod cli;
+mod convergence;
 mod errors;
+mod events;
 mod roles;
+mod scale_out;
 mod setup;
 mod sync;
 mod teams;

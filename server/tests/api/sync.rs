@@ -525,16 +525,15 @@ async fn bad_sync_requests_are_refused(backend: Backend) {
         .expect("sent");
     assert_eq!(reply.status(), 400);
     let big = vec![b'x'; 33 * 1024 * 1024];
-    let reply = app
-        .client
-        .post(format!("{}/api/sync/push", app.url))
-        .bearer_auth(&co.rep)
-        .header("content-type", "application/json")
-        .body(big)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(reply.status(), 413);
+    app.send_bytes(
+        "POST",
+        "/api/sync/push",
+        Some(&co.rep),
+        "application/json",
+        big,
+    )
+    .await
+    .assert_error(413, "payload_too_large");
     // Nothing of that reached the data.
     let mut boss = Device::new(&co.manager);
     boss.pull(&app).await;

@@ -233,6 +233,11 @@ impl ClientCore {
         self.records().filter(move |r| r.collection() == collection)
     }
 
+    /// Every confirmed record (what a device saves), pending changes not applied.
+    pub fn confirmed_records(&self) -> impl Iterator<Item = &Record> {
+        self.base.values()
+    }
+
     /// Number of confirmed records.
     pub fn confirmed_len(&self) -> usize {
         self.base.len()
