@@ -5,6 +5,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::I18n;
+use crate::pages::contacts::{ContactEditorPage, ContactsPage};
 use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
@@ -14,11 +15,14 @@ use crate::pages::settings::teams::TeamsPage;
 use crate::pages::settings::users::UsersPage;
 use crate::pages::setup::SetupPage;
 use crate::pages::shell::Shell;
+use crate::pages::sync_issues::SyncIssuesPage;
 use crate::session::Session;
+use crate::sync::Sync;
 
 #[component]
 pub fn App() -> impl IntoView {
     I18n::provide();
+    Sync::provide();
     Session::provide();
     view! {
         <Router>
@@ -27,6 +31,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/contacts/new") view=ContactEditorPage />
+                    <Route path=path!("/contacts/:id") view=ContactEditorPage />
+                    <Route path=path!("/sync-issues") view=SyncIssuesPage />
                     <ParentRoute path=path!("/settings") view=SettingsPage>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                         <Route path=path!("/users") view=UsersPage />

@@ -8,6 +8,7 @@ mod components;
 mod i18n;
 mod pages;
 mod session;
+mod sync;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -17,6 +18,14 @@ fn main() {
     count_csp_violations();
     leptos::mount::mount_to_body(app::App);
     remove_boot_splash();
+    register_service_worker();
+}
+
+/// The service worker keeps the app shell so that the app opens offline.
+fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
 }
 
 /// The static splash in `index.html` covers the page until the app is mounted.

@@ -6,7 +6,10 @@ use leptos::task::spawn_local;
 use shared::Role;
 use shared::api::{Me, SessionStatus};
 
-use crate::api;
+use gloo_storage::{LocalStorage, Storage};
+
+use crate::api::{self, Failure};
+use crate::sync::use_sync;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Auth {
@@ -37,11 +40,32 @@ impl Session {
                 setup_needed: false,
             })
         });
+        // The signed-in user's local copy syncs while they are signed in.
+        let sync = use_sync();
+        Effect::new(move |previous: Option<Option<String>>| {
+            let user = session.auth.with(|a| match a {
+                Auth::SignedIn(me) => Some(me.user.id.to_string()),
+                _ => None,
+            });
+            if previous.as_ref() != Some(&user) {
+                match &user {
+                    Some(id) => sync.start(id.clone()),
+                    None => sync.stop(),
+                }
+            }
+            match session.auth.get_untracked() {
+                Auth::SignedIn(me) => remember(Some(&me)),
+                Auth::SignedOut { .. } => remember(None),
+                Auth::Checking | Auth::Unreachable => {}
+            }
+            user
+        });
         session.refresh();
         session
     }
 
-    /// Ask the server who is signed in.
+    /// Ask the server who is signed in. Without a network, whoever was signed in last on this
+    /// device stays signed in, so the app works offline.
     pub fn refresh(self) {
         spawn_local(async move {
             let next = match api::get::<SessionStatus>("/api/auth/session").await {
@@ -50,6 +74,10 @@ impl Session {
                     me: None,
                     setup_needed,
                 }) => Auth::SignedOut { setup_needed },
+                Err(Failure::Offline) => match remembered() {
+                    Some(me) => Auth::SignedIn(me),
+                    None => Auth::Unreachable,
+                },
                 Err(_) => Auth::Unreachable,
             };
             self.auth.set(next);
@@ -74,6 +102,21 @@ impl Session {
             setup_needed: false,
         });
     }
+}
+
+const REMEMBERED: &str = "qiao.me";
+
+fn remember(me: Option<&Me>) {
+    match me {
+        Some(me) => {
+            let _ = LocalStorage::set(REMEMBERED, me);
+        }
+        None => LocalStorage::delete(REMEMBERED),
+    }
+}
+
+fn remembered() -> Option<Me> {
+    LocalStorage::get(REMEMBERED).ok()
 }
 
 pub fn use_session() -> Session {

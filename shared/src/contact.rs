@@ -206,6 +206,28 @@ impl Contact {
         }
     }
 
+    /// Whether the contact matches what was typed in a search box: any field, ignoring case;
+    /// three or more digits also match the phone number whatever its spacing.
+    pub fn matches(&self, query: &str) -> bool {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return true;
+        }
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        ContactField::ALL.into_iter().any(|field| {
+            let text = self.text(field).to_lowercase();
+            text.contains(&query)
+                || (field == ContactField::Phone
+                    && digits.len() >= 3
+                    && digits.len() == query.chars().filter(|c| !c.is_whitespace()).count()
+                    && text
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect::<String>()
+                        .contains(&digits))
+        })
+    }
+
     /// The form input that would produce this contact.
     pub fn to_input(&self) -> ContactInput {
         let mut input = ContactInput::default();
@@ -317,6 +339,22 @@ mod tests {
             bad.apply_to(&before),
             Err(vec![Problem::Required.at("name")])
         );
+    }
+
+    #[test]
+    fn search_looks_at_every_field_and_phone_digits() {
+        let mut contact = input("陈经理", "139 1234 5678", "chen@example.com")
+            .parse()
+            .expect("valid");
+        contact.company = "Bridge Tech".into();
+        assert!(contact.matches("陈"));
+        assert!(contact.matches("BRIDGE"));
+        assert!(contact.matches("13912345678"));
+        assert!(contact.matches("1234 5678"));
+        assert!(contact.matches("chen@"));
+        assert!(!contact.matches("李"));
+        assert!(!contact.matches("a999"));
+        assert!(contact.matches("  "));
     }
 
     #[test]

@@ -155,6 +155,56 @@ catalog! {
     ErrCannotDeactivateSelf => "不能停用自己的账号。", "You cannot deactivate your own account.";
     ErrCannotDemoteSelf => "不能取消自己的管理员角色。", "You cannot take the administrator role away from yourself.";
     ErrLastAdmin => "这是最后一个管理员，请先指定另一位管理员。", "This is the last administrator; make someone else an administrator first.";
+    NavContacts => "联系人", "Contacts";
+    Contacts => "联系人", "Contacts";
+    NewContact => "新建联系人", "New contact";
+    EditContact => "编辑联系人", "Edit contact";
+    ContactName => "姓名", "Name";
+    Company => "公司", "Company";
+    CompanyOptional => "公司（选填）", "Company (optional)";
+    EmailOptional => "邮箱（选填）", "Email (optional)";
+    Notes => "备注", "Notes";
+    Owner => "负责人", "Owner";
+    Search => "搜索", "Search";
+    SearchContacts => "按姓名、公司、电话或邮箱搜索", "Search by name, company, phone or email";
+    NoContacts => "还没有联系人。", "No contacts yet.";
+    NoMatches => "没有符合条件的联系人。", "No contacts match.";
+    ContactCount => "位联系人", "contacts";
+    ConfirmDeleteContact => "确定删除这位联系人吗？", "Delete this contact?";
+    Back => "返回", "Back";
+    SyncOnline => "在线", "Online";
+    SyncOffline => "离线", "Offline";
+    SyncPending => "条待同步", "waiting to sync";
+    SyncAllSynced => "已全部同步", "All synced";
+    SyncLast => "上次同步", "Last synced";
+    SyncNever => "尚未同步", "Not synced yet";
+    SyncFirstDownload => "正在下载数据…", "Downloading your data…";
+    SyncNotReady => "首次使用需要联网同步一次。", "Connect once to download your data before working offline.";
+    SyncIssues => "同步问题", "Sync issues";
+    SyncIssuesIntro => "以下改动没有按您的意图保存。请逐条处理。", "These changes were not saved the way you made them. Deal with each one.";
+    NoSyncIssues => "没有同步问题。", "No sync issues.";
+    IssueRejected => "改动被拒绝", "Change refused";
+    IssueOverwritten => "覆盖了别人的修改", "Overwrote someone else's change";
+    IssueMine => "我的值", "Mine";
+    IssueTheirs => "对方的值", "Theirs";
+    IssueOriginal => "原来的值", "Original";
+    IssueBy => "修改人", "Changed by";
+    ReApply => "重新提交", "Apply again";
+    Discard => "放弃", "Discard";
+    KeepMine => "保留我的", "Keep mine";
+    UseTheirs => "改回对方的", "Use theirs";
+    RejectInvalid => "内容不符合要求", "Some values were not valid";
+    RejectNotFound => "记录已被删除或已转给别人", "The record was deleted or handed to someone else";
+    RejectForbidden => "您没有权限做这个改动", "You are not allowed to make this change";
+    RejectExists => "这条记录已经存在", "This record already exists";
+    RejectUnknown => "应用版本过旧，服务器不认识这个改动", "The app is too old; the server does not know this change";
+    MutationCreate => "新建", "Create";
+    MutationUpdate => "修改", "Edit";
+    MutationDelete => "删除", "Delete";
+    MutationAssign => "转交", "Hand over";
+    MutationOther => "改动", "Change";
+    ErrMutationGap => "同步顺序出错，请刷新页面。", "Sync got out of order. Reload the page.";
+    ErrSchemaVersion => "应用已更新，请刷新页面。", "The app was updated. Reload the page.";
     ProblemRequired => "此项必填。", "This field is required.";
     ProblemControlCharacters => "不能包含控制字符。", "Must not contain control characters.";
     ProblemInvalidEmail => "请输入有效的邮箱地址。", "Enter a valid email address.";
@@ -235,6 +285,8 @@ pub const ERROR_CODES: &[&str] = &[
     "unsupported_media_type",
     "validation_failed",
     "rate_limited",
+    "mutation_gap",
+    "unsupported_schema_version",
     "internal",
 ];
 
@@ -263,6 +315,8 @@ pub fn error_text(code: &str, locale: Locale) -> Option<&'static str> {
         "last_admin" => Text::ErrLastAdmin,
         "validation_failed" => Text::ErrCheckFields,
         "internal" => Text::ErrServer,
+        "mutation_gap" => Text::ErrMutationGap,
+        "unsupported_schema_version" => Text::ErrSchemaVersion,
         "malformed_json" | "unreadable_body" | "unsupported_media_type" | "method_not_allowed" => {
             Text::ErrUnexpected
         }

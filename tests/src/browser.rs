@@ -208,8 +208,16 @@ impl Browser {
             .map_err(|e| format!("type into {css}: {e}"))
     }
 
+    /// Click an element, scrolled to the middle of the screen first (as a person scrolls to a
+    /// button hidden under the phone's tab bar).
     pub async fn click(&self, css: &str) -> Result {
         let element = self.find(css).await?;
+        if let Ok(arg) = serde_json::to_value(&element) {
+            let _ = self
+                .client
+                .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                .await;
+        }
         element
             .click()
             .await
@@ -232,6 +240,21 @@ impl Browser {
             }
         }
         Err(format!("{select_css} has no option {label:?}"))
+    }
+
+    /// Wait until the JavaScript expression `condition` is true in the page.
+    pub async fn wait_until(&self, condition: &str, what: &str) -> Result {
+        let started = Instant::now();
+        let script = format!("try {{ return !!({condition}); }} catch (e) {{ return false; }}");
+        loop {
+            if self.run(&script).await? == Value::Bool(true) {
+                return Ok(());
+            }
+            if started.elapsed() > PATIENCE {
+                return Err(format!("timed out waiting for {what} ({condition})"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn run(&self, script: &str) -> Result<Value> {

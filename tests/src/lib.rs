@@ -1,10 +1,12 @@
 //! End-to-end test kit: start the real server on a fresh database, drive real headless
 //! Chromium through chromedriver, and talk about screens through page objects.
 //!
+//! - [`api`]: seeding through the HTTP API.
 //! - [`server`]: a Qiao server on a loopback port and an empty SQLite file.
 //! - [`browser`]: a Chromium session (desktop or phone viewport) with waiting helpers.
 //! - [`pages`]: one module per screen: its locators and the actions a person takes there.
 
+pub mod api;
 pub mod browser;
 pub mod pages;
 pub mod server;

@@ -6,6 +6,7 @@ pub struct TestServer {
     running: Option<Running>,
     pub url: String,
     dir: std::path::PathBuf,
+    addr: std::net::SocketAddr,
 }
 
 impl TestServer {
@@ -23,9 +24,39 @@ impl TestServer {
             .expect("server starts");
         Self {
             url: running.url(),
+            addr: running.addr,
             running: Some(running),
             dir,
         }
+    }
+
+    fn config(&self, listen: String) -> Config {
+        Config::new(format!("sqlite://{}/qiao.db", self.dir.display()), listen)
+    }
+
+    /// Take the server down, keeping its data (the network is gone for every browser).
+    pub async fn go_down(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running.shutdown().await;
+        }
+    }
+
+    /// Bring it back on the same address, with the same data.
+    pub async fn come_back(&mut self) {
+        let config = self.config(self.addr.to_string());
+        let mut tries = 0;
+        let running = loop {
+            match server::start(config.clone(), std::future::pending()).await {
+                Ok(running) => break running,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("server restarts on {}: {e}", self.addr),
+            }
+        };
+        self.running = Some(running);
     }
 
     pub async fn stop(mut self) {

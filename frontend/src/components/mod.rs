@@ -1,6 +1,7 @@
 //! Building blocks shared by the pages.
 
 pub mod form;
+pub mod sync_status;
 
 use leptos::prelude::*;
 use shared::i18n::Text;

@@ -1,8 +1,10 @@
 //! One module per screen.
 
+pub mod contacts;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod settings;
 pub mod setup;
 pub mod shell;
+pub mod sync_issues;

@@ -7,6 +7,7 @@ use leptos_router::components::{A, Outlet, Redirect};
 use shared::i18n::{Text, role_text};
 
 use crate::components::Loading;
+use crate::components::sync_status::SyncStatus;
 use crate::i18n::use_i18n;
 use crate::session::{Auth, use_session};
 
@@ -61,6 +62,10 @@ fn NavLinks() -> impl IntoView {
             <span class="nav-icon" aria-hidden="true">"⌂"</span>
             <span>{move || i18n.t(Text::NavHome)}</span>
         </A>
+        <A href="/contacts" attr:class="nav-link" attr:data-testid="nav-contacts">
+            <span class="nav-icon" aria-hidden="true">"☎"</span>
+            <span>{move || i18n.t(Text::NavContacts)}</span>
+        </A>
         <Show when=move || session.is_admin()>
             <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
                 <span class="nav-icon" aria-hidden="true">"⚙"</span>
@@ -85,6 +90,7 @@ fn Layout() -> impl IntoView {
             <div class="main-column">
                 <header class="topbar">
                     <p class="brand compact"><span class="brand-mark" aria-hidden="true">{move || i18n.t(Text::BrandMark)}</span>{move || i18n.t(Text::AppName)}</p>
+                    <SyncStatus />
                     <UserMenu />
                 </header>
                 <main id="content" class="content">

@@ -135,6 +135,69 @@ impl ClientCore {
         Ok(envelope)
     }
 
+    /// Whether the device has synced once (it knows its user and colleagues).
+    pub fn is_ready(&self) -> bool {
+        self.directory.is_some()
+    }
+
+    /// Check a change against the current view and describe it, without queueing it (a store
+    /// shared by several tabs gives it its id; then [`ClientCore::add_pending`]).
+    pub fn prepare(&self, mutation: &Mutation, now: i64) -> Result<MutationEnvelope, MutateError> {
+        let (Some(directory), Some(scope)) = (&self.directory, &self.scope) else {
+            return Err(MutateError::NotReady);
+        };
+        let ctx = Ctx {
+            actor: &directory.me,
+            scope,
+            directory,
+            now,
+        };
+        run(mutation, &Base(&self.base, &self.overlay), &ctx)?;
+        Ok(MutationEnvelope {
+            id: 0,
+            name: mutation.name().to_owned(),
+            args: mutation.args(),
+            created_at: now,
+        })
+    }
+
+    /// Queue a change that already has its id (made here or in another tab). Ids already queued
+    /// are ignored.
+    pub fn add_pending(&mut self, envelope: MutationEnvelope, now: i64) {
+        if self.pending.iter().any(|m| m.id == envelope.id) {
+            return;
+        }
+        self.next_mutation_id = self.next_mutation_id.max(envelope.id + 1);
+        let at = self.pending.partition_point(|m| m.id < envelope.id);
+        let last = at == self.pending.len();
+        self.pending.insert(at, envelope);
+        if last {
+            self.replay_last(now);
+        } else {
+            self.rebase(now);
+        }
+    }
+
+    fn replay_last(&mut self, now: i64) {
+        let (Some(directory), Some(scope), Some(envelope)) =
+            (&self.directory, &self.scope, self.pending.last())
+        else {
+            return;
+        };
+        let Ok(mutation) = Mutation::parse(&envelope.name, &envelope.args) else {
+            return;
+        };
+        let ctx = Ctx {
+            actor: &directory.me,
+            scope,
+            directory,
+            now,
+        };
+        if let Ok(effects) = run(&mutation, &Base(&self.base, &self.overlay), &ctx) {
+            self.overlay.extend(effects.writes);
+        }
+    }
+
     /// The oldest pending mutations, at most `max`, to push.
     pub fn outbox(&self, max: usize) -> &[MutationEnvelope] {
         &self.pending[..self.pending.len().min(max)]

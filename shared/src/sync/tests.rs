@@ -340,3 +340,41 @@ fn the_device_runs_changes_at_once_and_rebases_on_pull() {
     assert_eq!(again.collection(Collection::Contact).count(), 2);
     assert_eq!(again.mutate(&create(4, "王"), 3).map(|m| m.id), Ok(3));
 }
+
+#[test]
+fn changes_from_another_tab_join_the_outbox_in_id_order() {
+    let dir = directory(1, Role::Sales, DataScope::Own);
+    let cursor = Cursor {
+        version: 0,
+        scope: dir.scope(),
+        directory: dir.fingerprint(),
+    };
+    let mut core = ClientCore::default();
+    core.apply_pull(
+        PullResponse {
+            cursor,
+            reset: false,
+            puts: vec![],
+            deletes: vec![],
+            last_mutation_id: Some(0),
+            more: false,
+            directory: Some(dir),
+        },
+        1,
+    );
+    let mut third = core.prepare(&create(3, "丙"), 1).expect("valid");
+    third.id = 3;
+    let mut first = core.prepare(&create(1, "甲"), 1).expect("valid");
+    first.id = 1;
+    assert!(
+        core.prepare(&create(9, ""), 1).is_err(),
+        "checked, not queued"
+    );
+    core.add_pending(third, 1);
+    core.add_pending(first.clone(), 1);
+    core.add_pending(first, 1);
+    let ids: Vec<u64> = core.pending().iter().map(|m| m.id).collect();
+    assert_eq!(ids, [1, 3]);
+    assert_eq!(core.collection(Collection::Contact).count(), 2);
+    assert_eq!(core.next_mutation_id(), 4);
+}

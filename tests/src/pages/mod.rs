@@ -1,5 +1,6 @@
 //! Page objects: what is on each screen and what a person does there.
 
+pub mod contacts;
 pub mod home;
 pub mod login;
 pub mod settings;

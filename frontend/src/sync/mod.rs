@@ -1,0 +1,358 @@
+//! Sync in the browser: the device's copy (IndexedDB + the `shared` sync core in memory), the
+//! outbox pushed to the server, and pulls on every poke, on reconnect, on focus, after each push
+//! and every 45 s. Pages read records through [`Sync::with_core`] and change them only through
+//! [`Sync::mutate`], which works the same online and offline.
+
+pub mod idb;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::sync::{
+    ClientCore, MutateError, Mutation, PullRequest, PullResponse, PushRequest, PushResponse,
+    SCHEMA_VERSION,
+};
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::api::{self, Failure};
+use idb::Store;
+
+/// Most mutations per push.
+const PUSH_BATCH: usize = 1000;
+
+/// The sync state pages show, and the handle to change data.
+#[derive(Debug, Clone, Copy)]
+pub struct Sync {
+    /// Bumped whenever the records the user sees may have changed.
+    pub rev: RwSignal<u64>,
+    /// Whether the last exchange with the server worked.
+    pub online: RwSignal<bool>,
+    pub pending: RwSignal<usize>,
+    pub last_synced: RwSignal<Option<i64>>,
+    /// Records received so far while the device downloads everything for the first time.
+    pub downloading: RwSignal<Option<usize>>,
+    /// The device knows its user and colleagues (synced at least once).
+    pub ready: RwSignal<bool>,
+}
+
+struct Engine {
+    store: Store,
+    client: Uuid,
+    core: RefCell<ClientCore>,
+    busy: Cell<bool>,
+    again: Cell<bool>,
+    failures: Cell<u32>,
+    /// Changes the engine's life: a new sign-in starts a new generation.
+    generation: u64,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
+    static EVENTS: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
+}
+
+fn engine() -> Option<Rc<Engine>> {
+    ENGINE.with(|e| e.borrow().clone())
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// A new UUIDv7 from the browser's clock and its cryptographic random numbers.
+pub fn new_uuid() -> Uuid {
+    let mut random = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut random);
+    }
+    let millis = u64::try_from(now_ms()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+}
+
+impl Sync {
+    pub fn provide() -> Self {
+        let sync = Sync {
+            rev: RwSignal::new(0),
+            online: RwSignal::new(true),
+            pending: RwSignal::new(0),
+            last_synced: RwSignal::new(None),
+            downloading: RwSignal::new(None),
+            ready: RwSignal::new(false),
+        };
+        provide_context(sync);
+        sync.listen_to_the_browser();
+        sync
+    }
+
+    /// Open the user's local copy and start syncing it.
+    pub fn start(self, user: String) {
+        let generation = GENERATION.with(|g| {
+            g.set(g.get() + 1);
+            g.get()
+        });
+        spawn_local(async move {
+            let store = match Store::open(&user).await {
+                Ok(store) => store,
+                Err(e) => {
+                    web_sys::console::error_1(&format!("{e}").into());
+                    return;
+                }
+            };
+            let saved = store.load().await.unwrap_or_default();
+            let client = match saved.client {
+                Some(client) => client,
+                None => {
+                    let client = new_uuid();
+                    let _ = store.set_client(client).await;
+                    client
+                }
+            };
+            let core = ClientCore::restore(
+                saved.records,
+                saved.pending,
+                saved.cursor,
+                saved.directory,
+                saved.next_mutation_id,
+            );
+            if GENERATION.with(Cell::get) != generation {
+                return;
+            }
+            self.last_synced.set(saved.last_synced);
+            self.ready.set(core.is_ready());
+            self.pending.set(core.pending().len());
+            ENGINE.with(|e| {
+                *e.borrow_mut() = Some(Rc::new(Engine {
+                    store,
+                    client,
+                    core: RefCell::new(core),
+                    busy: Cell::new(false),
+                    again: Cell::new(false),
+                    failures: Cell::new(0),
+                    generation,
+                }))
+            });
+            self.rev.update(|r| *r += 1);
+            self.open_events();
+            self.sync_now();
+        });
+    }
+
+    /// Forget the signed-in user's engine (the local copy stays for their next sign-in).
+    pub fn stop(self) {
+        GENERATION.with(|g| g.set(g.get() + 1));
+        ENGINE.with(|e| *e.borrow_mut() = None);
+        EVENTS.with(|e| {
+            if let Some(source) = e.borrow_mut().take() {
+                source.close();
+            }
+        });
+        self.ready.set(false);
+        self.pending.set(0);
+        self.rev.update(|r| *r += 1);
+    }
+
+    /// Read the records (tracked: re-runs when they change).
+    pub fn with_core<T>(self, f: impl FnOnce(&ClientCore) -> T) -> Option<T> {
+        self.rev.track();
+        engine().map(|e| f(&e.core.borrow()))
+    }
+
+    /// Make a change: checked and shown at once, saved in the outbox, pushed when possible.
+    pub async fn mutate(self, mutation: Mutation) -> Result<(), MutateError> {
+        let Some(engine) = engine() else {
+            return Err(MutateError::NotReady);
+        };
+        let now = now_ms();
+        let envelope = engine.core.borrow().prepare(&mutation, now)?;
+        let at_least = engine.core.borrow().next_mutation_id();
+        let envelope = engine
+            .store
+            .enqueue(envelope, at_least)
+            .await
+            .map_err(|_| MutateError::NotReady)?;
+        engine.core.borrow_mut().add_pending(envelope, now);
+        self.pending.set(engine.core.borrow().pending().len());
+        self.rev.update(|r| *r += 1);
+        self.sync_now();
+        Ok(())
+    }
+
+    /// Push and pull now (or right after the exchange in progress).
+    pub fn sync_now(self) {
+        let Some(engine) = engine() else {
+            return;
+        };
+        if engine.busy.replace(true) {
+            engine.again.set(true);
+            return;
+        }
+        spawn_local(async move {
+            loop {
+                engine.again.set(false);
+                let result = self.exchange(&engine).await;
+                if GENERATION.with(Cell::get) != engine.generation {
+                    return;
+                }
+                match result {
+                    Ok(()) => {
+                        engine.failures.set(0);
+                        self.online.set(true);
+                    }
+                    Err(Failure::Offline) => {
+                        self.online.set(false);
+                        self.retry_later(&engine);
+                    }
+                    Err(failure) => {
+                        web_sys::console::warn_1(&format!("sync: {failure:?}").into());
+                        self.retry_later(&engine);
+                    }
+                }
+                if !engine.again.get() {
+                    break;
+                }
+            }
+            engine.busy.set(false);
+        });
+    }
+
+    /// Try again after 1, 2, 4 … 60 seconds.
+    fn retry_later(self, engine: &Engine) {
+        let failures = engine.failures.get().saturating_add(1);
+        engine.failures.set(failures);
+        let wait = Duration::from_secs(1u64 << failures.min(6)).min(Duration::from_secs(60));
+        set_timeout(move || self.sync_now(), wait);
+    }
+
+    async fn exchange(self, engine: &Engine) -> Result<(), Failure> {
+        // Other tabs of this profile may have queued changes.
+        if let Ok(saved) = engine.store.pending().await {
+            let now = now_ms();
+            let mut core = engine.core.borrow_mut();
+            for envelope in saved {
+                core.add_pending(envelope, now);
+            }
+        }
+        let mut pushed_upto = 0u64;
+        loop {
+            let batch: Vec<_> = engine
+                .core
+                .borrow()
+                .pending()
+                .iter()
+                .filter(|m| m.id > pushed_upto)
+                .take(PUSH_BATCH)
+                .cloned()
+                .collect();
+            let Some(last) = batch.last().map(|m| m.id) else {
+                break;
+            };
+            let request = PushRequest {
+                client_group: engine.client,
+                client: engine.client,
+                schema_version: SCHEMA_VERSION,
+                mutations: batch,
+            };
+            let _: PushResponse = api::post("/api/sync/push", &request).await?;
+            pushed_upto = last;
+        }
+        loop {
+            let first = engine.core.borrow().cursor().is_none();
+            let request = PullRequest {
+                client_group: engine.client,
+                client: engine.client,
+                schema_version: SCHEMA_VERSION,
+                cursor: engine.core.borrow().cursor().cloned(),
+            };
+            let page: PullResponse = api::post("/api/sync/pull", &request).await?;
+            if GENERATION.with(Cell::get) != engine.generation {
+                return Ok(());
+            }
+            let more = page.more;
+            let done: Vec<u64> = match page.last_mutation_id {
+                Some(last) => engine
+                    .core
+                    .borrow()
+                    .pending()
+                    .iter()
+                    .map(|m| m.id)
+                    .filter(|id| *id <= last)
+                    .collect(),
+                None => Vec::new(),
+            };
+            let now = now_ms();
+            let received = page.puts.len();
+            let changed = !page.puts.is_empty()
+                || !page.deletes.is_empty()
+                || !done.is_empty()
+                || page.directory.is_some()
+                || page.reset;
+            engine
+                .store
+                .save_page(&page, &done, now)
+                .await
+                .map_err(|e| Failure::Unexpected(e.to_string()))?;
+            engine.core.borrow_mut().apply_pull(page, now);
+            self.last_synced.set(Some(now));
+            self.pending.set(engine.core.borrow().pending().len());
+            self.ready.set(engine.core.borrow().is_ready());
+            if first || self.downloading.get_untracked().is_some() {
+                self.downloading
+                    .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
+            }
+            if changed {
+                self.rev.update(|r| *r += 1);
+            }
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pokes from the server over server-sent events.
+    fn open_events(self) {
+        EVENTS.with(|e| {
+            if let Some(old) = e.borrow_mut().take() {
+                old.close();
+            }
+        });
+        let Ok(source) = web_sys::EventSource::new("/api/sync/events") else {
+            return;
+        };
+        let on_poke = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| self.sync_now());
+        let _ = source.add_event_listener_with_callback("poke", on_poke.as_ref().unchecked_ref());
+        on_poke.forget();
+        EVENTS.with(|e| *e.borrow_mut() = Some(source));
+    }
+
+    /// Sync when the network comes back, when the app comes to the front, and every 45 s.
+    fn listen_to_the_browser(self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_online = Closure::<dyn Fn()>::new(move || {
+            self.online.set(true);
+            self.sync_now();
+        });
+        let on_offline = Closure::<dyn Fn()>::new(move || self.online.set(false));
+        let on_focus = Closure::<dyn Fn()>::new(move || self.sync_now());
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+        let _ = window.add_event_listener_with_callback("focus", on_focus.as_ref().unchecked_ref());
+        on_online.forget();
+        on_offline.forget();
+        on_focus.forget();
+        let _ = set_interval_with_handle(move || self.sync_now(), Duration::from_secs(45));
+    }
+}
+
+pub fn use_sync() -> Sync {
+    expect_context::<Sync>()
+}

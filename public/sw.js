@@ -1,0 +1,68 @@
+// Qiao's service worker: keeps the app shell (page, script, WebAssembly, styles, ECharts) so the
+// app opens with no network after the first visit. Data never goes through here: the app keeps
+// its own copy in IndexedDB and syncs it over /api/sync/*.
+const SHELL = "qiao-shell-v1";
+
+async function cacheShell() {
+  const cache = await caches.open(SHELL);
+  const page = await fetch("/", { cache: "no-store" });
+  if (!page.ok) return;
+  const html = await page.clone().text();
+  await cache.put("/", page);
+  const assets = new Set(["/echarts.min.js", "/favicon.svg"]);
+  for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
+  await Promise.all(
+    [...assets].map(async (url) => {
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    }),
+  );
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname === "/healthz") return;
+  if (request.mode === "navigate") {
+    // Fresh page when online (and remember it); the remembered one when not.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(SHELL).then((cache) => cache.put("/", copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match("/").then((hit) => hit || Response.error())),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.match(request).then(
+      (hit) =>
+        hit ||
+        fetch(request).then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(SHELL).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        }),
+    ),
+  );
+});

@@ -1,0 +1,131 @@
+//! Working without a network: a sales rep keeps creating and editing contacts while the server
+//! is down, reloads the app offline, and everything syncs when it is back; a manager in another
+//! browser sees it all; an edit that overwrote the manager's change shows up as a sync issue.
+
+use tests::Result;
+use tests::api::Api;
+use tests::browser::{Browser, Viewport};
+use tests::pages::{Person, contacts, login};
+use tests::server::TestServer;
+
+const REP: Person = Person {
+    name: "李销售",
+    email: "li@qiao.example",
+    password: "sales-pass-1",
+};
+const BOSS: Person = Person {
+    name: "周经理",
+    email: "zhou@qiao.example",
+    password: "boss-pass-1",
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_works_offline_and_everything_syncs() {
+    let mut server = TestServer::start("offline").await;
+    let seeded = seed(&server.url).await;
+    let rep = Browser::start(&server.url, Viewport::Phone).await;
+    let boss = Browser::start(&server.url, Viewport::Desktop).await;
+    let outcome = match seeded {
+        Ok(()) => flow(&mut server, &rep, &boss).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_err() {
+        rep.screenshot("offline-rep").await;
+        boss.screenshot("offline-boss").await;
+    }
+    rep.close().await;
+    boss.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("offline flow failed: {e}");
+    }
+}
+
+async fn seed(url: &str) -> Result {
+    let mut api = Api::new(url);
+    api.set_up("桥科技", "管理员", "admin@qiao.example", "admin-pass-1")
+        .await?;
+    let company = api.root_team().await?;
+    api.create_user(REP.name, REP.email, REP.password, "sales", &company)
+        .await?;
+    api.create_user(BOSS.name, BOSS.email, BOSS.password, "manager", &company)
+        .await
+}
+
+async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result {
+    rep.open("/login").await?;
+    login::sign_in(rep, &REP).await?;
+    contacts::open(rep).await?;
+    contacts::create(rep, "陈经理", "甲公司", "139 1234 5678").await?;
+    contacts::create(rep, "王总", "乙公司", "").await?;
+    contacts::wait_pending(rep, 0).await?;
+    // The app shell is kept for offline use once the service worker controls the page.
+    rep.wait_until(
+        "navigator.serviceWorker.controller !== null",
+        "the service worker",
+    )
+    .await?;
+
+    // No network: the rep keeps working.
+    server.go_down().await;
+    contacts::create(rep, "离线客户", "丙公司", "").await?;
+    contacts::edit(rep, "王总").await?;
+    rep.fill("#contact-company", "乙公司（新址）").await?;
+    contacts::save(rep).await?;
+    rep.wait_text("[data-testid=contacts-list]", "乙公司（新址）")
+        .await?;
+    contacts::wait_pending(rep, 2).await?;
+    contacts::wait_online(rep, false).await?;
+
+    // Reload with no network: the app opens from the service worker with the data and the
+    // pending changes.
+    rep.open("/contacts").await?;
+    rep.wait_text("[data-testid=contacts-list]", "离线客户")
+        .await?;
+    rep.wait_text("[data-testid=contacts-list]", "乙公司（新址）")
+        .await?;
+    contacts::wait_pending(rep, 2).await?;
+    rep.wait_text("[data-testid=sync-pending]", "2").await?;
+
+    // The network is back: everything goes up by itself.
+    server.come_back().await;
+    contacts::wait_pending(rep, 0).await?;
+    contacts::wait_online(rep, true).await?;
+
+    // The manager, in another browser, sees all of it.
+    boss.open("/login").await?;
+    login::sign_in(boss, &BOSS).await?;
+    contacts::open(boss).await?;
+    boss.wait_text("[data-testid=contacts-list]", "离线客户")
+        .await?;
+    boss.wait_text("[data-testid=contacts-list]", "乙公司（新址）")
+        .await?;
+    let list = contacts::list_text(boss).await?;
+    if !list.contains("陈经理") {
+        return Err(format!("the manager's list lacks 陈经理: {list}"));
+    }
+
+    // Both edit 陈经理's company: the rep opened the form before the manager saved.
+    contacts::edit(rep, "陈经理").await?;
+    contacts::edit(boss, "陈经理").await?;
+    boss.fill("#contact-company", "经理改的公司").await?;
+    contacts::save(boss).await?;
+    contacts::wait_pending(boss, 0).await?;
+    rep.fill("#contact-company", "销售改的公司").await?;
+    contacts::save(rep).await?;
+    contacts::wait_pending(rep, 0).await?;
+
+    // The rep is told, sees both values, and puts the manager's back.
+    rep.click("[data-testid=sync-issues-link]").await?;
+    rep.wait_text("[data-testid=sync-issue]", "陈经理").await?;
+    rep.wait_text("[data-testid=issue-mine]", "销售改的公司")
+        .await?;
+    rep.wait_text("[data-testid=issue-theirs]", "经理改的公司")
+        .await?;
+    rep.click("[data-testid=issue-use-theirs]").await?;
+    rep.find("[data-testid=no-sync-issues]").await?;
+    contacts::wait_pending(rep, 0).await?;
+    contacts::open(boss).await?;
+    boss.wait_text("[data-testid=contacts-list]", "经理改的公司")
+        .await
+}
