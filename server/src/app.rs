@@ -193,7 +193,11 @@ pub async fn start(
     })
 }
 
-/// Hourly: forget expired sessions.
+/// How long deletions and reassignments are kept for devices that were away; a device whose
+/// cursor is older downloads its data again (keeping its pending changes).
+pub const TOMBSTONE_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Hourly: forget expired sessions, and tombstones older than the retention window.
 fn spawn_housekeeping(db: Db) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -204,6 +208,13 @@ fn spawn_housekeeping(db: Db) {
                 Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
                 Err(sqlx::Error::PoolClosed) => break,
                 Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            }
+            let retention = i64::try_from(TOMBSTONE_RETENTION.as_millis()).unwrap_or(i64::MAX);
+            match db::sync::purge(&db, now_ms().saturating_sub(retention)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(tombstones = n, "purged old tombstones"),
+                Err(sqlx::Error::PoolClosed) => break,
+                Err(e) => tracing::warn!(error = %e, "could not purge old tombstones"),
             }
         }
     });

@@ -57,6 +57,24 @@ impl Api {
         Ok(())
     }
 
+    /// Sign in as someone else; the calls that follow are theirs.
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Result {
+        let body = self
+            .send(
+                reqwest::Method::POST,
+                "/api/auth/login",
+                json!({"email": email, "password": password}),
+            )
+            .await?;
+        self.token = body["token"].as_str().map(str::to_owned);
+        Ok(())
+    }
+
+    /// The signed-in person's session token.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     /// The id of the company (the root team).
     pub async fn root_team(&self) -> Result<String> {
         let teams = self

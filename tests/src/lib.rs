@@ -5,10 +5,12 @@
 //! - [`server`]: a Qiao server on a loopback port and an empty SQLite file.
 //! - [`browser`]: a Chromium session (desktop or phone viewport) with waiting helpers.
 //! - [`pages`]: one module per screen: its locators and the actions a person takes there.
+//! - [`pusher`]: a sync client without a screen, for changes made elsewhere.
 
 pub mod api;
 pub mod browser;
 pub mod pages;
+pub mod pusher;
 pub mod server;
 
 /// What went wrong in a step of a flow.

@@ -26,8 +26,6 @@ CREATE TABLE records (
     stamps      TEXT NOT NULL
 );
 CREATE INDEX records_version ON records (version);
-CREATE INDEX records_owner ON records (owner_id, version);
-CREATE INDEX records_team ON records (team_id, version);
 
 -- Where a record was before it was handed to another owner or team, so that devices which
 -- could see it there are told to drop it.

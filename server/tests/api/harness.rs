@@ -174,6 +174,18 @@ impl TestApp {
         app
     }
 
+    /// Talk to a server this test did not start in-process (e.g. a `qiao-server` process).
+    pub fn attach(backend: Backend, db_url: String, url: String) -> Self {
+        Self {
+            backend,
+            db_url,
+            url,
+            client: reqwest::Client::builder().build().expect("http client"),
+            running: None,
+            cleanup: None,
+        }
+    }
+
     /// Start a server on an existing database (e.g. to restart one).
     pub async fn start_on(
         backend: Backend,

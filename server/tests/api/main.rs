@@ -7,6 +7,7 @@ mod harness;
 mod auth;
 mod cli;
 mod convergence;
+mod crash;
 mod errors;
 mod events;
 mod roles;
