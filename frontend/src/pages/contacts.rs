@@ -18,6 +18,9 @@ use crate::i18n::use_i18n;
 use crate::pages::sync_issues::rejection_text;
 use crate::sync::{new_uuid, use_sync};
 
+/// Most contacts the list renders at once.
+const SHOWN: usize = 200;
+
 /// A contact as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
@@ -33,40 +36,45 @@ pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let query = RwSignal::new(String::new());
-    let rows = Memo::new(move |_| {
+    // How many match, and the first ones by name (a phone shows a screenful, not 100,000).
+    let listing = Memo::new(move |_| {
         let q = query.get();
         sync.with_core(|core| {
-            let names = |id: UserId| {
+            let mut matching: Vec<&Record> = core
+                .collection(Collection::Contact)
+                .filter(|r| r.as_contact().is_some_and(|c| c.matches(&q)))
+                .collect();
+            let count = matching.len();
+            let label = |r: &Record| r.as_contact().map(|c| c.name.as_str().to_owned());
+            if matching.len() > SHOWN {
+                matching.select_nth_unstable_by(SHOWN, |a, b| label(a).cmp(&label(b)));
+                matching.truncate(SHOWN);
+            }
+            matching.sort_by(|a, b| label(a).cmp(&label(b)).then(a.id.cmp(&b.id)));
+            let name_of = |id: UserId| {
                 core.directory()
                     .and_then(|d| d.member(id))
                     .map(|m| m.name.clone())
                     .unwrap_or_default()
             };
-            let mut rows: Vec<Row> = core
-                .collection(Collection::Contact)
+            let rows: Vec<Row> = matching
+                .into_iter()
                 .filter_map(|r| {
-                    let contact = r.as_contact()?;
-                    contact.matches(&q).then(|| Row {
+                    Some(Row {
                         id: r.id,
                         version: r.version,
                         updated_at: r.updated_at,
-                        contact: contact.clone(),
-                        owner: names(r.owner),
+                        contact: r.as_contact()?.clone(),
+                        owner: name_of(r.owner),
                     })
                 })
                 .collect();
-            rows.sort_by(|a, b| {
-                a.contact
-                    .name
-                    .as_str()
-                    .cmp(b.contact.name.as_str())
-                    .then(a.id.cmp(&b.id))
-            });
-            rows
+            (count, rows)
         })
         .unwrap_or_default()
     });
-    let shown = Memo::new(move |_| rows.with(|r| r.iter().take(200).cloned().collect::<Vec<_>>()));
+    let count = Memo::new(move |_| listing.with(|l| l.0));
+    let shown = Memo::new(move |_| listing.with(|l| l.1.clone()));
     view! {
         <div class="page">
             <section class="card">
@@ -87,10 +95,10 @@ pub fn ContactsPage() -> impl IntoView {
                     />
                 </div>
                 <p class="muted" data-testid="contact-count">
-                    {move || format!("{} {}", rows.with(Vec::len), i18n.t(Text::ContactCount))}
+                    {move || format!("{} {}", count.get(), i18n.t(Text::ContactCount))}
                 </p>
                 <Show
-                    when=move || rows.with(|r| !r.is_empty())
+                    when=move || { count.get() > 0 }
                     fallback=move || view! {
                         <p class="muted">
                             {move || if query.with(String::is_empty) { i18n.t(Text::NoContacts) } else { i18n.t(Text::NoMatches) }}

@@ -1,9 +1,11 @@
 //! Sync in the browser: the device's copy (IndexedDB + the `shared` sync core in memory), the
 //! outbox pushed to the server, and pulls on every poke, on reconnect, on focus, after each push
 //! and every 45 s. Pages read records through [`Sync::with_core`] and change them only through
-//! [`Sync::mutate`], which works the same online and offline.
+//! [`Sync::mutate`], which works the same online and offline. Of several tabs, one talks to the
+//! server and tells the others what changed ([`tabs`]).
 
 pub mod idb;
+pub mod tabs;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -21,6 +23,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::api::{self, Failure};
 use idb::Store;
+use tabs::{Channel, Leadership, Message};
 
 /// Most mutations per push.
 const PUSH_BATCH: usize = 1000;
@@ -49,12 +52,18 @@ struct Engine {
     failures: Cell<u32>,
     /// Changes the engine's life: a new sign-in starts a new generation.
     generation: u64,
+    /// This tab talks to the server (the others hear from it over `channel`).
+    leader: Cell<bool>,
+    channel: Channel,
+    leadership: RefCell<Option<Leadership>>,
 }
 
 thread_local! {
     static ENGINE: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
     static GENERATION: Cell<u64> = const { Cell::new(0) };
     static EVENTS: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
+    /// What other tabs said while this one was still reading its saved copy.
+    static INBOX: RefCell<Vec<Message>> = const { RefCell::new(Vec::new()) };
 }
 
 fn engine() -> Option<Rc<Engine>> {
@@ -97,6 +106,10 @@ impl Sync {
             g.get()
         });
         spawn_local(async move {
+            // Listen to the other tabs before reading the saved copy, so that nothing they
+            // say meanwhile is missed.
+            INBOX.with(|i| i.borrow_mut().clear());
+            let channel = Channel::open(&user, move |message| self.hear(generation, message));
             let store = match Store::open(&user).await {
                 Ok(store) => store,
                 Err(e) => {
@@ -121,6 +134,7 @@ impl Sync {
                 saved.next_mutation_id,
             );
             if GENERATION.with(Cell::get) != generation {
+                channel.close();
                 return;
             }
             self.last_synced.set(saved.last_synced);
@@ -135,18 +149,90 @@ impl Sync {
                     again: Cell::new(false),
                     failures: Cell::new(0),
                     generation,
+                    leader: Cell::new(false),
+                    channel,
+                    leadership: RefCell::new(None),
                 }))
             });
+            for message in INBOX.with(|i| std::mem::take(&mut *i.borrow_mut())) {
+                self.hear(generation, message);
+            }
             self.rev.update(|r| *r += 1);
-            self.open_events();
-            self.sync_now();
+            match Leadership::request(&user, move || self.lead(generation)) {
+                Some(leadership) => {
+                    if let Some(engine) = engine() {
+                        *engine.leadership.borrow_mut() = Some(leadership);
+                    }
+                }
+                None => self.lead(generation),
+            }
         });
+    }
+
+    /// This tab got the sync lock: talk to the server from now on.
+    fn lead(self, generation: u64) {
+        let Some(engine) = engine().filter(|e| e.generation == generation) else {
+            return;
+        };
+        engine.leader.set(true);
+        self.open_events();
+        self.sync_now();
+    }
+
+    /// A message from another tab of this profile.
+    fn hear(self, generation: u64, message: Message) {
+        let Some(engine) = engine().filter(|e| e.generation == generation) else {
+            if GENERATION.with(Cell::get) == generation {
+                INBOX.with(|i| i.borrow_mut().push(message));
+            }
+            return;
+        };
+        let now = now_ms();
+        match message {
+            Message::Mutation { envelope } => {
+                engine.core.borrow_mut().add_pending(envelope, now);
+                self.pending.set(engine.core.borrow().pending().len());
+                self.rev.update(|r| *r += 1);
+                self.sync_now();
+            }
+            Message::Page { page } => {
+                let stale =
+                    engine.core.borrow().cursor().is_some_and(|mine| {
+                        page.cursor.version < mine.version || page.cursor == *mine
+                    });
+                if engine.leader.get() || stale {
+                    return;
+                }
+                let more = page.more;
+                let received = page.puts.len();
+                engine.core.borrow_mut().apply_pull(*page, now);
+                self.last_synced.set(Some(now));
+                self.pending.set(engine.core.borrow().pending().len());
+                self.ready.set(engine.core.borrow().is_ready());
+                self.downloading
+                    .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
+                if !more {
+                    self.rev.update(|r| *r += 1);
+                }
+            }
+            Message::Status { online } => {
+                if !engine.leader.get() {
+                    self.online.set(online);
+                }
+            }
+            Message::SyncNow => self.sync_now(),
+        }
     }
 
     /// Forget the signed-in user's engine (the local copy stays for their next sign-in).
     pub fn stop(self) {
         GENERATION.with(|g| g.set(g.get() + 1));
-        ENGINE.with(|e| *e.borrow_mut() = None);
+        if let Some(engine) = ENGINE.with(|e| e.borrow_mut().take()) {
+            if let Some(leadership) = engine.leadership.borrow_mut().take() {
+                leadership.release();
+            }
+            engine.channel.close();
+        }
         EVENTS.with(|e| {
             if let Some(source) = e.borrow_mut().take() {
                 source.close();
@@ -176,6 +262,9 @@ impl Sync {
             .enqueue(envelope, at_least)
             .await
             .map_err(|_| MutateError::NotReady)?;
+        engine.channel.send(&Message::Mutation {
+            envelope: envelope.clone(),
+        });
         engine.core.borrow_mut().add_pending(envelope, now);
         self.pending.set(engine.core.borrow().pending().len());
         self.rev.update(|r| *r += 1);
@@ -183,9 +272,10 @@ impl Sync {
         Ok(())
     }
 
-    /// Push and pull now (or right after the exchange in progress).
+    /// Push and pull now (or right after the exchange in progress). Only the leading tab talks
+    /// to the server; the others leave it to the leader, which hears of their changes.
     pub fn sync_now(self) {
-        let Some(engine) = engine() else {
+        let Some(engine) = engine().filter(|e| e.leader.get()) else {
             return;
         };
         if engine.busy.replace(true) {
@@ -199,6 +289,9 @@ impl Sync {
                 if GENERATION.with(Cell::get) != engine.generation {
                     return;
                 }
+                engine.channel.send(&Message::Status {
+                    online: !matches!(result, Err(Failure::Offline)),
+                });
                 match result {
                     Ok(()) => {
                         engine.failures.set(0);
@@ -219,6 +312,14 @@ impl Sync {
             }
             engine.busy.set(false);
         });
+    }
+
+    /// Sync now: this tab if it leads, else ask the leading tab.
+    fn wake(self) {
+        match engine() {
+            Some(engine) if !engine.leader.get() => engine.channel.send(&Message::SyncNow),
+            _ => self.sync_now(),
+        }
     }
 
     /// Try again after 1, 2, 4 … 60 seconds.
@@ -297,15 +398,18 @@ impl Sync {
                 .save_page(&page, &done, now)
                 .await
                 .map_err(|e| Failure::Unexpected(e.to_string()))?;
+            engine.channel.send_page(&page);
             engine.core.borrow_mut().apply_pull(page, now);
             self.last_synced.set(Some(now));
             self.pending.set(engine.core.borrow().pending().len());
             self.ready.set(engine.core.borrow().is_ready());
-            if first || self.downloading.get_untracked().is_some() {
+            let downloading = first || self.downloading.get_untracked().is_some();
+            if downloading {
                 self.downloading
                     .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
             }
-            if changed {
+            // During the first download, screens refresh once at the end.
+            if changed && !(downloading && more) {
                 self.rev.update(|r| *r += 1);
             }
             if !more {
@@ -337,10 +441,10 @@ impl Sync {
         };
         let on_online = Closure::<dyn Fn()>::new(move || {
             self.online.set(true);
-            self.sync_now();
+            self.wake();
         });
         let on_offline = Closure::<dyn Fn()>::new(move || self.online.set(false));
-        let on_focus = Closure::<dyn Fn()>::new(move || self.sync_now());
+        let on_focus = Closure::<dyn Fn()>::new(move || self.wake());
         let _ =
             window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
         let _ =
