@@ -449,18 +449,38 @@ pub struct Position {
     pub team_id: Uuid,
     pub version: i64,
     pub deleted: bool,
-    pub body: String,
 }
 
-/// Every record up to `upto` (used when a user's scope changed).
-pub async fn all_positions(db: &Db, upto: i64) -> Result<Vec<Position>, sqlx::Error> {
+/// Up to `limit` records with ids above `after`, in id order (used when a user's scope changed).
+pub async fn positions(db: &Db, after: Uuid, limit: i64) -> Result<Vec<Position>, sqlx::Error> {
     read!(db, |pool| sqlx::query_as(
-        "SELECT id, collection, owner_id, team_id, version, deleted, body FROM records \
-         WHERE version <= $1"
+        "SELECT id, collection, owner_id, team_id, version, deleted FROM records \
+         WHERE id > $1 ORDER BY id LIMIT $2"
     )
-    .bind(upto)
+    .bind(after)
+    .bind(limit)
     .fetch_all(pool)
     .await)
+}
+
+/// The stored bodies of `ids` (records that are gone meanwhile are left out).
+pub async fn bodies(db: &Db, ids: &[Uuid]) -> Result<Vec<String>, sqlx::Error> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT body FROM records WHERE id IN ({}) AND NOT deleted",
+            placeholders(1, chunk.len())
+        );
+        let rows: Vec<String> = read!(db, |pool| {
+            let mut query = sqlx::query_scalar(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.fetch_all(pool).await?
+        });
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// A move in `(after, upto]` with the record's current position.

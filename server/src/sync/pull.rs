@@ -4,15 +4,17 @@
 //! Normal pages walk the version order (`records.version`) and end on a version boundary, so a
 //! page never holds half of one push. Records that left the user's sight since the cursor
 //! (reassigned, moved to another team, deleted) come back as deletes. When the user's own scope
-//! changed (new team, new role, new data scope), one page sends exactly the difference: the
-//! records that came into sight and the ones that left it, with no full re-download.
+//! changed (new team, new role, new data scope), pages in id order send exactly the difference:
+//! the records that came into sight and the ones that left it, with no full re-download. Until
+//! the last of those pages the cursor keeps its version and old scope and says how far the
+//! change has got ([`ScopeMove`]).
 
 use std::collections::BTreeSet;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use shared::sync::{Collection, Cursor, PullRequest, SCHEMA_VERSION, Scope};
+use shared::sync::{Collection, Cursor, PullRequest, SCHEMA_VERSION, Scope, ScopeMove};
 use shared::{TeamId, UserId};
 use uuid::Uuid;
 
@@ -31,7 +33,12 @@ struct Page {
     /// The page holds everything up to this version.
     upto: i64,
     more: bool,
+    /// A change of scope that continues on the next page.
+    moving: Option<ScopeMove>,
 }
+
+/// Positions read per query while a change of scope is worked out.
+const POSITIONS_PER_QUERY: i64 = 20_000;
 
 pub async fn pull(
     State(state): State<AppState>,
@@ -59,21 +66,32 @@ pub async fn pull(
 
     let (after, old_scope, reset) = match &request.cursor {
         None => (0, None, false),
+        // Too old, from the future, someone else's, or a change of scope that changed again
+        // half-way: start over (the device keeps its pending changes).
         Some(c)
             if c.version < head.purged
                 || c.version > head.version
-                || c.scope.user != scope.user =>
+                || c.scope.user != scope.user
+                || c.moving.as_ref().is_some_and(|m| m.to != scope) =>
         {
             (0, None, true)
         }
         Some(c) => (c.version, Some(c.scope.clone()), false),
     };
+    let limit = i64::try_from(state.config.pull_page_size).unwrap_or(i64::MAX);
+    let moving = request.cursor.as_ref().and_then(|c| c.moving.clone());
     let page = match old_scope {
-        Some(old) if old != scope => scope_change(db, &old, &scope, after, head.version).await?,
-        _ => {
-            let limit = i64::try_from(state.config.pull_page_size).unwrap_or(i64::MAX);
-            page(db, &scope, after, head.version, limit).await?
+        Some(old) if old != scope || moving.is_some() => {
+            let change = Change {
+                old: &old,
+                new: &scope,
+                after,
+                head: moving.as_ref().map_or(head.version, |m| m.head),
+                through: moving.as_ref().map_or(Uuid::nil(), |m| m.through),
+            };
+            scope_change(db, &change, head.version, limit).await?
         }
+        _ => page(db, &scope, after, head.version, limit).await?,
     };
     let last_mutation_id = match client {
         Some(c) if c.last_version <= page.upto => {
@@ -89,8 +107,13 @@ pub async fn pull(
             .is_none_or(|c| c.directory != fingerprint);
     let cursor = Cursor {
         version: page.upto,
-        scope,
+        // Mid-way through a change of scope the device still stands where it stood.
+        scope: match (&page.moving, &request.cursor) {
+            (Some(_), Some(c)) => c.scope.clone(),
+            _ => scope,
+        },
         directory: fingerprint,
+        moving: page.moving.clone(),
     };
     let body = render(
         &page,
@@ -143,15 +166,16 @@ async fn page(
         }
     }
     if after > 0 {
-        left_sight(db, scope, scope, after, upto, &mut page).await?;
+        let was = |collection, owner, team| scope.sees_at(collection, owner, team);
+        left_sight(db, was, scope, after, upto, &mut page).await?;
     }
     Ok(page)
 }
 
-/// Records moved since `after` from where `old` saw them to where `new` does not.
+/// Records moved since `after` from where the device saw them (`was`) to where `new` does not.
 async fn left_sight(
     db: &Db,
-    old: &Scope,
+    was: impl Fn(Collection, UserId, TeamId) -> bool,
     new: &Scope,
     after: i64,
     upto: i64,
@@ -161,7 +185,7 @@ async fn left_sight(
         let Some(collection) = Collection::parse(&m.collection) else {
             continue;
         };
-        let was_seen = old.sees_at(
+        let was_seen = was(
             collection,
             UserId::from_uuid(m.prev_owner),
             TeamId::from_uuid(m.prev_team),
@@ -179,44 +203,93 @@ async fn left_sight(
     Ok(())
 }
 
-/// The user's scope changed since the cursor: send what came into sight (and what changed
-/// within sight), and delete what left it.
-async fn scope_change(
-    db: &Db,
-    old: &Scope,
-    new: &Scope,
+/// A change of the user's scope from `old` (as of version `after`) to `new`, worked out as of
+/// version `head` for the records with ids above `through`.
+struct Change<'a> {
+    old: &'a Scope,
+    new: &'a Scope,
     after: i64,
     head: i64,
+    through: Uuid,
+}
+
+/// One page of a change of scope: what came into sight (and what changed within sight), and
+/// what left it, in id order, at most about `limit` records sent. The last page brings the
+/// device to version `change.head` under the new scope; later changes follow as usual.
+async fn scope_change(
+    db: &Db,
+    change: &Change<'_>,
+    now: i64,
+    limit: i64,
 ) -> Result<Page, sqlx::Error> {
-    let mut page = Page {
-        upto: head,
-        ..Page::default()
+    let (old, new) = (change.old, change.new);
+    let seen = |scope: &Scope, p: &store::Position, collection| {
+        scope.sees_at(
+            collection,
+            UserId::from_uuid(p.owner_id),
+            TeamId::from_uuid(p.team_id),
+        )
     };
-    for p in store::all_positions(db, head).await? {
-        let Some(collection) = Collection::parse(&p.collection) else {
-            continue;
-        };
-        let was_seen = old.sees_at(
-            collection,
-            UserId::from_uuid(p.owner_id),
-            TeamId::from_uuid(p.team_id),
-        );
-        let is_seen = new.sees_at(
-            collection,
-            UserId::from_uuid(p.owner_id),
-            TeamId::from_uuid(p.team_id),
-        );
-        if p.deleted {
-            if p.version > after && (was_seen || is_seen) {
+    let wanted = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
+    let mut page = Page::default();
+    let mut puts: Vec<Uuid> = Vec::new();
+    let mut through = change.through;
+    let mut finished = false;
+    'scan: loop {
+        let batch = store::positions(db, through, POSITIONS_PER_QUERY).await?;
+        for p in &batch {
+            through = p.id;
+            let Some(collection) = Collection::parse(&p.collection) else {
+                continue;
+            };
+            let (was_seen, is_seen) = (seen(old, p, collection), seen(new, p, collection));
+            if p.version > change.head {
+                // Changed after this change of scope began: the pulls after it send the record
+                // if it is in sight; if it is not, the device must not keep it.
+                let may_hold = if p.deleted {
+                    was_seen || is_seen
+                } else {
+                    was_seen && !is_seen
+                };
+                if may_hold {
+                    page.deletes.insert(p.id);
+                }
+            } else if p.deleted {
+                if p.version > change.after && (was_seen || is_seen) {
+                    page.deletes.insert(p.id);
+                }
+            } else if is_seen && (p.version > change.after || !was_seen) {
+                puts.push(p.id);
+            } else if was_seen && !is_seen {
                 page.deletes.insert(p.id);
             }
-        } else if is_seen && (p.version > after || !was_seen) {
-            page.puts.push(p.body);
-        } else if was_seen && !is_seen {
-            page.deletes.insert(p.id);
+            if puts.len() >= wanted {
+                break 'scan;
+            }
+        }
+        if i64::try_from(batch.len()).unwrap_or(0) < POSITIONS_PER_QUERY {
+            finished = true;
+            break;
         }
     }
-    left_sight(db, old, new, after, head, &mut page).await?;
+    page.puts = store::bodies(db, &puts).await?;
+    if finished {
+        // Records moved meanwhile from where either scope saw them.
+        let either = |collection, owner, team| {
+            old.sees_at(collection, owner, team) || new.sees_at(collection, owner, team)
+        };
+        left_sight(db, either, new, change.after, now, &mut page).await?;
+        page.upto = change.head;
+        page.more = change.head < now;
+    } else {
+        page.upto = change.after;
+        page.more = true;
+        page.moving = Some(ScopeMove {
+            to: new.clone(),
+            head: change.head,
+            through,
+        });
+    }
     Ok(page)
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use serde_json::json;
 use shared::sync::{
     AssignContact, ClientCore, CreateContact, DeleteContact, IssueKind, Mutation, UpdateContact,
 };
@@ -19,7 +20,7 @@ use crate::harness::{Backend, TestApp, both};
 both!(random_devices_converge);
 
 const SEEDS: [u64; 3] = [1, 0x5eed_cafe, 20_261_122];
-const STEPS: usize = 160;
+const STEPS: usize = 240;
 
 /// xorshift64*: small, seeded, good enough to pick actions.
 struct Rng(u64);
@@ -46,7 +47,8 @@ async fn random_devices_converge(backend: Backend) {
 }
 
 async fn run(backend: Backend, seed: u64) {
-    let app = TestApp::spawn(backend).await;
+    // Small pages, so that pulls (and changes of scope) take several of them.
+    let app = TestApp::spawn_with(backend, |c| c.pull_page_size = 3).await;
     let admin = app.set_up().await;
     let root = app.root_team(&admin).await;
     let north = app.create_team(&admin, "华北", root.id).await;
@@ -117,9 +119,24 @@ async fn run(backend: Backend, seed: u64) {
                             devices[i].pull_request(),
                         )
                         .await;
+                } else if rng.chance(50) {
+                    devices[i].pull_page(&app).await;
                 } else {
                     devices[i].pull(&app).await;
                 }
+            }
+            _ if rng.chance(25) => {
+                // Someone changes teams: what they may see changes under their devices.
+                let who = 1 + rng.below(users.len() - 1);
+                let team = if rng.chance(50) { north.id } else { south.id };
+                let reply = app
+                    .patch(
+                        &format!("/api/users/{}", users[who]),
+                        Some(&admin),
+                        json!({"team_id": team}),
+                    )
+                    .await;
+                assert_eq!(reply.status, 200, "seed {seed} step {step}: {}", reply.body);
             }
             _ => restart(&mut devices[i]),
         }

@@ -68,21 +68,24 @@ impl Device {
 
     /// Pull until the server has nothing more; returns the number of requests made.
     pub async fn pull(&mut self, app: &TestApp) -> usize {
-        let mut requests = 0;
-        loop {
-            let reply = app
-                .post("/api/sync/pull", Some(&self.token), self.pull_request())
-                .await;
-            assert_eq!(reply.status, 200, "{}", reply.body);
+        let mut requests = 1;
+        while self.pull_page(app).await {
             requests += 1;
-            let page: PullResponse = reply.json();
-            let more = page.more;
-            self.pages.push(page.clone());
-            self.core.apply_pull(page, shared_now());
-            if !more {
-                return requests;
-            }
         }
+        requests
+    }
+
+    /// Pull one page; whether more follow.
+    pub async fn pull_page(&mut self, app: &TestApp) -> bool {
+        let reply = app
+            .post("/api/sync/pull", Some(&self.token), self.pull_request())
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let page: PullResponse = reply.json();
+        let more = page.more;
+        self.pages.push(page.clone());
+        self.core.apply_pull(page, shared_now());
+        more
     }
 
     /// Push then pull.

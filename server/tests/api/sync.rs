@@ -20,6 +20,7 @@ both!(
     refused_changes_become_sync_issues,
     reassignment_moves_records_between_devices,
     a_scope_change_sends_only_the_difference,
+    a_large_scope_change_comes_in_pages,
     overwrites_are_reported_to_their_author,
     pages_end_on_push_boundaries,
     old_cursors_start_over,
@@ -363,6 +364,93 @@ async fn a_scope_change_sends_only_the_difference(backend: Backend) {
         json!({"team_id": co.service}),
     )
     .await;
+    agent.pull(&app).await;
+    assert_eq!(agent.contact_names(), ["客服客户"]);
+    app.finish().await;
+}
+
+async fn a_large_scope_change_comes_in_pages(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.pull_page_size = 2).await;
+    let co = company(&app).await;
+    let mut rep = Device::new(&co.rep);
+    rep.pull(&app).await;
+    let ids: Vec<RecordId> = (0..7).map(|_| new_id()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        rep.mutate(&create(*id, &format!("销售客户{i}")));
+    }
+    rep.sync(&app).await;
+    app.create_user(&co.admin, "agent@qiao.example", "manager", co.service)
+        .await;
+    let agent_token = app.token("agent@qiao.example", "user-pass-1").await;
+    let mut agent = Device::new(&agent_token);
+    agent.pull(&app).await;
+    agent.mutate(&create(new_id(), "客服客户"));
+    agent.sync(&app).await;
+    let agent_id = agent
+        .core
+        .directory()
+        .map(|d| d.me.user)
+        .expect("directory");
+    let move_to = |team: TeamId| {
+        let (app, admin) = (&app, &co.admin);
+        async move {
+            let reply = app
+                .patch(
+                    &format!("/api/users/{agent_id}"),
+                    Some(admin),
+                    json!({"team_id": team}),
+                )
+                .await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+        }
+    };
+
+    // Into sales: the first page carries part of the difference and says how far it got.
+    move_to(co.sales).await;
+    let first = agent.pages.len();
+    assert!(agent.pull_page(&app).await, "more pages follow");
+    let page = &agent.pages[first];
+    assert!(!page.reset);
+    assert!(page.puts.len() <= 2, "{} puts", page.puts.len());
+    assert!(
+        page.cursor.moving.is_some(),
+        "the cursor says how far it got"
+    );
+
+    // Meanwhile the rep edits one record and deletes another.
+    rep.mutate(&set_company(&rep, ids[0], "改过的公司"));
+    rep.mutate(&Mutation::DeleteContact(DeleteContact { id: ids[6] }));
+    rep.sync(&app).await;
+    agent.pull(&app).await;
+    for page in &agent.pages[first..] {
+        assert!(!page.reset, "no full download");
+        assert!(
+            page.puts.len() <= 2,
+            "pages stay small: {}",
+            page.puts.len()
+        );
+    }
+    assert!(
+        agent.pages.len() - first >= 4,
+        "the difference came in pages"
+    );
+    let mut fresh = Device::new(&agent_token);
+    fresh.pull(&app).await;
+    assert_eq!(
+        agent.contacts(),
+        fresh.contacts(),
+        "the same as a fresh download"
+    );
+    assert_eq!(agent.contact_names().len(), 7);
+    let edited = agent
+        .core
+        .get(ids[0])
+        .and_then(|r| r.as_contact())
+        .map(|c| c.company.clone());
+    assert_eq!(edited.as_deref(), Some("改过的公司"));
+
+    // And back to service, in pages too: the sales records leave the device.
+    move_to(co.service).await;
     agent.pull(&app).await;
     assert_eq!(agent.contact_names(), ["客服客户"]);
     app.finish().await;

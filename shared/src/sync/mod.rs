@@ -19,7 +19,7 @@ pub use mutators::{
 };
 pub use protocol::{
     Cursor, MAX_PUSH_MUTATIONS, MutationEnvelope, Poke, PullRequest, PullResponse, PushRequest,
-    PushResponse, SCHEMA_VERSION,
+    PushResponse, SCHEMA_VERSION, ScopeMove,
 };
 pub use record::{Body, Collection, Record};
 pub use scope::{Directory, Member, Scope, TeamEntry};

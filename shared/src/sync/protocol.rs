@@ -57,6 +57,19 @@ pub struct Cursor {
     pub version: i64,
     pub scope: Scope,
     pub directory: String,
+    /// Set while a change of the user's scope is sent in pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moving: Option<ScopeMove>,
+}
+
+/// A change of scope in progress: the device still stands at the cursor's version and scope,
+/// and has been sent the difference to `to` for every record with an id up to `through`, as
+/// of version `head`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeMove {
+    pub to: Scope,
+    pub head: i64,
+    pub through: Uuid,
 }
 
 /// `POST /api/sync/pull`

@@ -294,6 +294,7 @@ fn the_device_runs_changes_at_once_and_rebases_on_pull() {
         version: 0,
         scope: dir.scope(),
         directory: dir.fingerprint(),
+        moving: None,
     };
     let page = |puts: Vec<Record>,
                 last: Option<u64>,
@@ -348,6 +349,7 @@ fn changes_from_another_tab_join_the_outbox_in_id_order() {
         version: 0,
         scope: dir.scope(),
         directory: dir.fingerprint(),
+        moving: None,
     };
     let mut core = ClientCore::default();
     core.apply_pull(
