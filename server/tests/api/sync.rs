@@ -8,7 +8,7 @@ use shared::sync::{
     AssignContact, CreateContact, DeleteContact, IssueKind, Mutation, PushResponse, Rejection,
     UpdateContact,
 };
-use shared::{ContactInput, RecordId, TeamId};
+use shared::{ContactInput, RecordId, TeamId, UserId};
 use uuid::Uuid;
 
 use crate::device::{Device, raw};
@@ -316,6 +316,36 @@ async fn reassignment_moves_records_between_devices(backend: Backend) {
     app.finish().await;
 }
 
+/// A service agent (a manager of the service team) whose device has synced one contact of
+/// their own.
+async fn service_agent(app: &TestApp, co: &Company) -> (Device, UserId) {
+    app.create_user(&co.admin, "agent@qiao.example", "manager", co.service)
+        .await;
+    let token = app.token("agent@qiao.example", "user-pass-1").await;
+    let mut agent = Device::new(&token);
+    agent.pull(app).await;
+    agent.mutate(&create(new_id(), "客服客户"));
+    agent.sync(app).await;
+    let id = agent
+        .core
+        .directory()
+        .map(|d| d.me.user)
+        .expect("directory");
+    (agent, id)
+}
+
+/// The admin moves `user` to `team`.
+async fn move_user(app: &TestApp, co: &Company, user: UserId, team: TeamId) {
+    let reply = app
+        .patch(
+            &format!("/api/users/{user}"),
+            Some(&co.admin),
+            json!({"team_id": team}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
 async fn a_scope_change_sends_only_the_difference(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let co = company(&app).await;
@@ -325,31 +355,12 @@ async fn a_scope_change_sends_only_the_difference(backend: Backend) {
         rep.mutate(&create(new_id(), &format!("销售客户{i}")));
     }
     rep.sync(&app).await;
-    // A service agent sees the service team's records only.
-    app.create_user(&co.admin, "agent@qiao.example", "manager", co.service)
-        .await;
-    let agent_token = app.token("agent@qiao.example", "user-pass-1").await;
-    let mut agent = Device::new(&agent_token);
-    agent.pull(&app).await;
-    agent.mutate(&create(new_id(), "客服客户"));
-    agent.sync(&app).await;
+    let (mut agent, agent_id) = service_agent(&app, &co).await;
     assert_eq!(agent.contact_names(), ["客服客户"]);
 
     // Moved to sales: the sales records arrive in one page, the agent's own stay, nothing else
     // is sent again.
-    let agent_id = agent
-        .core
-        .directory()
-        .map(|d| d.me.user)
-        .expect("directory");
-    let moved = app
-        .patch(
-            &format!("/api/users/{agent_id}"),
-            Some(&co.admin),
-            json!({"team_id": co.sales}),
-        )
-        .await;
-    assert_eq!(moved.status, 200, "{}", moved.body);
+    move_user(&app, &co, agent_id, co.sales).await;
     let pages_before = agent.pages.len();
     assert_eq!(agent.pull(&app).await, 1);
     let page = &agent.pages[pages_before];
@@ -358,12 +369,7 @@ async fn a_scope_change_sends_only_the_difference(backend: Backend) {
     assert_eq!(agent.contact_names().len(), 4);
 
     // And back: the sales records leave the device again.
-    app.patch(
-        &format!("/api/users/{agent_id}"),
-        Some(&co.admin),
-        json!({"team_id": co.service}),
-    )
-    .await;
+    move_user(&app, &co, agent_id, co.service).await;
     agent.pull(&app).await;
     assert_eq!(agent.contact_names(), ["客服客户"]);
     app.finish().await;
@@ -379,34 +385,10 @@ async fn a_large_scope_change_comes_in_pages(backend: Backend) {
         rep.mutate(&create(*id, &format!("销售客户{i}")));
     }
     rep.sync(&app).await;
-    app.create_user(&co.admin, "agent@qiao.example", "manager", co.service)
-        .await;
-    let agent_token = app.token("agent@qiao.example", "user-pass-1").await;
-    let mut agent = Device::new(&agent_token);
-    agent.pull(&app).await;
-    agent.mutate(&create(new_id(), "客服客户"));
-    agent.sync(&app).await;
-    let agent_id = agent
-        .core
-        .directory()
-        .map(|d| d.me.user)
-        .expect("directory");
-    let move_to = |team: TeamId| {
-        let (app, admin) = (&app, &co.admin);
-        async move {
-            let reply = app
-                .patch(
-                    &format!("/api/users/{agent_id}"),
-                    Some(admin),
-                    json!({"team_id": team}),
-                )
-                .await;
-            assert_eq!(reply.status, 200, "{}", reply.body);
-        }
-    };
+    let (mut agent, agent_id) = service_agent(&app, &co).await;
 
     // Into sales: the first page carries part of the difference and says how far it got.
-    move_to(co.sales).await;
+    move_user(&app, &co, agent_id, co.sales).await;
     let first = agent.pages.len();
     assert!(agent.pull_page(&app).await, "more pages follow");
     let page = &agent.pages[first];
@@ -434,7 +416,7 @@ async fn a_large_scope_change_comes_in_pages(backend: Backend) {
         agent.pages.len() - first >= 4,
         "the difference came in pages"
     );
-    let mut fresh = Device::new(&agent_token);
+    let mut fresh = Device::new(&agent.token);
     fresh.pull(&app).await;
     assert_eq!(
         agent.contacts(),
@@ -450,7 +432,7 @@ async fn a_large_scope_change_comes_in_pages(backend: Backend) {
     assert_eq!(edited.as_deref(), Some("改过的公司"));
 
     // And back to service, in pages too: the sales records leave the device.
-    move_to(co.service).await;
+    move_user(&app, &co, agent_id, co.service).await;
     agent.pull(&app).await;
     assert_eq!(agent.contact_names(), ["客服客户"]);
     app.finish().await;
