@@ -10,6 +10,7 @@ use crate::email::Email;
 use crate::name::PersonName;
 use crate::phone::Phone;
 use crate::problem::{Collector, FieldError, Problem, char_len};
+use crate::search::Entry;
 
 /// Longest company name, in characters.
 pub const COMPANY_MAX: usize = 200;
@@ -206,26 +207,14 @@ impl Contact {
         }
     }
 
-    /// Whether the contact matches what was typed in a search box: any field, ignoring case;
-    /// three or more digits also match the phone number whatever its spacing.
-    pub fn matches(&self, query: &str) -> bool {
-        let query = query.trim().to_lowercase();
-        if query.is_empty() {
-            return true;
-        }
-        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
-        ContactField::ALL.into_iter().any(|field| {
-            let text = self.text(field).to_lowercase();
-            text.contains(&query)
-                || (field == ContactField::Phone
-                    && digits.len() >= 3
-                    && digits.len() == query.chars().filter(|c| !c.is_whitespace()).count()
-                    && text
-                        .chars()
-                        .filter(char::is_ascii_digit)
-                        .collect::<String>()
-                        .contains(&digits))
-        })
+    /// The contact as search sees it: the name, the phone number, the company and the email.
+    pub fn search_entry(&self) -> Entry {
+        let email = self.email.as_ref().map(Email::as_str).unwrap_or_default();
+        Entry::new(
+            self.name.as_str(),
+            self.phone.as_ref(),
+            [self.company.as_str(), email],
+        )
     }
 
     /// The form input that would produce this contact.
@@ -280,6 +269,7 @@ fn long_text(raw: &str, max: usize) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Query;
 
     fn input(name: &str, phone: &str, email: &str) -> ContactInput {
         ContactInput {
@@ -347,14 +337,23 @@ mod tests {
             .parse()
             .expect("valid");
         contact.company = "Bridge Tech".into();
-        assert!(contact.matches("陈"));
-        assert!(contact.matches("BRIDGE"));
-        assert!(contact.matches("13912345678"));
-        assert!(contact.matches("1234 5678"));
-        assert!(contact.matches("chen@"));
-        assert!(!contact.matches("李"));
-        assert!(!contact.matches("a999"));
-        assert!(contact.matches("  "));
+        let entry = contact.search_entry();
+        let found = |typed: &str| Query::new(typed).rank(&entry).is_some();
+        for typed in [
+            "陈",
+            "cjl",
+            "chenjingli",
+            "BRIDGE",
+            "13912345678",
+            "1234 5678",
+            "chen@",
+            "  ",
+        ] {
+            assert!(found(typed), "{typed}");
+        }
+        for typed in ["李", "a999", "lz"] {
+            assert!(!found(typed), "{typed}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! app and the server share.
 //!
 //! This crate does no I/O and knows nothing about screens or databases: it builds for
-//! `wasm32-unknown-unknown` and natively, and depends only on serde, serde_json, thiserror and uuid.
+//! `wasm32-unknown-unknown` and natively, and depends only on serde, serde_json, thiserror, uuid and pinyin (readings of Chinese
+//! characters, for search).
 
 pub mod api;
 pub mod contact;
@@ -14,6 +15,7 @@ pub mod password;
 pub mod phone;
 pub mod problem;
 pub mod role;
+pub mod search;
 pub mod sync;
 pub mod team;
 pub mod user;

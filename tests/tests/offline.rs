@@ -87,6 +87,21 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     contacts::wait_pending(rep, 2).await?;
     rep.wait_text("[data-testid=sync-pending]", "2").await?;
 
+    // Search works offline too: by pinyin initials, by full pinyin, by a phone number as typed.
+    for typed in ["cjl", "chenjingli", "139-1234-5678"] {
+        contacts::search(rep, typed).await?;
+        rep.wait_until(
+            "document.querySelector('[data-testid=contact-count]').textContent.startsWith('1 ')",
+            &format!("one match for {typed}"),
+        )
+        .await?;
+        let list = contacts::list_text(rep).await?;
+        if !list.contains("陈经理") || list.contains("王总") {
+            return Err(format!("searching {typed} shows: {list}"));
+        }
+    }
+    contacts::search(rep, "").await?;
+
     // The network is back: everything goes up by itself.
     server.come_back().await;
     contacts::wait_pending(rep, 0).await?;

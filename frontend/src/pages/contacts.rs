@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::i18n::Text;
+use shared::search::{Query, Rank};
 use shared::sync::{
     AssignContact, Collection, CreateContact, DeleteContact, MutateError, Mutation, Record,
     Rejection, UpdateContact,
@@ -36,42 +37,63 @@ pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let query = RwSignal::new(String::new());
-    // How many match, and the first ones by name (a phone shows a screenful, not 100,000).
+    // Every contact as search sees it (pinyin worked out once), rebuilt when the records
+    // change, not on every keystroke.
+    let index = Memo::new_with_compare(
+        move |_| {
+            sync.with_core(|core| {
+                core.collection(Collection::Contact)
+                    .filter_map(|r| Some((r.id, r.as_contact()?.search_entry())))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        },
+        |_, _| true,
+    );
+    // How many match, and the best ones, by rank then name (a phone shows a screenful, not
+    // 100,000).
     let listing = Memo::new(move |_| {
-        let q = query.get();
-        sync.with_core(|core| {
-            let mut matching: Vec<&Record> = core
-                .collection(Collection::Contact)
-                .filter(|r| r.as_contact().is_some_and(|c| c.matches(&q)))
-                .collect();
-            let count = matching.len();
-            let label = |r: &Record| r.as_contact().map(|c| c.name.as_str().to_owned());
-            if matching.len() > SHOWN {
-                matching.select_nth_unstable_by(SHOWN, |a, b| label(a).cmp(&label(b)));
-                matching.truncate(SHOWN);
-            }
-            matching.sort_by(|a, b| label(a).cmp(&label(b)).then(a.id.cmp(&b.id)));
-            let name_of = |id: UserId| {
-                core.directory()
-                    .and_then(|d| d.member(id))
-                    .map(|m| m.name.clone())
-                    .unwrap_or_default()
-            };
-            let rows: Vec<Row> = matching
-                .into_iter()
-                .filter_map(|r| {
-                    Some(Row {
-                        id: r.id,
-                        version: r.version,
-                        updated_at: r.updated_at,
-                        contact: r.as_contact()?.clone(),
-                        owner: name_of(r.owner),
-                    })
+        let q = Query::new(&query.get());
+        index
+            .with(|entries| {
+                sync.with_core(|core| {
+                    let mut matching: Vec<(Rank, &Record)> = entries
+                        .iter()
+                        .filter_map(|(id, entry)| Some((q.rank(entry)?, core.get(*id)?)))
+                        .collect();
+                    let count = matching.len();
+                    fn key<'r>(
+                        (rank, r): &(Rank, &'r Record),
+                    ) -> (Rank, Option<&'r str>, RecordId) {
+                        (*rank, r.as_contact().map(|c| c.name.as_str()), r.id)
+                    }
+                    if matching.len() > SHOWN {
+                        matching.select_nth_unstable_by(SHOWN, |a, b| key(a).cmp(&key(b)));
+                        matching.truncate(SHOWN);
+                    }
+                    matching.sort_by(|a, b| key(a).cmp(&key(b)));
+                    let name_of = |id: UserId| {
+                        core.directory()
+                            .and_then(|d| d.member(id))
+                            .map(|m| m.name.clone())
+                            .unwrap_or_default()
+                    };
+                    let rows: Vec<Row> = matching
+                        .into_iter()
+                        .filter_map(|(_, r)| {
+                            Some(Row {
+                                id: r.id,
+                                version: r.version,
+                                updated_at: r.updated_at,
+                                contact: r.as_contact()?.clone(),
+                                owner: name_of(r.owner),
+                            })
+                        })
+                        .collect();
+                    (count, rows)
                 })
-                .collect();
-            (count, rows)
-        })
-        .unwrap_or_default()
+            })
+            .unwrap_or_default()
     });
     let count = Memo::new(move |_| listing.with(|l| l.0));
     let shown = Memo::new(move |_| listing.with(|l| l.1.clone()));

@@ -44,6 +44,11 @@ pub async fn save(b: &Browser) -> Result {
         .await
 }
 
+/// Type into the search box (replacing what is there).
+pub async fn search(b: &Browser, typed: &str) -> Result {
+    b.fill("[data-testid=contact-search]", typed).await
+}
+
 /// The text of the whole list.
 pub async fn list_text(b: &Browser) -> Result<String> {
     b.find("[data-testid=contacts-list]")
