@@ -255,6 +255,30 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         (Problem::Taken, _) => fixed(Text::ProblemTaken),
         (Problem::NotFound, _) => fixed(Text::ProblemNotFound),
         (Problem::Invalid, _) => fixed(Text::ProblemInvalid),
+        (Problem::TooMany { max }, Locale::ZhCn) => format!("最多 {max} 项。"),
+        (Problem::TooMany { max }, Locale::En) => format!("At most {max} entries."),
+        (Problem::OutOfRange { min, max }, Locale::ZhCn) => format!("应在 {min} 到 {max} 之间。"),
+        (Problem::OutOfRange { min, max }, Locale::En) => {
+            format!("Must be between {min} and {max}.")
+        }
+        (Problem::Negative, Locale::ZhCn) => "不能为负数。".to_owned(),
+        (Problem::Negative, Locale::En) => "Must not be negative.".to_owned(),
+        (Problem::InvalidAmount, Locale::ZhCn) => "请输入金额，如 12000 或 1200.50。".to_owned(),
+        (Problem::InvalidAmount, Locale::En) => {
+            "Enter an amount such as 12000 or 1200.50.".to_owned()
+        }
+        (Problem::InvalidCurrency, Locale::ZhCn) => "请输入三位货币代码，如 CNY、USD。".to_owned(),
+        (Problem::InvalidCurrency, Locale::En) => {
+            "Enter a three-letter currency code such as CNY or USD.".to_owned()
+        }
+        (Problem::InvalidDate, Locale::ZhCn) => "请输入有效日期，如 2026-12-31。".to_owned(),
+        (Problem::InvalidDate, Locale::En) => "Enter a real date such as 2026-12-31.".to_owned(),
+        (Problem::RequiredForStage, Locale::ZhCn) => "进入该阶段前必须填写。".to_owned(),
+        (Problem::RequiredForStage, Locale::En) => {
+            "Required before the deal can enter this stage.".to_owned()
+        }
+        (Problem::UnknownField, Locale::ZhCn) => "该记录没有这个字段。".to_owned(),
+        (Problem::UnknownField, Locale::En) => "This record has no such field.".to_owned(),
     }
 }
 

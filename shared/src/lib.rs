@@ -14,6 +14,7 @@ pub mod name;
 pub mod password;
 pub mod phone;
 pub mod problem;
+pub mod records;
 pub mod role;
 pub mod search;
 pub mod sync;

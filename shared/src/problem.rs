@@ -32,6 +32,22 @@ pub enum Problem {
     NotFound,
     #[error("has an unexpected type or value")]
     Invalid,
+    #[error("must have at most {max} entries")]
+    TooMany { max: usize },
+    #[error("must not be negative")]
+    Negative,
+    #[error("is not a valid amount")]
+    InvalidAmount,
+    #[error("is not a valid currency code")]
+    InvalidCurrency,
+    #[error("is not a valid date (YYYY-MM-DD)")]
+    InvalidDate,
+    #[error("must be between {min} and {max}")]
+    OutOfRange { min: i64, max: i64 },
+    #[error("is required before the deal can enter this stage")]
+    RequiredForStage,
+    #[error("is not a field of this record")]
+    UnknownField,
 }
 
 impl Problem {
@@ -49,6 +65,14 @@ impl Problem {
             Problem::Taken => "taken",
             Problem::NotFound => "not_found",
             Problem::Invalid => "invalid",
+            Problem::TooMany { .. } => "too_many",
+            Problem::Negative => "negative",
+            Problem::InvalidAmount => "invalid_amount",
+            Problem::InvalidCurrency => "invalid_currency",
+            Problem::InvalidDate => "invalid_date",
+            Problem::OutOfRange { .. } => "out_of_range",
+            Problem::RequiredForStage => "required_for_stage",
+            Problem::UnknownField => "unknown_field",
         }
     }
 
@@ -151,6 +175,14 @@ mod tests {
             Problem::Taken,
             Problem::NotFound,
             Problem::Invalid,
+            Problem::TooMany { max: 2 },
+            Problem::Negative,
+            Problem::InvalidAmount,
+            Problem::InvalidCurrency,
+            Problem::InvalidDate,
+            Problem::OutOfRange { min: 0, max: 1 },
+            Problem::RequiredForStage,
+            Problem::UnknownField,
         ];
         for problem in all {
             let json = serde_json::to_value(&problem).expect("serializable");

@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod convergence;
 mod crash;
+mod crm;
 mod errors;
 mod events;
 mod roles;

@@ -5,6 +5,7 @@
 //! since their [`Cursor`]. See `ARCHITECTURE.md`, "Sync".
 
 pub mod client;
+pub mod crm;
 pub mod issue;
 pub mod mutators;
 pub mod protocol;
@@ -12,6 +13,7 @@ pub mod record;
 pub mod scope;
 
 pub use client::{ClientCore, MutateError, Pulled};
+pub use crm::{AssignRecord, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
 pub use issue::{IssueKind, Rejection, SyncIssue};
 pub use mutators::{
     AssignContact, CreateContact, Ctx, DeleteContact, DismissIssue, Effects, Layer, Mutation,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::contact::{ContactField, ContactInput};
 use crate::ids::{RecordId, UserId};
 use crate::role::Actor;
+use crate::sync::crm::{self, AssignRecord, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
 use crate::sync::issue::Rejection;
 use crate::sync::record::{Body, Collection, Record};
 use crate::sync::scope::{Directory, Scope};
@@ -187,6 +188,11 @@ pub enum Mutation {
     DeleteContact(DeleteContact),
     AssignContact(AssignContact),
     DismissIssue(DismissIssue),
+    CreateRecord(CreateRecord),
+    UpdateRecord(UpdateRecord),
+    DeleteRecord(DeleteRecord),
+    AssignRecord(AssignRecord),
+    ConvertLead(ConvertLead),
 }
 
 fn args<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Rejection> {
@@ -204,6 +210,11 @@ impl Mutation {
             "contact.delete" => Mutation::DeleteContact(args(value)?),
             "contact.assign" => Mutation::AssignContact(args(value)?),
             "issue.dismiss" => Mutation::DismissIssue(args(value)?),
+            "record.create" => Mutation::CreateRecord(args(value)?),
+            "record.update" => Mutation::UpdateRecord(args(value)?),
+            "record.delete" => Mutation::DeleteRecord(args(value)?),
+            "record.assign" => Mutation::AssignRecord(args(value)?),
+            "lead.convert" => Mutation::ConvertLead(args(value)?),
             _ => return Err(Rejection::UnknownMutation),
         })
     }
@@ -215,6 +226,11 @@ impl Mutation {
             Mutation::DeleteContact(_) => "contact.delete",
             Mutation::AssignContact(_) => "contact.assign",
             Mutation::DismissIssue(_) => "issue.dismiss",
+            Mutation::CreateRecord(_) => "record.create",
+            Mutation::UpdateRecord(_) => "record.update",
+            Mutation::DeleteRecord(_) => "record.delete",
+            Mutation::AssignRecord(_) => "record.assign",
+            Mutation::ConvertLead(_) => "lead.convert",
         }
     }
 
@@ -225,6 +241,11 @@ impl Mutation {
             Mutation::DeleteContact(a) => serde_json::to_value(a),
             Mutation::AssignContact(a) => serde_json::to_value(a),
             Mutation::DismissIssue(a) => serde_json::to_value(a),
+            Mutation::CreateRecord(a) => serde_json::to_value(a),
+            Mutation::UpdateRecord(a) => serde_json::to_value(a),
+            Mutation::DeleteRecord(a) => serde_json::to_value(a),
+            Mutation::AssignRecord(a) => serde_json::to_value(a),
+            Mutation::ConvertLead(a) => serde_json::to_value(a),
         };
         value.unwrap_or(serde_json::Value::Null)
     }
@@ -237,12 +258,30 @@ impl Mutation {
             Mutation::DeleteContact(a) => a.id,
             Mutation::AssignContact(a) => a.id,
             Mutation::DismissIssue(a) => a.id,
+            Mutation::CreateRecord(a) => a.id,
+            Mutation::UpdateRecord(a) => a.id,
+            Mutation::DeleteRecord(a) => a.id,
+            Mutation::AssignRecord(a) => a.id,
+            Mutation::ConvertLead(a) => a.lead,
         }
     }
 
     /// Every record the mutation may read, so that a driver can load them up front.
     pub fn touches(&self) -> Vec<RecordId> {
-        vec![self.record()]
+        let mut ids = vec![self.record()];
+        match self {
+            Mutation::CreateRecord(a) => ids.extend(crm::linked_ids(&a.fields)),
+            Mutation::UpdateRecord(a) => ids.extend(crm::linked_ids(&a.set)),
+            Mutation::ConvertLead(a) => {
+                ids.extend([a.account, a.contact]);
+                if let Some(deal) = &a.deal {
+                    ids.push(deal.id);
+                    ids.extend(crm::linked_ids(&deal.fields));
+                }
+            }
+            _ => {}
+        }
+        ids
     }
 
     pub fn apply(&self, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
@@ -255,6 +294,11 @@ impl Mutation {
                 Ok(())
             }
             Mutation::AssignContact(a) => assign_contact(a, tx, ctx),
+            Mutation::CreateRecord(a) => crm::create(a, tx, ctx),
+            Mutation::UpdateRecord(a) => crm::update(a, tx, ctx),
+            Mutation::DeleteRecord(a) => crm::delete(a, tx, ctx),
+            Mutation::AssignRecord(a) => crm::assign(a, tx, ctx),
+            Mutation::ConvertLead(a) => crm::convert_lead(a, tx, ctx),
             Mutation::DismissIssue(a) => {
                 let issue = visible(tx, ctx, a.id, Collection::Issue)?;
                 if issue.owner != ctx.actor.user {
@@ -268,7 +312,7 @@ impl Mutation {
 }
 
 /// The live record `id` of `collection`, if the actor may see it.
-fn visible(
+pub(crate) fn visible(
     tx: &dyn Tx,
     ctx: &Ctx,
     id: RecordId,
@@ -280,7 +324,7 @@ fn visible(
 }
 
 /// An active colleague the actor may hand records to: themselves, or anyone in their scope.
-fn assignable(ctx: &Ctx, owner: UserId) -> Result<crate::ids::TeamId, Rejection> {
+pub(crate) fn assignable(ctx: &Ctx, owner: UserId) -> Result<crate::ids::TeamId, Rejection> {
     let member = ctx
         .directory
         .member(owner)
@@ -354,22 +398,18 @@ fn note_overwrite(
     mine: &str,
     theirs: &str,
 ) {
-    let Some(stamp) = tx.stamp(a.id, field.as_str()) else {
-        return;
-    };
-    let original = a.was.get(field).unwrap_or(theirs);
-    if stamp.version > a.seen && stamp.by != ctx.actor.user && mine != theirs && theirs != original
-    {
-        tx.overwrote(Overwrite {
-            record: a.id,
-            label: record.body.label(),
-            field: field.as_str(),
-            mine: mine.to_owned(),
-            theirs: theirs.to_owned(),
-            original: original.to_owned(),
-            theirs_by: stamp.by,
-        });
-    }
+    let original = a.was.get(field).map(str::to_owned);
+    crm::note_overwrite(
+        tx,
+        ctx,
+        a.id,
+        a.seen,
+        record,
+        field.as_str(),
+        mine.to_owned(),
+        theirs.to_owned(),
+        original,
+    );
 }
 
 fn assign_contact(a: &AssignContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {

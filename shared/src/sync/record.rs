@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::{Contact, ContactField};
 use crate::ids::{RecordId, TeamId, UserId};
+use crate::records::{self, Account, Activity, Deal, Kind, Lead, Task};
 use crate::sync::issue::SyncIssue;
 
 /// A collection of synced records.
@@ -15,15 +16,33 @@ pub enum Collection {
     Contact,
     /// Sync issues (rejections and overwrites), seen only by the user they happened to.
     Issue,
+    Account,
+    Lead,
+    Deal,
+    Activity,
+    Task,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 2] = [Collection::Contact, Collection::Issue];
+    pub const ALL: [Collection; 7] = [
+        Collection::Contact,
+        Collection::Issue,
+        Collection::Account,
+        Collection::Lead,
+        Collection::Deal,
+        Collection::Activity,
+        Collection::Task,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Collection::Contact => "contact",
             Collection::Issue => "issue",
+            Collection::Account => "account",
+            Collection::Lead => "lead",
+            Collection::Deal => "deal",
+            Collection::Activity => "activity",
+            Collection::Task => "task",
         }
     }
 
@@ -60,6 +79,26 @@ pub struct Record {
 pub enum Body {
     Contact(Contact),
     Issue(SyncIssue),
+    Account(Account),
+    Lead(Lead),
+    Deal(Deal),
+    Activity(Activity),
+    Task(Task),
+}
+
+/// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for contacts
+/// and issues.
+macro_rules! with_kind {
+    ($body:expr, |$k:ident| $e:expr, $other:expr) => {
+        match $body {
+            Body::Account($k) => $e,
+            Body::Lead($k) => $e,
+            Body::Deal($k) => $e,
+            Body::Activity($k) => $e,
+            Body::Task($k) => $e,
+            Body::Contact(_) | Body::Issue(_) => $other,
+        }
+    };
 }
 
 impl Body {
@@ -67,6 +106,11 @@ impl Body {
         match self {
             Body::Contact(_) => Collection::Contact,
             Body::Issue(_) => Collection::Issue,
+            Body::Account(_) => Collection::Account,
+            Body::Lead(_) => Collection::Lead,
+            Body::Deal(_) => Collection::Deal,
+            Body::Activity(_) => Collection::Activity,
+            Body::Task(_) => Collection::Task,
         }
     }
 
@@ -80,7 +124,24 @@ impl Body {
                 .map(ContactField::as_str)
                 .collect(),
             (Body::Issue(a), Body::Issue(b)) if a == b => Vec::new(),
+            (Body::Account(a), Body::Account(b)) => records::changed(a, b),
+            (Body::Lead(a), Body::Lead(b)) => records::changed(a, b),
+            (Body::Deal(a), Body::Deal(b)) => records::changed(a, b),
+            (Body::Activity(a), Body::Activity(b)) => records::changed(a, b),
+            (Body::Task(a), Body::Task(b)) => records::changed(a, b),
             _ => vec!["*"],
+        }
+    }
+
+    /// The text form of one field (empty for fields the body does not have).
+    pub fn text(&self, field: &str) -> String {
+        match self {
+            Body::Contact(c) => ContactField::ALL
+                .into_iter()
+                .find(|f| f.as_str() == field)
+                .map(|f| c.text(f))
+                .unwrap_or_default(),
+            other => with_kind!(other, |k| k.get(field), String::new()),
         }
     }
 
@@ -89,6 +150,11 @@ impl Body {
         match self {
             Body::Contact(_) => &["name", "company", "phone", "email", "notes"],
             Body::Issue(_) => &["*"],
+            Body::Account(_) => Account::FIELDS,
+            Body::Lead(_) => Lead::FIELDS,
+            Body::Deal(_) => Deal::FIELDS,
+            Body::Activity(_) => Activity::FIELDS,
+            Body::Task(_) => Task::FIELDS,
         }
     }
 
@@ -97,6 +163,7 @@ impl Body {
         match self {
             Body::Contact(c) => c.name.to_string(),
             Body::Issue(i) => i.label.clone(),
+            other => with_kind!(other, |k| k.label(), String::new()),
         }
     }
 }
@@ -109,14 +176,28 @@ impl Record {
     pub fn as_contact(&self) -> Option<&Contact> {
         match &self.body {
             Body::Contact(c) => Some(c),
-            Body::Issue(_) => None,
+            _ => None,
         }
     }
 
     pub fn as_issue(&self) -> Option<&SyncIssue> {
         match &self.body {
             Body::Issue(i) => Some(i),
-            Body::Contact(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn as_deal(&self) -> Option<&Deal> {
+        match &self.body {
+            Body::Deal(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn as_lead(&self) -> Option<&Lead> {
+        match &self.body {
+            Body::Lead(l) => Some(l),
+            _ => None,
         }
     }
 }

@@ -121,10 +121,7 @@ fn apply(
                 let before = store.records.get(id).map(|b| b.body.clone());
                 let changed = match &before {
                     Some(b) => b.changed_fields(&r.body),
-                    None => crate::contact::ContactField::ALL
-                        .iter()
-                        .map(|f| f.as_str())
-                        .collect(),
+                    None => r.body.fields().to_vec(),
                 };
                 for f in changed {
                     store.stamps.insert(
@@ -379,4 +376,313 @@ fn changes_from_another_tab_join_the_outbox_in_id_order() {
     assert_eq!(ids, [1, 3]);
     assert_eq!(core.collection(Collection::Contact).count(), 2);
     assert_eq!(core.next_mutation_id(), 4);
+}
+
+/// `(field, value)` pairs as a patch.
+fn patch(pairs: &[(&str, &str)]) -> crate::records::Patch {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn create_record(collection: Collection, n: u128, pairs: &[(&str, &str)]) -> Mutation {
+    Mutation::CreateRecord(CreateRecord {
+        collection,
+        id: rid(n),
+        owner: None,
+        fields: patch(pairs),
+    })
+}
+
+fn update_record(n: u128, pairs: &[(&str, &str)], seen: i64) -> Mutation {
+    Mutation::UpdateRecord(UpdateRecord {
+        id: rid(n),
+        set: patch(pairs),
+        was: crate::records::Patch::new(),
+        seen,
+    })
+}
+
+fn codes(result: Result<Effects, Rejection>) -> Vec<(String, &'static str)> {
+    match result {
+        Err(Rejection::Invalid { errors }) => errors
+            .into_iter()
+            .map(|e| (e.field, e.problem.code()))
+            .collect(),
+        other => panic!("expected invalid values, got {other:?}"),
+    }
+}
+
+#[test]
+fn record_mutations_round_trip_by_name() {
+    let account = rid(1).to_string();
+    let all = [
+        create_record(Collection::Account, 1, &[("name", "甲")]),
+        update_record(1, &[("city", "上海")], 3),
+        Mutation::DeleteRecord(DeleteRecord { id: rid(1) }),
+        Mutation::AssignRecord(AssignRecord {
+            id: rid(1),
+            owner: user(2),
+        }),
+        Mutation::ConvertLead(ConvertLead {
+            lead: rid(1),
+            account: rid(2),
+            contact: rid(3),
+            deal: Some(ConvertDeal {
+                id: rid(4),
+                fields: patch(&[("name", "首单"), ("account", &account)]),
+            }),
+        }),
+    ];
+    for m in all {
+        assert_eq!(Mutation::parse(m.name(), &m.args()), Ok(m.clone()));
+    }
+}
+
+#[test]
+fn deals_link_to_visible_accounts_and_pass_stage_gates() {
+    let mut store = Store::default();
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let other = directory(2, Role::Sales, DataScope::Own);
+    apply(
+        &mut store,
+        &rep,
+        &create_record(Collection::Account, 1, &[("name", "甲公司")]),
+        1,
+    )
+    .expect("account");
+    apply(
+        &mut store,
+        &other,
+        &create_record(Collection::Account, 2, &[("name", "乙公司")]),
+        2,
+    )
+    .expect("someone else's account");
+    let mine = rid(1).to_string();
+    let theirs = rid(2).to_string();
+    let missing = rid(99).to_string();
+    // A deal must point at an account the author sees.
+    for account in [&theirs, &missing] {
+        assert_eq!(
+            codes(apply(
+                &mut store,
+                &rep,
+                &create_record(
+                    Collection::Deal,
+                    10,
+                    &[("name", "单"), ("account", account)]
+                ),
+                3,
+            )),
+            [("account".to_owned(), "not_found")]
+        );
+    }
+    apply(
+        &mut store,
+        &rep,
+        &create_record(Collection::Deal, 10, &[("name", "ERP"), ("account", &mine)]),
+        3,
+    )
+    .expect("deal");
+    // The gate names what is missing, on the device as on the server.
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &update_record(10, &[("stage", "proposal")], 3),
+            4
+        )),
+        [
+            ("amount".to_owned(), "required_for_stage"),
+            ("close_date".to_owned(), "required_for_stage"),
+        ]
+    );
+    apply(
+        &mut store,
+        &rep,
+        &update_record(
+            10,
+            &[
+                ("stage", "proposal"),
+                ("amount", "50000"),
+                ("close_date", "2026-12-31"),
+            ],
+            3,
+        ),
+        5,
+    )
+    .expect("through the gate");
+    let deal = store.records[&rid(10)].as_deal().cloned().expect("a deal");
+    assert_eq!(
+        (deal.stage.as_str(), deal.amount, deal.probability),
+        ("proposal", Some(5_000_000), Some(60))
+    );
+    // Someone without sight of it can neither change nor delete it.
+    assert_eq!(
+        apply(
+            &mut store,
+            &other,
+            &update_record(10, &[("stage", "won")], 5),
+            6
+        )
+        .err(),
+        Some(Rejection::NotFound)
+    );
+    assert_eq!(
+        apply(
+            &mut store,
+            &other,
+            &Mutation::DeleteRecord(DeleteRecord { id: rid(10) }),
+            6
+        )
+        .err(),
+        Some(Rejection::NotFound)
+    );
+    // Contacts and sync issues are not made through `record.create`.
+    assert_eq!(
+        apply(
+            &mut store,
+            &rep,
+            &create_record(Collection::Contact, 11, &[("name", "陈")]),
+            6
+        )
+        .err(),
+        Some(Rejection::Forbidden)
+    );
+}
+
+#[test]
+fn an_edit_over_a_newer_deal_value_is_noted() {
+    let mut store = Store::default();
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let boss = directory(3, Role::Manager, DataScope::All);
+    apply(
+        &mut store,
+        &rep,
+        &create_record(Collection::Account, 1, &[("name", "甲")]),
+        1,
+    )
+    .expect("account");
+    let account = rid(1).to_string();
+    apply(
+        &mut store,
+        &rep,
+        &create_record(
+            Collection::Deal,
+            2,
+            &[("name", "单"), ("account", &account)],
+        ),
+        2,
+    )
+    .expect("deal");
+    apply(
+        &mut store,
+        &boss,
+        &update_record(2, &[("amount", "800")], 2),
+        3,
+    )
+    .expect("boss edits");
+    let mine = apply(
+        &mut store,
+        &rep,
+        &update_record(2, &[("amount", "900")], 2),
+        4,
+    )
+    .expect("rep edits");
+    assert_eq!(
+        mine.overwrites
+            .iter()
+            .map(|o| (o.field, o.mine.as_str(), o.theirs.as_str(), o.theirs_by))
+            .collect::<Vec<_>>(),
+        [("amount", "900", "800", user(3))]
+    );
+}
+
+#[test]
+fn converting_a_lead_makes_an_account_a_contact_and_a_deal_at_once() {
+    let mut store = Store::default();
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let other = directory(2, Role::Sales, DataScope::Own);
+    apply(
+        &mut store,
+        &rep,
+        &create_record(
+            Collection::Lead,
+            1,
+            &[
+                ("name", "周先生"),
+                ("company", "南方物流"),
+                ("phone", "13912345678"),
+                ("city", "广州"),
+            ],
+        ),
+        1,
+    )
+    .expect("lead");
+    let convert = |deal: Option<&[(&str, &str)]>| {
+        Mutation::ConvertLead(ConvertLead {
+            lead: rid(1),
+            account: rid(2),
+            contact: rid(3),
+            deal: deal.map(|pairs| ConvertDeal {
+                id: rid(4),
+                fields: patch(pairs),
+            }),
+        })
+    };
+    assert_eq!(
+        apply(&mut store, &other, &convert(None), 2).err(),
+        Some(Rejection::NotFound)
+    );
+    // A deal that fails its checks stops the whole conversion.
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &convert(Some(&[("name", "首单"), ("amount", "-1")])),
+            2
+        )),
+        [("amount".to_owned(), "negative")]
+    );
+    assert_eq!(store.records.len(), 1);
+    apply(
+        &mut store,
+        &rep,
+        &convert(Some(&[("name", "首单"), ("amount", "30000")])),
+        2,
+    )
+    .expect("converted");
+    let account = &store.records[&rid(2)];
+    assert_eq!(account.body.label(), "南方物流");
+    assert_eq!(account.body.text("city"), "广州");
+    assert_eq!(account.body.text("stage"), "opportunity");
+    assert_eq!(account.owner, user(1));
+    let contact = store.records[&rid(3)]
+        .as_contact()
+        .cloned()
+        .expect("a contact");
+    assert_eq!(contact.name.as_str(), "周先生");
+    assert_eq!(
+        contact.phone.map(|p| p.display()),
+        Some("139 1234 5678".to_owned())
+    );
+    let deal = store.records[&rid(4)].as_deal().cloned().expect("a deal");
+    assert_eq!(
+        (deal.account, deal.stage.as_str()),
+        (Some(rid(2)), "qualify")
+    );
+    let lead = store.records[&rid(1)]
+        .as_lead()
+        .cloned()
+        .expect("the lead stays");
+    assert_eq!(
+        (lead.status, lead.converted),
+        (crate::records::LeadStatus::Converted, Some(rid(2)))
+    );
+    // Once is enough.
+    assert!(matches!(
+        apply(&mut store, &rep, &convert(None), 3),
+        Err(Rejection::Invalid { .. } | Rejection::Exists)
+    ));
 }

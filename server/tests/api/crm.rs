@@ -1,0 +1,193 @@
+//! CRM records over the sync engine, on both engines: a lead converted into an account, a
+//! contact and a deal; a deal refused at a stage gate by the server even when a device skipped
+//! its own check; a manager sees the team's pipeline, another team's rep does not.
+
+use serde_json::json;
+use shared::RecordId;
+use shared::sync::{
+    Collection, ConvertDeal, ConvertLead, CreateRecord, IssueKind, Mutation, PushResponse,
+    Rejection, UpdateRecord,
+};
+use uuid::Uuid;
+
+use crate::device::{Device, raw};
+use crate::harness::{Backend, TestApp, both};
+
+both!(
+    a_lead_becomes_a_deal_that_the_manager_sees,
+    the_server_holds_the_stage_gate
+);
+
+fn new_id() -> RecordId {
+    RecordId::from_uuid(Uuid::now_v7())
+}
+
+fn patch(pairs: &[(&str, &str)]) -> shared::records::Patch {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Admin, a sales team with a rep and their manager, and a rep of another team.
+async fn people(app: &TestApp) -> (String, String, String) {
+    let admin = app.set_up().await;
+    let root = app.root_team(&admin).await;
+    let north = app.create_team(&admin, "华北", root.id).await;
+    let south = app.create_team(&admin, "华南", root.id).await;
+    app.create_user(&admin, "rep@qiao.example", "sales", north.id)
+        .await;
+    app.create_user(&admin, "boss@qiao.example", "manager", north.id)
+        .await;
+    app.create_user(&admin, "far@qiao.example", "sales", south.id)
+        .await;
+    (
+        app.token("rep@qiao.example", "user-pass-1").await,
+        app.token("boss@qiao.example", "user-pass-1").await,
+        app.token("far@qiao.example", "user-pass-1").await,
+    )
+}
+
+async fn a_lead_becomes_a_deal_that_the_manager_sees(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (rep_token, boss_token, far_token) = people(&app).await;
+    let mut rep = Device::new(&rep_token);
+    rep.pull(&app).await;
+    let lead = new_id();
+    rep.mutate(&Mutation::CreateRecord(CreateRecord {
+        collection: Collection::Lead,
+        id: lead,
+        owner: None,
+        fields: patch(&[
+            ("name", "周先生"),
+            ("company", "南方物流"),
+            ("source", "展会"),
+        ]),
+    }));
+    let (account, contact, deal) = (new_id(), new_id(), new_id());
+    rep.mutate(&Mutation::ConvertLead(ConvertLead {
+        lead,
+        account,
+        contact,
+        deal: Some(ConvertDeal {
+            id: deal,
+            fields: patch(&[("name", "物流系统"), ("amount", "300000")]),
+        }),
+    }));
+    rep.sync(&app).await;
+    assert!(rep.issues().is_empty(), "{:?}", rep.issues());
+
+    let mut boss = Device::new(&boss_token);
+    boss.pull(&app).await;
+    let seen = |d: &Device, c: Collection| d.core.collection(c).count();
+    for c in [
+        Collection::Lead,
+        Collection::Account,
+        Collection::Contact,
+        Collection::Deal,
+    ] {
+        assert_eq!(seen(&boss, c), 1, "the manager sees the {c:?}");
+    }
+    let server_deal = boss.core.get(deal).and_then(|r| r.as_deal()).cloned();
+    assert_eq!(
+        server_deal.map(|d| (d.account, d.amount, d.stage)),
+        Some((Some(account), Some(30_000_000), "qualify".to_owned()))
+    );
+
+    // The manager moves it on; the rep's device follows.
+    boss.mutate(&Mutation::UpdateRecord(UpdateRecord {
+        id: deal,
+        set: patch(&[("stage", "proposal"), ("close_date", "2026-12-31")]),
+        was: patch(&[]),
+        seen: boss.core.get(deal).map_or(0, |r| r.version),
+    }));
+    boss.sync(&app).await;
+    rep.pull(&app).await;
+    assert_eq!(
+        rep.core
+            .get(deal)
+            .and_then(|r| r.as_deal())
+            .map(|d| d.stage.clone()),
+        Some("proposal".to_owned())
+    );
+
+    // Another team's rep sees none of it.
+    let mut far = Device::new(&far_token);
+    far.pull(&app).await;
+    for c in [
+        Collection::Lead,
+        Collection::Account,
+        Collection::Contact,
+        Collection::Deal,
+    ] {
+        assert_eq!(seen(&far, c), 0, "another team's rep sees no {c:?}");
+    }
+    app.finish().await;
+}
+
+async fn the_server_holds_the_stage_gate(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (rep_token, _, far_token) = people(&app).await;
+    let mut rep = Device::new(&rep_token);
+    rep.pull(&app).await;
+    let account = new_id();
+    rep.mutate(&Mutation::CreateRecord(CreateRecord {
+        collection: Collection::Account,
+        id: account,
+        owner: None,
+        fields: patch(&[("name", "华东贸易")]),
+    }));
+    rep.sync(&app).await;
+
+    // A client that skips its own checks: straight to "proposal" with no amount, and a deal on
+    // an account of another team.
+    let mut far = Device::new(&far_token);
+    far.pull(&app).await;
+    let mut request = rep.push_request(usize::MAX);
+    let next = rep.core.next_mutation_id();
+    let deal = new_id();
+    request.mutations = vec![raw(
+        next,
+        "record.create",
+        json!({"collection": "deal", "id": deal,
+               "fields": {"name": "大单", "account": account.to_string(), "stage": "proposal"}}),
+    )];
+    let reply: PushResponse = rep.send_push(&app, &request).await.json();
+    assert_eq!((reply.applied, reply.rejected), (0, 1));
+    let mut far_request = far.push_request(usize::MAX);
+    far_request.mutations = vec![raw(
+        1,
+        "record.create",
+        json!({"collection": "deal", "id": new_id(),
+               "fields": {"name": "抢单", "account": account.to_string()}}),
+    )];
+    let reply: PushResponse = far.send_push(&app, &far_request).await.json();
+    assert_eq!((reply.applied, reply.rejected), (0, 1));
+
+    rep.pull(&app).await;
+    far.pull(&app).await;
+    let fields_of = |d: &Device| -> Vec<String> {
+        d.issues()
+            .iter()
+            .filter_map(|r| r.as_issue())
+            .filter_map(|i| match &i.kind {
+                IssueKind::Rejected {
+                    reason: Rejection::Invalid { errors },
+                } => Some(
+                    errors
+                        .iter()
+                        .map(|e| format!("{} {}", e.field, e.problem.code())),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    assert_eq!(
+        fields_of(&rep),
+        ["amount required_for_stage", "close_date required_for_stage"]
+    );
+    assert_eq!(fields_of(&far), ["account not_found"]);
+    assert_eq!(rep.core.collection(Collection::Deal).count(), 0);
+    app.finish().await;
+}

@@ -1,0 +1,170 @@
+//! The CRM's records beyond contacts: accounts, leads, deals, activities and tasks.
+//!
+//! Every kind of record is a typed struct implementing [`Kind`]: its fields by wire name, how
+//! each is set from what a person typed, and which other records it points to. Forms and API
+//! clients send a [`Patch`] (raw text by field name); [`create`] and [`apply`] turn it into a
+//! checked record or the list of field problems, the same way on the device and the server.
+//! The generic mutators (`record.create`, `record.update`, …) in [`crate::sync::mutators`] run
+//! on top.
+
+pub mod account;
+pub mod activity;
+pub mod deal;
+pub mod fields;
+pub mod lead;
+pub mod lifecycle;
+pub mod pipeline;
+pub mod task;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::ids::RecordId;
+use crate::problem::{FieldError, Problem};
+use crate::sync::record::{Body, Collection};
+
+pub use account::Account;
+pub use activity::{Activity, ActivityKind};
+pub use deal::Deal;
+pub use lead::{Lead, LeadStatus};
+pub use lifecycle::Lifecycle;
+pub use pipeline::{Pipeline, Stage};
+pub use task::Task;
+
+/// Raw values by field name, as typed into a form or sent by an API client.
+pub type Patch = BTreeMap<String, String>;
+
+/// A kind of record.
+pub trait Kind: Clone + PartialEq + Serialize + DeserializeOwned {
+    const COLLECTION: Collection;
+    /// Every field, by wire name.
+    const FIELDS: &'static [&'static str];
+    /// Fields a record must always have.
+    const REQUIRED: &'static [&'static str];
+
+    /// A record with every field empty (not valid until the required ones are set).
+    fn blank() -> Self;
+    /// Set `field` from what was typed.
+    fn set(&mut self, field: &str, raw: &str) -> Result<(), Problem>;
+    /// The text form of `field`, as [`Kind::set`] reads it back; empty when unset.
+    fn get(&self, field: &str) -> String;
+    /// What the record is called in lists, search results and sync issues.
+    fn label(&self) -> String;
+    /// The records this one points to: the field that holds each, and the collection it must
+    /// be of (`None`: any).
+    fn links(&self) -> Vec<(&'static str, RecordId, Option<Collection>)> {
+        Vec::new()
+    }
+    /// This record as a synced record's body.
+    fn into_body(self) -> Body;
+    /// The typed record inside `body`, if it is of this kind.
+    fn from_body(body: &Body) -> Option<&Self>;
+    /// Rules across fields, after a create (`before` is `None`) or an edit: may fill derived
+    /// fields, or refuse with problems at the fields concerned.
+    fn settle(&mut self, _before: Option<&Self>) -> Result<(), Vec<FieldError>> {
+        Ok(())
+    }
+}
+
+/// The wire name of `field` if `K` has it.
+pub fn field_name<K: Kind>(field: &str) -> Option<&'static str> {
+    K::FIELDS.iter().copied().find(|f| *f == field)
+}
+
+/// A new record from a complete form.
+pub fn create<K: Kind>(patch: &Patch) -> Result<K, Vec<FieldError>> {
+    let mut out = set_all(&K::blank(), patch)?;
+    out.settle(None)?;
+    Ok(out)
+}
+
+/// `record` with the fields `patch` carries set; every problem reported at its field.
+pub fn apply<K: Kind>(record: &K, patch: &Patch) -> Result<K, Vec<FieldError>> {
+    let mut out = set_all(record, patch)?;
+    out.settle(Some(record))?;
+    Ok(out)
+}
+
+fn set_all<K: Kind>(record: &K, patch: &Patch) -> Result<K, Vec<FieldError>> {
+    let mut out = record.clone();
+    let mut errors = Vec::new();
+    for (field, raw) in patch {
+        match field_name::<K>(field) {
+            None => errors.push(Problem::UnknownField.at(field)),
+            Some(name) => {
+                if let Err(problem) = out.set(name, raw) {
+                    errors.push(problem.at(name));
+                }
+            }
+        }
+    }
+    for field in K::REQUIRED {
+        if out.get(field).is_empty() && !errors.iter().any(|e| e.field == *field) {
+            errors.push(Problem::Required.at(field));
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The fields whose values differ between two records of a kind.
+pub fn changed<K: Kind>(a: &K, b: &K) -> Vec<&'static str> {
+    K::FIELDS
+        .iter()
+        .copied()
+        .filter(|f| a.get(f) != b.get(f))
+        .collect()
+}
+
+/// A record id from its text form; blank means none.
+pub(crate) fn link(raw: &str) -> Result<Option<RecordId>, Problem> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<RecordId>()
+        .map(Some)
+        .map_err(|_| Problem::Invalid)
+}
+
+pub(crate) fn link_text(id: Option<RecordId>) -> String {
+    id.map(|i| i.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A patch from `(field, value)` pairs.
+    pub fn patch(pairs: &[(&str, &str)]) -> Patch {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// The field problems of a patch that fails, as `(field, code)`.
+    pub fn problems<K: Kind + std::fmt::Debug>(patch: &Patch) -> Vec<(String, &'static str)> {
+        match create::<K>(patch) {
+            Ok(record) => panic!("{patch:?} was accepted: {record:?}"),
+            Err(errors) => errors
+                .into_iter()
+                .map(|e| (e.field, e.problem.code()))
+                .collect(),
+        }
+    }
+
+    /// Every field's text form reads back to the same record.
+    pub fn round_trips<K: Kind + std::fmt::Debug>(record: &K) {
+        let patch: Patch = K::FIELDS
+            .iter()
+            .map(|f| ((*f).to_owned(), record.get(f)))
+            .collect();
+        assert_eq!(create::<K>(&patch).as_ref(), Ok(record));
+    }
+}

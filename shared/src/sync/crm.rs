@@ -1,0 +1,306 @@
+//! Mutators for the CRM records of [`crate::records`]: `record.create`, `record.update`,
+//! `record.delete` and `record.assign` for every [`Kind`], and `lead.convert`, which turns a
+//! lead into an account, a contact and maybe a deal in one step.
+
+use serde::{Deserialize, Serialize};
+
+use crate::contact::ContactInput;
+use crate::ids::{RecordId, UserId};
+use crate::problem::{FieldError, Problem};
+use crate::records::{
+    self, Account, Activity, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, Task,
+};
+use crate::sync::issue::Rejection;
+use crate::sync::mutators::{Ctx, Overwrite, Tx, assignable, visible};
+use crate::sync::record::{Body, Collection, Record};
+
+/// `record.create`: a new record of `collection`, owned by `owner` (the author when absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateRecord {
+    pub collection: Collection,
+    pub id: RecordId,
+    #[serde(default)]
+    pub owner: Option<UserId>,
+    pub fields: Patch,
+}
+
+/// `record.update`: set the fields `set` carries. `was` holds what the device showed in those
+/// fields and `seen` the version it showed, so that overwrites of newer values are reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRecord {
+    pub id: RecordId,
+    pub set: Patch,
+    #[serde(default)]
+    pub was: Patch,
+    #[serde(default)]
+    pub seen: i64,
+}
+
+/// `record.delete`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteRecord {
+    pub id: RecordId,
+}
+
+/// `record.assign`: hand the record to a colleague (it moves to their team).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignRecord {
+    pub id: RecordId,
+    pub owner: UserId,
+}
+
+/// `lead.convert`: the lead becomes an account (`account`), a contact (`contact`) and, when
+/// `deal` is given, a deal in the pipeline's first stage; the lead stays, marked converted and
+/// pointing at the account, so its history is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertLead {
+    pub lead: RecordId,
+    pub account: RecordId,
+    pub contact: RecordId,
+    #[serde(default)]
+    pub deal: Option<ConvertDeal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertDeal {
+    pub id: RecordId,
+    /// Deal fields (`name`, `amount`, `close_date`, …); the account is filled in.
+    pub fields: Patch,
+}
+
+/// The collections `record.*` works on.
+pub fn is_generic(collection: Collection) -> bool {
+    !matches!(collection, Collection::Contact | Collection::Issue)
+}
+
+/// Ids in a patch's values (links to other records), for loading them up front.
+pub fn linked_ids(patch: &Patch) -> impl Iterator<Item = RecordId> + '_ {
+    patch.values().filter_map(|v| v.trim().parse().ok())
+}
+
+fn invalid(errors: Vec<FieldError>) -> Rejection {
+    Rejection::Invalid { errors }
+}
+
+/// Every link in `fields` must point at a live record the actor sees, of the right collection.
+fn check_links<K: Kind>(
+    record: &K,
+    fields: &Patch,
+    tx: &dyn Tx,
+    ctx: &Ctx,
+) -> Result<(), Rejection> {
+    let errors: Vec<FieldError> = record
+        .links()
+        .into_iter()
+        .filter(|(field, _, _)| fields.contains_key(*field))
+        .filter(|(_, id, collection)| {
+            !tx.record(*id).is_some_and(|r| {
+                ctx.scope.sees(&r) && collection.is_none_or(|c| r.collection() == c)
+            })
+        })
+        .map(|(field, _, _)| Problem::NotFound.at(field))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(errors))
+    }
+}
+
+pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    match a.collection {
+        Collection::Account => create_kind::<Account>(a, tx, ctx),
+        Collection::Lead => create_kind::<Lead>(a, tx, ctx),
+        Collection::Deal => create_kind::<Deal>(a, tx, ctx),
+        Collection::Activity => create_kind::<Activity>(a, tx, ctx),
+        Collection::Task => create_kind::<Task>(a, tx, ctx),
+        Collection::Contact | Collection::Issue => Err(Rejection::Forbidden),
+    }
+}
+
+fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    if tx.exists(a.id) {
+        return Err(Rejection::Exists);
+    }
+    let record: K = records::create(&a.fields).map_err(invalid)?;
+    check_links(&record, &a.fields, tx, ctx)?;
+    let owner = a.owner.unwrap_or(ctx.actor.user);
+    let team = assignable(ctx, owner)?;
+    tx.put(Record {
+        id: a.id,
+        owner,
+        team,
+        created_at: ctx.now,
+        created_by: ctx.actor.user,
+        updated_at: ctx.now,
+        version: 0,
+        body: record.into_body(),
+    });
+    Ok(())
+}
+
+pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let record = tx
+        .record(a.id)
+        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
+        .ok_or(Rejection::NotFound)?;
+    match record.collection() {
+        Collection::Account => update_kind::<Account>(a, record, tx, ctx),
+        Collection::Lead => update_kind::<Lead>(a, record, tx, ctx),
+        Collection::Deal => update_kind::<Deal>(a, record, tx, ctx),
+        Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
+        Collection::Task => update_kind::<Task>(a, record, tx, ctx),
+        Collection::Contact | Collection::Issue => Err(Rejection::NotFound),
+    }
+}
+
+fn update_kind<K: Kind>(
+    a: &UpdateRecord,
+    mut record: Record,
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+) -> Result<(), Rejection> {
+    let before = K::from_body(&record.body)
+        .ok_or(Rejection::NotFound)?
+        .clone();
+    let after = records::apply(&before, &a.set).map_err(invalid)?;
+    check_links(&after, &a.set, tx, ctx)?;
+    for field in records::changed(&before, &after) {
+        let (mine, theirs) = (after.get(field), before.get(field));
+        let original = a.was.get(field).cloned();
+        note_overwrite(
+            tx, ctx, a.id, a.seen, &record, field, mine, theirs, original,
+        );
+    }
+    record.body = after.into_body();
+    record.updated_at = ctx.now;
+    tx.put(record);
+    Ok(())
+}
+
+/// Report an overwrite when `field` was written by someone else after version `seen`, unless
+/// the device had shown that very value (`original`, when it says what it showed).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn note_overwrite(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    id: RecordId,
+    seen: i64,
+    record: &Record,
+    field: &'static str,
+    mine: String,
+    theirs: String,
+    original: Option<String>,
+) {
+    let Some(stamp) = tx.stamp(id, field) else {
+        return;
+    };
+    let saw_theirs = original.as_ref().is_some_and(|o| *o == theirs);
+    if stamp.version > seen && stamp.by != ctx.actor.user && mine != theirs && !saw_theirs {
+        tx.overwrote(Overwrite {
+            record: id,
+            label: record.body.label(),
+            field,
+            mine,
+            theirs,
+            original: original.unwrap_or_default(),
+            theirs_by: stamp.by,
+        });
+    }
+}
+
+pub fn delete(a: &DeleteRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let record = tx
+        .record(a.id)
+        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
+        .ok_or(Rejection::NotFound)?;
+    tx.delete(record.id);
+    Ok(())
+}
+
+pub fn assign(a: &AssignRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let mut record = tx
+        .record(a.id)
+        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
+        .ok_or(Rejection::NotFound)?;
+    record.team = assignable(ctx, a.owner)?;
+    record.owner = a.owner;
+    record.updated_at = ctx.now;
+    tx.put(record);
+    Ok(())
+}
+
+pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let mut lead_record = visible(tx, ctx, a.lead, Collection::Lead)?;
+    let Body::Lead(lead) = &lead_record.body else {
+        return Err(Rejection::NotFound);
+    };
+    if lead.status == LeadStatus::Converted {
+        return Err(invalid(vec![Problem::Invalid.at("status")]));
+    }
+    let new_ids = [
+        Some(a.account),
+        Some(a.contact),
+        a.deal.as_ref().map(|d| d.id),
+    ];
+    if new_ids.iter().flatten().any(|id| tx.exists(*id)) {
+        return Err(Rejection::Exists);
+    }
+    let account_name = if lead.company.is_empty() {
+        lead.name.clone()
+    } else {
+        lead.company.clone()
+    };
+    let account_fields: Patch = [
+        ("name", account_name),
+        ("industry", lead.industry.clone()),
+        ("province", lead.province.clone()),
+        ("city", lead.city.clone()),
+        ("source", lead.source.clone()),
+        ("stage", Lifecycle::Opportunity.as_str().to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let account: Account = records::create(&account_fields).map_err(invalid)?;
+    let contact = ContactInput {
+        name: Some(lead.name.clone()),
+        company: Some(lead.company.clone()),
+        phone: lead.phone.as_ref().map(|p| p.as_str().to_owned()),
+        email: lead.email.as_ref().map(|e| e.as_str().to_owned()),
+        notes: Some(lead.notes.clone()),
+    }
+    .parse()
+    .map_err(invalid)?;
+    let deal = match &a.deal {
+        None => None,
+        Some(d) => {
+            let mut fields = d.fields.clone();
+            fields.insert("account".to_owned(), a.account.to_string());
+            let deal: Deal = records::create(&fields).map_err(invalid)?;
+            Some((d.id, deal))
+        }
+    };
+    let new = |id: RecordId, body: Body| Record {
+        id,
+        owner: lead_record.owner,
+        team: lead_record.team,
+        created_at: ctx.now,
+        created_by: ctx.actor.user,
+        updated_at: ctx.now,
+        version: 0,
+        body,
+    };
+    tx.put(new(a.account, account.into_body()));
+    tx.put(new(a.contact, Body::Contact(contact)));
+    if let Some((id, deal)) = deal {
+        tx.put(new(id, deal.into_body()));
+    }
+    let mut converted = lead.clone();
+    converted.status = LeadStatus::Converted;
+    converted.converted = Some(a.account);
+    lead_record.body = Body::Lead(converted);
+    lead_record.updated_at = ctx.now;
+    tx.put(lead_record);
+    Ok(())
+}
