@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod contact;
+pub mod dashboard;
 pub mod email;
 pub mod i18n;
 pub mod ids;
