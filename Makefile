@@ -21,11 +21,12 @@ export QIAO_TEST_POSTGRES := $(POSTGRES)
 # What the browser app is built from; dist/ is rebuilt only when one of these changes.
 APP_SOURCES := $(shell find frontend shared style public -type f 2>/dev/null) Cargo.toml Cargo.lock Trunk.toml package-lock.json scripts/compress-dist.mjs
 
-.PHONY: help run test lint setup setup-test build lighthouse clean
+.PHONY: help run demo test lint setup setup-test build lighthouse clean
 
 help:
 	@echo "make run    build and run Qiao at http://127.0.0.1:8080 (QIAO_DB, QIAO_LISTEN)"
 	@echo "make test   check formatting and lints, build everything, run every test"
+	@echo "make demo   run Qiao on a demo company in ./data/demo.db (RECORDS=1000 contacts)"
 
 ## ---- set-up (each step skipped when present) ----
 
@@ -95,6 +96,14 @@ run: dist/index.html
 	@cargo build --release --locked -p server --bin qiao-server
 	@echo "==> starting Qiao on $${QIAO_DB:-sqlite://./data/qiao.db}"
 	@exec "$${CARGO_TARGET_DIR:-target}/release/qiao-server" serve
+
+# A demo company (see README): filled once, then served like `make run`.
+RECORDS ?= 1000
+demo: dist/index.html
+	@cargo build --release --locked -p server --bin qiao-server
+	@db="$${QIAO_DB:-sqlite://./data/demo.db}"; bin="$${CARGO_TARGET_DIR:-target}/release/qiao-server"; \
+	"$$bin" demo --db "$$db" --records $(RECORDS) || echo "==> keeping the data already in $$db"; \
+	echo "==> starting Qiao on $$db"; exec "$$bin" serve --db "$$db"
 
 ## ---- test ----
 

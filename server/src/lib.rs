@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod db;
+pub mod demo;
 pub mod people;
 pub mod security;
 pub mod sync;

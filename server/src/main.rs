@@ -36,6 +36,20 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Fill an empty database with a demo company: admin@demo.local, manager@demo.local and
+    /// sales1@demo.local … sales4@demo.local, with accounts, contacts, leads, deals and
+    /// activities.
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+        /// Contacts to create (a fifth as many accounts and deals, a tenth as many leads, as
+        /// many activities).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=2_000_000))]
+        records: u64,
+        /// The demo people's password.
+        #[arg(long, default_value = "demo-pass-1")]
+        password: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -118,6 +132,58 @@ async fn main() -> ExitCode {
         } => {
             init_logs(LogFormat::Text);
             admin_create(&db.db, email, password, name, company).await
+        }
+        Command::Demo {
+            db,
+            records,
+            password,
+        } => demo(&db.db, records, &password).await,
+    }
+}
+
+async fn demo(db_url: &str, records: u64, password: &str) -> ExitCode {
+    if let Err(problem) = shared::Password::parse(password, None) {
+        eprintln!("qiao-server: --password: {problem}");
+        return ExitCode::from(2);
+    }
+    let db = match Db::open(db_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("qiao-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = std::time::Instant::now();
+    let result = server::demo::fill(
+        &db,
+        usize::try_from(records).unwrap_or(usize::MAX),
+        password,
+    )
+    .await;
+    db.close().await;
+    match result {
+        Ok(filled) => {
+            println!(
+                "Demo company ready in {:.1} s: {} people, {} accounts, {} contacts, {} leads, \
+                 {} deals, {} activities. Sign in as admin@demo.local, manager@demo.local or \
+                 sales1@demo.local … sales4@demo.local.",
+                started.elapsed().as_secs_f64(),
+                filled.users,
+                filled.accounts,
+                filled.contacts,
+                filled.leads,
+                filled.deals,
+                filled.activities
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e @ server::demo::DemoError::NotEmpty) => {
+            eprintln!("qiao-server: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("qiao-server: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -7,11 +7,14 @@ use std::time::Duration;
 use shared::Role;
 use shared::api::{Me, SetupStatus};
 
+use crate::device::Device;
 use crate::harness::{Backend, TestApp, both, fresh_database};
+use shared::sync::Collection;
 
 both!(
     admin_create_makes_the_first_admin_and_closes_setup,
-    serve_runs_until_sigterm_and_stops_cleanly
+    serve_runs_until_sigterm_and_stops_cleanly,
+    demo_fills_an_empty_database_once
 );
 
 fn qiao(args: &[&str]) -> std::process::Output {
@@ -150,5 +153,73 @@ async fn serve_runs_until_sigterm_and_stops_cleanly(backend: Backend) {
         reqwest::get(format!("{url}/healthz")).await.is_err(),
         "nothing listens any more"
     );
+    cleanup.run().await;
+}
+
+async fn demo_fills_an_empty_database_once(backend: Backend) {
+    let (db_url, cleanup) = fresh_database(backend).await;
+    let weak = qiao(&[
+        "demo",
+        "--db",
+        &db_url,
+        "--records",
+        "10",
+        "--password",
+        "short",
+    ]);
+    assert_eq!(weak.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("--password"));
+
+    let made = qiao(&["demo", "--db", &db_url, "--records", "200"]);
+    let said = String::from_utf8_lossy(&made.stdout);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(
+        said.contains("200 contacts") && said.contains("40 deals"),
+        "{said}"
+    );
+    let again = qiao(&["demo", "--db", &db_url, "--records", "200"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("empty database"));
+
+    // The demo people sign in with the default password; each sees what their role allows.
+    let app = TestApp::start_on(backend, db_url, |_| {}).await;
+    let count = |d: &Device, c: Collection| d.core.collection(c).count();
+    let mut manager = Device::new(&app.token("manager@demo.local", "demo-pass-1").await);
+    manager.pull(&app).await;
+    let everything = [
+        (Collection::Account, 40),
+        (Collection::Contact, 200),
+        (Collection::Lead, 20),
+        (Collection::Deal, 40),
+        (Collection::Activity, 200),
+    ];
+    for (collection, n) in everything {
+        assert_eq!(count(&manager, collection), n, "{collection:?}");
+    }
+    let mut rep = Device::new(&app.token("sales1@demo.local", "demo-pass-1").await);
+    rep.pull(&app).await;
+    let me = rep.core.directory().map(|d| d.me.user).expect("directory");
+    let mine = count(&rep, Collection::Contact);
+    assert!(
+        mine > 0 && mine < 200,
+        "a rep sees part of the contacts: {mine}"
+    );
+    assert!(
+        rep.core
+            .records()
+            .all(|r| r.owner == me || r.collection() == Collection::Issue)
+    );
+    // Deals of every stage, with Chinese names.
+    let stages: std::collections::BTreeSet<String> = manager
+        .core
+        .records()
+        .filter_map(|r| r.as_deal().map(|d| d.stage.clone()))
+        .collect();
+    assert_eq!(stages.len(), 6, "{stages:?}");
+    app.stop().await;
     cleanup.run().await;
 }
