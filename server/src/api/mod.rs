@@ -5,6 +5,7 @@ pub mod error;
 pub mod guard;
 pub mod health;
 pub mod json;
+pub mod records;
 pub mod roles;
 pub mod setup;
 pub mod stats;
@@ -37,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(with_body_limit(small, AUTH_BODY_LIMIT))
         .merge(with_body_limit(general, DEFAULT_BODY_LIMIT))
+        .merge(with_body_limit(records::router(), DEFAULT_BODY_LIMIT))
         .merge(with_body_limit(sync::router(), SYNC_BODY_LIMIT))
         .merge(sync::events_router())
         .merge(health::router())

@@ -545,3 +545,35 @@ pub async fn purge(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
 pub fn stamps_json(stamps: &BTreeMap<String, Stamp>) -> String {
     serde_json::to_string(stamps).unwrap_or_else(|_| "{}".to_owned())
 }
+
+/// The live records of `collection` that `scope` sees, as stored (JSON).
+pub async fn live(
+    db: &Db,
+    scope: &shared::sync::Scope,
+    collection: Collection,
+) -> Result<Vec<String>, sqlx::Error> {
+    let filter = Filter::of(scope, 2);
+    let sql = format!(
+        "SELECT body FROM records WHERE collection = $1 AND NOT deleted AND {}",
+        filter.sql
+    );
+    read!(db, |pool| {
+        let mut query = sqlx::query_scalar(&sql)
+            .bind(collection.as_str())
+            .bind(filter.user);
+        for team in &filter.teams {
+            query = query.bind(*team);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// One live record, as stored (JSON).
+pub async fn live_one(db: &Db, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    read!(db, |pool| sqlx::query_scalar(
+        "SELECT body FROM records WHERE id = $1 AND NOT deleted"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+}

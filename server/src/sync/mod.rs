@@ -5,6 +5,7 @@
 //! behind and is recorded as a sync issue. Pull sends the records a user may see that changed
 //! since their cursor. Events tell connected devices that there is something new.
 
+pub mod apply;
 pub mod events;
 pub mod pull;
 pub mod push;

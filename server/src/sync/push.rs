@@ -153,7 +153,7 @@ fn check_request(request: &PushRequest) -> Result<(), ApiError> {
 }
 
 /// On Postgres, wake the other instances once this transaction commits.
-async fn notify_peers(tx: &mut Tx, version: i64) -> Result<(), sqlx::Error> {
+pub(super) async fn notify_peers(tx: &mut Tx, version: i64) -> Result<(), sqlx::Error> {
     if let Tx::Postgres(t) = tx {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(super::events::CHANNEL)
@@ -175,9 +175,9 @@ fn overwrite_issue(notice: &Overwrite) -> IssueKind {
 }
 
 /// The push's records: what was loaded, and what the applied mutations wrote over it.
-struct Batch<'a> {
+pub(super) struct Batch<'a> {
     loaded: &'a HashMap<RecordId, Stored>,
-    writes: BTreeMap<RecordId, Option<Record>>,
+    pub(super) writes: BTreeMap<RecordId, Option<Record>>,
     issues: Vec<Record>,
 }
 
@@ -205,7 +205,7 @@ impl Source for Batch<'_> {
 }
 
 impl<'a> Batch<'a> {
-    fn new(loaded: &'a HashMap<RecordId, Stored>) -> Self {
+    pub(super) fn new(loaded: &'a HashMap<RecordId, Stored>) -> Self {
         Batch {
             loaded,
             writes: BTreeMap::new(),
@@ -250,7 +250,7 @@ impl<'a> Batch<'a> {
     }
 
     /// Write every changed record, tombstone, move and issue at `version`.
-    async fn save(
+    pub(super) async fn save(
         self,
         tx: &mut Tx,
         version: i64,

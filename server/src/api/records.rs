@@ -1,0 +1,454 @@
+//! `/api/v1/{collection}`: the CRM records for API clients. Reads see what the user's scope
+//! allows; writes run the same mutators as devices (through [`crate::sync::apply`]), so they
+//! are checked the same way and reach every device.
+//!
+//! - `GET /api/v1/{collection}?limit=&cursor=&sort=&{field}=` → `{"items", "next_cursor"}`
+//! - `POST /api/v1/{collection}` `{"fields": {…}, "owner"?, "id"?}` → 201 and the record
+//! - `GET|PATCH|DELETE /api/v1/{collection}/{id}` (`PATCH` takes `{"fields"?, "owner"?}`)
+//!
+//! Collections: `accounts`, `contacts`, `leads`, `deals`, `activities`, `tasks`. Field values
+//! are sent as text, the way a form sends them (numbers and booleans are accepted too).
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use shared::records::Patch;
+use shared::sync::{
+    AssignContact, AssignRecord, Collection, CreateContact, CreateRecord, DeleteContact,
+    DeleteRecord, Mutation, Record, Rejection, UpdateContact, UpdateRecord,
+};
+use shared::{ContactField, ContactInput, Problem, RecordId, UserId};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::json::ApiJson;
+use super::parse_id;
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::sync as store;
+use crate::sync::apply::apply;
+
+/// Most records one page may hold.
+pub const MAX_LIMIT: usize = 500;
+const DEFAULT_LIMIT: usize = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/{collection}", get(list).post(create))
+        .route(
+            "/api/v1/{collection}/{id}",
+            get(read_one).patch(update).delete(remove),
+        )
+}
+
+fn collection_of(path: &str) -> Result<Collection, ApiError> {
+    Ok(match path {
+        "accounts" => Collection::Account,
+        "contacts" => Collection::Contact,
+        "leads" => Collection::Lead,
+        "deals" => Collection::Deal,
+        "activities" => Collection::Activity,
+        "tasks" => Collection::Task,
+        _ => return Err(ApiError::NotFound("collection")),
+    })
+}
+
+/// The fields of a collection, by wire name.
+fn fields_of(collection: Collection) -> &'static [&'static str] {
+    use shared::records::{Account, Activity, Deal, Kind, Lead, Task};
+    match collection {
+        Collection::Contact => &["name", "company", "phone", "email", "notes"],
+        Collection::Account => Account::FIELDS,
+        Collection::Lead => Lead::FIELDS,
+        Collection::Deal => Deal::FIELDS,
+        Collection::Activity => Activity::FIELDS,
+        Collection::Task => Task::FIELDS,
+        Collection::Issue => &[],
+    }
+}
+
+/// A record as API clients see it: the envelope, and its typed fields under `fields`.
+fn item(record: &Record) -> Value {
+    let fields = serde_json::to_value(&record.body)
+        .ok()
+        .and_then(|body| body.as_object().and_then(|o| o.values().next().cloned()))
+        .unwrap_or(Value::Null);
+    json!({
+        "id": record.id,
+        "collection": record.collection().as_str(),
+        "owner": record.owner,
+        "team": record.team,
+        "created_at": record.created_at,
+        "created_by": record.created_by,
+        "updated_at": record.updated_at,
+        "version": record.version,
+        "fields": fields,
+    })
+}
+
+fn parse_stored(body: &str) -> Result<Record, ApiError> {
+    serde_json::from_str(body).map_err(|e| ApiError::internal(format!("stored record: {e}")))
+}
+
+/// The live record `id` of `collection` if `user` may see it.
+async fn visible(
+    state: &AppState,
+    user: &CurrentUser,
+    collection: Collection,
+    id: RecordId,
+) -> Result<Record, ApiError> {
+    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    let stored = store::live_one(&state.db, id.as_uuid()).await?;
+    let record = stored.as_deref().map(parse_stored).transpose()?;
+    record
+        .filter(|r| r.collection() == collection && scope.sees(r))
+        .ok_or(ApiError::NotFound("record"))
+}
+
+// ---- reading ----
+
+/// A sort order: a field (or `created_at`, `updated_at`), ascending unless it starts with `-`.
+#[derive(Debug, Clone)]
+struct Sort {
+    field: String,
+    descending: bool,
+}
+
+fn sort_key(record: &Record, field: &str) -> String {
+    match field {
+        "created_at" => record.created_at.to_string(),
+        "updated_at" => record.updated_at.to_string(),
+        "owner" => record.owner.to_string(),
+        other => record.body.text(other),
+    }
+}
+
+/// Numbers compare as numbers (amounts, sizes, times), everything else as text.
+fn compare(a: &str, b: &str) -> Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        _ => a.cmp(b),
+    }
+}
+
+fn encode_cursor(key: &str, id: RecordId) -> String {
+    let text = serde_json::to_string(&(key, id)).unwrap_or_default();
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_cursor(raw: &str) -> Option<(String, RecordId)> {
+    if !raw.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..raw.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(raw.get(i..i + 2)?, 16).ok())
+        .collect();
+    serde_json::from_slice(&bytes?).ok()
+}
+
+fn bad_param(field: &'static str, message: &str) -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_parameter",
+        message: format!("{field}: {message}"),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(path): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let collection = collection_of(&path)?;
+    let fields = fields_of(collection);
+    let mut limit = DEFAULT_LIMIT;
+    let mut cursor = None;
+    let mut sort = Sort {
+        field: "updated_at".to_owned(),
+        descending: true,
+    };
+    let mut filters: Vec<(String, String)> = Vec::new();
+    for (key, value) in &params {
+        match key.as_str() {
+            "limit" => {
+                limit = value
+                    .parse()
+                    .ok()
+                    .filter(|l| (1..=MAX_LIMIT).contains(l))
+                    .ok_or_else(|| bad_param("limit", "must be a number from 1 to 500"))?;
+            }
+            "cursor" => {
+                cursor = Some(
+                    decode_cursor(value)
+                        .ok_or_else(|| bad_param("cursor", "is not one this server gave out"))?,
+                );
+            }
+            "sort" => {
+                let (field, descending) = match value.strip_prefix('-') {
+                    Some(f) => (f, true),
+                    None => (value.as_str(), false),
+                };
+                if !(fields.contains(&field)
+                    || matches!(field, "created_at" | "updated_at" | "owner"))
+                {
+                    return Err(bad_param("sort", "names no field of this collection"));
+                }
+                sort = Sort {
+                    field: field.to_owned(),
+                    descending,
+                };
+            }
+            other if fields.contains(&other) || other == "owner" => {
+                filters.push((other.to_owned(), value.clone()));
+            }
+            _ => {
+                return Err(ApiError::BadRequest {
+                    code: "unknown_field",
+                    message: format!("{key} is not a field of {path}"),
+                });
+            }
+        }
+    }
+    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    let mut rows: Vec<(String, Record)> = Vec::new();
+    for body in store::live(&state.db, &scope, collection).await? {
+        let record = parse_stored(&body)?;
+        let keep = filters.iter().all(|(field, wanted)| {
+            let have = sort_key(&record, field);
+            have == *wanted || have.eq_ignore_ascii_case(wanted)
+        });
+        if keep {
+            rows.push((sort_key(&record, &sort.field), record));
+        }
+    }
+    let order = |a: &(String, RecordId), b: &(String, RecordId)| {
+        let o = compare(&a.0, &b.0).then(a.1.cmp(&b.1));
+        if sort.descending { o.reverse() } else { o }
+    };
+    rows.sort_by(|a, b| order(&(a.0.clone(), a.1.id), &(b.0.clone(), b.1.id)));
+    let start = match &cursor {
+        None => 0,
+        Some(after) => {
+            rows.partition_point(|(k, r)| order(&(k.clone(), r.id), after) != Ordering::Greater)
+        }
+    };
+    let page: Vec<&(String, Record)> = rows.iter().skip(start).take(limit).collect();
+    let next_cursor = (start + page.len() < rows.len())
+        .then(|| page.last().map(|(k, r)| encode_cursor(k, r.id)))
+        .flatten();
+    Ok(Json(json!({
+        "items": page.iter().map(|(_, r)| item(r)).collect::<Vec<_>>(),
+        "next_cursor": next_cursor,
+    })))
+}
+
+async fn read_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((path, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let collection = collection_of(&path)?;
+    let id: RecordId = parse_id(&id, "record")?;
+    let record = visible(&state, &user, collection, id).await?;
+    Ok(Json(item(&record)))
+}
+
+// ---- writing ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WriteBody {
+    #[serde(default)]
+    id: Option<Uuid>,
+    #[serde(default)]
+    owner: Option<Uuid>,
+    #[serde(default)]
+    fields: BTreeMap<String, Value>,
+}
+
+/// Field values as the text a form would send.
+fn as_patch(fields: &BTreeMap<String, Value>) -> Result<Patch, ApiError> {
+    let mut errors = Vec::new();
+    let mut patch = Patch::new();
+    for (name, value) in fields {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Array(items) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => {
+                errors.push(Problem::Invalid.at(name));
+                continue;
+            }
+        };
+        patch.insert(name.clone(), text);
+    }
+    if errors.is_empty() {
+        Ok(patch)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn contact_input(patch: &Patch) -> Result<ContactInput, ApiError> {
+    let mut input = ContactInput::default();
+    let mut unknown = Vec::new();
+    for (name, value) in patch {
+        match ContactField::ALL.into_iter().find(|f| f.as_str() == name) {
+            Some(field) => input.set(field, value.clone()),
+            None => unknown.push(Problem::UnknownField.at(name)),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(input)
+    } else {
+        Err(ApiError::Validation(unknown))
+    }
+}
+
+/// Run `mutation` as `user`, saying a refusal the REST way.
+async fn run_as(state: &AppState, user: &CurrentUser, mutation: Mutation) -> Result<(), ApiError> {
+    match apply(state, &user.actor, &mutation).await? {
+        Ok(_) => Ok(()),
+        Err(Rejection::Invalid { errors }) => Err(ApiError::Validation(errors)),
+        Err(Rejection::NotFound) => Err(ApiError::NotFound("record")),
+        Err(Rejection::Forbidden) => Err(ApiError::Forbidden),
+        Err(Rejection::Exists) => Err(ApiError::Conflict {
+            code: "exists",
+            message: "a record with this id already exists".to_owned(),
+            field: Some("id"),
+        }),
+        Err(rejection @ (Rejection::UnknownMutation | Rejection::Malformed { .. })) => {
+            Err(ApiError::BadRequest {
+                code: "malformed",
+                message: rejection.to_string(),
+            })
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(path): Path<String>,
+    ApiJson(body): ApiJson<WriteBody>,
+) -> Result<Response, ApiError> {
+    let collection = collection_of(&path)?;
+    let id = RecordId::from_uuid(body.id.unwrap_or_else(Uuid::now_v7));
+    let owner = body.owner.map(UserId::from_uuid);
+    let patch = as_patch(&body.fields)?;
+    let mutation = if collection == Collection::Contact {
+        Mutation::CreateContact(CreateContact {
+            id,
+            owner,
+            fields: contact_input(&patch)?,
+        })
+    } else {
+        Mutation::CreateRecord(CreateRecord {
+            collection,
+            id,
+            owner,
+            fields: patch,
+        })
+    };
+    run_as(&state, &user, mutation).await?;
+    let record = visible(&state, &user, collection, id).await?;
+    Ok((StatusCode::CREATED, Json(item(&record))).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((path, id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<WriteBody>,
+) -> Result<Json<Value>, ApiError> {
+    let collection = collection_of(&path)?;
+    let id: RecordId = parse_id(&id, "record")?;
+    if body.id.is_some_and(|b| b != id.as_uuid()) {
+        return Err(ApiError::invalid(Problem::Invalid.at("id")));
+    }
+    let current = visible(&state, &user, collection, id).await?;
+    let patch = as_patch(&body.fields)?;
+    if !patch.is_empty() {
+        let mutation = if collection == Collection::Contact {
+            Mutation::UpdateContact(UpdateContact {
+                id,
+                set: contact_input(&patch)?,
+                was: ContactInput::default(),
+                seen: current.version,
+            })
+        } else {
+            Mutation::UpdateRecord(UpdateRecord {
+                id,
+                set: patch,
+                was: Patch::new(),
+                seen: current.version,
+            })
+        };
+        run_as(&state, &user, mutation).await?;
+    }
+    if let Some(owner) = body.owner.map(UserId::from_uuid) {
+        let mutation = if collection == Collection::Contact {
+            Mutation::AssignContact(AssignContact { id, owner })
+        } else {
+            Mutation::AssignRecord(AssignRecord { id, owner })
+        };
+        run_as(&state, &user, mutation).await?;
+    }
+    // Reassigned out of sight, the answer is what was written.
+    match visible(&state, &user, collection, id).await {
+        Ok(record) => Ok(Json(item(&record))),
+        Err(ApiError::NotFound(_)) => Ok(Json(json!({"id": id, "moved": true}))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((path, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let collection = collection_of(&path)?;
+    let id: RecordId = parse_id(&id, "record")?;
+    visible(&state, &user, collection, id).await?;
+    let mutation = if collection == Collection::Contact {
+        Mutation::DeleteContact(DeleteContact { id })
+    } else {
+        Mutation::DeleteRecord(DeleteRecord { id })
+    };
+    run_as(&state, &user, mutation).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let id = RecordId::from_uuid(Uuid::now_v7());
+        let cursor = encode_cursor("华东 12", id);
+        assert_eq!(decode_cursor(&cursor), Some(("华东 12".to_owned(), id)));
+        assert_eq!(decode_cursor("zz"), None);
+        assert_eq!(decode_cursor("abc"), None);
+    }
+
+    #[test]
+    fn numbers_sort_as_numbers() {
+        assert_eq!(compare("900", "1200.50"), Ordering::Less);
+        assert_eq!(compare("b", "a"), Ordering::Greater);
+    }
+}

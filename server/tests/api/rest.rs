@@ -1,0 +1,316 @@
+//! `/api/v1/{collection}`: CRUD for every collection with filters, sorting and paging; 404,
+//! 409 and 422 answers; scope enforcement; and REST writes reaching devices through sync.
+
+use serde_json::{Value, json};
+use shared::sync::Collection;
+
+use crate::device::Device;
+use crate::harness::{Backend, TestApp, both};
+
+both!(
+    every_collection_has_crud,
+    lists_filter_sort_and_page,
+    bad_writes_get_clear_answers,
+    scope_holds_in_rest_too
+);
+
+/// Admin; a rep and their manager in one team; a rep of another team.
+async fn people(app: &TestApp) -> [String; 3] {
+    let admin = app.set_up().await;
+    let root = app.root_team(&admin).await;
+    let north = app.create_team(&admin, "华北", root.id).await;
+    let south = app.create_team(&admin, "华南", root.id).await;
+    app.create_user(&admin, "rep@qiao.example", "sales", north.id)
+        .await;
+    app.create_user(&admin, "boss@qiao.example", "manager", north.id)
+        .await;
+    app.create_user(&admin, "far@qiao.example", "sales", south.id)
+        .await;
+    [
+        app.token("rep@qiao.example", "user-pass-1").await,
+        app.token("boss@qiao.example", "user-pass-1").await,
+        app.token("far@qiao.example", "user-pass-1").await,
+    ]
+}
+
+fn id_of(reply: &Value) -> String {
+    reply["id"].as_str().expect("an id").to_owned()
+}
+
+async fn every_collection_has_crud(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, ..] = people(&app).await;
+    let made = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": "华东贸易", "grade": "A", "tags": ["重点", "华东"]}}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(made.body["fields"]["grade"], "A");
+    assert_eq!(made.body["fields"]["tags"], json!(["重点", "华东"]));
+    let account = id_of(&made.body);
+    let creates = [
+        (
+            "contacts",
+            json!({"name": "陈经理", "phone": "139 1234 5678"}),
+        ),
+        ("leads", json!({"name": "周先生", "source": "展会"})),
+        (
+            "deals",
+            json!({"name": "ERP", "account": account, "amount": 120000}),
+        ),
+        (
+            "activities",
+            json!({"kind": "call", "subject": "首次沟通", "about": account}),
+        ),
+        (
+            "tasks",
+            json!({"title": "寄报价单", "due": 1_900_000_000_000_i64}),
+        ),
+    ];
+    for (collection, fields) in creates {
+        let path = format!("/api/v1/{collection}");
+        let made = app.post(&path, Some(&rep), json!({"fields": fields})).await;
+        assert_eq!(made.status, 201, "{collection}: {}", made.body);
+        let id = id_of(&made.body);
+        let one = app.get(&format!("{path}/{id}"), Some(&rep)).await;
+        assert_eq!(one.status, 200);
+        assert_eq!(one.body["id"], made.body["id"]);
+        let listed = app.get(&path, Some(&rep)).await;
+        assert_eq!(
+            listed.body["items"].as_array().map(Vec::len),
+            Some(1),
+            "{collection}"
+        );
+        assert_eq!(listed.body["next_cursor"], Value::Null);
+        let gone = app.delete(&format!("{path}/{id}"), Some(&rep)).await;
+        assert_eq!(gone.status, 204, "{collection}");
+        app.get(&format!("{path}/{id}"), Some(&rep))
+            .await
+            .assert_error(404, "not_found");
+    }
+    // A change through REST: the deal moves on and the account is renamed.
+    let changed = app
+        .patch(
+            &format!("/api/v1/accounts/{account}"),
+            Some(&rep),
+            json!({"fields": {"name": "华东贸易集团"}}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["fields"]["name"], "华东贸易集团");
+    assert_eq!(
+        changed.body["fields"]["grade"], "A",
+        "untouched fields stay"
+    );
+    app.finish().await;
+}
+
+async fn lists_filter_sort_and_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, ..] = people(&app).await;
+    let account = id_of(
+        &app.post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": "甲"}}),
+        )
+        .await
+        .body,
+    );
+    for (i, amount) in [900, 12_000, 300, 5_000, 70_000].iter().enumerate() {
+        let stage = if i % 2 == 0 { "qualify" } else { "needs" };
+        let made = app
+            .post(
+                "/api/v1/deals",
+                Some(&rep),
+                json!({"fields": {"name": format!("单{i}"), "account": account, "amount": amount, "stage": stage}}),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let names = |reply: &Value| -> Vec<String> {
+        reply["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| i["fields"]["name"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let by_amount = app.get("/api/v1/deals?sort=amount", Some(&rep)).await;
+    assert_eq!(
+        names(&by_amount.body),
+        ["单2", "单0", "单3", "单1", "单4"],
+        "numbers sort as numbers"
+    );
+    let needs = app
+        .get("/api/v1/deals?stage=needs&sort=-amount", Some(&rep))
+        .await;
+    assert_eq!(names(&needs.body), ["单1", "单3"]);
+    // Pages of two, following next_cursor, give every deal once.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/deals?sort=name&limit=2".to_owned();
+    loop {
+        let page = app.get(&path, Some(&rep)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(names(&page.body).len() <= 2);
+        seen.extend(names(&page.body));
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/deals?sort=name&limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["单0", "单1", "单2", "单3", "单4"]);
+    for bad in [
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "cursor=zz",
+        "sort=colour",
+        "colour=red",
+    ] {
+        let reply = app.get(&format!("/api/v1/deals?{bad}"), Some(&rep)).await;
+        assert_eq!(reply.status, 400, "{bad}: {}", reply.body);
+    }
+    app.get("/api/v1/unicorns", Some(&rep))
+        .await
+        .assert_error(404, "not_found");
+    app.finish().await;
+}
+
+async fn bad_writes_get_clear_answers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, ..] = people(&app).await;
+    let invalid = app
+        .post("/api/v1/deals", Some(&rep), json!({"fields": {"name": "", "amount": -5, "close_date": "31/12/2026", "colour": "red"}}))
+        .await;
+    invalid.assert_error(422, "validation_failed");
+    let fields: Vec<&str> = invalid.body["error"]["details"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        fields,
+        ["amount", "close_date", "colour", "name", "account"],
+        "{}",
+        invalid.body
+    );
+    let account = id_of(
+        &app.post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": "甲"}}),
+        )
+        .await
+        .body,
+    );
+    let deal = app
+        .post(
+            "/api/v1/deals",
+            Some(&rep),
+            json!({"fields": {"name": "单", "account": account}}),
+        )
+        .await;
+    let deal_id = id_of(&deal.body);
+    // The stage gate holds for API clients too.
+    let gated = app
+        .patch(
+            &format!("/api/v1/deals/{deal_id}"),
+            Some(&rep),
+            json!({"fields": {"stage": "proposal"}}),
+        )
+        .await;
+    gated.assert_error(422, "validation_failed");
+    assert_eq!(
+        gated.body["error"]["details"][0]["code"],
+        "required_for_stage"
+    );
+    let again = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"id": account, "fields": {"name": "乙"}}),
+        )
+        .await;
+    again.assert_error(409, "exists");
+    app.patch("/api/v1/deals/not-an-id", Some(&rep), json!({"fields": {}}))
+        .await
+        .assert_error(404, "not_found");
+    let wrong_type = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": {"nested": 1}}}),
+        )
+        .await;
+    wrong_type.assert_error(422, "validation_failed");
+    let unknown_key = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fieldz": {"name": "甲"}}),
+        )
+        .await;
+    assert_eq!(unknown_key.status.as_u16() / 100, 4, "{}", unknown_key.body);
+    app.get("/api/v1/accounts", None)
+        .await
+        .assert_error(401, "unauthorized");
+    app.finish().await;
+}
+
+async fn scope_holds_in_rest_too(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, boss, far] = people(&app).await;
+    let account = id_of(
+        &app.post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": "甲"}}),
+        )
+        .await
+        .body,
+    );
+    let path = format!("/api/v1/accounts/{account}");
+    // Another team's rep can neither read, list, change nor delete it.
+    app.get(&path, Some(&far))
+        .await
+        .assert_error(404, "not_found");
+    assert_eq!(
+        app.get("/api/v1/accounts", Some(&far)).await.body["items"],
+        json!([])
+    );
+    app.patch(&path, Some(&far), json!({"fields": {"name": "抢"}}))
+        .await
+        .assert_error(404, "not_found");
+    app.delete(&path, Some(&far))
+        .await
+        .assert_error(404, "not_found");
+    // Nor point a deal at it.
+    let stolen = app
+        .post(
+            "/api/v1/deals",
+            Some(&far),
+            json!({"fields": {"name": "抢单", "account": account}}),
+        )
+        .await;
+    stolen.assert_error(422, "validation_failed");
+    // The manager sees it, and a REST change reaches the rep's device through sync.
+    assert_eq!(app.get(&path, Some(&boss)).await.status, 200);
+    let mut phone = Device::new(&rep);
+    phone.pull(&app).await;
+    app.patch(&path, Some(&boss), json!({"fields": {"city": "天津"}}))
+        .await;
+    phone.pull(&app).await;
+    let city = phone
+        .core
+        .collection(Collection::Account)
+        .next()
+        .map(|r| r.body.text("city"));
+    assert_eq!(city.as_deref(), Some("天津"));
+    app.finish().await;
+}
