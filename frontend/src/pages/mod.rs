@@ -4,6 +4,7 @@ pub mod contacts;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod records;
 pub mod settings;
 pub mod setup;
 pub mod shell;

@@ -66,6 +66,26 @@ fn NavLinks() -> impl IntoView {
             <span class="nav-icon" aria-hidden="true">"☎"</span>
             <span>{move || i18n.t(Text::NavContacts)}</span>
         </A>
+        <A href="/r/accounts" attr:class="nav-link" attr:data-testid="nav-accounts">
+            <span class="nav-icon" aria-hidden="true">"▦"</span>
+            <span>{move || i18n.t(Text::NavAccounts)}</span>
+        </A>
+        <A href="/r/leads" attr:class="nav-link" attr:data-testid="nav-leads">
+            <span class="nav-icon" aria-hidden="true">"✦"</span>
+            <span>{move || i18n.t(Text::NavLeads)}</span>
+        </A>
+        <A href="/pipeline" attr:class="nav-link" attr:data-testid="nav-pipeline">
+            <span class="nav-icon" aria-hidden="true">"▤"</span>
+            <span>{move || i18n.t(Text::NavPipeline)}</span>
+        </A>
+        <A href="/r/activities" attr:class="nav-link" attr:data-testid="nav-activities">
+            <span class="nav-icon" aria-hidden="true">"✎"</span>
+            <span>{move || i18n.t(Text::NavActivities)}</span>
+        </A>
+        <A href="/r/tasks" attr:class="nav-link" attr:data-testid="nav-tasks">
+            <span class="nav-icon" aria-hidden="true">"☑"</span>
+            <span>{move || i18n.t(Text::NavTasks)}</span>
+        </A>
         <Show when=move || session.is_admin()>
             <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
                 <span class="nav-icon" aria-hidden="true">"⚙"</span>

@@ -60,20 +60,6 @@ fn collection_of(path: &str) -> Result<Collection, ApiError> {
     })
 }
 
-/// The fields of a collection, by wire name.
-fn fields_of(collection: Collection) -> &'static [&'static str] {
-    use shared::records::{Account, Activity, Deal, Kind, Lead, Task};
-    match collection {
-        Collection::Contact => &["name", "company", "phone", "email", "notes"],
-        Collection::Account => Account::FIELDS,
-        Collection::Lead => Lead::FIELDS,
-        Collection::Deal => Deal::FIELDS,
-        Collection::Activity => Activity::FIELDS,
-        Collection::Task => Task::FIELDS,
-        Collection::Issue => &[],
-    }
-}
-
 /// A record as API clients see it: the envelope, and its typed fields under `fields`.
 fn item(record: &Record) -> Value {
     let fields = serde_json::to_value(&record.body)
@@ -168,7 +154,7 @@ async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let collection = collection_of(&path)?;
-    let fields = fields_of(collection);
+    let fields = shared::records::fields_of(collection);
     let mut limit = DEFAULT_LIMIT;
     let mut cursor = None;
     let mut sort = Sort {

@@ -11,6 +11,7 @@ pub mod account;
 pub mod activity;
 pub mod deal;
 pub mod fields;
+pub mod labels;
 pub mod lead;
 pub mod lifecycle;
 pub mod pipeline;
@@ -65,6 +66,62 @@ pub trait Kind: Clone + PartialEq + Serialize + DeserializeOwned {
     /// fields, or refuse with problems at the fields concerned.
     fn settle(&mut self, _before: Option<&Self>) -> Result<(), Vec<FieldError>> {
         Ok(())
+    }
+}
+
+/// The fields of a collection, by wire name (contacts included; sync issues have none).
+pub fn fields_of(collection: Collection) -> &'static [&'static str] {
+    match collection {
+        Collection::Contact => &["name", "company", "phone", "email", "notes"],
+        Collection::Account => Account::FIELDS,
+        Collection::Lead => Lead::FIELDS,
+        Collection::Deal => Deal::FIELDS,
+        Collection::Activity => Activity::FIELDS,
+        Collection::Task => Task::FIELDS,
+        Collection::Issue => &[],
+    }
+}
+
+/// What a new record of `collection` starts with, as text by field (e.g. a deal's first stage).
+pub fn defaults(collection: Collection) -> Patch {
+    fn of<K: Kind>() -> Patch {
+        let blank = K::blank();
+        K::FIELDS
+            .iter()
+            .map(|f| ((*f).to_owned(), blank.get(f)))
+            .collect()
+    }
+    match collection {
+        Collection::Account => of::<Account>(),
+        Collection::Lead => of::<Lead>(),
+        Collection::Deal => of::<Deal>(),
+        Collection::Activity => of::<Activity>(),
+        Collection::Task => of::<Task>(),
+        Collection::Contact | Collection::Issue => Patch::new(),
+    }
+}
+
+/// Money as people read it: `¥1,200.50` for yuan, `USD 1,200.50` otherwise.
+pub fn money_text(currency: &str, hundredths: i64) -> String {
+    let whole = (hundredths / 100).abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let cents = (hundredths % 100).abs();
+    let number = if cents == 0 {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{cents:02}")
+    };
+    if currency == "CNY" {
+        format!("¥{number}")
+    } else {
+        format!("{currency} {number}")
     }
 }
 
@@ -157,6 +214,20 @@ pub(crate) mod tests {
                 .map(|e| (e.field, e.problem.code()))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn money_reads_naturally() {
+        assert_eq!(super::money_text("CNY", 120_000_050), "¥1,200,000.50");
+        assert_eq!(super::money_text("USD", 99_900), "USD 999");
+        assert_eq!(super::money_text("CNY", 0), "¥0");
+    }
+
+    #[test]
+    fn defaults_start_deals_in_the_first_stage() {
+        let deal = super::defaults(Collection::Deal);
+        assert_eq!(deal.get("stage").map(String::as_str), Some("qualify"));
+        assert_eq!(deal.get("currency").map(String::as_str), Some("CNY"));
     }
 
     /// Every field's text form reads back to the same record.

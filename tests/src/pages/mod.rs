@@ -3,6 +3,7 @@
 pub mod contacts;
 pub mod home;
 pub mod login;
+pub mod records;
 pub mod settings;
 pub mod setup;
 pub mod shell;

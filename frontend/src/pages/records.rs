@@ -1,0 +1,724 @@
+//! Accounts, leads, deals, activities and tasks: a list per collection and an editor built from
+//! the kind's fields (`shared::records`), over the device's copy, online or offline. Leads have
+//! a "convert" button; deals move through stages on the pipeline board ([`PipelinePage`]).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::RecordId;
+use shared::i18n::{Locale, Text, problem_text};
+use shared::records::labels::{choices, collection_label, field_label};
+use shared::records::{self, Patch, Pipeline, money_text};
+use shared::search::{Entry, Query};
+use shared::sync::{
+    Collection, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, MutateError, Mutation,
+    Record, Rejection, UpdateRecord,
+};
+use wasm_bindgen::JsValue;
+
+use crate::components::ErrorBanner;
+use crate::components::form::{FormFooter, FormState};
+use crate::i18n::use_i18n;
+use crate::pages::not_found::NotFound;
+use crate::pages::sync_issues::rejection_text;
+use crate::sync::{new_uuid, use_sync};
+
+/// Most rows a list renders at once.
+const SHOWN: usize = 200;
+
+/// The collection a path segment names.
+pub fn collection_of(segment: &str) -> Option<Collection> {
+    Some(match segment {
+        "accounts" => Collection::Account,
+        "leads" => Collection::Lead,
+        "deals" => Collection::Deal,
+        "activities" => Collection::Activity,
+        "tasks" => Collection::Task,
+        _ => return None,
+    })
+}
+
+pub fn segment_of(collection: Collection) -> &'static str {
+    match collection {
+        Collection::Account => "accounts",
+        Collection::Lead => "leads",
+        Collection::Deal => "deals",
+        Collection::Activity => "activities",
+        Collection::Task => "tasks",
+        Collection::Contact => "contacts",
+        Collection::Issue => "sync-issues",
+    }
+}
+
+/// A choice's label, or the raw value.
+fn choice_label(collection: Collection, field: &str, value: &str, locale: Locale) -> String {
+    choices(collection, field, locale)
+        .and_then(|all| all.into_iter().find(|(k, _)| k == value).map(|(_, l)| l))
+        .unwrap_or_else(|| value.to_owned())
+}
+
+/// A date-time (UTC ms as text) as the browser's local time, for people and for
+/// `<input type=datetime-local>`.
+fn local_time(ms: &str) -> String {
+    let Ok(ms) = ms.parse::<f64>() else {
+        return String::new();
+    };
+    let d = js_sys::Date::new(&JsValue::from_f64(ms));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+fn from_local_time(local: &str) -> String {
+    if local.trim().is_empty() {
+        return String::new();
+    }
+    let t = js_sys::Date::new(&JsValue::from_str(local)).get_time();
+    if t.is_nan() {
+        String::new()
+    } else {
+        (t as i64).to_string()
+    }
+}
+
+/// The second line of a row: what matters most about each kind.
+fn detail(record: &Record, locale: Locale) -> String {
+    let t = |f: &str| record.body.text(f);
+    let c = record.collection();
+    let parts: Vec<String> = match c {
+        Collection::Account => vec![t("city"), t("industry"), t("grade")],
+        Collection::Lead => vec![
+            t("company"),
+            choice_label(c, "status", &t("status"), locale),
+            choice_label(c, "stage", &t("stage"), locale),
+        ],
+        Collection::Deal => vec![
+            choice_label(c, "stage", &t("stage"), locale),
+            record
+                .as_deal()
+                .and_then(|d| d.amount.map(|a| money_text(&d.currency, a)))
+                .unwrap_or_default(),
+            t("close_date"),
+        ],
+        Collection::Activity => vec![
+            choice_label(c, "kind", &t("kind"), locale),
+            local_time(&t("at")).replace('T', " "),
+        ],
+        Collection::Task => vec![
+            local_time(&t("due")).replace('T', " "),
+            if t("done") == "true" {
+                "✓".to_owned()
+            } else {
+                String::new()
+            },
+        ],
+        Collection::Contact | Collection::Issue => Vec::new(),
+    };
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `/r/:collection`
+#[component]
+pub fn RecordsPage() -> impl IntoView {
+    let params = use_params_map();
+    let collection = Memo::new(move |_| {
+        params
+            .with(|p| p.get("collection"))
+            .as_deref()
+            .and_then(collection_of)
+    });
+    move || match collection.get() {
+        Some(c) => view! { <RecordList collection=c /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
+    }
+}
+
+#[component]
+fn RecordList(collection: Collection) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let query = RwSignal::new(String::new());
+    let listing = Memo::new(move |_| {
+        let q = Query::new(&query.get());
+        let locale = i18n.locale();
+        sync.with_core(|core| {
+            let mut rows: Vec<(String, String, RecordId)> = core
+                .collection(collection)
+                .filter(|r| {
+                    if q.is_empty() {
+                        return true;
+                    }
+                    let others = [r.body.text("company"), r.body.text("tags")];
+                    let entry =
+                        Entry::new(&r.body.label(), None, others.iter().map(String::as_str));
+                    q.rank(&entry).is_some()
+                })
+                .map(|r| (r.body.label(), detail(r, locale), r.id))
+                .collect();
+            let count = rows.len();
+            rows.sort();
+            rows.truncate(SHOWN);
+            (count, rows)
+        })
+        .unwrap_or_default()
+    });
+    let segment = segment_of(collection);
+    view! {
+        <div class="page">
+            <section class="card">
+                <div class="section-header">
+                    <h1>{move || collection_label(collection, i18n.locale())}</h1>
+                    <A href=format!("/r/{segment}/new") attr:class="button primary" attr:data-testid="new-record">
+                        {move || i18n.t(Text::NewRecord)}
+                    </A>
+                </div>
+                <div class="field">
+                    <label for="record-search" class="sr-only">{move || i18n.t(Text::Search)}</label>
+                    <input id="record-search" type="search" data-testid="record-search"
+                        placeholder=move || i18n.t(Text::Search) bind:value=query />
+                </div>
+                <p class="muted" data-testid="record-count">
+                    {move || format!("{} {}", listing.with(|l| l.0), i18n.t(Text::RecordCount))}
+                </p>
+                <Show
+                    when=move || listing.with(|l| l.0 > 0)
+                    fallback=move || view! {
+                        <p class="muted">
+                            {move || if query.with(String::is_empty) { i18n.t(Text::NoRecords) } else { i18n.t(Text::NoRecordMatches) }}
+                        </p>
+                    }
+                >
+                    <ul class="records" data-testid="records-list">
+                        <For
+                            each=move || listing.with(|l| l.1.clone())
+                            key=|row| row.clone()
+                            children=move |(label, detail, id)| {
+                                view! {
+                                    <li data-id=id.to_string()>
+                                        <A href=format!("/r/{segment}/{id}") attr:class="record-link">
+                                            <strong class="record-title">{label}</strong>
+                                            <span class="muted">{detail}</span>
+                                        </A>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                </Show>
+            </section>
+        </div>
+    }
+}
+
+/// `/r/:collection/:id` (`new` for a new record).
+#[component]
+pub fn RecordEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let target = Memo::new(move |_| {
+        params.with(|p| {
+            let collection = p.get("collection").as_deref().and_then(collection_of)?;
+            let id = p.get("id")?;
+            if id == "new" {
+                Some((collection, None))
+            } else {
+                id.parse::<RecordId>().ok().map(|id| (collection, Some(id)))
+            }
+        })
+    });
+    move || match target.get() {
+        Some((collection, id)) => view! { <RecordEditor collection=collection id=id /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
+    }
+}
+
+/// The records a link field may point at, as `(id, label)` with a blank first.
+fn link_options(
+    collection: Collection,
+    field: &str,
+    core: &shared::sync::ClientCore,
+) -> Option<Vec<(String, String)>> {
+    let targets: &[Collection] = match (collection, field) {
+        (Collection::Deal, "account") => &[Collection::Account],
+        (Collection::Deal, "contact") => &[Collection::Contact],
+        (_, "about") => &[
+            Collection::Account,
+            Collection::Contact,
+            Collection::Lead,
+            Collection::Deal,
+        ],
+        _ => return None,
+    };
+    let mut options: Vec<(String, String)> = targets
+        .iter()
+        .flat_map(|c| core.collection(*c))
+        .map(|r| (r.id.to_string(), r.body.label()))
+        .collect();
+    options.sort_by(|a, b| a.1.cmp(&b.1));
+    options.insert(0, (String::new(), String::new()));
+    Some(options)
+}
+
+#[component]
+fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let form = FormState::default();
+    let banner = RwSignal::new(None::<String>);
+    let existing: Option<Record> =
+        id.and_then(|id| sync.with_core(|c| c.get(id).cloned()).flatten());
+    let missing = id.is_some() && existing.is_none();
+    let fields = records::fields_of(collection);
+    let start: Patch = match &existing {
+        Some(r) => fields
+            .iter()
+            .map(|f| ((*f).to_owned(), r.body.text(f)))
+            .collect(),
+        None => records::defaults(collection),
+    };
+    let values: Vec<(&'static str, RwSignal<String>)> = fields
+        .iter()
+        .map(|f| {
+            (
+                *f,
+                RwSignal::new(start.get(*f).cloned().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let seen = existing.as_ref().map_or(0, |r| r.version);
+    let converted = existing
+        .as_ref()
+        .and_then(Record::as_lead)
+        .is_some_and(|l| l.converted.is_some());
+    let segment = segment_of(collection);
+
+    let go = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(path) = go.get() {
+            navigate(&path, Default::default());
+        }
+    });
+    let on_refused = move |e: MutateError| match e {
+        MutateError::Rejected(Rejection::Invalid { errors }) => form.invalid(errors),
+        MutateError::Rejected(reason) => {
+            form.done();
+            banner.set(Some(rejection_text(&reason).get(i18n.locale()).to_owned()));
+        }
+        MutateError::NotReady => {
+            form.done();
+            banner.set(Some(i18n.t(Text::SyncNotReady).to_owned()));
+        }
+    };
+    let submit = {
+        let values = values.clone();
+        let start = start.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            form.begin();
+            banner.set(None);
+            let mut set = Patch::new();
+            let mut was = Patch::new();
+            for (field, value) in &values {
+                let now = value.get_untracked();
+                let before = start.get(*field).cloned().unwrap_or_default();
+                if id.is_none() || now.trim() != before.trim() {
+                    set.insert((*field).to_owned(), now);
+                    was.insert((*field).to_owned(), before);
+                }
+            }
+            let mutation = match id {
+                None => Mutation::CreateRecord(CreateRecord {
+                    collection,
+                    id: RecordId::from_uuid(new_uuid()),
+                    owner: None,
+                    fields: set,
+                }),
+                Some(_) if set.is_empty() => {
+                    form.done();
+                    go.set(Some(format!("/r/{segment}")));
+                    return;
+                }
+                Some(id) => Mutation::UpdateRecord(UpdateRecord { id, set, was, seen }),
+            };
+            spawn_local(async move {
+                match sync.mutate(mutation).await {
+                    Ok(()) => {
+                        form.done();
+                        go.set(Some(format!("/r/{segment}")));
+                    }
+                    Err(e) => on_refused(e),
+                }
+            });
+        }
+    };
+    let delete = move |_| {
+        let Some(id) = id else { return };
+        if !window()
+            .confirm_with_message(i18n.t(Text::ConfirmDeleteRecord))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        spawn_local(async move {
+            match sync
+                .mutate(Mutation::DeleteRecord(DeleteRecord { id }))
+                .await
+            {
+                Ok(()) => go.set(Some(format!("/r/{segment}"))),
+                Err(e) => on_refused(e),
+            }
+        });
+    };
+    let convert = {
+        let label = existing
+            .as_ref()
+            .map(|r| r.body.label())
+            .unwrap_or_default();
+        move |_| {
+            let Some(lead) = id else { return };
+            let deal = RecordId::from_uuid(new_uuid());
+            let mutation = Mutation::ConvertLead(ConvertLead {
+                lead,
+                account: RecordId::from_uuid(new_uuid()),
+                contact: RecordId::from_uuid(new_uuid()),
+                deal: Some(ConvertDeal {
+                    id: deal,
+                    fields: [("name".to_owned(), label.clone())].into_iter().collect(),
+                }),
+            });
+            spawn_local(async move {
+                match sync.mutate(mutation).await {
+                    Ok(()) => go.set(Some(format!("/r/deals/{deal}"))),
+                    Err(e) => on_refused(e),
+                }
+            });
+        }
+    };
+    let title = move || {
+        format!(
+            "{} · {}",
+            collection_label(collection, i18n.locale()),
+            if id.is_some() {
+                i18n.t(Text::EditRecord)
+            } else {
+                i18n.t(Text::NewRecord)
+            }
+        )
+    };
+    let message = Signal::derive(move || banner.get());
+    let widgets = values
+        .iter()
+        .map(|(field, value)| view! { <FieldWidget form=form collection=collection field=field value=*value /> })
+        .collect_view();
+    view! {
+        <div class="page">
+            <section class="card">
+                <div class="section-header">
+                    <h1>{title}</h1>
+                    <A href=format!("/r/{segment}") attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                </div>
+                <Show when=move || missing>
+                    <div class="banner error" role="alert">{move || i18n.t(Text::ErrNotFound)}</div>
+                </Show>
+                <ErrorBanner message=message />
+                <Show when=move || converted>
+                    <p class="banner" data-testid="lead-converted">{move || i18n.t(Text::LeadConverted)}</p>
+                </Show>
+                <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate
+                    class:hidden=move || missing>
+                    {widgets}
+                    <FormFooter form=form submit=Text::Save>
+                        <Show when=move || collection == Collection::Lead && id.is_some() && !converted>
+                            <button type="button" class="secondary" data-testid="convert-lead" on:click=convert.clone()>
+                                {move || i18n.t(Text::ConvertLead)}
+                            </button>
+                        </Show>
+                        <Show when=move || id.is_some()>
+                            <button type="button" class="danger" data-testid="delete-record" on:click=delete>
+                                {move || i18n.t(Text::Delete)}
+                            </button>
+                        </Show>
+                    </FormFooter>
+                </form>
+            </section>
+        </div>
+    }
+}
+
+/// One field of the editor: a select for choices and links, a date-time picker for times, a
+/// text area for long text, a text input otherwise; its error below it.
+#[component]
+fn FieldWidget(
+    form: FormState,
+    collection: Collection,
+    field: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let id = format!("record-{field}");
+    let error = Memo::new(move |_| form.field_error(field, i18n.locale()));
+    let options = Memo::new(move |_| {
+        choices(collection, field, i18n.locale()).or_else(|| {
+            sync.with_core(|core| link_options(collection, field, core))
+                .flatten()
+        })
+    });
+    let input = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            if let Some(options) = options.get() {
+                return view! {
+                    <select id=id name=field on:change=move |ev| value.set(event_target_value(&ev))>
+                        {options.into_iter().map(|(key, label)| {
+                            let selected = value.get_untracked() == key;
+                            let label = if key.is_empty() { i18n.t(Text::NoneChosen).to_owned() } else { label };
+                            view! { <option value=key selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                }
+                .into_any();
+            }
+            match field {
+                "at" | "due" => view! {
+                    <input id=id name=field type="datetime-local"
+                        prop:value=move || local_time(&value.get())
+                        on:change=move |ev| value.set(from_local_time(&event_target_value(&ev))) />
+                }
+                .into_any(),
+                "notes" | "products" => view! {
+                    <textarea id=id name=field rows="3" bind:value=value></textarea>
+                }
+                .into_any(),
+                _ => {
+                    let kind = match field {
+                        "phone" => "tel",
+                        "email" => "email",
+                        "amount" | "size" | "probability" => "text",
+                        _ => "text",
+                    };
+                    let mode = if matches!(field, "amount" | "size" | "probability") {
+                        "decimal"
+                    } else {
+                        "text"
+                    };
+                    view! { <input id=id name=field type=kind inputmode=mode bind:value=value /> }
+                        .into_any()
+                }
+            }
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{move || field_label(field, i18n.locale())}</label>
+            {input}
+            <Show when=move || error.get().is_some()>
+                <p class="field-error">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A deal as the board shows it.
+#[derive(Debug, Clone, PartialEq)]
+struct Card {
+    id: RecordId,
+    version: i64,
+    name: String,
+    stage: String,
+    money: String,
+}
+
+/// `/pipeline`: deals by stage; drag a card to another column (or pick the stage from its
+/// menu, which works with touch and keyboard). A stage gate's refusal shows on the card.
+#[component]
+pub fn PipelinePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let pipeline = Pipeline::standard();
+    let cards = Memo::new(move |_| {
+        sync.with_core(|core| {
+            let mut cards: Vec<(Card, Option<(String, i64)>)> = core
+                .collection(Collection::Deal)
+                .filter_map(|r| {
+                    let d = r.as_deal()?;
+                    Some((
+                        Card {
+                            id: r.id,
+                            version: r.version,
+                            name: d.name.clone(),
+                            stage: d.stage.clone(),
+                            money: d
+                                .amount
+                                .map(|a| money_text(&d.currency, a))
+                                .unwrap_or_default(),
+                        },
+                        d.amount.map(|a| (d.currency.clone(), a)),
+                    ))
+                })
+                .collect();
+            cards.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+            cards
+        })
+        .unwrap_or_default()
+    });
+    let refusals = RwSignal::new(BTreeMap::<RecordId, String>::new());
+    let dragging = RwSignal::new(None::<RecordId>);
+    let move_deal = move |id: RecordId, stage: String| {
+        let Some((from, seen)) = sync
+            .with_core(|c| {
+                c.get(id)
+                    .and_then(|r| r.as_deal().map(|d| (d.stage.clone(), r.version)))
+            })
+            .flatten()
+        else {
+            return;
+        };
+        if from == stage {
+            return;
+        }
+        let mutation = Mutation::UpdateRecord(UpdateRecord {
+            id,
+            set: [("stage".to_owned(), stage)].into_iter().collect(),
+            was: [("stage".to_owned(), from)].into_iter().collect(),
+            seen,
+        });
+        spawn_local(async move {
+            let outcome = sync.mutate(mutation).await;
+            refusals.update(|r| match outcome {
+                Ok(()) => {
+                    r.remove(&id);
+                }
+                Err(MutateError::Rejected(Rejection::Invalid { errors })) => {
+                    let locale = i18n.locale();
+                    let gated: Vec<&str> = errors
+                        .iter()
+                        .filter(|e| e.problem.code() == "required_for_stage")
+                        .map(|e| field_label(&e.field, locale))
+                        .collect();
+                    let text = if gated.is_empty() {
+                        errors
+                            .iter()
+                            .map(|e| {
+                                format!(
+                                    "{} {}",
+                                    field_label(&e.field, locale),
+                                    problem_text(&e.problem, locale)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    } else {
+                        format!("{}{}", i18n.t(Text::GateNeeds), gated.join("、"))
+                    };
+                    r.insert(id, text);
+                }
+                Err(MutateError::Rejected(reason)) => {
+                    r.insert(id, rejection_text(&reason).get(i18n.locale()).to_owned());
+                }
+                Err(MutateError::NotReady) => {
+                    r.insert(id, i18n.t(Text::SyncNotReady).to_owned());
+                }
+            });
+        });
+    };
+    let columns = pipeline
+        .stages
+        .into_iter()
+        .map(|stage| {
+            let key = stage.key.clone();
+            let name = move || if i18n.locale() == Locale::En { stage.name_en.clone() } else { stage.name_zh.clone() };
+            let in_stage = {
+                let key = key.clone();
+                Memo::new(move |_| {
+                    cards.with(|all| all.iter().filter(|(c, _)| c.stage == key).cloned().collect::<Vec<_>>())
+                })
+            };
+            let total = Memo::new(move |_| {
+                in_stage.with(|cards| {
+                    let mut by_currency: BTreeMap<String, i64> = BTreeMap::new();
+                    for (_, money) in cards {
+                        if let Some((currency, amount)) = money {
+                            *by_currency.entry(currency.clone()).or_default() += amount;
+                        }
+                    }
+                    by_currency
+                        .into_iter()
+                        .map(|(c, a)| money_text(&c, a))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
+            });
+            let drop_key = key.clone();
+            view! {
+                <section class="stage-column" data-stage=key.clone()
+                    on:dragover=move |ev| ev.prevent_default()
+                    on:drop=move |ev| {
+                        ev.prevent_default();
+                        if let Some(id) = dragging.get_untracked() {
+                            move_deal(id, drop_key.clone());
+                        }
+                    }>
+                    <header class="stage-header">
+                        <strong>{name}</strong>
+                        <span class="muted small">{move || in_stage.with(Vec::len)}</span>
+                        <span class="muted small" data-testid="stage-total">{move || total.get()}</span>
+                    </header>
+                    <For
+                        each=move || in_stage.get()
+                        key=|(c, _)| (c.id, c.version, c.stage.clone())
+                        children=move |(card, _)| {
+                            let id = card.id;
+                            let options = Pipeline::standard().stages.into_iter().map(|s| {
+                                let selected = s.key == card.stage;
+                                let label = if i18n.locale() == Locale::En { s.name_en } else { s.name_zh };
+                                view! { <option value=s.key selected=selected>{label}</option> }
+                            }).collect_view();
+                            view! {
+                                <article class="deal-card" draggable="true" data-testid="deal-card" data-id=id.to_string()
+                                    on:dragstart=move |_| dragging.set(Some(id))>
+                                    <A href=format!("/r/deals/{id}") attr:class="record-title">{card.name.clone()}</A>
+                                    <span class="muted">{card.money.clone()}</span>
+                                    <label class="sr-only" for=format!("move-{id}")>{move || i18n.t(Text::MoveTo)}</label>
+                                    <select id=format!("move-{id}") data-testid="move-deal"
+                                        on:change=move |ev| move_deal(id, event_target_value(&ev))>
+                                        {options}
+                                    </select>
+                                    <Show when=move || refusals.with(|r| r.contains_key(&id))>
+                                        <p class="field-error" role="alert" data-testid="gate-error">
+                                            {move || refusals.with(|r| r.get(&id).cloned())}
+                                        </p>
+                                    </Show>
+                                </article>
+                            }
+                        }
+                    />
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="page">
+            <section class="card">
+                <div class="section-header">
+                    <h1>{move || i18n.t(Text::PipelineTitle)}</h1>
+                    <A href="/r/deals/new" attr:class="button primary" attr:data-testid="new-deal">{move || i18n.t(Text::NewRecord)}</A>
+                </div>
+                <div class="board" data-testid="pipeline">{columns}</div>
+            </section>
+        </div>
+    }
+}

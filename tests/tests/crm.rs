@@ -1,0 +1,153 @@
+//! A sales rep's day on a phone with no network: a new lead, converted into an account, a
+//! contact and a deal; the deal refused at the proposal gate until it has an amount and a close
+//! date; a visit logged; the contact found by pinyin initials. When the server is back, the
+//! manager in another browser sees all of it.
+
+use tests::Result;
+use tests::api::Api;
+use tests::browser::{Browser, Viewport};
+use tests::pages::{Person, contacts, login, records};
+use tests::server::TestServer;
+
+const REP: Person = Person {
+    name: "李销售",
+    email: "li@qiao.example",
+    password: "sales-pass-1",
+};
+const BOSS: Person = Person {
+    name: "周经理",
+    email: "zhou@qiao.example",
+    password: "boss-pass-1",
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reps_day_offline_reaches_the_manager() {
+    let mut server = TestServer::start("crm").await;
+    let seeded = seed(&server.url).await;
+    let rep = Browser::start(&server.url, Viewport::Phone).await;
+    let boss = Browser::start(&server.url, Viewport::Desktop).await;
+    let outcome = match seeded {
+        Ok(()) => flow(&mut server, &rep, &boss).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_err() {
+        rep.screenshot("crm-rep").await;
+        boss.screenshot("crm-boss").await;
+    }
+    rep.close().await;
+    boss.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("crm flow failed: {e}");
+    }
+}
+
+async fn seed(url: &str) -> Result {
+    let mut api = Api::new(url);
+    api.set_up("桥科技", "管理员", "admin@qiao.example", "admin-pass-1")
+        .await?;
+    let company = api.root_team().await?;
+    api.create_user(REP.name, REP.email, REP.password, "sales", &company)
+        .await?;
+    api.create_user(BOSS.name, BOSS.email, BOSS.password, "manager", &company)
+        .await
+}
+
+async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result {
+    rep.open("/login").await?;
+    login::sign_in(rep, &REP).await?;
+    contacts::open(rep).await?;
+    contacts::wait_pending(rep, 0).await?;
+    rep.wait_until(
+        "navigator.serviceWorker.controller !== null",
+        "the service worker",
+    )
+    .await?;
+
+    // No network from here on.
+    server.go_down().await;
+
+    // A new lead, then converted: the deal editor opens.
+    records::open(rep, "leads").await?;
+    records::new_record(rep).await?;
+    records::fill(rep, "name", "周先生").await?;
+    records::fill(rep, "company", "南方物流").await?;
+    records::fill(rep, "phone", "139 8888 6666").await?;
+    records::save(rep).await?;
+    records::open_record(rep, "周先生").await?;
+    rep.click("[data-testid=convert-lead]").await?;
+    rep.wait_until("location.pathname.startsWith('/r/deals/')", "the new deal")
+        .await?;
+
+    // The pipeline: the proposal gate refuses until the amount and close date are there.
+    records::open(rep, "pipeline").await?;
+    let card = records::card(rep, "周先生").await?;
+    if records::stage_of(rep, &card).await? != "qualify" {
+        return Err("a converted deal starts in the first stage".to_owned());
+    }
+    records::move_deal(rep, &card, "proposal").await?;
+    rep.wait_text(&format!("{card} [data-testid=gate-error]"), "金额")
+        .await?;
+    rep.wait_text(&format!("{card} [data-testid=gate-error]"), "预计成交日期")
+        .await?;
+    if records::stage_of(rep, &card).await? != "qualify" {
+        return Err("a refused move must not move the deal".to_owned());
+    }
+    rep.click(&format!("{card} a")).await?;
+    rep.find("[data-testid=record-form]").await?;
+    records::fill(rep, "amount", "300,000").await?;
+    records::fill(rep, "close_date", "2026-12-31").await?;
+    records::save(rep).await?;
+    rep.wait_path("/r/deals").await?;
+    records::open(rep, "pipeline").await?;
+    let card = records::card(rep, "周先生").await?;
+    records::move_deal(rep, &card, "proposal").await?;
+    rep.wait_until(
+        &format!("document.querySelector(\"{card}\") && document.querySelector(\"{card}\").closest('[data-stage]').dataset.stage === 'proposal'"),
+        "the deal in proposal",
+    )
+    .await?;
+    rep.wait_text(
+        "[data-stage=proposal] [data-testid=stage-total]",
+        "¥300,000",
+    )
+    .await?;
+
+    // A visit, logged against the new account (the app opened afresh, still offline).
+    rep.open("/r/activities").await?;
+    records::new_record(rep).await?;
+    records::choose(rep, "kind", "拜访").await?;
+    records::fill(rep, "subject", "拜访采购部").await?;
+    records::choose(rep, "about", "南方物流").await?;
+    records::save(rep).await?;
+    rep.wait_text("[data-testid=records-list]", "拜访采购部")
+        .await?;
+
+    // The converted contact, found by pinyin initials.
+    contacts::open(rep).await?;
+    contacts::search(rep, "zxs").await?;
+    rep.wait_until(
+        "document.querySelector('[data-testid=contact-count]').textContent.startsWith('1 ')",
+        "one contact for zxs",
+    )
+    .await?;
+    rep.wait_text("[data-testid=contacts-list]", "周先生")
+        .await?;
+
+    // The network is back: everything goes up; the manager sees it.
+    server.come_back().await;
+    contacts::wait_pending(rep, 0).await?;
+    boss.open("/login").await?;
+    login::sign_in(boss, &BOSS).await?;
+    boss.open("/pipeline").await?;
+    let card = records::card(boss, "周先生").await?;
+    if records::stage_of(boss, &card).await? != "proposal" {
+        return Err("the manager sees the deal in proposal".to_owned());
+    }
+    boss.open("/r/activities").await?;
+    boss.wait_text("[data-testid=records-list]", "拜访采购部")
+        .await?;
+    boss.open("/r/accounts").await?;
+    boss.wait_text("[data-testid=records-list]", "南方物流")
+        .await
+}
