@@ -173,6 +173,11 @@ catalog! {
     NoneChosen => "（无）", "(none)";
     EditRecord => "编辑", "Edit";
     PipelineTitle => "商机看板", "Deal pipeline";
+    ChartFunnel => "我的商机漏斗", "My open deals by stage";
+    ChartPipelineMonth => "按预计成交月份的商机金额", "Pipeline value by expected close month";
+    ChartActivitiesWeek => "本周活动", "Activities this week";
+    ChartLeaderboard => "团队赢单排行", "Team leaderboard (won)";
+    NothingYet => "暂无数据", "Nothing yet";
     Contacts => "联系人", "Contacts";
     NewContact => "新建联系人", "New contact";
     EditContact => "编辑联系人", "Edit contact";

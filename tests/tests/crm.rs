@@ -1,7 +1,7 @@
 //! A sales rep's day on a phone with no network: a new lead, converted into an account, a
 //! contact and a deal; the deal refused at the proposal gate until it has an amount and a close
-//! date; a visit logged; the contact found by pinyin initials. When the server is back, the
-//! manager in another browser sees all of it.
+//! date, then won; a visit logged; the contact found by pinyin initials. When the server is
+//! back, the manager in another browser sees all of it, and the dashboard counts it.
 
 use tests::Result;
 use tests::api::Api;
@@ -112,6 +112,10 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         "¥300,000",
     )
     .await?;
+    // And won.
+    records::move_deal(rep, &card, "won").await?;
+    rep.wait_text("[data-stage=won] [data-testid=stage-total]", "¥300,000")
+        .await?;
 
     // A visit, logged against the new account (the app opened afresh, still offline).
     rep.open("/r/activities").await?;
@@ -141,9 +145,21 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     login::sign_in(boss, &BOSS).await?;
     boss.open("/pipeline").await?;
     let card = records::card(boss, "周先生").await?;
-    if records::stage_of(boss, &card).await? != "proposal" {
-        return Err("the manager sees the deal in proposal".to_owned());
+    if records::stage_of(boss, &card).await? != "won" {
+        return Err("the manager sees the deal won".to_owned());
     }
+    // The dashboard: the rep leads the board, and this week's visit is counted.
+    boss.open("/").await?;
+    boss.wait_until(
+        "(document.querySelector('#chart-leaders') || {getAttribute: () => ''}).getAttribute('aria-label').includes('李销售 ¥300,000')",
+        "the leaderboard",
+    )
+    .await?;
+    boss.wait_until(
+        "(document.querySelector('#chart-week') || {getAttribute: () => ''}).getAttribute('aria-label').includes('拜访 1')",
+        "this week's visit",
+    )
+    .await?;
     boss.open("/r/activities").await?;
     boss.wait_text("[data-testid=records-list]", "拜访采购部")
         .await?;

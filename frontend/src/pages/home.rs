@@ -1,4 +1,5 @@
-//! The home screen: a greeting and the first chart (active users per team).
+//! The home screen: a greeting, the sales dashboard ([`crate::pages::dashboard`]) and active
+//! users per team.
 
 use charming::Chart;
 use charming::component::{Axis, Grid};
@@ -51,6 +52,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <div class="page">
             <h1 data-testid="greeting">{move || format!("{}{}", i18n.t(Text::Hello), name())}</h1>
+            <crate::pages::dashboard::Dashboard />
             <section class="card" aria-labelledby="chart-team-members-title">
                 <h2 id="chart-team-members-title">{move || i18n.t(Text::ChartTeamMembers)}</h2>
                 <Show when=move || stats.get().is_none()>

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod contacts;
+pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod not_found;

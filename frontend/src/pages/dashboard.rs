@@ -1,0 +1,277 @@
+//! The home dashboard from the records on the device (works offline): my open deals by stage,
+//! pipeline value by month of expected close, this week's activities by type, and, for managers
+//! and admins, the team's won amounts. The figures come from `shared::dashboard`; this module
+//! only draws them. Every chart has a text summary for screen readers (and tests).
+
+use charming::Chart;
+use charming::component::{Axis, Grid, Legend};
+use charming::element::{AxisType, Sort, Tooltip, Trigger};
+use charming::series::{Bar, Funnel, Pie};
+use leptos::prelude::*;
+use shared::Role;
+use shared::dashboard::{self, Totals};
+use shared::i18n::{Locale, Text};
+use shared::records::labels::choices;
+use shared::records::{Pipeline, money_text};
+use shared::sync::Collection;
+
+use crate::charts::EChart;
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+use crate::sync::{now_ms, use_sync};
+
+/// Everything the dashboard draws, worked out once per change of the records.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Figures {
+    funnel: Vec<(String, usize, Totals)>,
+    months: Vec<(String, Totals)>,
+    week: Vec<(String, usize)>,
+    leaders: Vec<(String, Totals)>,
+}
+
+fn totals_text(totals: &Totals) -> String {
+    totals
+        .iter()
+        .map(|(c, a)| money_text(c, *a))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Main-unit amounts per currency, for bars.
+fn main_units(totals: &Totals, currency: &str) -> f64 {
+    totals.get(currency).copied().unwrap_or(0) as f64 / 100.0
+}
+
+fn currencies<'a>(all: impl Iterator<Item = &'a Totals>) -> Vec<String> {
+    let mut out: Vec<String> = all.flat_map(|t| t.keys().cloned()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let session = use_session();
+    let manager = move || session.me().is_some_and(|m| m.user.role != Role::Sales);
+    let figures = Memo::new(move |_| {
+        let locale = i18n.locale();
+        sync.with_core(|core| {
+            let Some(directory) = core.directory() else {
+                return Figures::default();
+            };
+            let records: Vec<&shared::sync::Record> = core.records().collect();
+            let stage_name = |key: &str| {
+                Pipeline::standard()
+                    .stage(key)
+                    .map(|s| {
+                        if locale == Locale::En {
+                            s.name_en.clone()
+                        } else {
+                            s.name_zh.clone()
+                        }
+                    })
+                    .unwrap_or_else(|| key.to_owned())
+            };
+            // China's clock unless the browser says otherwise.
+            let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+            let (from, to) = dashboard::week_of(now_ms(), offset);
+            let kinds = choices(Collection::Activity, "kind", locale).unwrap_or_default();
+            Figures {
+                funnel: dashboard::funnel(records.iter().copied(), directory.me.user)
+                    .into_iter()
+                    .map(|s| (stage_name(&s.stage), s.count, s.totals))
+                    .collect(),
+                months: dashboard::pipeline_by_month(records.iter().copied()),
+                week: dashboard::activities_by_kind(records.iter().copied(), from, to)
+                    .into_iter()
+                    .map(|(kind, n)| {
+                        let label = kinds
+                            .iter()
+                            .find(|(k, _)| k == kind.as_str())
+                            .map_or_else(|| kind.as_str().to_owned(), |(_, l)| l.clone());
+                        (label, n)
+                    })
+                    .collect(),
+                leaders: dashboard::leaderboard(records.iter().copied(), directory)
+                    .into_iter()
+                    .map(|l| (l.name, l.won))
+                    .collect(),
+            }
+        })
+        .unwrap_or_default()
+    });
+    let failed = Signal::derive(move || i18n.t(Text::ErrChart).to_owned());
+
+    let funnel_chart = Signal::derive(move || {
+        figures.with(|f| {
+            Some(
+                Chart::new()
+                    .tooltip(Tooltip::new().trigger(Trigger::Item))
+                    .series(
+                        Funnel::new()
+                            .sort(Sort::None)
+                            .left("10%")
+                            .width("80%")
+                            .min_size("20%")
+                            .data(
+                                f.funnel
+                                    .iter()
+                                    .map(|(name, n, _)| (*n as f64, name.clone()))
+                                    .collect(),
+                            ),
+                    ),
+            )
+        })
+    });
+    let funnel_text = Signal::derive(move || {
+        figures.with(|f| {
+            f.funnel
+                .iter()
+                .map(|(name, n, totals)| {
+                    format!("{name} {n} {}", totals_text(totals))
+                        .trim_end()
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    });
+
+    let months_chart = Signal::derive(move || {
+        figures.with(|f| {
+            let currencies = currencies(f.months.iter().map(|(_, t)| t));
+            let mut chart = Chart::new()
+                .tooltip(Tooltip::new().trigger(Trigger::Axis))
+                .legend(Legend::new().bottom(0))
+                .grid(
+                    Grid::new()
+                        .left(8)
+                        .right(16)
+                        .top(16)
+                        .bottom(32)
+                        .contain_label(true),
+                )
+                .x_axis(
+                    Axis::new()
+                        .type_(AxisType::Category)
+                        .data(f.months.iter().map(|(m, _)| m.clone()).collect()),
+                )
+                .y_axis(Axis::new().type_(AxisType::Value));
+            for currency in currencies {
+                chart = chart.series(
+                    Bar::new().name(currency.clone()).data(
+                        f.months
+                            .iter()
+                            .map(|(_, t)| main_units(t, &currency))
+                            .collect(),
+                    ),
+                );
+            }
+            Some(chart)
+        })
+    });
+    let months_text = Signal::derive(move || {
+        figures.with(|f| {
+            if f.months.is_empty() {
+                return i18n.t(Text::NothingYet).to_owned();
+            }
+            f.months
+                .iter()
+                .map(|(m, t)| format!("{m} {}", totals_text(t)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    });
+
+    let week_chart = Signal::derive(move || {
+        figures.with(|f| {
+            Some(
+                Chart::new()
+                    .tooltip(Tooltip::new().trigger(Trigger::Item))
+                    .legend(Legend::new().bottom(0))
+                    .series(
+                        Pie::new().radius(vec!["35%", "65%"]).data(
+                            f.week
+                                .iter()
+                                .filter(|(_, n)| *n > 0)
+                                .map(|(name, n)| (*n as f64, name.clone()))
+                                .collect(),
+                        ),
+                    ),
+            )
+        })
+    });
+    let week_text = Signal::derive(move || {
+        figures.with(|f| {
+            f.week
+                .iter()
+                .map(|(name, n)| format!("{name} {n}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    });
+
+    let leaders_chart = Signal::derive(move || {
+        figures.with(|f| {
+            let ordered: Vec<&(String, Totals)> = f.leaders.iter().rev().collect();
+            Some(
+                Chart::new()
+                    .tooltip(Tooltip::new().trigger(Trigger::Axis))
+                    .grid(
+                        Grid::new()
+                            .left(8)
+                            .right(24)
+                            .top(8)
+                            .bottom(24)
+                            .contain_label(true),
+                    )
+                    .x_axis(Axis::new().type_(AxisType::Value))
+                    .y_axis(
+                        Axis::new()
+                            .type_(AxisType::Category)
+                            .data(ordered.iter().map(|(n, _)| n.clone()).collect()),
+                    )
+                    .series(
+                        Bar::new()
+                            .name("CNY")
+                            .data(ordered.iter().map(|(_, t)| main_units(t, "CNY")).collect()),
+                    ),
+            )
+        })
+    });
+    let leaders_text = Signal::derive(move || {
+        figures.with(|f| {
+            if f.leaders.is_empty() {
+                return i18n.t(Text::NothingYet).to_owned();
+            }
+            f.leaders
+                .iter()
+                .map(|(name, won)| format!("{name} {}", totals_text(won)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    });
+
+    view! {
+        <section class="card" aria-labelledby="chart-funnel-title">
+            <h2 id="chart-funnel-title">{move || i18n.t(Text::ChartFunnel)}</h2>
+            <EChart id="chart-funnel" chart=funnel_chart label=funnel_text failed_text=failed />
+        </section>
+        <section class="card" aria-labelledby="chart-months-title">
+            <h2 id="chart-months-title">{move || i18n.t(Text::ChartPipelineMonth)}</h2>
+            <EChart id="chart-months" chart=months_chart label=months_text failed_text=failed />
+        </section>
+        <section class="card" aria-labelledby="chart-week-title">
+            <h2 id="chart-week-title">{move || i18n.t(Text::ChartActivitiesWeek)}</h2>
+            <EChart id="chart-week" chart=week_chart label=week_text failed_text=failed />
+        </section>
+        <Show when=manager>
+            <section class="card" aria-labelledby="chart-leaders-title">
+                <h2 id="chart-leaders-title">{move || i18n.t(Text::ChartLeaderboard)}</h2>
+                <EChart id="chart-leaders" chart=leaders_chart label=leaders_text failed_text=failed />
+            </section>
+        </Show>
+    }
+}
