@@ -151,6 +151,15 @@ impl Query {
         self.text.is_empty()
     }
 
+    /// Whether every entry matching `self` also matched `earlier`, so that a search can look only
+    /// at `earlier`'s matches: true when `self` extends what was typed before (and does not turn
+    /// into a phone search that `earlier` was not).
+    pub fn narrows(&self, earlier: &Query) -> bool {
+        !earlier.is_empty()
+            && self.text.starts_with(&earlier.text)
+            && (self.digits.is_none() || earlier.digits.is_some())
+    }
+
     /// How well `entry` matches, or `None` when it does not.
     pub fn rank(&self, entry: &Entry) -> Option<Rank> {
         let q = self.text.as_str();
@@ -293,6 +302,36 @@ mod tests {
         ranked.sort();
         let order: Vec<usize> = ranked.into_iter().map(|(_, i)| i).collect();
         assert_eq!(order, [1, 2, 0]);
+    }
+
+    #[test]
+    fn a_longer_query_matches_a_subset() {
+        let entries = [
+            entry("张三", &["13800138000"], &[]),
+            entry("张伟", &[], &["13 号楼"]),
+            entry("李四", &["13912345678"], &[]),
+        ];
+        let matches = |typed: &str| -> Vec<usize> {
+            let q = Query::new(typed);
+            (0..entries.len())
+                .filter(|i| q.rank(&entries[*i]).is_some())
+                .collect()
+        };
+        for (before, after) in [("z", "zh"), ("张", "张三"), ("138", "1380"), ("zs", "zsa")] {
+            assert!(
+                Query::new(after).narrows(&Query::new(before)),
+                "{before} → {after}"
+            );
+            let (b, a) = (matches(before), matches(after));
+            assert!(
+                a.iter().all(|i| b.contains(i)),
+                "{before} {b:?} → {after} {a:?}"
+            );
+        }
+        // "13" is not a phone search, "138" is: its matches are not all among those of "13".
+        assert!(!Query::new("138").narrows(&Query::new("13")));
+        assert!(!Query::new("zs").narrows(&Query::new("")));
+        assert!(!Query::new("ls").narrows(&Query::new("zs")));
     }
 
     #[test]

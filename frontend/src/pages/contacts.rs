@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::i18n::Text;
 use shared::search::{Query, Rank};
 use shared::sync::{
-    AssignContact, Collection, CreateContact, DeleteContact, MutateError, Mutation, Record,
-    Rejection, UpdateContact,
+    AssignContact, ClientCore, Collection, CreateContact, DeleteContact, MutateError, Mutation,
+    Record, Rejection, UpdateContact,
 };
 use shared::{Contact, ContactField, ContactInput, RecordId, UserId};
 
@@ -32,6 +32,37 @@ struct Row {
     owner: String,
 }
 
+/// How many matched, and the best [`SHOWN`] rows by rank then name; only those rows are looked
+/// up in the records.
+fn best_rows(core: &ClientCore, mut matching: Vec<(Rank, &str, RecordId)>) -> (usize, Vec<Row>) {
+    let count = matching.len();
+    if matching.len() > SHOWN {
+        matching.select_nth_unstable(SHOWN);
+        matching.truncate(SHOWN);
+    }
+    matching.sort_unstable();
+    let name_of = |id: UserId| {
+        core.directory()
+            .and_then(|d| d.member(id))
+            .map(|m| m.name.clone())
+            .unwrap_or_default()
+    };
+    let rows = matching
+        .into_iter()
+        .filter_map(|(_, _, id)| {
+            let r = core.get(id)?;
+            Some(Row {
+                id: r.id,
+                version: r.version,
+                updated_at: r.updated_at,
+                contact: r.as_contact()?.clone(),
+                owner: name_of(r.owner),
+            })
+        })
+        .collect();
+    (count, rows)
+}
+
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -39,11 +70,19 @@ pub fn ContactsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     // Every contact as search sees it (pinyin worked out once), rebuilt when the records
     // change, not on every keystroke.
+    // Which index entries the last query matched, so that typing one more character only
+    // looks at those: (index generation, query, positions).
+    let generation = StoredValue::new(0u64);
+    let last = StoredValue::new((0u64, Query::new(""), Vec::<usize>::new()));
     let index = Memo::new_with_compare(
         move |_| {
+            generation.update_value(|g| *g += 1);
             sync.with_core(|core| {
                 core.collection(Collection::Contact)
-                    .filter_map(|r| Some((r.id, r.as_contact()?.search_entry())))
+                    .filter_map(|r| {
+                        let c = r.as_contact()?;
+                        Some((r.id, c.name.as_str().to_owned(), c.search_entry()))
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -52,46 +91,43 @@ pub fn ContactsPage() -> impl IntoView {
     );
     // How many match, and the best ones, by rank then name (a phone shows a screenful, not
     // 100,000).
+    // With nothing typed the index is not needed (nor built: memos are lazy), which keeps
+    // opening the app fast.
     let listing = Memo::new(move |_| {
         let q = Query::new(&query.get());
+        if q.is_empty() {
+            return sync
+                .with_core(|core| {
+                    let all = core
+                        .collection(Collection::Contact)
+                        .filter_map(|r| Some((Rank::Other, r.as_contact()?.name.as_str(), r.id)))
+                        .collect();
+                    best_rows(core, all)
+                })
+                .unwrap_or_default();
+        }
         index
             .with(|entries| {
-                sync.with_core(|core| {
-                    let mut matching: Vec<(Rank, &Record)> = entries
-                        .iter()
-                        .filter_map(|(id, entry)| Some((q.rank(entry)?, core.get(*id)?)))
-                        .collect();
-                    let count = matching.len();
-                    fn key<'r>(
-                        (rank, r): &(Rank, &'r Record),
-                    ) -> (Rank, Option<&'r str>, RecordId) {
-                        (*rank, r.as_contact().map(|c| c.name.as_str()), r.id)
-                    }
-                    if matching.len() > SHOWN {
-                        matching.select_nth_unstable_by(SHOWN, |a, b| key(a).cmp(&key(b)));
-                        matching.truncate(SHOWN);
-                    }
-                    matching.sort_by(|a, b| key(a).cmp(&key(b)));
-                    let name_of = |id: UserId| {
-                        core.directory()
-                            .and_then(|d| d.member(id))
-                            .map(|m| m.name.clone())
-                            .unwrap_or_default()
-                    };
-                    let rows: Vec<Row> = matching
+                let current = generation.get_value();
+                let earlier = last.with_value(|(g, earlier, positions)| {
+                    (*g == current && q.narrows(earlier)).then(|| positions.clone())
+                });
+                let candidates = earlier.unwrap_or_else(|| (0..entries.len()).collect());
+                let mut positions = Vec::new();
+                let result = sync.with_core(|core| {
+                    let matching = candidates
                         .into_iter()
-                        .filter_map(|(_, r)| {
-                            Some(Row {
-                                id: r.id,
-                                version: r.version,
-                                updated_at: r.updated_at,
-                                contact: r.as_contact()?.clone(),
-                                owner: name_of(r.owner),
-                            })
+                        .filter_map(|i| {
+                            let (id, name, entry) = entries.get(i)?;
+                            let rank = q.rank(entry)?;
+                            positions.push(i);
+                            Some((rank, name.as_str(), *id))
                         })
                         .collect();
-                    (count, rows)
-                })
+                    best_rows(core, matching)
+                });
+                last.set_value((current, q.clone(), positions));
+                result
             })
             .unwrap_or_default()
     });
