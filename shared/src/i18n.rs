@@ -178,6 +178,9 @@ catalog! {
     ChartActivitiesWeek => "本周活动", "Activities this week";
     ChartLeaderboard => "团队赢单排行", "Team leaderboard (won)";
     NothingYet => "暂无数据", "Nothing yet";
+    Timeline => "时间线", "Timeline";
+    TimelineCreated => "创建了", "created";
+    TimelineEmpty => "还没有相关记录。", "Nothing related yet.";
     Contacts => "联系人", "Contacts";
     NewContact => "新建联系人", "New contact";
     EditContact => "编辑联系人", "Edit contact";

@@ -163,7 +163,11 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     boss.open("/r/activities").await?;
     boss.wait_text("[data-testid=records-list]", "拜访采购部")
         .await?;
+    // The account's 360° view: the deal and the visit, with who did them.
     boss.open("/r/accounts").await?;
-    boss.wait_text("[data-testid=records-list]", "南方物流")
-        .await
+    records::open_record(boss, "南方物流").await?;
+    boss.wait_text("[data-testid=timeline]", "拜访采购部")
+        .await?;
+    boss.wait_text("[data-testid=timeline]", "周先生").await?;
+    boss.wait_text("[data-testid=timeline]", REP.name).await
 }

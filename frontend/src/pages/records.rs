@@ -453,7 +453,116 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
                     </FormFooter>
                 </form>
             </section>
+            {id.filter(|_| !missing && collection != Collection::Activity).map(|id| view! { <Timeline collection=collection id=id /> })}
         </div>
+    }
+}
+
+/// One line of a record's timeline.
+#[derive(Debug, Clone, PartialEq)]
+struct Event {
+    at: i64,
+    who: String,
+    what: String,
+    title: String,
+    href: String,
+}
+
+/// The 360° view of a record, newest first: the record's creation, and every deal, activity and
+/// task about it (for an account, also those about its deals), with who and when.
+#[component]
+fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let events = Memo::new(move |_| {
+        let locale = i18n.locale();
+        sync.with_core(|core| {
+            let name = |user| {
+                core.directory()
+                    .and_then(|d| d.member(user))
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default()
+            };
+            let mut related = vec![id];
+            if collection == Collection::Account {
+                related.extend(
+                    core.collection(Collection::Deal)
+                        .filter(|r| r.as_deal().is_some_and(|d| d.account == Some(id)))
+                        .map(|r| r.id),
+                );
+            }
+            let mut events: Vec<Event> = Vec::new();
+            if let Some(me) = core.get(id) {
+                events.push(Event {
+                    at: me.created_at,
+                    who: name(me.created_by),
+                    what: i18n.t(Text::TimelineCreated).to_owned(),
+                    title: me.body.label(),
+                    href: String::new(),
+                });
+            }
+            for r in core.records() {
+                let about = match r.collection() {
+                    Collection::Activity | Collection::Task => r.body.text("about").parse().ok(),
+                    Collection::Deal if collection == Collection::Account => {
+                        r.as_deal().and_then(|d| d.account)
+                    }
+                    _ => None,
+                };
+                if !about.is_some_and(|a| related.contains(&a)) || r.id == id {
+                    continue;
+                }
+                let at = match r.collection() {
+                    Collection::Activity => r.body.text("at").parse().unwrap_or(r.created_at),
+                    _ => r.created_at,
+                };
+                let what = match r.collection() {
+                    Collection::Activity => {
+                        choice_label(Collection::Activity, "kind", &r.body.text("kind"), locale)
+                    }
+                    c => collection_label(c, locale).to_owned(),
+                };
+                events.push(Event {
+                    at,
+                    who: name(r.created_by),
+                    what,
+                    title: format!("{} {}", r.body.label(), detail(r, locale))
+                        .trim()
+                        .to_owned(),
+                    href: format!("/r/{}/{}", segment_of(r.collection()), r.id),
+                });
+            }
+            events.sort_by_key(|e| std::cmp::Reverse(e.at));
+            events
+        })
+        .unwrap_or_default()
+    });
+    view! {
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{move || i18n.t(Text::Timeline)}</h2>
+            <Show when=move || events.with(|e| e.len() > 1)
+                fallback=move || view! { <p class="muted">{move || i18n.t(Text::TimelineEmpty)}</p> }>
+                <ol class="timeline" data-testid="timeline">
+                    <For
+                        each=move || events.get()
+                        key=|e| (e.at, e.href.clone(), e.title.clone())
+                        children=move |e| {
+                            let when = local_time(&e.at.to_string()).replace('T', " ");
+                            view! {
+                                <li>
+                                    <span class="muted small">{when}" · "{e.who.clone()}" · "{e.what.clone()}</span>
+                                    {if e.href.is_empty() {
+                                        view! { <span>{e.title.clone()}</span> }.into_any()
+                                    } else {
+                                        view! { <A href=e.href.clone()>{e.title.clone()}</A> }.into_any()
+                                    }}
+                                </li>
+                            }
+                        }
+                    />
+                </ol>
+            </Show>
+        </section>
     }
 }
 
