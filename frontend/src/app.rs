@@ -10,6 +10,7 @@ use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::records::{PipelinePage, RecordEditorPage, RecordsPage};
+use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::settings::roles::RolesPage;
 use crate::pages::settings::teams::TeamsPage;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/:id") view=ContactEditorPage />
                     <Route path=path!("/sync-issues") view=SyncIssuesPage />
                     <Route path=path!("/pipeline") view=PipelinePage />
+                    <Route path=path!("/search") view=SearchPage />
                     <Route path=path!("/r/:collection") view=RecordsPage />
                     <Route path=path!("/r/:collection/:id") view=RecordEditorPage />
                     <ParentRoute path=path!("/settings") view=SettingsPage>

@@ -179,6 +179,13 @@ catalog! {
     ChartLeaderboard => "团队赢单排行", "Team leaderboard (won)";
     NothingYet => "暂无数据", "Nothing yet";
     Timeline => "时间线", "Timeline";
+    GlobalSearch => "搜索全部", "Search everything";
+    GlobalSearchHint => "姓名、拼音或首字母、电话、邮箱、公司、标签", "Names, pinyin or initials, phones, emails, companies, tags";
+    QuickAdd => "快速添加", "Quick add";
+    QuickVisit => "记录拜访", "Log a visit";
+    QuickCall => "记录电话", "Log a call";
+    QuickNote => "记笔记", "Write a note";
+    QuickLead => "新线索", "New lead";
     TimelineCreated => "创建了", "created";
     TimelineEmpty => "还没有相关记录。", "Nothing related yet.";
     Contacts => "联系人", "Contacts";

@@ -117,10 +117,17 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     rep.wait_text("[data-stage=won] [data-testid=stage-total]", "¥300,000")
         .await?;
 
-    // A visit, logged against the new account (the app opened afresh, still offline).
-    rep.open("/r/activities").await?;
-    records::new_record(rep).await?;
-    records::choose(rep, "kind", "拜访").await?;
+    // A visit, logged from the quick-add button against the new account (the app opened
+    // afresh, still offline).
+    rep.open("/contacts").await?;
+    rep.click("[data-testid=quick-add]").await?;
+    rep.click("[data-testid=quick-visit]").await?;
+    rep.find("[data-testid=record-form]").await?;
+    rep.wait_until(
+        "document.querySelector('#record-kind').value === 'visit'",
+        "a visit, chosen by the quick-add menu",
+    )
+    .await?;
     records::fill(rep, "subject", "拜访采购部").await?;
     records::choose(rep, "about", "南方物流").await?;
     records::save(rep).await?;
@@ -163,9 +170,25 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     boss.open("/r/activities").await?;
     boss.wait_text("[data-testid=records-list]", "拜访采购部")
         .await?;
-    // The account's 360° view: the deal and the visit, with who did them.
-    boss.open("/r/accounts").await?;
-    records::open_record(boss, "南方物流").await?;
+    // Search everything by pinyin initials; Enter opens the best match, the account, and its
+    // 360° view shows the deal and the visit with who did them.
+    boss.click("[data-testid=open-search]").await?;
+    boss.fill("[data-testid=global-search]", "nfwl").await?;
+    boss.wait_text("[data-testid=search-results]", "南方物流")
+        .await?;
+    boss.wait_text("[data-testid=search-results]", "周先生")
+        .await?;
+    boss.fill("[data-testid=global-search]", "nfwl\n").await?;
+    boss.wait_until(
+        "location.pathname.startsWith('/r/accounts/')",
+        "the account",
+    )
+    .await?;
+    boss.wait_until(
+        "document.querySelector('#record-name').value === '南方物流'",
+        "the account's form",
+    )
+    .await?;
     boss.wait_text("[data-testid=timeline]", "拜访采购部")
         .await?;
     boss.wait_text("[data-testid=timeline]", "周先生").await?;

@@ -6,6 +6,7 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod records;
+pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod shell;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::RecordId;
 use shared::i18n::{Locale, Text, problem_text};
 use shared::records::labels::{choices, collection_label, field_label};
@@ -286,7 +286,17 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
             .iter()
             .map(|f| ((*f).to_owned(), r.body.text(f)))
             .collect(),
-        None => records::defaults(collection),
+        None => {
+            // `?kind=visit` and the like prefill a new record (the quick-add menu uses it).
+            let mut start = records::defaults(collection);
+            let query = use_query_map();
+            for field in fields {
+                if let Some(value) = query.with_untracked(|q| q.get(field)) {
+                    start.insert((*field).to_owned(), value);
+                }
+            }
+            start
+        }
     };
     let values: Vec<(&'static str, RwSignal<String>)> = fields
         .iter()

@@ -111,15 +111,51 @@ fn Layout() -> impl IntoView {
                 <header class="topbar">
                     <p class="brand compact"><span class="brand-mark" aria-hidden="true">{move || i18n.t(Text::BrandMark)}</span>{move || i18n.t(Text::AppName)}</p>
                     <SyncStatus />
+                    <A href="/search" attr:class="icon-button" attr:data-testid="open-search" attr:aria-label=move || i18n.t(Text::GlobalSearch)>
+                        <span aria-hidden="true">"⌕"</span>
+                    </A>
                     <UserMenu />
                 </header>
                 <main id="content" class="content">
                     <Outlet />
                 </main>
+                <QuickAdd />
             </div>
             <nav class="tabbar" aria-label=move || i18n.t(Text::MainNavigation)>
                 <NavLinks />
             </nav>
+        </div>
+    }
+}
+
+/// The thumb's button on phones (bottom right, above the tab bar): log a visit, a call or a
+/// note, or add a lead, from any screen.
+#[component]
+fn QuickAdd() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let item = move |href: &'static str, text: Text, id: &'static str| {
+        view! {
+            <A href=href attr:class="quick-item" attr:data-testid=id on:click=move |_| open.set(false)>
+                {move || i18n.t(text)}
+            </A>
+        }
+    };
+    view! {
+        <div class="quick-add">
+            <Show when=move || open.get()>
+                <div class="quick-menu" role="menu">
+                    {item("/r/activities/new?kind=visit", Text::QuickVisit, "quick-visit")}
+                    {item("/r/activities/new?kind=call", Text::QuickCall, "quick-call")}
+                    {item("/r/activities/new?kind=note", Text::QuickNote, "quick-note")}
+                    {item("/r/leads/new", Text::QuickLead, "quick-lead")}
+                </div>
+            </Show>
+            <button type="button" class="quick-button" data-testid="quick-add"
+                aria-label=move || i18n.t(Text::QuickAdd) aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                "+"
+            </button>
         </div>
     }
 }

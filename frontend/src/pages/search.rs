@@ -1,0 +1,153 @@
+//! `/search`: one box over every record on the device (contacts, accounts, leads, deals,
+//! activities, tasks), results as you type, best first; arrow keys move through them and Enter
+//! opens one. Works offline.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::RecordId;
+use shared::i18n::Text;
+use shared::records::labels::collection_label;
+use shared::search::{Entry, Query, Rank};
+use shared::sync::{Body, Collection, Record};
+
+use crate::i18n::use_i18n;
+use crate::pages::records::segment_of;
+use crate::sync::use_sync;
+
+/// Most results shown.
+const SHOWN: usize = 50;
+
+const SEARCHED: [Collection; 6] = [
+    Collection::Contact,
+    Collection::Account,
+    Collection::Lead,
+    Collection::Deal,
+    Collection::Activity,
+    Collection::Task,
+];
+
+fn entry(record: &Record) -> Entry {
+    let phones = match &record.body {
+        Body::Contact(c) => c.phone.clone(),
+        Body::Lead(l) => l.phone.clone(),
+        _ => None,
+    };
+    let others: Vec<String> = ["company", "email", "tags", "city", "industry"]
+        .iter()
+        .map(|f| record.body.text(f))
+        .collect();
+    Entry::new(
+        &record.body.label(),
+        phones.as_ref(),
+        others.iter().map(String::as_str),
+    )
+}
+
+fn href(collection: Collection, id: RecordId) -> String {
+    match collection {
+        Collection::Contact => format!("/contacts/{id}"),
+        c => format!("/r/{}/{id}", segment_of(c)),
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(0usize);
+    // Built on the first keystroke, again when the records change.
+    let index = Memo::new_with_compare(
+        move |_| {
+            sync.with_core(|core| {
+                SEARCHED
+                    .iter()
+                    .flat_map(|c| core.collection(*c))
+                    .map(|r| (r.id, r.collection(), r.body.label(), entry(r)))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        },
+        |_, _| true,
+    );
+    let results = Memo::new(move |_| {
+        let q = Query::new(&query.get());
+        if q.is_empty() {
+            return Vec::new();
+        }
+        index.with(|all| {
+            let mut hits: Vec<(Rank, &str, RecordId, Collection)> = all
+                .iter()
+                .filter_map(|(id, c, label, e)| Some((q.rank(e)?, label.as_str(), *id, *c)))
+                .collect();
+            if hits.len() > SHOWN {
+                hits.select_nth_unstable_by(SHOWN, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                hits.truncate(SHOWN);
+            }
+            hits.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            hits.into_iter()
+                .map(|(_, label, id, c)| (label.to_owned(), c, href(c, id)))
+                .collect::<Vec<_>>()
+        })
+    });
+    Effect::new(move |_| {
+        query.track();
+        selected.set(0);
+    });
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let n = results.with(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if n > 0 => {
+                ev.prevent_default();
+                selected.update(|s| *s = (*s + 1).min(n - 1));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                selected.update(|s| *s = s.saturating_sub(1));
+            }
+            "Enter" => {
+                if let Some(path) =
+                    results.with(|r| r.get(selected.get_untracked()).map(|x| x.2.clone()))
+                {
+                    ev.prevent_default();
+                    navigate(&path, Default::default());
+                }
+            }
+            _ => {}
+        }
+    };
+    let rows = move || results.get().into_iter().enumerate().collect::<Vec<_>>();
+    view! {
+        <div class="page">
+            <section class="card">
+                <h1>{move || i18n.t(Text::GlobalSearch)}</h1>
+                <div class="field">
+                    <label for="global-search" class="sr-only">{move || i18n.t(Text::GlobalSearch)}</label>
+                    <input id="global-search" type="search" data-testid="global-search" autofocus=true
+                        placeholder=move || i18n.t(Text::GlobalSearchHint)
+                        role="combobox" aria-controls="search-results" aria-expanded=move || if results.with(Vec::is_empty) { "false" } else { "true" }
+                        bind:value=query on:keydown=on_key />
+                </div>
+                <ul class="records" id="search-results" role="listbox" data-testid="search-results">
+                    <For
+                        each=rows
+                        key=|(i, r)| (*i, r.2.clone())
+                        children=move |(i, (label, collection, href))| {
+                            view! {
+                                <li role="option" aria-selected=move || if selected.get() == i { "true" } else { "false" }
+                                    class:selected=move || selected.get() == i>
+                                    <A href=href attr:class="record-link">
+                                        <strong class="record-title">{label}</strong>
+                                        <span class="muted small">{move || collection_label(collection, i18n.locale())}</span>
+                                    </A>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </section>
+        </div>
+    }
+}
