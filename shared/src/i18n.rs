@@ -182,6 +182,8 @@ catalog! {
     GlobalSearch => "搜索全部", "Search everything";
     GlobalSearchHint => "姓名、拼音或首字母、电话、邮箱、公司、标签", "Names, pinyin or initials, phones, emails, companies, tags";
     QuickAdd => "快速添加", "Quick add";
+    TaskDue => "任务到期：", "Task due: ";
+    DismissReminder => "知道了", "Dismiss";
     QuickVisit => "记录拜访", "Log a visit";
     QuickCall => "记录电话", "Log a call";
     QuickNote => "记笔记", "Write a note";

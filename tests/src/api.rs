@@ -70,6 +70,11 @@ impl Api {
         Ok(())
     }
 
+    /// `POST` a JSON body as the signed-in person; the answer's body.
+    pub async fn post(&self, path: &str, body: Value) -> Result<Value> {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
     /// The signed-in person's session token.
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()

@@ -148,6 +148,27 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     // The network is back: everything goes up; the manager sees it.
     server.come_back().await;
     contacts::wait_pending(rep, 0).await?;
+
+    // A task due in two seconds (made through the REST API) reminds the rep when it is due.
+    let mut api = Api::new(&server.url);
+    api.sign_in(REP.email, REP.password).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_millis();
+    api.post(
+        "/api/v1/tasks",
+        serde_json::json!({"fields": {"title": "回电周先生", "due": (now + 2000).to_string()}}),
+    )
+    .await?;
+    rep.wait_text("[data-testid=reminders]", "回电周先生")
+        .await?;
+    rep.click("[data-testid=reminder] button").await?;
+    rep.wait_until(
+        "!document.querySelector('[data-testid=reminders]').textContent.includes('回电周先生')",
+        "the reminder dismissed",
+    )
+    .await?;
     boss.open("/login").await?;
     login::sign_in(boss, &BOSS).await?;
     boss.open("/pipeline").await?;

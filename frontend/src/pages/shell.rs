@@ -120,10 +120,71 @@ fn Layout() -> impl IntoView {
                     <Outlet />
                 </main>
                 <QuickAdd />
+                <Reminders />
             </div>
             <nav class="tabbar" aria-label=move || i18n.t(Text::MainNavigation)>
                 <NavLinks />
             </nav>
+        </div>
+    }
+}
+
+/// Tasks of mine whose due time has passed, shown until dismissed (remembered on this device).
+/// It runs on the device's clock and copy, so reminders come offline too.
+#[component]
+fn Reminders() -> impl IntoView {
+    use gloo_storage::{LocalStorage, Storage};
+    use shared::records::Task;
+    use shared::sync::{Body, Collection};
+
+    const KEY: &str = "qiao.reminded";
+    let i18n = use_i18n();
+    let session = use_session();
+    let sync = crate::sync::use_sync();
+    let now = RwSignal::new(crate::sync::now_ms());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(crate::sync::now_ms()),
+        std::time::Duration::from_secs(5),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let dismissed = RwSignal::new(LocalStorage::get::<Vec<String>>(KEY).unwrap_or_default());
+    let due = Memo::new(move |_| {
+        let t = now.get();
+        let Some(me) = session.me().map(|m| m.user.id) else {
+            return Vec::new();
+        };
+        let gone = dismissed.get();
+        sync.with_core(|core| {
+            core.collection(Collection::Task)
+                .filter(|r| r.owner == me && !gone.contains(&r.id.to_string()))
+                .filter_map(|r| match &r.body {
+                    Body::Task(task) if Task::is_overdue(task, t) => {
+                        Some((r.id, task.title.clone()))
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    });
+    view! {
+        <div class="reminders" role="status" aria-live="polite" data-testid="reminders">
+            <For
+                each=move || due.get()
+                key=|(id, _)| *id
+                children=move |(id, title)| {
+                    view! {
+                        <p class="reminder" data-testid="reminder">
+                            <A href=format!("/r/tasks/{id}")>{move || i18n.t(Text::TaskDue)}{title.clone()}</A>
+                            <button type="button" class="secondary" on:click=move |_| {
+                                dismissed.update(|d| d.push(id.to_string()));
+                                let _ = LocalStorage::set(KEY, dismissed.get_untracked());
+                            }>{move || i18n.t(Text::DismissReminder)}</button>
+                        </p>
+                    }
+                }
+            />
         </div>
     }
 }
