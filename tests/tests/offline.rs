@@ -3,53 +3,14 @@
 //! browser sees it all; an edit that overwrote the manager's change shows up as a sync issue.
 
 use tests::Result;
-use tests::api::Api;
-use tests::browser::{Browser, Viewport};
-use tests::pages::{Person, contacts, login};
+use tests::browser::Browser;
+use tests::cast::{self, BOSS, REP};
+use tests::pages::{contacts, login};
 use tests::server::TestServer;
-
-const REP: Person = Person {
-    name: "李销售",
-    email: "li@qiao.example",
-    password: "sales-pass-1",
-};
-const BOSS: Person = Person {
-    name: "周经理",
-    email: "zhou@qiao.example",
-    password: "boss-pass-1",
-};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rep_works_offline_and_everything_syncs() {
-    let mut server = TestServer::start("offline").await;
-    let seeded = seed(&server.url).await;
-    let rep = Browser::start(&server.url, Viewport::Phone).await;
-    let boss = Browser::start(&server.url, Viewport::Desktop).await;
-    let outcome = match seeded {
-        Ok(()) => flow(&mut server, &rep, &boss).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        rep.screenshot("offline-rep").await;
-        boss.screenshot("offline-boss").await;
-    }
-    rep.close().await;
-    boss.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("offline flow failed: {e}");
-    }
-}
-
-async fn seed(url: &str) -> Result {
-    let mut api = Api::new(url);
-    api.set_up("桥科技", "管理员", "admin@qiao.example", "admin-pass-1")
-        .await?;
-    let company = api.root_team().await?;
-    api.create_user(REP.name, REP.email, REP.password, "sales", &company)
-        .await?;
-    api.create_user(BOSS.name, BOSS.email, BOSS.password, "manager", &company)
-        .await
+    cast::rep_and_manager("offline", flow).await;
 }
 
 async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result {

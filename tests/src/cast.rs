@@ -1,0 +1,59 @@
+//! The cast of the field tests: a company with a sales rep on a phone and their manager at a
+//! desk, each in their own browser, against a server the test may stop and start.
+
+use crate::Result;
+use crate::api::Api;
+use crate::browser::{Browser, Viewport};
+use crate::pages::Person;
+use crate::server::TestServer;
+
+pub const REP: Person = Person {
+    name: "李销售",
+    email: "li@qiao.example",
+    password: "sales-pass-1",
+};
+
+pub const BOSS: Person = Person {
+    name: "周经理",
+    email: "zhou@qiao.example",
+    password: "boss-pass-1",
+};
+
+/// The company, its admin, the rep and the manager, through the HTTP API.
+pub async fn seed(url: &str) -> Result {
+    let mut api = Api::new(url);
+    api.set_up("桥科技", "管理员", "admin@qiao.example", "admin-pass-1")
+        .await?;
+    let company = api.root_team().await?;
+    api.create_user(REP.name, REP.email, REP.password, "sales", &company)
+        .await?;
+    api.create_user(BOSS.name, BOSS.email, BOSS.password, "manager", &company)
+        .await
+}
+
+/// Run `flow` with a fresh server (seeded), the rep's phone and the manager's desktop; keep
+/// screenshots named after `name` when it fails, tear everything down, and fail the test with
+/// the flow's error.
+pub async fn rep_and_manager(
+    name: &str,
+    flow: impl AsyncFnOnce(&mut TestServer, &Browser, &Browser) -> Result,
+) {
+    let mut server = TestServer::start(name).await;
+    let seeded = seed(&server.url).await;
+    let rep = Browser::start(&server.url, Viewport::Phone).await;
+    let boss = Browser::start(&server.url, Viewport::Desktop).await;
+    let outcome = match seeded {
+        Ok(()) => flow(&mut server, &rep, &boss).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_err() {
+        rep.screenshot(&format!("{name}-rep")).await;
+        boss.screenshot(&format!("{name}-boss")).await;
+    }
+    rep.close().await;
+    boss.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("{name} flow failed: {e}");
+    }
+}
