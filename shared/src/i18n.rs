@@ -183,6 +183,12 @@ catalog! {
     GlobalSearchHint => "姓名、拼音或首字母、电话、邮箱、公司、标签", "Names, pinyin or initials, phones, emails, companies, tags";
     QuickAdd => "快速添加", "Quick add";
     TaskDue => "任务到期：", "Task due: ";
+    SortBy => "排序", "Sort by";
+    SortAscending => "升序", "Ascending";
+    SortDescending => "降序", "Descending";
+    FilterBy => "筛选", "Filter";
+    AddFilter => "添加筛选", "Add filter";
+    RemoveFilter => "移除筛选", "Remove filter";
     DismissReminder => "知道了", "Dismiss";
     QuickVisit => "记录拜访", "Log a visit";
     QuickCall => "记录电话", "Log a call";

@@ -153,6 +153,26 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     boss.open("/r/activities").await?;
     boss.wait_text("[data-testid=records-list]", "拜访采购部")
         .await?;
+    // The deal list, filtered by stage (combined with a text filter), then by another stage.
+    boss.open("/r/deals").await?;
+    boss.choose("[data-testid=filter-field]", "阶段").await?;
+    boss.choose("select[data-testid=filter-value]", "赢单")
+        .await?;
+    boss.click("[data-testid=add-filter]").await?;
+    boss.choose("[data-testid=filter-field]", "名称").await?;
+    boss.fill("input[data-testid=filter-value]", "周").await?;
+    boss.click("[data-testid=add-filter]").await?;
+    boss.wait_text("[data-testid=record-count]", "1 ").await?;
+    boss.wait_text("[data-testid=records-list]", "周先生")
+        .await?;
+    boss.click("[data-testid=filter-chip] button").await?;
+    boss.click("[data-testid=filter-chip] button").await?;
+    boss.choose("[data-testid=filter-field]", "阶段").await?;
+    boss.choose("select[data-testid=filter-value]", "初步接洽")
+        .await?;
+    boss.click("[data-testid=add-filter]").await?;
+    boss.wait_text("[data-testid=record-count]", "0 ").await?;
+
     // Search everything by pinyin initials; Enter opens the best match, the account, and its
     // 360° view shows the deal and the visit with who did them.
     boss.click("[data-testid=open-search]").await?;

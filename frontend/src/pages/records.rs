@@ -150,12 +150,30 @@ fn RecordList(collection: Collection) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let query = RwSignal::new(String::new());
+    // Sort by the label (the default) or any field; filters on any fields, all of which must
+    // hold (a choice field matches its value, other fields contain the text).
+    let sort = RwSignal::new(String::new());
+    let descending = RwSignal::new(false);
+    let filters = RwSignal::new(Vec::<(String, String)>::new());
     let listing = Memo::new(move |_| {
         let q = Query::new(&query.get());
         let locale = i18n.locale();
+        let sort_field = sort.get();
+        let desc = descending.get();
+        let active = filters.get();
         sync.with_core(|core| {
-            let mut rows: Vec<(String, String, RecordId)> = core
+            let mut rows: Vec<(String, String, String, RecordId)> = core
                 .collection(collection)
+                .filter(|r| {
+                    active.iter().all(|(field, wanted)| {
+                        let have = r.body.text(field);
+                        if choices(collection, field, locale).is_some() {
+                            have == *wanted
+                        } else {
+                            have.to_lowercase().contains(&wanted.trim().to_lowercase())
+                        }
+                    })
+                })
                 .filter(|r| {
                     if q.is_empty() {
                         return true;
@@ -165,15 +183,61 @@ fn RecordList(collection: Collection) -> impl IntoView {
                         Entry::new(&r.body.label(), None, others.iter().map(String::as_str));
                     q.rank(&entry).is_some()
                 })
-                .map(|r| (r.body.label(), detail(r, locale), r.id))
+                .map(|r| {
+                    let key = if sort_field.is_empty() {
+                        r.body.label()
+                    } else {
+                        r.body.text(&sort_field)
+                    };
+                    (key, r.body.label(), detail(r, locale), r.id)
+                })
                 .collect();
             let count = rows.len();
-            rows.sort();
+            rows.sort_by(|a, b| {
+                let order = records::compare_text(&a.0, &b.0)
+                    .then_with(|| a.1.cmp(&b.1))
+                    .then(a.3.cmp(&b.3));
+                if desc { order.reverse() } else { order }
+            });
             rows.truncate(SHOWN);
+            let rows: Vec<(String, String, RecordId)> = rows
+                .into_iter()
+                .map(|(_, label, detail, id)| (label, detail, id))
+                .collect();
             (count, rows)
         })
         .unwrap_or_default()
     });
+    let field_options = move || {
+        records::fields_of(collection)
+            .iter()
+            .map(|f| ((*f).to_owned(), field_label(f, i18n.locale()).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let filter_field = RwSignal::new(String::new());
+    let filter_value = RwSignal::new(String::new());
+    let add_filter = move |_| {
+        let field = filter_field.get_untracked();
+        let value = filter_value.get_untracked();
+        if !field.is_empty() && !value.trim().is_empty() {
+            filters.update(|f| f.push((field, value)));
+            filter_value.set(String::new());
+        }
+    };
+    let value_choices = Memo::new(move |_| {
+        let field = filter_field.get();
+        choices(collection, &field, i18n.locale())
+    });
+    Effect::new(move |_| {
+        // A choice field starts on its first value.
+        if let Some(first) = value_choices
+            .get()
+            .and_then(|c| c.into_iter().find(|(k, _)| !k.is_empty()))
+        {
+            filter_value.set(first.0);
+        }
+    });
+    let active_filters = move || filters.get().into_iter().enumerate().collect::<Vec<_>>();
     let segment = segment_of(collection);
     view! {
         <div class="page">
@@ -189,6 +253,54 @@ fn RecordList(collection: Collection) -> impl IntoView {
                     <input id="record-search" type="search" data-testid="record-search"
                         placeholder=move || i18n.t(Text::Search) bind:value=query />
                 </div>
+                <div class="list-tools">
+                    <label class="sr-only" for="sort-field">{move || i18n.t(Text::SortBy)}</label>
+                    <select id="sort-field" data-testid="sort-field" on:change=move |ev| sort.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Text::SortBy)}</option>
+                        {move || field_options().into_iter().map(|(f, l)| view! { <option value=f>{l}</option> }).collect_view()}
+                    </select>
+                    <button type="button" class="secondary" data-testid="sort-direction"
+                        on:click=move |_| descending.update(|d| *d = !*d)>
+                        {move || if descending.get() { i18n.t(Text::SortDescending) } else { i18n.t(Text::SortAscending) }}
+                    </button>
+                    <label class="sr-only" for="filter-field">{move || i18n.t(Text::FilterBy)}</label>
+                    <select id="filter-field" data-testid="filter-field" on:change=move |ev| filter_field.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Text::FilterBy)}</option>
+                        {move || field_options().into_iter().map(|(f, l)| view! { <option value=f>{l}</option> }).collect_view()}
+                    </select>
+                    {move || match value_choices.get() {
+                        Some(options) => view! {
+                            <select data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy)
+                                on:change=move |ev| filter_value.set(event_target_value(&ev))>
+                                {options.into_iter().filter(|(k, _)| !k.is_empty()).map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
+                            </select>
+                        }.into_any(),
+                        None => view! {
+                            <input type="text" data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy) bind:value=filter_value />
+                        }.into_any(),
+                    }}
+                    <button type="button" class="secondary" data-testid="add-filter" on:click=add_filter>
+                        {move || i18n.t(Text::AddFilter)}
+                    </button>
+                </div>
+                <ul class="chips">
+                    <For
+                        each=active_filters
+                        key=|(i, f)| (*i, f.clone())
+                        children=move |(i, (field, value))| {
+                            let shown = choices(collection, &field, i18n.locale())
+                                .and_then(|c| c.into_iter().find(|(k, _)| *k == value).map(|(_, l)| l))
+                                .unwrap_or(value.clone());
+                            view! {
+                                <li class="chip" data-testid="filter-chip">
+                                    {format!("{}: {shown}", field_label(&field, i18n.locale()))}
+                                    <button type="button" aria-label=move || i18n.t(Text::RemoveFilter)
+                                        on:click=move |_| filters.update(|f| { if i < f.len() { f.remove(i); } })>"×"</button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
                 <p class="muted" data-testid="record-count">
                     {move || format!("{} {}", listing.with(|l| l.0), i18n.t(Text::RecordCount))}
                 </p>

@@ -116,14 +116,6 @@ fn sort_key(record: &Record, field: &str) -> String {
     }
 }
 
-/// Numbers compare as numbers (amounts, sizes, times), everything else as text.
-fn compare(a: &str, b: &str) -> Ordering {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-        _ => a.cmp(b),
-    }
-}
-
 fn encode_cursor(key: &str, id: RecordId) -> String {
     let text = serde_json::to_string(&(key, id)).unwrap_or_default();
     text.bytes().map(|b| format!("{b:02x}")).collect()
@@ -216,7 +208,7 @@ async fn list(
         }
     }
     let order = |a: &(String, RecordId), b: &(String, RecordId)| {
-        let o = compare(&a.0, &b.0).then(a.1.cmp(&b.1));
+        let o = shared::records::compare_text(&a.0, &b.0).then(a.1.cmp(&b.1));
         if sort.descending { o.reverse() } else { o }
     };
     rows.sort_by(|a, b| order(&(a.0.clone(), a.1.id), &(b.0.clone(), b.1.id)));
@@ -430,11 +422,5 @@ mod tests {
         assert_eq!(decode_cursor(&cursor), Some(("华东 12".to_owned(), id)));
         assert_eq!(decode_cursor("zz"), None);
         assert_eq!(decode_cursor("abc"), None);
-    }
-
-    #[test]
-    fn numbers_sort_as_numbers() {
-        assert_eq!(compare("900", "1200.50"), Ordering::Less);
-        assert_eq!(compare("b", "a"), Ordering::Greater);
     }
 }

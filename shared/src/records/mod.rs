@@ -101,6 +101,15 @@ pub fn defaults(collection: Collection) -> Patch {
     }
 }
 
+/// Compare two fields' text forms the way a list sorts them: numbers (amounts, sizes, times)
+/// as numbers, everything else as text.
+pub fn compare_text(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.cmp(b),
+    }
+}
+
 /// Money as people read it: `¥1,200.50` for yuan, `USD 1,200.50` otherwise.
 pub fn money_text(currency: &str, hundredths: i64) -> String {
     let whole = (hundredths / 100).abs().to_string();
@@ -214,6 +223,14 @@ pub(crate) mod tests {
                 .map(|e| (e.field, e.problem.code()))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn numbers_sort_as_numbers() {
+        use std::cmp::Ordering;
+        assert_eq!(super::compare_text("900", "1200.50"), Ordering::Less);
+        assert_eq!(super::compare_text("b", "a"), Ordering::Greater);
+        assert_eq!(super::compare_text("", "a"), Ordering::Less);
     }
 
     #[test]
