@@ -868,7 +868,8 @@ pub fn PipelinePage() -> impl IntoView {
     };
     let columns = pipeline
         .stages
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|stage| {
             let key = stage.key.clone();
             let name = move || if i18n.locale() == Locale::En { stage.name_en.clone() } else { stage.name_zh.clone() };
@@ -913,7 +914,7 @@ pub fn PipelinePage() -> impl IntoView {
                         key=|(c, _)| (c.id, c.version, c.stage.clone())
                         children=move |(card, _)| {
                             let id = card.id;
-                            let options = Pipeline::standard().stages.into_iter().map(|s| {
+                            let options = Pipeline::standard().stages.iter().cloned().map(|s| {
                                 let selected = s.key == card.stage;
                                 let label = if i18n.locale() == Locale::En { s.name_en } else { s.name_zh };
                                 view! { <option value=s.key selected=selected>{label}</option> }

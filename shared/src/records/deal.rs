@@ -39,7 +39,7 @@ fn cny() -> String {
 
 impl Deal {
     /// The pipeline the deal is on.
-    pub fn pipeline(&self) -> Pipeline {
+    pub fn pipeline(&self) -> &'static Pipeline {
         Pipeline::standard()
     }
 

@@ -41,9 +41,15 @@ fn stage(key: &str, zh: &str, en: &str, probability: u8, required: &[&str]) -> S
     }
 }
 
+static STANDARD: std::sync::LazyLock<Pipeline> = std::sync::LazyLock::new(Pipeline::build_standard);
+
 impl Pipeline {
-    /// The pipeline every installation starts with.
-    pub fn standard() -> Self {
+    /// The pipeline every installation starts with (built once; deals consult it often).
+    pub fn standard() -> &'static Pipeline {
+        &STANDARD
+    }
+
+    fn build_standard() -> Self {
         let money = ["amount", "close_date"];
         Pipeline {
             stages: vec![
