@@ -116,16 +116,7 @@ impl Kind for Account {
         }
     }
 
-    fn into_body(self) -> Body {
-        Body::Account(self)
-    }
-
-    fn from_body(body: &Body) -> Option<&Self> {
-        match body {
-            Body::Account(k) => Some(k),
-            _ => None,
-        }
-    }
+    super::body_variant!(Account);
 
     fn label(&self) -> String {
         self.name.clone()

@@ -97,16 +97,7 @@ impl Kind for Activity {
         }
     }
 
-    fn into_body(self) -> Body {
-        Body::Activity(self)
-    }
-
-    fn from_body(body: &Body) -> Option<&Self> {
-        match body {
-            Body::Activity(k) => Some(k),
-            _ => None,
-        }
-    }
+    super::body_variant!(Activity);
 
     fn label(&self) -> String {
         self.subject.clone()

@@ -129,16 +129,7 @@ impl Kind for Deal {
         }
     }
 
-    fn into_body(self) -> Body {
-        Body::Deal(self)
-    }
-
-    fn from_body(body: &Body) -> Option<&Self> {
-        match body {
-            Body::Deal(k) => Some(k),
-            _ => None,
-        }
-    }
+    super::body_variant!(Deal);
 
     fn label(&self) -> String {
         self.name.clone()

@@ -165,16 +165,7 @@ impl Kind for Lead {
         }
     }
 
-    fn into_body(self) -> Body {
-        Body::Lead(self)
-    }
-
-    fn from_body(body: &Body) -> Option<&Self> {
-        match body {
-            Body::Lead(k) => Some(k),
-            _ => None,
-        }
-    }
+    super::body_variant!(Lead);
 
     fn label(&self) -> String {
         if self.company.is_empty() {

@@ -37,6 +37,23 @@ pub use task::Task;
 /// Raw values by field name, as typed into a form or sent by an API client.
 pub type Patch = BTreeMap<String, String>;
 
+/// `Kind::into_body` and `Kind::from_body` for a kind whose `Body` variant has its name.
+macro_rules! body_variant {
+    ($variant:ident) => {
+        fn into_body(self) -> Body {
+            Body::$variant(self)
+        }
+
+        fn from_body(body: &Body) -> Option<&Self> {
+            match body {
+                Body::$variant(k) => Some(k),
+                _ => None,
+            }
+        }
+    };
+}
+pub(crate) use body_variant;
+
 /// A kind of record.
 pub trait Kind: Clone + PartialEq + Serialize + DeserializeOwned {
     const COLLECTION: Collection;

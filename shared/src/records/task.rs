@@ -74,16 +74,7 @@ impl Kind for Task {
         }
     }
 
-    fn into_body(self) -> Body {
-        Body::Task(self)
-    }
-
-    fn from_body(body: &Body) -> Option<&Self> {
-        match body {
-            Body::Task(k) => Some(k),
-            _ => None,
-        }
-    }
+    super::body_variant!(Task);
 
     fn label(&self) -> String {
         self.title.clone()
