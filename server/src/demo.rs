@@ -232,15 +232,8 @@ pub async fn fill(db: &Db, contacts: usize, password: &str) -> Result<Filled, De
     let mut batch: Vec<Record> = Vec::with_capacity(PER_VERSION);
     let accounts_n = (contacts / 5).max(1);
     let mut accounts: Vec<(RecordId, UserId, TeamId, String)> = Vec::with_capacity(accounts_n);
-    let record = |id: RecordId, owner: (UserId, TeamId), body: Body| Record {
-        id,
-        owner: owner.0,
-        team: owner.1,
-        created_at: now,
-        created_by: owner.0,
-        updated_at: now,
-        version: 0,
-        body,
+    let record = |id: RecordId, (owner, team): (UserId, TeamId), body: Body| {
+        Record::created(id, owner, team, owner, now, body)
     };
 
     for i in 0..accounts_n {

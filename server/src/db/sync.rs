@@ -212,6 +212,20 @@ fn placeholders(from: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// Every stored record `mutations` may read (see [`shared::sync::Mutation::touches`]).
+pub async fn load_touched<'m>(
+    tx: &mut Tx,
+    mutations: impl IntoIterator<Item = &'m shared::sync::Mutation>,
+) -> Result<HashMap<RecordId, Stored>, sqlx::Error> {
+    let mut touched: Vec<RecordId> = mutations
+        .into_iter()
+        .flat_map(shared::sync::Mutation::touches)
+        .collect();
+    touched.sort();
+    touched.dedup();
+    load(tx, &touched).await
+}
+
 /// The stored records (live or tombstones) among `ids`.
 pub async fn load(tx: &mut Tx, ids: &[RecordId]) -> Result<HashMap<RecordId, Stored>, sqlx::Error> {
     let mut found = HashMap::with_capacity(ids.len());

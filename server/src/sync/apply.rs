@@ -22,10 +22,7 @@ pub async fn apply(
     // is current.
     let version = store::bump_version(&mut tx).await?;
     let directory = store::directory(&mut tx, actor).await?;
-    let mut touched = mutation.touches();
-    touched.sort();
-    touched.dedup();
-    let loaded = store::load(&mut tx, &touched).await?;
+    let loaded = store::load_touched(&mut tx, [mutation]).await?;
     let mut batch = Batch::new(&loaded);
     let scope = directory.scope();
     let ctx = Ctx {

@@ -69,14 +69,7 @@ pub async fn push(
         .iter()
         .map(|m| Mutation::parse(&m.name, &m.args))
         .collect();
-    let mut touched: Vec<RecordId> = parsed
-        .iter()
-        .flatten()
-        .flat_map(Mutation::touches)
-        .collect();
-    touched.sort();
-    touched.dedup();
-    let loaded = store::load(&mut tx, &touched).await?;
+    let loaded = store::load_touched(&mut tx, parsed.iter().flatten()).await?;
 
     let mut batch = Batch::new(&loaded);
     let scope = directory.scope();
@@ -231,22 +224,20 @@ impl<'a> Batch<'a> {
                     .map(str::to_owned)
             })
             .unwrap_or_default();
-        self.issues.push(Record {
-            id: RecordId::from_uuid(Uuid::now_v7()),
-            owner: ctx.actor.user,
-            team: ctx.actor.team,
-            created_at: ctx.now,
-            created_by: ctx.actor.user,
-            updated_at: ctx.now,
-            version: 0,
-            body: Body::Issue(SyncIssue {
+        self.issues.push(Record::created(
+            RecordId::from_uuid(Uuid::now_v7()),
+            ctx.actor.user,
+            ctx.actor.team,
+            ctx.actor.user,
+            ctx.now,
+            Body::Issue(SyncIssue {
                 kind,
                 mutation: envelope.name.clone(),
                 args: envelope.args.clone(),
                 record,
                 label,
             }),
-        });
+        ));
     }
 
     /// Write every changed record, tombstone, move and issue at `version`.

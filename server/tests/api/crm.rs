@@ -29,28 +29,9 @@ fn patch(pairs: &[(&str, &str)]) -> shared::records::Patch {
         .collect()
 }
 
-/// Admin, a sales team with a rep and their manager, and a rep of another team.
-async fn people(app: &TestApp) -> (String, String, String) {
-    let admin = app.set_up().await;
-    let root = app.root_team(&admin).await;
-    let north = app.create_team(&admin, "华北", root.id).await;
-    let south = app.create_team(&admin, "华南", root.id).await;
-    app.create_user(&admin, "rep@qiao.example", "sales", north.id)
-        .await;
-    app.create_user(&admin, "boss@qiao.example", "manager", north.id)
-        .await;
-    app.create_user(&admin, "far@qiao.example", "sales", south.id)
-        .await;
-    (
-        app.token("rep@qiao.example", "user-pass-1").await,
-        app.token("boss@qiao.example", "user-pass-1").await,
-        app.token("far@qiao.example", "user-pass-1").await,
-    )
-}
-
 async fn a_lead_becomes_a_deal_that_the_manager_sees(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (rep_token, boss_token, far_token) = people(&app).await;
+    let [rep_token, boss_token, far_token] = app.two_sales_teams().await;
     let mut rep = Device::new(&rep_token);
     rep.pull(&app).await;
     let lead = new_id();
@@ -127,7 +108,7 @@ async fn a_lead_becomes_a_deal_that_the_manager_sees(backend: Backend) {
 
 async fn the_server_holds_the_stage_gate(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (rep_token, _, far_token) = people(&app).await;
+    let [rep_token, _, far_token] = app.two_sales_teams().await;
     let mut rep = Device::new(&rep_token);
     rep.pull(&app).await;
     let account = new_id();

@@ -332,6 +332,28 @@ impl TestApp {
     }
 
     /// Run the setup screen's request; returns the admin's token.
+    /// Two sales teams under the company: tokens of a rep and their manager in one, and of a
+    /// rep in the other (`[rep, manager, far]`).
+    pub async fn two_sales_teams(&self) -> [String; 3] {
+        let admin = self.set_up().await;
+        let root = self.root_team(&admin).await;
+        let north = self.create_team(&admin, "华北", root.id).await;
+        let south = self.create_team(&admin, "华南", root.id).await;
+        let people = [
+            ("rep@qiao.example", "sales", north.id),
+            ("boss@qiao.example", "manager", north.id),
+            ("far@qiao.example", "sales", south.id),
+        ];
+        for (email, role, team) in people {
+            self.create_user(&admin, email, role, team).await;
+        }
+        [
+            self.token("rep@qiao.example", "user-pass-1").await,
+            self.token("boss@qiao.example", "user-pass-1").await,
+            self.token("far@qiao.example", "user-pass-1").await,
+        ]
+    }
+
     pub async fn set_up(&self) -> String {
         let reply = self
             .post(

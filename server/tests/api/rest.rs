@@ -14,32 +14,13 @@ both!(
     scope_holds_in_rest_too
 );
 
-/// Admin; a rep and their manager in one team; a rep of another team.
-async fn people(app: &TestApp) -> [String; 3] {
-    let admin = app.set_up().await;
-    let root = app.root_team(&admin).await;
-    let north = app.create_team(&admin, "华北", root.id).await;
-    let south = app.create_team(&admin, "华南", root.id).await;
-    app.create_user(&admin, "rep@qiao.example", "sales", north.id)
-        .await;
-    app.create_user(&admin, "boss@qiao.example", "manager", north.id)
-        .await;
-    app.create_user(&admin, "far@qiao.example", "sales", south.id)
-        .await;
-    [
-        app.token("rep@qiao.example", "user-pass-1").await,
-        app.token("boss@qiao.example", "user-pass-1").await,
-        app.token("far@qiao.example", "user-pass-1").await,
-    ]
-}
-
 fn id_of(reply: &Value) -> String {
     reply["id"].as_str().expect("an id").to_owned()
 }
 
 async fn every_collection_has_crud(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let [rep, ..] = people(&app).await;
+    let [rep, ..] = app.two_sales_teams().await;
     let made = app
         .post(
             "/api/v1/accounts",
@@ -110,7 +91,7 @@ async fn every_collection_has_crud(backend: Backend) {
 
 async fn lists_filter_sort_and_page(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let [rep, ..] = people(&app).await;
+    let [rep, ..] = app.two_sales_teams().await;
     let account = id_of(
         &app.post(
             "/api/v1/accounts",
@@ -185,7 +166,7 @@ async fn lists_filter_sort_and_page(backend: Backend) {
 
 async fn bad_writes_get_clear_answers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let [rep, ..] = people(&app).await;
+    let [rep, ..] = app.two_sales_teams().await;
     let invalid = app
         .post("/api/v1/deals", Some(&rep), json!({"fields": {"name": "", "amount": -5, "close_date": "31/12/2026", "colour": "red"}}))
         .await;
@@ -265,7 +246,7 @@ async fn bad_writes_get_clear_answers(backend: Backend) {
 
 async fn scope_holds_in_rest_too(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let [rep, boss, far] = people(&app).await;
+    let [rep, boss, far] = app.two_sales_teams().await;
     let account = id_of(
         &app.post(
             "/api/v1/accounts",

@@ -73,6 +73,13 @@ pub fn is_generic(collection: Collection) -> bool {
     !matches!(collection, Collection::Contact | Collection::Issue)
 }
 
+/// The live record `id` of a `record.*` collection, if the actor may see it.
+fn generic(tx: &dyn Tx, ctx: &Ctx, id: RecordId) -> Result<Record, Rejection> {
+    tx.record(id)
+        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
+        .ok_or(Rejection::NotFound)
+}
+
 /// Ids in a patch's values (links to other records), for loading them up front.
 pub fn linked_ids(patch: &Patch) -> impl Iterator<Item = RecordId> + '_ {
     patch.values().filter_map(|v| v.trim().parse().ok())
@@ -126,24 +133,19 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
     check_links(&record, &a.fields, tx, ctx)?;
     let owner = a.owner.unwrap_or(ctx.actor.user);
     let team = assignable(ctx, owner)?;
-    tx.put(Record {
-        id: a.id,
+    tx.put(Record::created(
+        a.id,
         owner,
         team,
-        created_at: ctx.now,
-        created_by: ctx.actor.user,
-        updated_at: ctx.now,
-        version: 0,
-        body: record.into_body(),
-    });
+        ctx.actor.user,
+        ctx.now,
+        record.into_body(),
+    ));
     Ok(())
 }
 
 pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    let record = tx
-        .record(a.id)
-        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
-        .ok_or(Rejection::NotFound)?;
+    let record = generic(tx, ctx, a.id)?;
     match record.collection() {
         Collection::Account => update_kind::<Account>(a, record, tx, ctx),
         Collection::Lead => update_kind::<Lead>(a, record, tx, ctx),
@@ -210,19 +212,13 @@ pub(crate) fn note_overwrite(
 }
 
 pub fn delete(a: &DeleteRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    let record = tx
-        .record(a.id)
-        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
-        .ok_or(Rejection::NotFound)?;
+    let record = generic(tx, ctx, a.id)?;
     tx.delete(record.id);
     Ok(())
 }
 
 pub fn assign(a: &AssignRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    let mut record = tx
-        .record(a.id)
-        .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
-        .ok_or(Rejection::NotFound)?;
+    let mut record = generic(tx, ctx, a.id)?;
     record.team = assignable(ctx, a.owner)?;
     record.owner = a.owner;
     record.updated_at = ctx.now;
@@ -281,16 +277,8 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
             Some((d.id, deal))
         }
     };
-    let new = |id: RecordId, body: Body| Record {
-        id,
-        owner: lead_record.owner,
-        team: lead_record.team,
-        created_at: ctx.now,
-        created_by: ctx.actor.user,
-        updated_at: ctx.now,
-        version: 0,
-        body,
-    };
+    let (owner, team) = (lead_record.owner, lead_record.team);
+    let new = |id, body| Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
     tx.put(new(a.account, account.into_body()));
     tx.put(new(a.contact, Body::Contact(contact)));
     if let Some((id, deal)) = deal {

@@ -349,16 +349,14 @@ fn create_contact(a: &CreateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
         .map_err(|errors| Rejection::Invalid { errors })?;
     let owner = a.owner.unwrap_or(ctx.actor.user);
     let team = assignable(ctx, owner)?;
-    tx.put(Record {
-        id: a.id,
+    tx.put(Record::created(
+        a.id,
         owner,
         team,
-        created_at: ctx.now,
-        created_by: ctx.actor.user,
-        updated_at: ctx.now,
-        version: 0,
-        body: Body::Contact(contact),
-    });
+        ctx.actor.user,
+        ctx.now,
+        Body::Contact(contact),
+    ));
     Ok(())
 }
 

@@ -169,6 +169,27 @@ impl Body {
 }
 
 impl Record {
+    /// A record just made by `by` at `now`, not yet given a version by the server.
+    pub fn created(
+        id: RecordId,
+        owner: UserId,
+        team: TeamId,
+        by: UserId,
+        now: i64,
+        body: Body,
+    ) -> Self {
+        Record {
+            id,
+            owner,
+            team,
+            created_at: now,
+            created_by: by,
+            updated_at: now,
+            version: 0,
+            body,
+        }
+    }
+
     pub fn collection(&self) -> Collection {
         self.body.collection()
     }
