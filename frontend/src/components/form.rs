@@ -6,8 +6,11 @@ use leptos::prelude::*;
 use shared::FieldError;
 use shared::i18n::{Locale, Text, problem_text};
 
+use shared::sync::{MutateError, Rejection};
+
 use crate::api::Failure;
 use crate::i18n::use_i18n;
+use crate::pages::sync_issues::rejection_text;
 
 /// Errors and progress of one form.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +50,25 @@ impl FormState {
 
     pub fn done(self) {
         self.busy.set(false);
+    }
+
+    /// A change the device refused: field problems go under their fields; anything else comes
+    /// back as the text for the form's banner.
+    pub fn refused(self, error: MutateError, locale: Locale) -> Option<String> {
+        match error {
+            MutateError::Rejected(Rejection::Invalid { errors }) => {
+                self.invalid(errors);
+                None
+            }
+            MutateError::Rejected(reason) => {
+                self.done();
+                Some(rejection_text(&reason).get(locale).to_owned())
+            }
+            MutateError::NotReady => {
+                self.done();
+                Some(Text::SyncNotReady.get(locale).to_owned())
+            }
+        }
     }
 
     /// The message to show under `field`, if any (tracked).

@@ -9,14 +9,13 @@ use shared::i18n::Text;
 use shared::search::{Query, Rank};
 use shared::sync::{
     AssignContact, ClientCore, Collection, CreateContact, DeleteContact, MutateError, Mutation,
-    Record, Rejection, UpdateContact,
+    Record, UpdateContact,
 };
 use shared::{Contact, ContactField, ContactInput, RecordId, UserId};
 
 use crate::components::ErrorBanner;
 use crate::components::form::{FormFooter, FormState, SelectField, TextField};
 use crate::i18n::use_i18n;
-use crate::pages::sync_issues::rejection_text;
 use crate::sync::{new_uuid, use_sync};
 
 /// Most contacts the list renders at once.
@@ -259,17 +258,7 @@ fn ContactEditor(id: Option<RecordId>) -> impl IntoView {
         }
     });
     let done = move || finished.set(true);
-    let on_refused = move |e: MutateError| match e {
-        MutateError::Rejected(Rejection::Invalid { errors }) => form.invalid(errors),
-        MutateError::Rejected(reason) => {
-            form.done();
-            banner.set(Some(rejection_text(&reason).get(i18n.locale()).to_owned()));
-        }
-        MutateError::NotReady => {
-            form.done();
-            banner.set(Some(i18n.t(Text::SyncNotReady).to_owned()));
-        }
-    };
+    let on_refused = move |e: MutateError| banner.set(form.refused(e, i18n.locale()));
     let submit = {
         let original = original.clone();
         move |ev: leptos::ev::SubmitEvent| {

@@ -432,17 +432,7 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
             navigate(&path, Default::default());
         }
     });
-    let on_refused = move |e: MutateError| match e {
-        MutateError::Rejected(Rejection::Invalid { errors }) => form.invalid(errors),
-        MutateError::Rejected(reason) => {
-            form.done();
-            banner.set(Some(rejection_text(&reason).get(i18n.locale()).to_owned()));
-        }
-        MutateError::NotReady => {
-            form.done();
-            banner.set(Some(i18n.t(Text::SyncNotReady).to_owned()));
-        }
-    };
+    let on_refused = move |e: MutateError| banner.set(form.refused(e, i18n.locale()));
     let submit = {
         let values = values.clone();
         let start = start.clone();
