@@ -7,7 +7,7 @@
 //! is hidden) fall back to every tab syncing on its own, which the server's exactly-once rules
 //! make safe, only busier.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,7 @@ pub struct Leadership {
     /// Resolves the promise the lock waits on; set once the lock is granted.
     release: Rc<RefCell<Option<js_sys::Function>>>,
     /// Released before the lock was granted: give it back at once when it comes.
-    abandoned: Rc<RefCell<bool>>,
+    abandoned: Rc<Cell<bool>>,
 }
 
 impl Leadership {
@@ -122,7 +122,7 @@ impl Leadership {
         let callback = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
             let mut resolver = None;
             let held = js_sys::Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
-            if *abandoned.borrow() {
+            if abandoned.get() {
                 if let Some(resolve) = resolver {
                     let _ = resolve.call0(&JsValue::NULL);
                 }
@@ -139,7 +139,7 @@ impl Leadership {
 
     /// Give the lock back (or never take it, if it was not granted yet).
     pub fn release(&self) {
-        *self.abandoned.borrow_mut() = true;
+        self.abandoned.set(true);
         if let Some(resolve) = self.release.borrow_mut().take() {
             let _ = resolve.call0(&JsValue::NULL);
         }
