@@ -17,6 +17,7 @@ pub mod phone;
 pub mod problem;
 pub mod records;
 pub mod role;
+pub mod rows;
 pub mod search;
 pub mod sync;
 pub mod team;

@@ -43,6 +43,13 @@ struct Forms {
 impl Forms {
     fn of(text: &str) -> Self {
         let plain = fold(text);
+        if plain.is_ascii() {
+            // No Chinese characters: no pinyin forms.
+            return Forms {
+                plain,
+                ..Forms::default()
+            };
+        }
         let mut full = String::new();
         let mut initials = String::new();
         let mut chinese = false;
@@ -69,20 +76,83 @@ impl Forms {
             initials,
         }
     }
+}
 
-    fn contains(&self, q: &str) -> bool {
-        self.plain.contains(q)
-            || (!self.full.is_empty() && (self.full.contains(q) || self.initials.contains(q)))
+/// Whether `needle` occurs in `haystack`: a plain byte search, quicker than `str::contains` for
+/// the short texts and queries of search (no searcher to set up for each of 100,000 entries).
+/// Matching the bytes of valid UTF-8 finds only whole characters.
+fn has(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    match n {
+        [] => true,
+        [only] => h.contains(only),
+        [first, rest @ ..] => {
+            h.len() >= n.len()
+                && h[..=h.len() - n.len()]
+                    .iter()
+                    .enumerate()
+                    .any(|(i, c)| c == first && h.get(i + 1..i + n.len()) == Some(rest))
+        }
     }
 }
 
-/// A record as search sees it.
+/// Which bytes, and which pairs of neighbouring bytes, occur in some texts (hashed into 128
+/// bits each). A text can only contain a query whose bytes and pairs all occur in it, so most
+/// entries are ruled out with two comparisons before any text is searched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Masks {
+    bytes: u128,
+    pairs: u128,
+}
+
+impl Masks {
+    fn add(&mut self, text: &str) {
+        let b = text.as_bytes();
+        for (i, byte) in b.iter().enumerate() {
+            self.bytes |= 1u128 << (byte & 127);
+            if let Some(next) = b.get(i + 1) {
+                self.pairs |= 1u128 << pair_bit(*byte, *next);
+            }
+        }
+    }
+
+    fn of(text: &str) -> Self {
+        let mut masks = Masks::default();
+        masks.add(text);
+        masks
+    }
+
+    /// Whether every byte and pair of `query` may occur here.
+    fn covers(&self, query: &Masks) -> bool {
+        self.bytes & query.bytes == query.bytes && self.pairs & query.pairs == query.pairs
+    }
+}
+
+fn pair_bit(a: u8, b: u8) -> u32 {
+    (u32::from(a).wrapping_mul(131) ^ u32::from(b).wrapping_mul(31)) % 127
+}
+
+/// A record as search sees it: all its searchable forms in one text (one allocation, read
+/// front to back), with where each part ends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entry {
-    name: Forms,
-    /// National digits of each phone number (`13800138000`), and the full international ones.
-    phones: Vec<String>,
-    others: Vec<Forms>,
+    /// Of the name's forms and the other fields' (not the phone numbers).
+    masks: Masks,
+    /// The name (plain, full pinyin, initials), the phone numbers (national digits and full
+    /// international ones, each followed by NUL), then every form of every other field (each
+    /// followed by NUL, so that a query never matches across two of them).
+    text: String,
+    /// Where the name's plain form, full pinyin, initials and the phone numbers end in `text`.
+    ends: [usize; 4],
+}
+
+/// The parts of an [`Entry`], borrowed.
+struct Parts<'a> {
+    plain: &'a str,
+    full: &'a str,
+    initials: &'a str,
+    phones: &'a str,
+    others: &'a str,
 }
 
 impl Entry {
@@ -93,22 +163,57 @@ impl Entry {
         phones: impl IntoIterator<Item = &'a Phone>,
         others: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let mut digits = Vec::new();
+        let name = Forms::of(name);
+        let mut text = String::with_capacity(4 * name.plain.len() + 64);
+        let mut ends = [0; 4];
+        for (i, form) in [&name.plain, &name.full, &name.initials]
+            .into_iter()
+            .enumerate()
+        {
+            text.push_str(form);
+            ends[i] = text.len();
+        }
         for phone in phones {
             let all = phone.digits();
             if let Some(national) = all.strip_prefix("86") {
-                digits.push(national.to_owned());
+                text.push_str(national);
+                text.push('\0');
             }
-            digits.push(all.to_owned());
+            text.push_str(all);
+            text.push('\0');
         }
-        Entry {
-            name: Forms::of(name),
-            phones: digits,
-            others: others
-                .into_iter()
-                .filter(|t| !t.trim().is_empty())
-                .map(Forms::of)
-                .collect(),
+        ends[3] = text.len();
+        for other in others.into_iter().filter(|t| !t.trim().is_empty()) {
+            let forms = Forms::of(other);
+            for form in [forms.plain, forms.full, forms.initials] {
+                if !form.is_empty() {
+                    text.push_str(&form);
+                    text.push('\0');
+                }
+            }
+        }
+        let mut masks = Masks::default();
+        masks.add(text.get(..ends[2]).unwrap_or_default());
+        masks.add(text.get(ends[3]..).unwrap_or_default());
+        Entry { masks, text, ends }
+    }
+
+    fn parts(&self) -> Parts<'_> {
+        Parts::of(&self.text, self.ends)
+    }
+}
+
+impl<'a> Parts<'a> {
+    /// The parts of `text`, which ends its name's forms and phone numbers at `ends`.
+    fn of(text: &'a str, ends: [usize; 4]) -> Self {
+        let part = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
+        let [plain, full, initials, phones] = ends;
+        Parts {
+            plain: part(0, plain),
+            full: part(plain, full),
+            initials: part(full, initials),
+            phones: part(initials, phones),
+            others: part(phones, text.len()),
         }
     }
 }
@@ -117,6 +222,7 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     text: String,
+    masks: Masks,
     /// The digits, when the query looks like (part of) a phone number: three or more digits
     /// and nothing but digits, spaces, `+`, `-` and brackets.
     digits: Option<String>,
@@ -140,6 +246,7 @@ impl Query {
                 all.strip_prefix("86").unwrap_or(all).to_owned()
             });
         Query {
+            masks: Masks::of(&text),
             text,
             digits,
             whole_phone,
@@ -162,15 +269,26 @@ impl Query {
 
     /// How well `entry` matches, or `None` when it does not.
     pub fn rank(&self, entry: &Entry) -> Option<Rank> {
+        self.rank_parts(&entry.masks, &entry.parts())
+    }
+
+    fn rank_parts(&self, masks: &Masks, name: &Parts) -> Option<Rank> {
         let q = self.text.as_str();
         if q.is_empty() {
             return Some(Rank::Other);
         }
-        let name = &entry.name;
         if let Some(whole) = &self.whole_phone
-            && entry.phones.iter().any(|p| p == whole)
+            && name.phones.split('\0').any(|p| p == whole)
         {
             return Some(Rank::Exact);
+        }
+        // The name and the other fields can hold the text only if they have all its bytes.
+        let text_possible = masks.covers(&self.masks);
+        if !text_possible {
+            return match &self.digits {
+                Some(digits) if has(name.phones, digits) => Some(Rank::Phone),
+                _ => None,
+            };
         }
         if name.plain == q {
             return Some(Rank::Exact);
@@ -178,22 +296,118 @@ impl Query {
         if name.plain.starts_with(q) || name.full == q || name.initials == q {
             return Some(Rank::NamePrefix);
         }
-        if !name.full.is_empty() && (name.full.starts_with(q) || name.initials.starts_with(q)) {
+        let chinese = !name.full.is_empty();
+        if chinese && (name.full.starts_with(q) || name.initials.starts_with(q)) {
             return Some(Rank::PinyinPrefix);
         }
-        if name.contains(q) {
+        if has(name.plain, q) || (chinese && (has(name.full, q) || has(name.initials, q))) {
             return Some(Rank::NameContains);
         }
         if let Some(digits) = &self.digits
-            && entry.phones.iter().any(|p| p.contains(digits.as_str()))
+            && has(name.phones, digits)
         {
             return Some(Rank::Phone);
         }
-        entry
-            .others
-            .iter()
-            .any(|f| f.contains(q))
-            .then_some(Rank::Other)
+        has(name.others, q).then_some(Rank::Other)
+    }
+}
+
+/// Records as search sees them, in the caller's order (by name, say). A search returns
+/// positions in that order best rank first, ties in index order, with no sorting; typing one
+/// more character looks only at what the previous query matched.
+#[derive(Debug)]
+pub struct Index {
+    /// Every entry's text, one after the other (read front to back by a search).
+    text: String,
+    /// Per entry: its masks, where its text starts, and its parts' ends (relative).
+    slots: Vec<Slot>,
+    /// Tells indexes apart, so that a result is never narrowed with another index's matches.
+    id: u64,
+}
+
+/// Where an entry lives in an [`Index`].
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    masks: Masks,
+    start: usize,
+    ends: [usize; 4],
+}
+
+/// What a query matched in an [`Index`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Positions in the index, best first.
+    pub ranked: Vec<u32>,
+    /// The same positions in index order (what a longer query needs to look at).
+    positions: Vec<u32>,
+    query: Query,
+    index: u64,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new(Vec::new())
+    }
+}
+
+impl Index {
+    pub fn new(entries: Vec<Entry>) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut text = String::with_capacity(entries.iter().map(|e| e.text.len()).sum());
+        let slots = entries
+            .into_iter()
+            .map(|e| {
+                let start = text.len();
+                text.push_str(&e.text);
+                Slot {
+                    masks: e.masks,
+                    start,
+                    ends: e.ends,
+                }
+            })
+            .collect();
+        Index {
+            text,
+            slots,
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    fn rank(&self, query: &Query, i: usize) -> Option<Rank> {
+        let slot = self.slots.get(i)?;
+        let end = self.slots.get(i + 1).map_or(self.text.len(), |s| s.start);
+        let text = self.text.get(slot.start..end)?;
+        query.rank_parts(&slot.masks, &Parts::of(text, slot.ends))
+    }
+
+    /// The entries matching `query`, best first. `earlier` is the previous search's result, if
+    /// any: when `query` narrows it, only its matches are looked at.
+    pub fn search(&self, query: &Query, earlier: Option<&Found>) -> Found {
+        const RANKS: usize = Rank::Other as usize + 1;
+        let mut buckets: [Vec<u32>; RANKS] = Default::default();
+        let mut positions = Vec::new();
+        let mut look = |i: u32| {
+            if let Some(rank) = self.rank(query, i as usize) {
+                buckets[rank as usize].push(i);
+                positions.push(i);
+            }
+        };
+        match earlier.filter(|e| e.index == self.id && query.narrows(&e.query)) {
+            Some(earlier) => earlier.positions.iter().copied().for_each(&mut look),
+            None => (0..self.slots.len())
+                .filter_map(|i| u32::try_from(i).ok())
+                .for_each(&mut look),
+        }
+        let mut ranked = Vec::with_capacity(positions.len());
+        for bucket in buckets {
+            ranked.extend(bucket);
+        }
+        Found {
+            ranked,
+            positions,
+            query: query.clone(),
+            index: self.id,
+        }
     }
 }
 
@@ -332,6 +546,124 @@ mod tests {
         assert!(!Query::new("138").narrows(&Query::new("13")));
         assert!(!Query::new("zs").narrows(&Query::new("")));
         assert!(!Query::new("ls").narrows(&Query::new("zs")));
+    }
+
+    #[test]
+    fn an_index_ranks_best_first_and_keeps_its_order_within_a_rank() {
+        // In the caller's order (by name).
+        let index = Index::new(vec![
+            entry("张伟", &[], &["张三的公司"]),
+            entry("张三", &[], &[]),
+            entry("李张三", &["13800138000"], &[]),
+            entry("张三丰", &[], &[]),
+            entry("王五", &[], &[]),
+        ]);
+        let found = index.search(&Query::new("张三"), None);
+        assert_eq!(found.ranked, [1, 3, 2, 0]);
+        let all = index.search(&Query::new(""), None);
+        assert_eq!(all.ranked, [0, 1, 2, 3, 4]);
+        assert_eq!(
+            index.search(&Query::new("赵"), None).ranked,
+            Vec::<u32>::new()
+        );
+    }
+
+    #[test]
+    fn a_narrowing_search_gives_what_a_full_search_gives() {
+        let index = Index::new(vec![
+            entry("张三", &["13800138000"], &[]),
+            entry("张伟", &[], &["13 号楼"]),
+            entry("李四", &["13912345678"], &["zhongshan"]),
+            entry("赵三", &[], &[]),
+        ]);
+        for typed in ["z", "zh", "zha", "zs", "13", "138", "1380"] {
+            let mut earlier: Option<Found> = None;
+            for end in 1..=typed.len() {
+                let q = Query::new(&typed[..end]);
+                let narrowed = index.search(&q, earlier.as_ref());
+                let full = index.search(&q, None);
+                assert_eq!(narrowed.ranked, full.ranked, "{}", &typed[..end]);
+                earlier = Some(narrowed);
+            }
+        }
+        // A result from another index is not used to narrow.
+        let other = Index::new(vec![entry("钱七", &[], &[])]);
+        let from_other = other.search(&Query::new("q"), None);
+        assert_eq!(
+            index.search(&Query::new("qi"), Some(&from_other)).ranked,
+            Vec::<u32>::new()
+        );
+        let mine = index.search(&Query::new("l"), None);
+        assert_eq!(index.search(&Query::new("li"), Some(&mine)).ranked, [2]);
+        assert_eq!(
+            other.search(&Query::new("qi"), Some(&mine)).ranked,
+            [0],
+            "narrowing with another index's result would have found nothing"
+        );
+    }
+
+    #[test]
+    fn the_masks_never_rule_out_a_match() {
+        let texts = [
+            "张三",
+            "zhangsan",
+            "alice@example.com",
+            "华东贸易集团",
+            "a-b c",
+            "138-0013",
+        ];
+        for text in texts {
+            let masks = Masks::of(text);
+            let chars: Vec<char> = text.chars().collect();
+            for i in 0..chars.len() {
+                for j in i + 1..=chars.len() {
+                    let part: String = chars[i..j].iter().collect();
+                    assert!(masks.covers(&Masks::of(&part)), "{text:?} {part:?}");
+                }
+            }
+        }
+        // And they do rule out most of what is not there.
+        let zhang = Masks::of("zhangsan");
+        assert!(!zhang.covers(&Masks::of("lw")));
+        assert!(!zhang.covers(&Masks::of("hz")));
+        assert!(!zhang.covers(&Masks::of("q")));
+    }
+
+    #[test]
+    fn byte_search_finds_what_str_contains_finds() {
+        let texts = [
+            "",
+            "a",
+            "abc",
+            "张三",
+            "zhangsan",
+            "13800138000",
+            "a\0b",
+            "ababa",
+        ];
+        let needles = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "aba",
+            "三",
+            "张三丰",
+            "san",
+            "0013",
+            "c",
+            "\0",
+        ];
+        for t in texts {
+            for n in needles {
+                assert_eq!(has(t, n), t.contains(n), "{t:?} {n:?}");
+            }
+        }
+        // A query does not match across two fields.
+        let e = entry("王五", &[], &["abc", "def"]);
+        assert_eq!(Query::new("cd").rank(&e), None);
+        assert_eq!(Query::new("de").rank(&e), Some(Rank::Other));
     }
 
     #[test]

@@ -2,18 +2,70 @@
 //! (cursor, directory, client id, next mutation id). Values are stored as JSON text, which
 //! IndexedDB copies quickly and the app parses with the same `serde` types as the server.
 //!
+//! Confirmed records are kept as *segments*, each a JSON list of the records (and deletions) of
+//! one collection that one pull page brought, keyed `<collection>/<sequence>`: reading 250,000
+//! records is then a few hundred large reads rather than 250,000 small ones, and a screen can
+//! have its own collection first. Replaying a collection's segments in order gives its records;
+//! when segments pile up they are rewritten as a few large ones ([`Store::compact`]).
+//!
 //! One database per user and browser profile (`qiao-<user id>`), so two people sharing a browser
 //! never see each other's data.
 
+use std::collections::HashMap;
+
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use shared::sync::{Cursor, Directory, MutationEnvelope, PullResponse, Record};
+use serde::{Deserialize, Serialize};
+use shared::RecordId;
+use shared::sync::{Collection, Cursor, Directory, MutationEnvelope, PullResponse, Record};
 use uuid::Uuid;
 
+/// Version 1 kept one row per record; read once to move them into segments, then emptied.
 const RECORDS: &str = "records";
+const SEGMENTS: &str = "segments";
 const PENDING: &str = "pending";
 const META: &str = "meta";
+
+/// Records per segment when segments are rewritten.
+const SEGMENT_RECORDS: usize = 2000;
+
+/// One collection's share of a saved pull page: records put and ids deleted, in that order.
+#[derive(Debug, Serialize, Deserialize)]
+struct Segment<R> {
+    #[serde(default)]
+    deletes: Vec<RecordId>,
+    #[serde(default = "Vec::new")]
+    puts: Vec<R>,
+}
+
+impl<R> Default for Segment<R> {
+    fn default() -> Self {
+        Segment {
+            deletes: Vec::new(),
+            puts: Vec::new(),
+        }
+    }
+}
+
+fn segment_key(collection: Collection, seq: u64) -> String {
+    format!("{}/{seq:012}", collection.as_str())
+}
+
+/// Every segment key of `collection` (`/` then digits, below `~`).
+fn segment_range(collection: Collection) -> KeyRange<String> {
+    KeyRange::Bound(
+        format!("{}/", collection.as_str()),
+        false,
+        format!("{}/~", collection.as_str()),
+        false,
+    )
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError(e.to_string()))
+}
 
 /// Why the local store failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -32,11 +84,12 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     }
 }
 
-/// Everything saved, as read at start-up.
+/// Everything saved but the records ([`Store::load_records`]), as read at start-up.
 #[derive(Debug, Default)]
 pub struct Saved {
     pub client: Option<Uuid>,
-    pub records: Vec<Record>,
+    /// Segments stored (records are read per collection).
+    pub segments: usize,
     pub pending: Vec<MutationEnvelope>,
     pub cursor: Option<Cursor>,
     pub directory: Option<Directory>,
@@ -57,9 +110,9 @@ impl std::fmt::Debug for Store {
 impl Store {
     pub async fn open(user: &str) -> Result<Self, StoreError> {
         let db = Database::open(format!("qiao-{user}").as_str())
-            .with_version(1u8)
+            .with_version(2u8)
             .with_on_upgrade_needed(|_event, db| {
-                for name in [RECORDS, PENDING, META] {
+                for name in [SEGMENTS, PENDING, META] {
                     if !db.object_store_names().any(|n| n == name) {
                         db.create_object_store(name).build()?;
                     }
@@ -70,17 +123,17 @@ impl Store {
         Ok(Store { db })
     }
 
+    /// Read what start-up needs first: meta and the outbox (and move version 1's records into
+    /// segments, once).
     pub async fn load(&self) -> Result<Saved, StoreError> {
-        let tx = self.db.transaction([RECORDS, PENDING, META]).build()?;
-        let records_store = tx.object_store(RECORDS)?;
+        self.migrate().await?;
+        let tx = self.db.transaction([SEGMENTS, PENDING, META]).build()?;
         let pending_store = tx.object_store(PENDING)?;
         let meta = tx.object_store(META)?;
-        let mut saved = Saved::default();
-        for text in records_store.get_all::<String>().primitive()?.await? {
-            if let Ok(record) = serde_json::from_str::<Record>(&text?) {
-                saved.records.push(record);
-            }
-        }
+        let mut saved = Saved {
+            segments: tx.object_store(SEGMENTS)?.count().primitive()?.await? as usize,
+            ..Saved::default()
+        };
         for text in pending_store.get_all::<String>().primitive()?.await? {
             if let Ok(envelope) = serde_json::from_str::<MutationEnvelope>(&text?) {
                 saved.pending.push(envelope);
@@ -99,6 +152,64 @@ impl Store {
         let synced: Option<String> = meta.get("last_synced").primitive()?.await?;
         saved.last_synced = text(synced).parse().ok();
         Ok(saved)
+    }
+
+    /// The saved segments of `collection`, in order, to give to a [`Replay`].
+    pub async fn segments_of(&self, collection: Collection) -> Result<Vec<String>, StoreError> {
+        let tx = self.db.transaction(SEGMENTS).build()?;
+        let texts = tx
+            .object_store(SEGMENTS)?
+            .get_all::<String>()
+            .with_query::<String, _>(segment_range(collection))
+            .primitive()?
+            .await?;
+        Ok(texts.filter_map(Result::ok).collect())
+    }
+
+    /// Version 1 kept a row per record: write them as segments and empty the old store.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        if !self.db.object_store_names().any(|n| n == RECORDS) {
+            return Ok(());
+        }
+        let tx = self
+            .db
+            .transaction([RECORDS, SEGMENTS, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let old = tx.object_store(RECORDS)?;
+        let mut records = Vec::new();
+        for text in old.get_all::<String>().primitive()?.await? {
+            if let Ok(record) = serde_json::from_str::<Record>(&text?) {
+                records.push(record);
+            }
+        }
+        if records.is_empty() {
+            return Ok(());
+        }
+        write_segments(&tx, compacted(records.iter())?, 1).await?;
+        old.clear()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replace every segment by `segments` (from [`compacted`]: the confirmed records, complete);
+    /// returns how many segments there are now.
+    pub async fn compact(&self, segments: Vec<(Collection, String)>) -> Result<usize, StoreError> {
+        let tx = self
+            .db
+            .transaction([SEGMENTS, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let next: Option<String> = tx
+            .object_store(META)?
+            .get("next_segment")
+            .primitive()?
+            .await?;
+        let next = next.and_then(|n| n.parse::<u64>().ok()).unwrap_or(1);
+        tx.object_store(SEGMENTS)?.clear()?.await?;
+        let written = write_segments(&tx, segments, next).await?;
+        tx.commit().await?;
+        Ok(written)
     }
 
     pub async fn set_client(&self, client: Uuid) -> Result<(), StoreError> {
@@ -151,37 +262,61 @@ impl Store {
     }
 
     /// Save one pull page: records, processed mutations and the new cursor, all or nothing.
+    /// `collection_of` tells which collection a deleted record was in (deletions of records
+    /// the device does not have are not saved). Returns how many segments it wrote.
     pub async fn save_page(
         &self,
         page: &PullResponse,
         done: &[u64],
         now: i64,
-    ) -> Result<(), StoreError> {
+        collection_of: impl Fn(RecordId) -> Option<Collection>,
+    ) -> Result<usize, StoreError> {
         let tx = self
             .db
-            .transaction([RECORDS, PENDING, META])
+            .transaction([SEGMENTS, PENDING, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        let records = tx.object_store(RECORDS)?;
+        let segments = tx.object_store(SEGMENTS)?;
+        let meta = tx.object_store(META)?;
         if page.reset {
-            records.clear()?.await?;
+            segments.clear()?.await?;
         }
+        let mut by_collection: HashMap<Collection, Segment<&Record>> = HashMap::new();
         for id in &page.deletes {
-            records.delete(id.to_string()).primitive()?;
+            if let Some(collection) = collection_of(*id) {
+                by_collection
+                    .entry(collection)
+                    .or_default()
+                    .deletes
+                    .push(*id);
+            }
         }
         for record in &page.puts {
-            let json = serde_json::to_string(record).map_err(|e| StoreError(e.to_string()))?;
-            records
-                .put(json)
-                .with_key(record.id.to_string())
+            by_collection
+                .entry(record.collection())
+                .or_default()
+                .puts
+                .push(record);
+        }
+        let written = by_collection.len();
+        if written > 0 {
+            let next: Option<String> = meta.get("next_segment").primitive()?.await?;
+            let next = next.and_then(|n| n.parse::<u64>().ok()).unwrap_or(1);
+            for (collection, segment) in &by_collection {
+                segments
+                    .put(to_json(segment)?)
+                    .with_key(segment_key(*collection, next))
+                    .primitive()?;
+            }
+            meta.put((next + 1).to_string())
+                .with_key("next_segment")
                 .primitive()?;
         }
         let pending = tx.object_store(PENDING)?;
         for id in done {
             pending.delete(pending_key(*id)).primitive()?;
         }
-        let meta = tx.object_store(META)?;
-        let cursor = serde_json::to_string(&page.cursor).map_err(|e| StoreError(e.to_string()))?;
+        let cursor = to_json(&page.cursor)?;
         meta.put(cursor).with_key("cursor").primitive()?;
         if let Some(directory) = &page.directory {
             let json = serde_json::to_string(directory).map_err(|e| StoreError(e.to_string()))?;
@@ -201,7 +336,7 @@ impl Store {
             .with_key("last_synced")
             .primitive()?;
         tx.commit().await?;
-        Ok(())
+        Ok(written)
     }
 
     /// The pending mutations as saved (other tabs may have added some).
@@ -221,6 +356,90 @@ impl Store {
         all.sort_by_key(|m| m.id);
         Ok(all)
     }
+}
+
+/// One collection's confirmed records, rebuilt from its segments in order (one segment at a
+/// time, so that a caller can let the page run in between).
+#[derive(Debug)]
+pub struct Replay {
+    collection: Collection,
+    records: HashMap<RecordId, Record>,
+}
+
+impl Replay {
+    pub fn new(collection: Collection) -> Self {
+        Replay {
+            collection,
+            records: HashMap::new(),
+        }
+    }
+
+    /// Apply the next segment (one that cannot be read is skipped).
+    pub fn add(&mut self, text: &str) {
+        let Ok(segment) = serde_json::from_str::<Segment<Record>>(text) else {
+            return;
+        };
+        for id in &segment.deletes {
+            self.records.remove(id);
+        }
+        for record in segment.puts {
+            if record.collection() == self.collection {
+                self.records.insert(record.id, record);
+            }
+        }
+    }
+
+    pub fn finish(self) -> HashMap<RecordId, Record> {
+        self.records
+    }
+}
+
+/// `records` as segments of [`SEGMENT_RECORDS`] records of one collection each, as JSON text.
+pub fn compacted<'a>(
+    records: impl Iterator<Item = &'a Record>,
+) -> Result<Vec<(Collection, String)>, StoreError> {
+    let mut by_collection: HashMap<Collection, Vec<&Record>> = HashMap::new();
+    for record in records {
+        by_collection
+            .entry(record.collection())
+            .or_default()
+            .push(record);
+    }
+    let mut out = Vec::new();
+    for (collection, records) in &by_collection {
+        for chunk in records.chunks(SEGMENT_RECORDS) {
+            let segment = Segment {
+                deletes: Vec::new(),
+                puts: chunk.to_vec(),
+            };
+            out.push((*collection, to_json(&segment)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Write `segments`, numbered from `next`; returns how many.
+async fn write_segments(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    segments: Vec<(Collection, String)>,
+    next: u64,
+) -> Result<usize, StoreError> {
+    let store = tx.object_store(SEGMENTS)?;
+    let written = segments.len();
+    let mut seq = next;
+    for (collection, text) in segments {
+        store
+            .put(text)
+            .with_key(segment_key(collection, seq))
+            .primitive()?;
+        seq += 1;
+    }
+    tx.object_store(META)?
+        .put(seq.to_string())
+        .with_key("next_segment")
+        .primitive()?
+        .await?;
+    Ok(written)
 }
 
 /// Pending mutations are keyed by a zero-padded id, so that keys sort like ids.

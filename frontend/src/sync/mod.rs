@@ -8,25 +8,75 @@ pub mod idb;
 pub mod tabs;
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::RecordId;
 use shared::sync::{
-    ClientCore, MutateError, Mutation, PullRequest, PullResponse, PushRequest, PushResponse,
-    SCHEMA_VERSION,
+    ClientCore, Collection, MutateError, Mutation, PullRequest, PullResponse, PushRequest,
+    PushResponse, SCHEMA_VERSION,
 };
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{self, Failure};
-use idb::Store;
+use idb::{Replay, Store};
 use tabs::{Channel, Leadership, Message};
 
 /// Most mutations per push.
 const PUSH_BATCH: usize = 1000;
+
+/// Longest stretch of reading the saved copy in the background before letting the page run.
+const SLICE_MS: i64 = 8;
+
+/// Segments in the store after which they are rewritten (reading stays a few hundred reads).
+const COMPACT_AFTER: usize = 1500;
+
+/// Which collections to read first for the screen at `path` (it draws once they are in), and
+/// the others.
+fn reading_order(path: &str) -> (Vec<Collection>, Vec<Collection>) {
+    let segment = |i: usize| path.split('/').nth(i).unwrap_or_default();
+    let first: Vec<Collection> = match segment(1) {
+        "contacts" => vec![Collection::Contact],
+        "r" => crate::pages::records::collection_of(segment(2))
+            .into_iter()
+            .collect(),
+        "pipeline" => vec![Collection::Deal],
+        "" => vec![Collection::Deal, Collection::Activity, Collection::Task],
+        "sync-issues" => vec![Collection::Issue],
+        _ => Collection::ALL.to_vec(),
+    };
+    let rest = Collection::ALL
+        .into_iter()
+        .filter(|c| !first.contains(c))
+        .collect();
+    (first, rest)
+}
+
+fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// Let the browser run its other tasks (input, drawing) for `ms` milliseconds at least before
+/// going on.
+pub async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let queued = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .ok()
+        });
+        if queued.is_none() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
 
 /// The sync state pages show, and the handle to change data.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +97,11 @@ struct Engine {
     store: Store,
     client: Uuid,
     core: RefCell<ClientCore>,
+    /// Still reading the saved copy: changes wait, other tabs' messages are kept for later,
+    /// and this tab does not sync yet.
+    loading: Cell<bool>,
+    /// Segments in the store; past [`COMPACT_AFTER`] they are rewritten as a few large ones.
+    segments: Cell<usize>,
     busy: Cell<bool>,
     again: Cell<bool>,
     failures: Cell<u32>,
@@ -126,13 +181,24 @@ impl Sync {
                     client
                 }
             };
-            let core = ClientCore::restore(
-                saved.records,
+            // The records the screen being opened shows come first; it draws while the rest
+            // is read.
+            let (first, rest) = reading_order(&current_path());
+            let mut core = ClientCore::restore(
+                Vec::new(),
                 saved.pending,
                 saved.cursor,
                 saved.directory,
                 saved.next_mutation_id,
             );
+            for collection in &first {
+                let mut replay = Replay::new(*collection);
+                for text in store.segments_of(*collection).await.unwrap_or_default() {
+                    replay.add(&text);
+                }
+                core.load_collection(*collection, replay.finish());
+            }
+            crate::marks::mark("core-ready");
             if GENERATION.with(Cell::get) != generation {
                 channel.close();
                 return;
@@ -145,6 +211,8 @@ impl Sync {
                     store,
                     client,
                     core: RefCell::new(core),
+                    loading: Cell::new(true),
+                    segments: Cell::new(saved.segments),
                     busy: Cell::new(false),
                     again: Cell::new(false),
                     failures: Cell::new(0),
@@ -154,10 +222,43 @@ impl Sync {
                     leadership: RefCell::new(None),
                 }))
             });
+            self.rev.update(|r| *r += 1);
+            // The other collections, a few milliseconds of work at a time, so that the screen
+            // keeps answering (typing, scrolling) meanwhile.
+            for collection in rest {
+                let Some(engine) = engine().filter(|e| e.generation == generation) else {
+                    return;
+                };
+                let texts = engine
+                    .store
+                    .segments_of(collection)
+                    .await
+                    .unwrap_or_default();
+                let mut replay = Replay::new(collection);
+                let mut slice = now_ms();
+                for text in texts {
+                    replay.add(&text);
+                    if now_ms() - slice >= SLICE_MS {
+                        pause(0).await;
+                        slice = now_ms();
+                    }
+                }
+                engine
+                    .core
+                    .borrow_mut()
+                    .load_collection(collection, replay.finish());
+                self.rev.update(|r| *r += 1);
+                pause(0).await;
+            }
+            crate::marks::mark("all-loaded");
+            let Some(loaded) = engine().filter(|e| e.generation == generation) else {
+                return;
+            };
+            loaded.loading.set(false);
+            // What other tabs said while this one was reading its copy.
             for message in INBOX.with(|i| std::mem::take(&mut *i.borrow_mut())) {
                 self.hear(generation, message);
             }
-            self.rev.update(|r| *r += 1);
             match Leadership::request(&user, move || self.lead(generation)) {
                 Some(leadership) => {
                     if let Some(engine) = engine() {
@@ -181,7 +282,8 @@ impl Sync {
 
     /// A message from another tab of this profile.
     fn hear(self, generation: u64, message: Message) {
-        let Some(engine) = engine().filter(|e| e.generation == generation) else {
+        let Some(engine) = engine().filter(|e| e.generation == generation && !e.loading.get())
+        else {
             if GENERATION.with(Cell::get) == generation {
                 INBOX.with(|i| i.borrow_mut().push(message));
             }
@@ -249,11 +351,31 @@ impl Sync {
         engine().map(|e| f(&e.core.borrow()))
     }
 
+    /// Read the records without tracking; pair it with [`Sync::changes`].
+    pub fn with_core_untracked<T>(self, f: impl FnOnce(&ClientCore) -> T) -> Option<T> {
+        engine().map(|e| f(&e.core.borrow()))
+    }
+
+    /// A value that changes only when what the user sees of `collection` may have changed:
+    /// a screen of contacts tracks it rather than every change of every record.
+    pub fn changes(self, collection: Collection) -> Memo<(u64, u64)> {
+        Memo::new(move |_| {
+            let generation = GENERATION.with(Cell::get);
+            let changes = self.with_core(|core| core.changes(collection)).unwrap_or(0);
+            (generation, changes)
+        })
+    }
+
     /// Make a change: checked and shown at once, saved in the outbox, pushed when possible.
     pub async fn mutate(self, mutation: Mutation) -> Result<(), MutateError> {
         let Some(engine) = engine() else {
             return Err(MutateError::NotReady);
         };
+        // Checked against every record: wait until the saved copy is read (about a second
+        // after opening the app at most).
+        while engine.loading.get() {
+            pause(20).await;
+        }
         let now = now_ms();
         let envelope = engine.core.borrow().prepare(&mutation, now)?;
         let at_least = engine.core.borrow().next_mutation_id();
@@ -393,11 +515,24 @@ impl Sync {
                 || !done.is_empty()
                 || page.directory.is_some()
                 || page.reset;
-            engine
+            // Which collection each deleted record was in (no borrow is held across awaits).
+            let deleted: HashMap<RecordId, Collection> = {
+                let core = engine.core.borrow();
+                page.deletes
+                    .iter()
+                    .filter_map(|id| Some((*id, core.confirmed(*id)?.collection())))
+                    .collect()
+            };
+            let written = engine
                 .store
-                .save_page(&page, &done, now)
+                .save_page(&page, &done, now, |id| deleted.get(&id).copied())
                 .await
                 .map_err(|e| Failure::Unexpected(e.to_string()))?;
+            engine.segments.set(if page.reset {
+                written
+            } else {
+                engine.segments.get() + written
+            });
             engine.channel.send_page(&page);
             engine.core.borrow_mut().apply_pull(page, now);
             self.last_synced.set(Some(now));
@@ -413,9 +548,21 @@ impl Sync {
                 self.rev.update(|r| *r += 1);
             }
             if !more {
-                return Ok(());
+                break;
             }
         }
+        // Many small segments: rewrite them as a few large ones (nothing else writes now).
+        if engine.segments.get() > COMPACT_AFTER {
+            let segments = idb::compacted(engine.core.borrow().confirmed_records())
+                .map_err(|e| Failure::Unexpected(e.to_string()))?;
+            let written = engine
+                .store
+                .compact(segments)
+                .await
+                .map_err(|e| Failure::Unexpected(e.to_string()))?;
+            engine.segments.set(written);
+        }
+        Ok(())
     }
 
     /// Pokes from the server over server-sent events.

@@ -23,10 +23,64 @@ pub enum MutateError {
     Rejected(#[from] Rejection),
 }
 
+/// Confirmed records, one map per collection, so that a screen walks only its own collection
+/// (a contact list need not look at 150,000 deals and activities).
+#[derive(Debug, Default)]
+struct Shelves([HashMap<RecordId, Record>; Collection::ALL.len()]);
+
+impl Shelves {
+    fn shelf(&self, collection: Collection) -> &HashMap<RecordId, Record> {
+        &self.0[collection.index()]
+    }
+
+    fn get(&self, id: &RecordId) -> Option<&Record> {
+        self.0.iter().find_map(|shelf| shelf.get(id))
+    }
+
+    fn contains(&self, id: &RecordId) -> bool {
+        self.0.iter().any(|shelf| shelf.contains_key(id))
+    }
+
+    /// Keep `record` (a record never changes collection: ids are unique across collections).
+    fn insert(&mut self, record: Record) {
+        self.0[record.collection().index()].insert(record.id, record);
+    }
+
+    fn remove(&mut self, id: &RecordId) {
+        for shelf in &mut self.0 {
+            if shelf.remove(id).is_some() {
+                return;
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.0.iter_mut().for_each(HashMap::clear);
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Record> {
+        self.0.iter().flat_map(HashMap::values)
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().map(HashMap::len).sum()
+    }
+}
+
+impl FromIterator<Record> for Shelves {
+    fn from_iter<I: IntoIterator<Item = Record>>(records: I) -> Self {
+        let mut shelves = Shelves::default();
+        for record in records {
+            shelves.insert(record);
+        }
+        shelves
+    }
+}
+
 /// Confirmed state, outbox and view of one device.
 #[derive(Debug, Default)]
 pub struct ClientCore {
-    base: HashMap<RecordId, Record>,
+    base: Shelves,
     pending: Vec<MutationEnvelope>,
     /// Effects of pending mutations over `base` (`None` = deleted on this device).
     overlay: BTreeMap<RecordId, Option<Record>>,
@@ -34,12 +88,12 @@ pub struct ClientCore {
     directory: Option<Directory>,
     scope: Option<Scope>,
     next_mutation_id: u64,
+    /// Bumped whenever what the user sees of a collection may have changed, so that a screen
+    /// showing contacts need not redo its work when deals arrive.
+    changes: [u64; Collection::ALL.len()],
 }
 
-struct Base<'a>(
-    &'a HashMap<RecordId, Record>,
-    &'a BTreeMap<RecordId, Option<Record>>,
-);
+struct Base<'a>(&'a Shelves, &'a BTreeMap<RecordId, Option<Record>>);
 
 impl Source for Base<'_> {
     fn record(&self, id: RecordId) -> Option<Record> {
@@ -50,7 +104,7 @@ impl Source for Base<'_> {
     }
 
     fn exists(&self, id: RecordId) -> bool {
-        self.1.contains_key(&id) || self.0.contains_key(&id)
+        self.1.contains_key(&id) || self.0.contains(&id)
     }
 }
 
@@ -78,16 +132,52 @@ impl ClientCore {
             .map_or(next_mutation_id, |m| next_mutation_id.max(m.id + 1))
             .max(1);
         let mut core = ClientCore {
-            base: records.into_iter().map(|r| (r.id, r)).collect(),
+            base: records.into_iter().collect(),
             pending,
             overlay: BTreeMap::new(),
             cursor,
             directory,
             scope,
             next_mutation_id: next,
+            changes: Default::default(),
         };
         core.rebase(0);
         core
+    }
+
+    /// Put the saved confirmed records of `collection` in place (a device reads its copy one
+    /// collection at a time; records of other collections in `records` are left out).
+    pub fn load_collection(
+        &mut self,
+        collection: Collection,
+        mut records: HashMap<RecordId, Record>,
+    ) {
+        records.retain(|_, r| r.collection() == collection);
+        self.base.0[collection.index()] = records;
+        self.touch(collection);
+        self.rebase(0);
+    }
+
+    /// A number that changes whenever what the user sees of `collection` may have changed.
+    pub fn changes(&self, collection: Collection) -> u64 {
+        self.changes[collection.index()]
+    }
+
+    fn touch(&mut self, collection: Collection) {
+        self.changes[collection.index()] += 1;
+    }
+
+    /// Note the collections that overlay `writes` change.
+    fn touch_writes(&mut self, writes: &BTreeMap<RecordId, Option<Record>>) {
+        for (id, over) in writes {
+            let collection = over
+                .as_ref()
+                .map(Record::collection)
+                .or_else(|| self.get(*id).map(Record::collection));
+            if let Some(collection) = collection {
+                self.touch(collection);
+            }
+        }
     }
 
     pub fn cursor(&self) -> Option<&Cursor> {
@@ -123,6 +213,7 @@ impl ClientCore {
             now,
         };
         let effects = run(mutation, &Base(&self.base, &self.overlay), &ctx)?;
+        self.touch_writes(&effects.writes);
         self.overlay.extend(effects.writes);
         let envelope = MutationEnvelope {
             id: self.next_mutation_id(),
@@ -194,6 +285,7 @@ impl ClientCore {
             now,
         };
         if let Ok(effects) = run(&mutation, &Base(&self.base, &self.overlay), &ctx) {
+            self.touch_writes(&effects.writes);
             self.overlay.extend(effects.writes);
         }
     }
@@ -208,12 +300,19 @@ impl ClientCore {
     pub fn apply_pull(&mut self, page: PullResponse, now: i64) -> Pulled {
         if page.reset {
             self.base.clear();
+            for collection in Collection::ALL {
+                self.touch(collection);
+            }
         }
         for id in &page.deletes {
+            if let Some(collection) = self.base.get(id).map(Record::collection) {
+                self.touch(collection);
+            }
             self.base.remove(id);
         }
         for record in page.puts {
-            self.base.insert(record.id, record);
+            self.touch(record.collection());
+            self.base.insert(record);
         }
         let done: Vec<u64> = match page.last_mutation_id {
             Some(last) => self
@@ -243,7 +342,8 @@ impl ClientCore {
     /// Replay the outbox over `base`. A mutation that no longer applies here stays queued: the
     /// server decides, and its rejection comes back as a sync issue.
     fn rebase(&mut self, now: i64) {
-        self.overlay.clear();
+        let old = std::mem::take(&mut self.overlay);
+        self.touch_writes(&old);
         let (Some(directory), Some(scope)) = (&self.directory, &self.scope) else {
             return;
         };
@@ -267,6 +367,9 @@ impl ClientCore {
                 self.overlay.extend(effects.writes);
             }
         }
+        let new = std::mem::take(&mut self.overlay);
+        self.touch_writes(&new);
+        self.overlay = new;
     }
 
     /// A record as the user sees it (pending changes included).
@@ -293,7 +396,17 @@ impl ClientCore {
 
     /// Every record of one collection the user sees.
     pub fn collection(&self, collection: Collection) -> impl Iterator<Item = &Record> {
-        self.records().filter(move |r| r.collection() == collection)
+        let shadowed = |id: &RecordId| self.overlay.contains_key(id);
+        self.base
+            .shelf(collection)
+            .values()
+            .filter(move |r| !shadowed(&r.id))
+            .chain(
+                self.overlay
+                    .values()
+                    .flatten()
+                    .filter(move |r| r.collection() == collection),
+            )
     }
 
     /// Every confirmed record (what a device saves), pending changes not applied.

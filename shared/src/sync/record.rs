@@ -34,6 +34,11 @@ impl Collection {
         Collection::Task,
     ];
 
+    /// Position in [`Collection::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Collection::Contact => "contact",

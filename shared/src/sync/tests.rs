@@ -340,6 +340,60 @@ fn the_device_runs_changes_at_once_and_rebases_on_pull() {
 }
 
 #[test]
+fn a_device_reads_its_copy_one_collection_at_a_time_and_says_what_changed() {
+    let dir = directory(1, Role::Sales, DataScope::Own);
+    let cursor = Cursor {
+        version: 5,
+        scope: dir.scope(),
+        directory: dir.fingerprint(),
+        moving: None,
+    };
+    // Two contacts were saved; one more is pending.
+    let mut saved = ClientCore::default();
+    saved.apply_pull(
+        PullResponse {
+            cursor: cursor.clone(),
+            reset: false,
+            puts: vec![],
+            deletes: vec![],
+            last_mutation_id: None,
+            more: false,
+            directory: Some(dir.clone()),
+        },
+        1,
+    );
+    saved.mutate(&create(1, "陈"), 1).expect("valid");
+    saved.mutate(&create(2, "李"), 1).expect("valid");
+    let records: std::collections::HashMap<RecordId, Record> = [rid(1), rid(2)]
+        .into_iter()
+        .filter_map(|id| saved.get(id).cloned().map(|r| (id, r)))
+        .collect();
+    let pending = create(3, "王");
+
+    let mut core = ClientCore::restore(Vec::new(), vec![], Some(cursor), Some(dir), 1);
+    let before = (
+        core.changes(Collection::Contact),
+        core.changes(Collection::Deal),
+    );
+    core.mutate(&pending, 2).expect("valid");
+    assert_eq!(core.collection(Collection::Contact).count(), 1);
+    let after_mutation = core.changes(Collection::Contact);
+    assert!(after_mutation > before.0);
+    // Records of another collection given by mistake are left out.
+    core.load_collection(Collection::Deal, records.clone());
+    assert_eq!(core.collection(Collection::Deal).count(), 0);
+    core.load_collection(Collection::Contact, records);
+    assert_eq!(core.collection(Collection::Contact).count(), 3);
+    assert!(core.changes(Collection::Contact) > after_mutation);
+    // Reading contacts says nothing changed among the accounts.
+    assert_eq!(core.changes(Collection::Account), 0);
+    assert!(core.changes(Collection::Deal) > before.1);
+    for (i, collection) in Collection::ALL.into_iter().enumerate() {
+        assert_eq!(collection.index(), i);
+    }
+}
+
+#[test]
 fn changes_from_another_tab_join_the_outbox_in_id_order() {
     let dir = directory(1, Role::Sales, DataScope::Own);
     let cursor = Cursor {
