@@ -6,6 +6,7 @@ mod app;
 mod charts;
 mod components;
 mod i18n;
+mod marks;
 mod pages;
 mod session;
 mod sync;
@@ -15,6 +16,7 @@ use wasm_bindgen::closure::Closure;
 
 fn main() {
     console_error_panic_hook::set_once();
+    marks::mark("started");
     count_csp_violations();
     leptos::mount::mount_to_body(app::App);
     remove_boot_splash();

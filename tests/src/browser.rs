@@ -72,6 +72,11 @@ impl Browser {
             "--no-first-run".to_owned(),
             format!("--user-data-dir={}", profile.display()),
         ];
+        // QIAO_E2E_BROWSER_LOG=FILE keeps Chromium's log, the page's console included.
+        if let Ok(file) = std::env::var("QIAO_E2E_BROWSER_LOG") {
+            args.push("--enable-logging".to_owned());
+            args.push(format!("--log-file={file}"));
+        }
         let mut options = json!({"binary": chromium_binary(), "args": []});
         match viewport {
             Viewport::Desktop => args.push("--window-size=1280,900".to_owned()),

@@ -30,6 +30,16 @@ impl TestServer {
         }
     }
 
+    /// Fill the database with the demo company (`qiao-server demo --records n`); its people
+    /// sign in with `password`.
+    pub async fn fill_demo(&self, n: usize, password: &str) -> crate::Result {
+        let running = self.running.as_ref().ok_or("the server is down")?;
+        server::demo::fill(&running.db, n, password)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
     fn config(&self, listen: String) -> Config {
         Config::new(format!("sqlite://{}/qiao.db", self.dir.display()), listen)
     }

@@ -1,7 +1,9 @@
 //! Building blocks shared by the pages.
 
 pub mod form;
+pub mod search_index;
 pub mod sync_status;
+pub mod virtual_rows;
 
 use leptos::prelude::*;
 use shared::i18n::Text;

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::i18n::Text;
-use shared::search::{Query, Rank};
+use shared::search::{Found, Query};
 use shared::sync::{
     AssignContact, ClientCore, Collection, CreateContact, DeleteContact, MutateError, Mutation,
     Record, UpdateContact,
@@ -15,123 +15,93 @@ use shared::{Contact, ContactField, ContactInput, RecordId, UserId};
 
 use crate::components::ErrorBanner;
 use crate::components::form::{FormFooter, FormState, SelectField, TextField};
+use crate::components::search_index::{BackgroundIndex, use_order};
+use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
 use crate::sync::{new_uuid, use_sync};
 
-/// Most contacts the list renders at once.
-const SHOWN: usize = 200;
-
-/// A contact as the list shows it.
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    id: RecordId,
-    version: i64,
-    updated_at: i64,
-    contact: Contact,
-    owner: String,
-}
-
-/// How many matched, and the best [`SHOWN`] rows by rank then name; only those rows are looked
-/// up in the records.
-fn best_rows(core: &ClientCore, mut matching: Vec<(Rank, &str, RecordId)>) -> (usize, Vec<Row>) {
-    let count = matching.len();
-    if matching.len() > SHOWN {
-        matching.select_nth_unstable(SHOWN);
-        matching.truncate(SHOWN);
-    }
-    matching.sort_unstable();
-    let name_of = |id: UserId| {
-        core.directory()
-            .and_then(|d| d.member(id))
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
-    };
-    let rows = matching
+/// A contact as the list shows it: name; company and phone; owner.
+fn list_row(core: &ClientCore, id: RecordId) -> Option<ListRow> {
+    let r = core.get(id)?;
+    let contact = r.as_contact()?;
+    let owner = core
+        .directory()
+        .and_then(|d| d.member(r.owner))
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    let detail = [contact.company.clone(), contact.text(ContactField::Phone)]
         .into_iter()
-        .filter_map(|(_, _, id)| {
-            let r = core.get(id)?;
-            Some(Row {
-                id: r.id,
-                version: r.version,
-                updated_at: r.updated_at,
-                contact: r.as_contact()?.clone(),
-                owner: name_of(r.owner),
-            })
-        })
-        .collect();
-    (count, rows)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Some(ListRow {
+        id: r.id,
+        href: format!("/contacts/{}", r.id),
+        title: contact.name.to_string(),
+        lines: vec![detail, owner],
+    })
 }
 
+/// The list: every contact by name, or, once something is typed, the matches best first. Only
+/// the rows on or near the screen are in the page.
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let query = RwSignal::new(String::new());
-    // Every contact as search sees it (pinyin worked out once), rebuilt when the records
-    // change, not on every keystroke.
-    // Which index entries the last query matched, so that typing one more character only
-    // looks at those: (index generation, query, positions).
-    let generation = StoredValue::new(0u64);
-    let last = StoredValue::new((0u64, Query::new(""), Vec::<usize>::new()));
-    let index = Memo::new_with_compare(
-        move |_| {
-            generation.update_value(|g| *g += 1);
-            sync.with_core(|core| {
-                core.collection(Collection::Contact)
-                    .filter_map(|r| {
-                        let c = r.as_contact()?;
-                        Some((r.id, c.name.as_str().to_owned(), c.search_entry()))
-                    })
-                    .collect::<Vec<_>>()
-            })
+    // Every contact by name: the list's order with nothing typed, and the search index's.
+    let order = use_order(sync, vec![Collection::Contact], |r| {
+        r.as_contact()
+            .map(|c| c.name.as_str().to_owned())
             .unwrap_or_default()
+    });
+    // Every contact as search sees it (pinyin worked out once per change of the contacts, in
+    // the background).
+    let index = BackgroundIndex::new(sync, order, |r| {
+        r.as_contact()
+            .map(Contact::search_entry)
+            .unwrap_or_default()
+    });
+    // The previous search, which a longer query narrows.
+    let earlier = StoredValue::new(None::<Found>);
+    // Positions in `order`, best first; `None` while nothing is typed (every contact, by name).
+    let found = Memo::new_with_compare(
+        move |_| {
+            let q = Query::new(&query.get());
+            if q.is_empty() {
+                earlier.set_value(None);
+                return None;
+            }
+            let found = index.with(|index| earlier.with_value(|e| index.search(&q, e.as_ref())));
+            let ranked = found.ranked.clone();
+            earlier.set_value(Some(found));
+            Some(ranked)
         },
         |_, _| true,
     );
-    // How many match, and the best ones, by rank then name (a phone shows a screenful, not
-    // 100,000).
-    // With nothing typed the index is not needed (nor built: memos are lazy), which keeps
-    // opening the app fast.
-    let listing = Memo::new(move |_| {
-        let q = Query::new(&query.get());
-        if q.is_empty() {
-            return sync
-                .with_core(|core| {
-                    let all = core
-                        .collection(Collection::Contact)
-                        .filter_map(|r| Some((Rank::Other, r.as_contact()?.name.as_str(), r.id)))
-                        .collect();
-                    best_rows(core, all)
-                })
-                .unwrap_or_default();
-        }
-        index
-            .with(|entries| {
-                let current = generation.get_value();
-                let earlier = last.with_value(|(g, earlier, positions)| {
-                    (*g == current && q.narrows(earlier)).then(|| positions.clone())
-                });
-                let candidates = earlier.unwrap_or_else(|| (0..entries.len()).collect());
-                let mut positions = Vec::new();
-                let result = sync.with_core(|core| {
-                    let matching = candidates
-                        .into_iter()
-                        .filter_map(|i| {
-                            let (id, name, entry) = entries.get(i)?;
-                            let rank = q.rank(entry)?;
-                            positions.push(i);
-                            Some((rank, name.as_str(), *id))
-                        })
-                        .collect();
-                    best_rows(core, matching)
-                });
-                last.set_value((current, q.clone(), positions));
-                result
+    let count = Memo::new(move |_| match found.with(|f| f.as_ref().map(Vec::len)) {
+        Some(n) => n,
+        None => order.with(|(_, ids)| ids.len()),
+    });
+    let rows = move |range: std::ops::Range<usize>| {
+        order.with(|(_, ids)| {
+            let ids: Vec<RecordId> = found.with(|found| match found {
+                Some(ranked) => ranked
+                    .get(range.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|p| ids.get(*p as usize).copied())
+                    .collect(),
+                None => ids.get(range.clone()).unwrap_or_default().to_vec(),
+            });
+            sync.with_core(|core| {
+                ids.into_iter()
+                    .filter_map(|id| list_row(core, id))
+                    .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    });
-    let count = Memo::new(move |_| listing.with(|l| l.0));
-    let shown = Memo::new(move |_| listing.with(|l| l.1.clone()));
+        })
+    };
     view! {
         <div class="page">
             <section class="card">
@@ -154,38 +124,12 @@ pub fn ContactsPage() -> impl IntoView {
                 <p class="muted" data-testid="contact-count">
                     {move || format!("{} {}", count.get(), i18n.t(Text::ContactCount))}
                 </p>
-                <Show
-                    when=move || { count.get() > 0 }
-                    fallback=move || view! {
-                        <p class="muted">
-                            {move || if query.with(String::is_empty) { i18n.t(Text::NoContacts) } else { i18n.t(Text::NoMatches) }}
-                        </p>
-                    }
-                >
-                    <ul class="records" data-testid="contacts-list">
-                        <For
-                            each=move || shown.get()
-                            key=|row| (row.id, row.version, row.updated_at, row.owner.clone())
-                            children=move |row| {
-                                let href = format!("/contacts/{}", row.id);
-                                let detail = [row.contact.company.clone(), row.contact.text(ContactField::Phone)]
-                                    .into_iter()
-                                    .filter(|s| !s.is_empty())
-                                    .collect::<Vec<_>>()
-                                    .join(" · ");
-                                view! {
-                                    <li data-id=row.id.to_string()>
-                                        <A href=href attr:class="record-link">
-                                            <strong class="record-title">{row.contact.name.to_string()}</strong>
-                                            <span class="muted">{detail}</span>
-                                            <span class="muted small">{row.owner}</span>
-                                        </A>
-                                    </li>
-                                }
-                            }
-                        />
-                    </ul>
+                <Show when=move || { count.get() == 0 }>
+                    <p class="muted">
+                        {move || if query.with(String::is_empty) { i18n.t(Text::NoContacts) } else { i18n.t(Text::NoMatches) }}
+                    </p>
                 </Show>
+                <VirtualList testid="contacts-list" count=count rows=rows />
             </section>
         </div>
     }

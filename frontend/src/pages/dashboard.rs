@@ -57,34 +57,40 @@ pub fn Dashboard() -> impl IntoView {
     let manager = move || session.me().is_some_and(|m| m.user.role != Role::Sales);
     let figures = Memo::new(move |_| {
         let locale = i18n.locale();
-        sync.with_core(|core| {
-            let Some(directory) = core.directory() else {
-                return Figures::default();
-            };
-            let records: Vec<&shared::sync::Record> = core.records().collect();
-            let stage_name = |key: &str| {
-                Pipeline::standard()
-                    .stage(key)
-                    .map(|s| {
-                        if locale == Locale::En {
-                            s.name_en.clone()
-                        } else {
-                            s.name_zh.clone()
-                        }
-                    })
-                    .unwrap_or_else(|| key.to_owned())
-            };
-            // China's clock unless the browser says otherwise.
-            let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-            let (from, to) = dashboard::week_of(now_ms(), offset);
-            let kinds = choices(Collection::Activity, "kind", locale).unwrap_or_default();
-            Figures {
-                funnel: dashboard::funnel(records.iter().copied(), directory.me.user)
-                    .into_iter()
-                    .map(|s| (stage_name(&s.stage), s.count, s.totals))
-                    .collect(),
-                months: dashboard::pipeline_by_month(records.iter().copied()),
-                week: dashboard::activities_by_kind(records.iter().copied(), from, to)
+        crate::marks::mark("dashboard-figures-start");
+        let figures = sync
+            .with_core(|core| {
+                let Some(directory) = core.directory() else {
+                    return Figures::default();
+                };
+                let deals: Vec<&shared::sync::Record> = core.collection(Collection::Deal).collect();
+                let stage_name = |key: &str| {
+                    Pipeline::standard()
+                        .stage(key)
+                        .map(|s| {
+                            if locale == Locale::En {
+                                s.name_en.clone()
+                            } else {
+                                s.name_zh.clone()
+                            }
+                        })
+                        .unwrap_or_else(|| key.to_owned())
+                };
+                // China's clock unless the browser says otherwise.
+                let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+                let (from, to) = dashboard::week_of(now_ms(), offset);
+                let kinds = choices(Collection::Activity, "kind", locale).unwrap_or_default();
+                Figures {
+                    funnel: dashboard::funnel(deals.iter().copied(), directory.me.user)
+                        .into_iter()
+                        .map(|s| (stage_name(&s.stage), s.count, s.totals))
+                        .collect(),
+                    months: dashboard::pipeline_by_month(deals.iter().copied()),
+                    week: dashboard::activities_by_kind(
+                        core.collection(Collection::Activity),
+                        from,
+                        to,
+                    )
                     .into_iter()
                     .map(|(kind, n)| {
                         let label = kinds
@@ -94,13 +100,15 @@ pub fn Dashboard() -> impl IntoView {
                         (label, n)
                     })
                     .collect(),
-                leaders: dashboard::leaderboard(records.iter().copied(), directory)
-                    .into_iter()
-                    .map(|l| (l.name, l.won))
-                    .collect(),
-            }
-        })
-        .unwrap_or_default()
+                    leaders: dashboard::leaderboard(deals.iter().copied(), directory)
+                        .into_iter()
+                        .map(|l| (l.name, l.won))
+                        .collect(),
+                }
+            })
+            .unwrap_or_default();
+        crate::marks::mark("dashboard-figures-end");
+        figures
     });
     let failed = Signal::derive(move || i18n.t(Text::ErrChart).to_owned());
 

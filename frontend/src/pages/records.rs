@@ -12,7 +12,7 @@ use shared::RecordId;
 use shared::i18n::{Locale, Text, problem_text};
 use shared::records::labels::{choices, collection_label, field_label};
 use shared::records::{self, Patch, Pipeline, money_text};
-use shared::search::{Entry, Query};
+use shared::search::{Entry, Found, Query};
 use shared::sync::{
     Collection, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, MutateError, Mutation,
     Record, Rejection, UpdateRecord,
@@ -21,13 +21,12 @@ use wasm_bindgen::JsValue;
 
 use crate::components::ErrorBanner;
 use crate::components::form::{FormFooter, FormState};
+use crate::components::search_index::{BackgroundIndex, use_order};
+use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
 use crate::pages::not_found::NotFound;
 use crate::pages::sync_issues::rejection_text;
 use crate::sync::{new_uuid, use_sync};
-
-/// Most rows a list renders at once.
-const SHOWN: usize = 200;
 
 /// The collection a path segment names.
 pub fn collection_of(segment: &str) -> Option<Collection> {
@@ -129,6 +128,54 @@ fn detail(record: &Record, locale: Locale) -> String {
         .join(" · ")
 }
 
+/// A record as a list's search sees it: its label, company and tags.
+fn search_entry(record: &Record) -> Entry {
+    let others = [record.body.text("company"), record.body.text("tags")];
+    Entry::new(
+        &record.body.label(),
+        None,
+        others.iter().map(String::as_str),
+    )
+}
+
+/// Whether a record passes every filter: a choice field holds the chosen value, another field
+/// contains the text typed (ignoring case).
+fn passes(record: &Record, filters: &[(String, String)], locale: Locale) -> bool {
+    filters.iter().all(|(field, wanted)| {
+        let have = record.body.text(field);
+        if choices(record.collection(), field, locale).is_some() {
+            have == *wanted
+        } else {
+            have.to_lowercase().contains(&wanted.trim().to_lowercase())
+        }
+    })
+}
+
+/// A field's value as a list sorts it: numbers as numbers (amounts, dates as ms, probability),
+/// then text, then empty values.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum SortKey {
+    Number(f64),
+    Text(String),
+    Empty,
+}
+
+impl SortKey {
+    fn of(text: String) -> Self {
+        if text.trim().is_empty() {
+            return SortKey::Empty;
+        }
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => SortKey::Number(n),
+            _ => SortKey::Text(text),
+        }
+    }
+
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.partial_cmp(other).unwrap_or(std::cmp::Ordering::Equal)
+    }
+}
+
 /// `/r/:collection`
 #[component]
 pub fn RecordsPage() -> impl IntoView {
@@ -155,59 +202,109 @@ fn RecordList(collection: Collection) -> impl IntoView {
     let sort = RwSignal::new(String::new());
     let descending = RwSignal::new(false);
     let filters = RwSignal::new(Vec::<(String, String)>::new());
-    let listing = Memo::new(move |_| {
-        let q = Query::new(&query.get());
-        let locale = i18n.locale();
-        let sort_field = sort.get();
-        let desc = descending.get();
-        let active = filters.get();
-        sync.with_core(|core| {
-            let mut rows: Vec<(String, String, String, RecordId)> = core
-                .collection(collection)
-                .filter(|r| {
-                    active.iter().all(|(field, wanted)| {
-                        let have = r.body.text(field);
-                        if choices(collection, field, locale).is_some() {
-                            have == *wanted
+    let changed = sync.changes(collection);
+    // The records that pass the filters, in the chosen order (the label by default).
+    let ordered = Memo::new_with_compare(
+        move |_| {
+            let locale = i18n.locale();
+            let sort_field = sort.get();
+            let desc = descending.get();
+            let active = filters.get();
+            let _ = changed.get();
+            sync.with_core_untracked(|core| {
+                let mut rows: Vec<(SortKey, String, RecordId)> = core
+                    .collection(collection)
+                    .filter(|r| passes(r, &active, locale))
+                    .map(|r| {
+                        let label = r.body.label();
+                        let key = if sort_field.is_empty() {
+                            SortKey::Empty
                         } else {
-                            have.to_lowercase().contains(&wanted.trim().to_lowercase())
-                        }
+                            SortKey::of(r.body.text(&sort_field))
+                        };
+                        (key, label, r.id)
                     })
-                })
-                .filter(|r| {
-                    if q.is_empty() {
-                        return true;
-                    }
-                    let others = [r.body.text("company"), r.body.text("tags")];
-                    let entry =
-                        Entry::new(&r.body.label(), None, others.iter().map(String::as_str));
-                    q.rank(&entry).is_some()
-                })
-                .map(|r| {
-                    let key = if sort_field.is_empty() {
-                        r.body.label()
-                    } else {
-                        r.body.text(&sort_field)
-                    };
-                    (key, r.body.label(), detail(r, locale), r.id)
-                })
-                .collect();
-            let count = rows.len();
-            rows.sort_by(|a, b| {
-                let order = records::compare_text(&a.0, &b.0)
-                    .then_with(|| a.1.cmp(&b.1))
-                    .then(a.3.cmp(&b.3));
-                if desc { order.reverse() } else { order }
+                    .collect();
+                rows.sort_unstable_by(|a, b| {
+                    let order =
+                        a.0.cmp(&b.0)
+                            .then_with(|| a.1.cmp(&b.1))
+                            .then(a.2.cmp(&b.2));
+                    if desc { order.reverse() } else { order }
+                });
+                rows.into_iter().map(|(_, _, id)| id).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        },
+        |_, _| true,
+    );
+    // Every record of the collection by label: the order of its search index (built in the
+    // background after each change of the collection).
+    let by_label = use_order(sync, vec![collection], |r| r.body.label());
+    let index = BackgroundIndex::new(sync, by_label, search_entry);
+    let earlier = StoredValue::new(None::<Found>);
+    // What is listed: with nothing typed, `ordered`; else the matches that pass the filters,
+    // best first (or in the chosen order, when one was chosen).
+    let listing = Memo::new_with_compare(
+        move |_| {
+            let q = Query::new(&query.get());
+            if q.is_empty() {
+                earlier.set_value(None);
+                return ordered.get();
+            }
+            let found = index.with(|index| earlier.with_value(|e| index.search(&q, e.as_ref())));
+            let matches: Vec<RecordId> = by_label.with(|(_, ids)| {
+                found
+                    .ranked
+                    .iter()
+                    .filter_map(|p| ids.get(*p as usize).copied())
+                    .collect()
             });
-            rows.truncate(SHOWN);
-            let rows: Vec<(String, String, RecordId)> = rows
-                .into_iter()
-                .map(|(_, label, detail, id)| (label, detail, id))
-                .collect();
-            (count, rows)
+            earlier.set_value(Some(found));
+            let locale = i18n.locale();
+            if sort.with(String::is_empty) {
+                let active = filters.get();
+                let _ = changed.get();
+                sync.with_core_untracked(|core| {
+                    matches
+                        .into_iter()
+                        .filter(|id| core.get(*id).is_some_and(|r| passes(r, &active, locale)))
+                        .collect()
+                })
+                .unwrap_or_default()
+            } else {
+                let wanted: std::collections::HashSet<RecordId> = matches.into_iter().collect();
+                ordered.with(|all| {
+                    all.iter()
+                        .copied()
+                        .filter(|id| wanted.contains(id))
+                        .collect()
+                })
+            }
+        },
+        |_, _| true,
+    );
+    let count = Memo::new(move |_| listing.with(Vec::len));
+    let segment = segment_of(collection);
+    let rows = move |range: std::ops::Range<usize>| {
+        let locale = i18n.locale();
+        listing.with(|ids| {
+            sync.with_core(|core| {
+                ids.get(range)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|id| core.get(*id))
+                    .map(|r| ListRow {
+                        id: r.id,
+                        href: format!("/r/{segment}/{}", r.id),
+                        title: r.body.label(),
+                        lines: vec![detail(r, locale)],
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
         })
-        .unwrap_or_default()
-    });
+    };
     let field_options = move || {
         records::fields_of(collection)
             .iter()
@@ -238,7 +335,6 @@ fn RecordList(collection: Collection) -> impl IntoView {
         }
     });
     let active_filters = move || filters.get().into_iter().enumerate().collect::<Vec<_>>();
-    let segment = segment_of(collection);
     view! {
         <div class="page">
             <section class="card">
@@ -302,33 +398,14 @@ fn RecordList(collection: Collection) -> impl IntoView {
                     />
                 </ul>
                 <p class="muted" data-testid="record-count">
-                    {move || format!("{} {}", listing.with(|l| l.0), i18n.t(Text::RecordCount))}
+                    {move || format!("{} {}", count.get(), i18n.t(Text::RecordCount))}
                 </p>
-                <Show
-                    when=move || listing.with(|l| l.0 > 0)
-                    fallback=move || view! {
-                        <p class="muted">
-                            {move || if query.with(String::is_empty) { i18n.t(Text::NoRecords) } else { i18n.t(Text::NoRecordMatches) }}
-                        </p>
-                    }
-                >
-                    <ul class="records" data-testid="records-list">
-                        <For
-                            each=move || listing.with(|l| l.1.clone())
-                            key=|row| row.clone()
-                            children=move |(label, detail, id)| {
-                                view! {
-                                    <li data-id=id.to_string()>
-                                        <A href=format!("/r/{segment}/{id}") attr:class="record-link">
-                                            <strong class="record-title">{label}</strong>
-                                            <span class="muted">{detail}</span>
-                                        </A>
-                                    </li>
-                                }
-                            }
-                        />
-                    </ul>
+                <Show when=move || count.get() == 0>
+                    <p class="muted">
+                        {move || if query.with(String::is_empty) { i18n.t(Text::NoRecords) } else { i18n.t(Text::NoRecordMatches) }}
+                    </p>
                 </Show>
+                <VirtualList testid="records-list" count=count rows=rows />
             </section>
         </div>
     }
@@ -613,7 +690,10 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     href: String::new(),
                 });
             }
-            for r in core.records() {
+            let linked = [Collection::Activity, Collection::Task, Collection::Deal]
+                .into_iter()
+                .flat_map(|c| core.collection(c));
+            for r in linked {
                 let about = match r.collection() {
                     Collection::Activity | Collection::Task => r.body.text("about").parse().ok(),
                     Collection::Deal if collection == Collection::Account => {

@@ -8,9 +8,10 @@ use leptos_router::hooks::use_navigate;
 use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::labels::collection_label;
-use shared::search::{Entry, Query, Rank};
+use shared::search::{Entry, Found, Query};
 use shared::sync::{Body, Collection, Record};
 
+use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::i18n::use_i18n;
 use crate::pages::records::segment_of;
 use crate::sync::use_sync;
@@ -58,38 +59,28 @@ pub fn SearchPage() -> impl IntoView {
     let navigate = use_navigate();
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(0usize);
-    // Built on the first keystroke, again when the records change.
-    let index = Memo::new_with_compare(
-        move |_| {
-            sync.with_core(|core| {
-                SEARCHED
-                    .iter()
-                    .flat_map(|c| core.collection(*c))
-                    .map(|r| (r.id, r.collection(), r.body.label(), entry(r)))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-        },
-        |_, _| true,
-    );
+    // Every searched record by label: the order of the search index, which is built in the
+    // background when the page opens and again when one of the collections changes.
+    let order = use_order(sync, SEARCHED.to_vec(), |r| r.body.label());
+    let index = BackgroundIndex::new(sync, order, entry);
+    let earlier = StoredValue::new(None::<Found>);
     let results = Memo::new(move |_| {
         let q = Query::new(&query.get());
         if q.is_empty() {
+            earlier.set_value(None);
             return Vec::new();
         }
-        index.with(|all| {
-            let mut hits: Vec<(Rank, &str, RecordId, Collection)> = all
-                .iter()
-                .filter_map(|(id, c, label, e)| Some((q.rank(e)?, label.as_str(), *id, *c)))
-                .collect();
-            if hits.len() > SHOWN {
-                hits.select_nth_unstable_by(SHOWN, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-                hits.truncate(SHOWN);
-            }
-            hits.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-            hits.into_iter()
-                .map(|(_, label, id, c)| (label.to_owned(), c, href(c, id)))
-                .collect::<Vec<_>>()
+        let found = index.with(|index| earlier.with_value(|e| index.search(&q, e.as_ref())));
+        let best: Vec<u32> = found.ranked.iter().take(SHOWN).copied().collect();
+        earlier.set_value(Some(found));
+        order.with(|(_, ids)| {
+            sync.with_core(|core| {
+                best.iter()
+                    .filter_map(|p| core.get(*ids.get(*p as usize)?))
+                    .map(|r| (r.body.label(), r.collection(), href(r.collection(), r.id)))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
         })
     });
     Effect::new(move |_| {

@@ -13,8 +13,15 @@ pub async fn sign_in_as(b: &Browser, email: &str, password: &str) -> Result {
     b.click(&format!("{FORM} button[type=submit]")).await
 }
 
+/// Sign in and wait until the app has let the person in (it leaves the sign-in page), so that
+/// a test may open another address straight away without cutting the request short.
 pub async fn sign_in(b: &Browser, person: &Person) -> Result {
-    sign_in_as(b, person.email, person.password).await
+    sign_in_as(b, person.email, person.password).await?;
+    b.wait_until(
+        "location.pathname !== '/login'",
+        &format!("{} signed in", person.email),
+    )
+    .await
 }
 
 /// The form-level error (wrong credentials, rate limit …).
