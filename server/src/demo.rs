@@ -5,7 +5,7 @@
 
 use shared::records::{self, Account, Activity, Deal, Kind, Lead, Patch};
 use shared::sync::{Body, Record};
-use shared::{ContactInput, RecordId, Role, TeamId, UserId};
+use shared::{Contact, RecordId, Role, TeamId, UserId};
 use uuid::Uuid;
 
 use crate::auth::password::{self, HashError};
@@ -79,6 +79,7 @@ const TITLES: [&str; 8] = [
     "销售经理",
     "董事长",
 ];
+const CONTACT_TAGS: [&str; 5] = ["决策人", "技术把关", "老朋友", "需要跟进", "影响者"];
 const PLACES: [(&str, &str); 12] = [
     ("北京", "北京"),
     ("上海", "上海"),
@@ -264,26 +265,42 @@ pub async fn fill(db: &Db, contacts: usize, password: &str) -> Result<Filled, De
         flush_if_full(db, &mut batch, now).await?;
     }
     for i in 0..contacts {
-        let (account, owner, team, company) = &accounts[i % accounts.len()];
+        let (account, owner, team, _) = &accounts[i % accounts.len()];
         let name = format!("{}{}", dice.pick(&SURNAMES), dice.pick(&GIVEN));
-        let input = ContactInput {
-            name: Some(name.clone()),
-            company: Some(company.clone()),
-            phone: Some(format!(
-                "1{}{:09}",
-                [3, 5, 8][dice.below(3)],
-                dice.next() % 1_000_000_000
-            )),
-            email: Some(format!("c{i}@{}.example.cn", account.as_uuid().simple())),
-            notes: Some(format!("{}，{}", dice.pick(&TITLES), dice.pick(&SUBJECTS))),
-        };
-        let contact = input
-            .parse()
-            .map_err(|e| DemoError::Generated("contact", format!("{e:?}")))?;
+        let phone = format!(
+            "1{}{:09}",
+            [3, 5, 8][dice.below(3)],
+            dice.next() % 1_000_000_000
+        );
+        let birthday = format!(
+            "{}-{:02}-{:02}",
+            1960 + dice.below(40),
+            1 + dice.below(12),
+            1 + dice.below(28)
+        );
+        let mut fields = vec![
+            ("name", name.clone()),
+            ("job_title", dice.pick(&TITLES).to_owned()),
+            ("account", account.to_string()),
+            ("phone", phone.clone()),
+            (
+                "email",
+                format!("c{i}@{}.example.cn", account.as_uuid().simple()),
+            ),
+            ("notes", dice.pick(&SUBJECTS).to_owned()),
+        ];
+        if i % 3 == 0 {
+            fields.push(("wechat", format!("wx{}", &phone[3..])));
+            fields.push(("birthday", birthday));
+        }
+        if i % 4 == 0 {
+            fields.push(("tags", dice.pick(&CONTACT_TAGS).to_owned()));
+        }
+        let contact = kind::<Contact>("contact", &fields)?;
         batch.push(record(
             RecordId::from_uuid(Uuid::now_v7()),
             (*owner, *team),
-            Body::Contact(contact),
+            contact,
         ));
         filled.contacts += 1;
         flush_if_full(db, &mut batch, now).await?;

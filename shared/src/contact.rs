@@ -1,229 +1,176 @@
 //! Contacts: the people at customers that sales reps talk to.
 //!
-//! A [`Contact`] holds only valid values; [`ContactInput`] is what a form or an API client sends
-//! (strings as typed) and [`ContactInput::parse`] turns it into a contact or a list of field
-//! problems. The app and the server call the same function.
+//! A contact is a [`Kind`] like the other records: a form or an API client sends a
+//! [`Patch`](crate::records::Patch) of raw text by field, and [`crate::records::create`] /
+//! [`crate::records::apply`] turn it into a checked contact or the list of field problems, the
+//! same way on the device and the server. A contact may belong to an account (`account`) or
+//! stand alone with a free-text company.
 
 use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
+use crate::ids::RecordId;
 use crate::name::PersonName;
 use crate::phone::Phone;
-use crate::problem::{Collector, FieldError, Problem, char_len};
+use crate::problem::Problem;
+use crate::records::fields::{date, optional_line, tags, tags_text, text};
+use crate::records::{Kind, link, link_text};
 use crate::search::Entry;
+use crate::sync::record::{Body, Collection};
 
-/// Longest company name, in characters.
-pub const COMPANY_MAX: usize = 200;
-/// Longest notes, in characters.
-pub const NOTES_MAX: usize = 5000;
+/// Most phone numbers besides the main one.
+pub const OTHER_PHONES_MAX: usize = 5;
+/// Longest WeChat id, in characters.
+pub const WECHAT_MAX: usize = 40;
 
-/// A contact's typed fields. Field names are part of the sync and REST wire formats.
+/// A contact's typed fields. Field names are part of the sync and REST wire formats; fields
+/// added later default to empty so that older copies still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
-    pub name: PersonName,
+    /// Checked as a [`PersonName`].
+    pub name: String,
+    /// Job title, e.g. 采购经理.
+    #[serde(default)]
+    pub job_title: String,
+    /// The account (company record) the person works at, when there is one.
+    #[serde(default)]
+    pub account: Option<RecordId>,
+    /// The company as typed, for people whose company is not an account (yet).
     #[serde(default)]
     pub company: String,
+    /// The main number (usually the mobile).
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// Other numbers: office, landline, a second mobile.
+    #[serde(default)]
+    pub phones: Vec<Phone>,
     #[serde(default)]
     pub email: Option<Email>,
+    #[serde(default)]
+    pub wechat: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birthday: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     #[serde(default)]
     pub notes: String,
 }
 
-/// The fields of a contact, by their wire names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactField {
-    Name,
-    Company,
-    Phone,
-    Email,
-    Notes,
-}
-
-impl ContactField {
-    pub const ALL: [ContactField; 5] = [
-        ContactField::Name,
-        ContactField::Company,
-        ContactField::Phone,
-        ContactField::Email,
-        ContactField::Notes,
+impl Kind for Contact {
+    const COLLECTION: Collection = Collection::Contact;
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "job_title",
+        "account",
+        "company",
+        "phone",
+        "phones",
+        "email",
+        "wechat",
+        "birthday",
+        "tags",
+        "notes",
     ];
+    const REQUIRED: &'static [&'static str] = &["name"];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContactField::Name => "name",
-            ContactField::Company => "company",
-            ContactField::Phone => "phone",
-            ContactField::Email => "email",
-            ContactField::Notes => "notes",
-        }
-    }
-}
-
-/// What a person typed into a contact form; every field optional so that an edit can carry
-/// only the fields it changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-}
-
-impl ContactInput {
-    /// A new contact from a complete form.
-    pub fn parse(&self) -> Result<Contact, Vec<FieldError>> {
-        let mut errors = Collector::default();
-        let name = errors.check(
-            "name",
-            PersonName::parse(self.name.as_deref().unwrap_or("")),
-        );
-        let rest = self.parse_optional(&mut errors);
-        match (name, errors.is_empty()) {
-            (Some(name), true) => {
-                let (company, phone, email, notes) = rest;
-                Ok(Contact {
-                    name,
-                    company: company.unwrap_or_default(),
-                    phone: phone.flatten(),
-                    email: email.flatten(),
-                    notes: notes.unwrap_or_default(),
-                })
-            }
-            _ => Err(errors.into_errors()),
+    fn blank() -> Self {
+        Contact {
+            name: String::new(),
+            job_title: String::new(),
+            account: None,
+            company: String::new(),
+            phone: None,
+            phones: Vec::new(),
+            email: None,
+            wechat: String::new(),
+            birthday: None,
+            tags: Vec::new(),
+            notes: String::new(),
         }
     }
 
-    /// Apply the fields this input carries to `contact`; the others stay as they are.
-    pub fn apply_to(&self, contact: &Contact) -> Result<Contact, Vec<FieldError>> {
-        let mut errors = Collector::default();
-        let name = match &self.name {
-            Some(raw) => errors.check("name", PersonName::parse(raw)),
-            None => Some(contact.name.clone()),
-        };
-        let (company, phone, email, notes) = self.parse_optional(&mut errors);
-        match (name, errors.is_empty()) {
-            (Some(name), true) => Ok(Contact {
-                name,
-                company: company.unwrap_or_else(|| contact.company.clone()),
-                phone: phone.unwrap_or_else(|| contact.phone.clone()),
-                email: email.unwrap_or_else(|| contact.email.clone()),
-                notes: notes.unwrap_or_else(|| contact.notes.clone()),
-            }),
-            _ => Err(errors.into_errors()),
-        }
-    }
-
-    /// The fields this input sets.
-    pub fn fields(&self) -> Vec<ContactField> {
-        let set = [
-            self.name.is_some(),
-            self.company.is_some(),
-            self.phone.is_some(),
-            self.email.is_some(),
-            self.notes.is_some(),
-        ];
-        ContactField::ALL
-            .into_iter()
-            .zip(set)
-            .filter_map(|(field, is_set)| is_set.then_some(field))
-            .collect()
-    }
-
-    /// The raw value this input carries for `field`.
-    pub fn get(&self, field: ContactField) -> Option<&str> {
+    fn set(&mut self, field: &str, raw: &str) -> Result<(), Problem> {
         match field {
-            ContactField::Name => self.name.as_deref(),
-            ContactField::Company => self.company.as_deref(),
-            ContactField::Phone => self.phone.as_deref(),
-            ContactField::Email => self.email.as_deref(),
-            ContactField::Notes => self.notes.as_deref(),
+            "name" => self.name = PersonName::parse(raw).map(String::from)?,
+            "job_title" => self.job_title = optional_line(raw)?,
+            "account" => self.account = link(raw)?,
+            "company" => self.company = optional_line(raw)?,
+            "phone" => self.phone = blank_or(raw, Phone::parse)?,
+            "phones" => self.phones = other_phones(raw)?,
+            "email" => self.email = blank_or(raw, Email::parse)?,
+            "wechat" => self.wechat = wechat(raw)?,
+            "birthday" => self.birthday = date(raw)?,
+            "tags" => self.tags = tags(raw)?,
+            "notes" => self.notes = text(raw)?,
+            _ => return Err(Problem::UnknownField),
         }
+        Ok(())
     }
 
-    /// Set the raw value for `field`.
-    pub fn set(&mut self, field: ContactField, value: String) {
-        let slot = match field {
-            ContactField::Name => &mut self.name,
-            ContactField::Company => &mut self.company,
-            ContactField::Phone => &mut self.phone,
-            ContactField::Email => &mut self.email,
-            ContactField::Notes => &mut self.notes,
-        };
-        *slot = Some(value);
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn parse_optional(
-        &self,
-        errors: &mut Collector,
-    ) -> (
-        Option<String>,
-        Option<Option<Phone>>,
-        Option<Option<Email>>,
-        Option<String>,
-    ) {
-        let company = self
-            .company
-            .as_deref()
-            .and_then(|raw| errors.check("company", optional_text(raw, COMPANY_MAX)));
-        let phone = self
-            .phone
-            .as_deref()
-            .and_then(|raw| errors.check("phone", blank_or(raw, Phone::parse)));
-        let email = self
-            .email
-            .as_deref()
-            .and_then(|raw| errors.check("email", blank_or(raw, Email::parse)));
-        let notes = self
-            .notes
-            .as_deref()
-            .and_then(|raw| errors.check("notes", long_text(raw, NOTES_MAX)));
-        (company, phone, email, notes)
-    }
-}
-
-impl Contact {
-    /// How `field` reads, as a person would type it back into the form.
-    pub fn text(&self, field: ContactField) -> String {
+    fn get(&self, field: &str) -> String {
         match field {
-            ContactField::Name => self.name.to_string(),
-            ContactField::Company => self.company.clone(),
-            ContactField::Phone => self.phone.as_ref().map(Phone::display).unwrap_or_default(),
-            ContactField::Email => self
+            "name" => self.name.clone(),
+            "job_title" => self.job_title.clone(),
+            "account" => link_text(self.account),
+            "company" => self.company.clone(),
+            "phone" => self.phone.as_ref().map(Phone::display).unwrap_or_default(),
+            "phones" => self
+                .phones
+                .iter()
+                .map(Phone::display)
+                .collect::<Vec<_>>()
+                .join(", "),
+            "email" => self
                 .email
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            ContactField::Notes => self.notes.clone(),
+            "wechat" => self.wechat.clone(),
+            "birthday" => self.birthday.clone().unwrap_or_default(),
+            "tags" => tags_text(&self.tags),
+            "notes" => self.notes.clone(),
+            _ => String::new(),
         }
     }
 
-    /// The contact as search sees it: the name, the phone number, the company and the email.
-    pub fn search_entry(&self) -> Entry {
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+
+    fn links(&self) -> Vec<(&'static str, RecordId, Option<Collection>)> {
+        self.account
+            .map(|id| ("account", id, Some(Collection::Account)))
+            .into_iter()
+            .collect()
+    }
+
+    crate::records::body_variant!(Contact);
+}
+
+impl Contact {
+    /// Every number, the main one first.
+    pub fn all_phones(&self) -> impl Iterator<Item = &Phone> {
+        self.phone.iter().chain(&self.phones)
+    }
+
+    /// The contact as search sees it: the name, every phone number, the company (or the
+    /// account's name, `account_name`), the email, the WeChat id, the job title and the tags.
+    pub fn search_entry(&self, account_name: Option<&str>) -> Entry {
         let email = self.email.as_ref().map(Email::as_str).unwrap_or_default();
+        let tags = tags_text(&self.tags);
         Entry::new(
             self.name.as_str(),
-            self.phone.as_ref(),
-            [self.company.as_str(), email],
+            self.all_phones(),
+            [
+                self.company.as_str(),
+                account_name.unwrap_or_default(),
+                email,
+                self.wechat.as_str(),
+                self.job_title.as_str(),
+                tags.as_str(),
+            ],
         )
-    }
-
-    /// The form input that would produce this contact.
-    pub fn to_input(&self) -> ContactInput {
-        let mut input = ContactInput::default();
-        for field in ContactField::ALL {
-            input.set(field, self.text(field));
-        }
-        input
     }
 }
 
@@ -239,114 +186,166 @@ fn blank_or<T>(
     }
 }
 
-/// One line, possibly empty, bounded, without control characters.
-fn optional_text(raw: &str, max: usize) -> Result<String, Problem> {
-    let trimmed = raw.trim();
-    if char_len(trimmed) > max {
-        return Err(Problem::TooLong { max });
+/// Numbers separated by commas (ASCII or Chinese), semicolons, slashes or line breaks. Spaces
+/// stay inside a number (`138 0013 8000`); the same number twice is kept once.
+fn other_phones(raw: &str) -> Result<Vec<Phone>, Problem> {
+    let mut out: Vec<Phone> = Vec::new();
+    for part in raw.split([',', '，', ';', '；', '、', '/', '\n']) {
+        if part.trim().is_empty() {
+            continue;
+        }
+        let phone = Phone::parse(part)?;
+        if !out.contains(&phone) {
+            out.push(phone);
+        }
     }
-    if trimmed.chars().any(char::is_control) {
-        return Err(Problem::ControlCharacters);
+    if out.len() > OTHER_PHONES_MAX {
+        return Err(Problem::TooMany {
+            max: OTHER_PHONES_MAX,
+        });
     }
-    Ok(trimmed.to_owned())
+    Ok(out)
 }
 
-/// Several lines, possibly empty, bounded; line breaks and tabs are allowed.
-fn long_text(raw: &str, max: usize) -> Result<String, Problem> {
-    let trimmed = raw.trim();
-    if char_len(trimmed) > max {
-        return Err(Problem::TooLong { max });
+/// A WeChat id as people share it: letters, digits, `_` and `-` (ids made from a phone number
+/// are digits only); blank means none.
+fn wechat(raw: &str) -> Result<String, Problem> {
+    let s = raw.trim();
+    if s.chars().count() > WECHAT_MAX {
+        return Err(Problem::TooLong { max: WECHAT_MAX });
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
     {
-        return Err(Problem::ControlCharacters);
+        Ok(s.to_owned())
+    } else {
+        Err(Problem::Invalid)
     }
-    Ok(trimmed.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::tests::{patch, problems, round_trips};
+    use crate::records::{apply, create};
     use crate::search::Query;
 
-    fn input(name: &str, phone: &str, email: &str) -> ContactInput {
-        ContactInput {
-            name: Some(name.into()),
-            company: Some("桥科技".into()),
-            phone: Some(phone.into()),
-            email: Some(email.into()),
-            notes: Some("见过两次\n喜欢茶".into()),
-        }
+    fn full() -> Contact {
+        create(&patch(&[
+            ("name", " 陈经理 "),
+            ("job_title", "采购经理"),
+            ("company", "桥科技"),
+            ("phone", "139 1234 5678"),
+            ("phones", "010-6552 9988；+86 138 0013 8000, 13800138000"),
+            ("email", "chen@example.com"),
+            ("wechat", "chen_jl-88"),
+            ("birthday", "1985年3月9日"),
+            ("tags", "决策人, 爱喝茶"),
+            ("notes", "见过两次\n喜欢茶"),
+        ]))
+        .expect("valid")
     }
 
     #[test]
-    fn a_complete_form_parses() {
-        let contact = input(" 陈经理 ", "139 1234 5678", "chen@example.com")
-            .parse()
-            .expect("valid");
+    fn a_complete_form_parses_and_reads_back() {
+        let contact = full();
         assert_eq!(contact.name.as_str(), "陈经理");
-        assert_eq!(contact.text(ContactField::Phone), "139 1234 5678");
+        assert_eq!(contact.get("phone"), "139 1234 5678");
+        assert_eq!(contact.get("phones"), "01065529988, 138 0013 8000");
+        assert_eq!(contact.birthday.as_deref(), Some("1985-03-09"));
+        assert_eq!(contact.tags, ["决策人", "爱喝茶"]);
         assert_eq!(contact.notes, "见过两次\n喜欢茶");
-        assert_eq!(contact.to_input().parse(), Ok(contact));
+        round_trips(&contact);
+    }
+
+    #[test]
+    fn a_contact_stored_before_the_newer_fields_still_reads() {
+        let old = r#"{"name":"王总","company":"甲公司","phone":"+8613912345678","email":null,"notes":""}"#;
+        let contact: Contact = serde_json::from_str(old).expect("reads");
+        assert_eq!(contact.get("phone"), "139 1234 5678");
+        assert_eq!((contact.account, contact.phones.len()), (None, 0));
     }
 
     #[test]
     fn every_problem_is_reported_at_its_field() {
-        let errors = input("", "12345", "nope").parse().expect_err("invalid");
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["name", "phone", "email"]);
-        assert_eq!(errors[0].problem, Problem::Required);
+        assert_eq!(
+            problems::<Contact>(&patch(&[
+                ("name", ""),
+                ("phone", "12345"),
+                ("phones", "139 1234 5678, call me"),
+                ("email", "nope"),
+                ("wechat", "微信号"),
+                ("birthday", "1985-02-30"),
+                ("account", "not-an-id"),
+                ("colour", "red"),
+            ])),
+            [
+                ("account".to_owned(), "invalid"),
+                ("birthday".to_owned(), "invalid_date"),
+                ("colour".to_owned(), "unknown_field"),
+                ("email".to_owned(), "invalid_email"),
+                ("name".to_owned(), "required"),
+                ("phone".to_owned(), "invalid_phone"),
+                ("phones".to_owned(), "invalid_phone"),
+                ("wechat".to_owned(), "invalid"),
+            ]
+        );
+        let many = (0..=OTHER_PHONES_MAX)
+            .map(|i| format!("1391234560{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(
+            problems::<Contact>(&patch(&[("name", "陈"), ("phones", &many)])),
+            [("phones".to_owned(), "too_many")]
+        );
     }
 
     #[test]
     fn blank_optional_fields_mean_none() {
-        let contact = input("陈", " ", "").parse().expect("valid");
+        let contact: Contact =
+            create(&patch(&[("name", "陈"), ("phone", " "), ("email", "")])).expect("valid");
         assert_eq!((contact.phone, contact.email), (None, None));
     }
 
     #[test]
     fn an_edit_changes_only_what_it_carries() {
-        let before = input("陈", "13912345678", "chen@example.com")
-            .parse()
-            .expect("valid");
-        let edit = ContactInput {
-            company: Some("新公司".into()),
-            phone: Some(String::new()),
-            ..ContactInput::default()
-        };
-        let after = edit.apply_to(&before).expect("valid");
+        let before = full();
+        let after = apply(&before, &patch(&[("company", "新公司"), ("phone", "")])).expect("valid");
         assert_eq!(after.company, "新公司");
         assert_eq!(after.phone, None);
-        assert_eq!(after.name, before.name);
-        assert_eq!(edit.fields(), [ContactField::Company, ContactField::Phone]);
-        let bad = ContactInput {
-            name: Some(" ".into()),
-            ..ContactInput::default()
-        };
         assert_eq!(
-            bad.apply_to(&before),
-            Err(vec![Problem::Required.at("name")])
+            (after.name.clone(), after.phones.len()),
+            (before.name.clone(), 2)
+        );
+        assert_eq!(
+            crate::records::changed(&before, &after),
+            ["company", "phone"]
+        );
+        assert_eq!(
+            apply(&before, &patch(&[("name", " ")])).map_err(|e| e[0].problem.code()),
+            Err("required")
         );
     }
 
     #[test]
-    fn search_looks_at_every_field_and_phone_digits() {
-        let mut contact = input("陈经理", "139 1234 5678", "chen@example.com")
-            .parse()
-            .expect("valid");
-        contact.company = "Bridge Tech".into();
-        let entry = contact.search_entry();
+    fn search_looks_at_every_field_and_every_number() {
+        let contact = full();
+        let entry = contact.search_entry(Some("Bridge Tech"));
         let found = |typed: &str| Query::new(typed).rank(&entry).is_some();
         for typed in [
             "陈",
             "cjl",
             "chenjingli",
             "BRIDGE",
+            "桥科技",
             "13912345678",
             "1234 5678",
+            "+86 138 0013 8000",
+            "65529988",
             "chen@",
+            "chen_jl",
+            "采购",
+            "决策人",
             "  ",
         ] {
             assert!(found(typed), "{typed}");
@@ -358,18 +357,23 @@ mod tests {
 
     #[test]
     fn limits_hold() {
-        let long = "字".repeat(NOTES_MAX + 1);
-        let edit = ContactInput {
-            notes: Some(long),
-            company: Some("a\u{7}".into()),
-            ..ContactInput::default()
-        };
-        let before = input("陈", "", "").parse().expect("valid");
+        let before = full();
         assert_eq!(
-            edit.apply_to(&before),
+            apply(
+                &before,
+                &patch(&[
+                    ("notes", &"字".repeat(crate::records::fields::TEXT_MAX + 1)),
+                    ("company", "a\u{7}"),
+                    ("wechat", &"w".repeat(WECHAT_MAX + 1)),
+                ])
+            ),
             Err(vec![
                 Problem::ControlCharacters.at("company"),
-                Problem::TooLong { max: NOTES_MAX }.at("notes"),
+                Problem::TooLong {
+                    max: crate::records::fields::TEXT_MAX
+                }
+                .at("notes"),
+                Problem::TooLong { max: WECHAT_MAX }.at("wechat"),
             ])
         );
     }

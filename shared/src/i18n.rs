@@ -207,6 +207,7 @@ catalog! {
     Owner => "负责人", "Owner";
     Search => "搜索", "Search";
     SearchContacts => "按姓名、公司、电话或邮箱搜索", "Search by name, company, phone or email";
+    TypeToFind => "输入名称、拼音或电话查找", "Type a name, pinyin or phone number";
     NoContacts => "还没有联系人。", "No contacts yet.";
     NoMatches => "没有符合条件的联系人。", "No contacts match.";
     ContactCount => "位联系人", "contacts";

@@ -23,7 +23,7 @@ pub mod sync;
 pub mod team;
 pub mod user;
 
-pub use contact::{Contact, ContactField, ContactInput};
+pub use contact::Contact;
 pub use email::Email;
 pub use ids::{RecordId, TeamId, UserId};
 pub use name::{DisplayName, PersonName, TeamName};

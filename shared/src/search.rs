@@ -96,9 +96,11 @@ fn has(haystack: &str, needle: &str) -> bool {
     }
 }
 
-/// Which bytes, and which pairs of neighbouring bytes, occur in some texts (hashed into 128
-/// bits each). A text can only contain a query whose bytes and pairs all occur in it, so most
-/// entries are ruled out with two comparisons before any text is searched.
+/// Which bytes, and which pairs of neighbouring bytes, occur in some texts, in 128 bits each:
+/// an ASCII byte has its own bit (so one typed letter or digit is answered by the mask alone),
+/// every other byte shares the last one; pairs are hashed. A text can only contain a query whose
+/// bytes and pairs all occur in it, so most entries are ruled out with two comparisons before
+/// any text is searched.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Masks {
     bytes: u128,
@@ -109,7 +111,7 @@ impl Masks {
     fn add(&mut self, text: &str) {
         let b = text.as_bytes();
         for (i, byte) in b.iter().enumerate() {
-            self.bytes |= 1u128 << (byte & 127);
+            self.bytes |= 1u128 << (*byte).min(127);
             if let Some(next) = b.get(i + 1) {
                 self.pairs |= 1u128 << pair_bit(*byte, *next);
             }
@@ -126,6 +128,11 @@ impl Masks {
     fn covers(&self, query: &Masks) -> bool {
         self.bytes & query.bytes == query.bytes && self.pairs & query.pairs == query.pairs
     }
+
+    /// Whether the ASCII byte `b` occurs here (exact: ASCII bytes have bits of their own).
+    fn has_ascii(&self, b: u8) -> bool {
+        b < 127 && self.bytes & (1u128 << b) != 0
+    }
 }
 
 fn pair_bit(a: u8, b: u8) -> u32 {
@@ -136,8 +143,8 @@ fn pair_bit(a: u8, b: u8) -> u32 {
 /// front to back), with where each part ends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entry {
-    /// Of the name's forms and the other fields' (not the phone numbers).
-    masks: Masks,
+    /// Of the name's forms, and of the other fields' (not the phone numbers).
+    masks: [Masks; 2],
     /// The name (plain, full pinyin, initials), the phone numbers (national digits and full
     /// international ones, each followed by NUL), then every form of every other field (each
     /// followed by NUL, so that a query never matches across two of them).
@@ -192,9 +199,10 @@ impl Entry {
                 }
             }
         }
-        let mut masks = Masks::default();
-        masks.add(text.get(..ends[2]).unwrap_or_default());
-        masks.add(text.get(ends[3]..).unwrap_or_default());
+        let masks = [
+            Masks::of(text.get(..ends[2]).unwrap_or_default()),
+            Masks::of(text.get(ends[3]..).unwrap_or_default()),
+        ];
         Entry { masks, text, ends }
     }
 
@@ -272,7 +280,7 @@ impl Query {
         self.rank_parts(&entry.masks, &entry.parts())
     }
 
-    fn rank_parts(&self, masks: &Masks, name: &Parts) -> Option<Rank> {
+    fn rank_parts(&self, masks: &[Masks; 2], name: &Parts) -> Option<Rank> {
         let q = self.text.as_str();
         if q.is_empty() {
             return Some(Rank::Other);
@@ -282,33 +290,42 @@ impl Query {
         {
             return Some(Rank::Exact);
         }
-        // The name and the other fields can hold the text only if they have all its bytes.
-        let text_possible = masks.covers(&self.masks);
-        if !text_possible {
-            return match &self.digits {
-                Some(digits) if has(name.phones, digits) => Some(Rank::Phone),
-                _ => None,
-            };
-        }
-        if name.plain == q {
-            return Some(Rank::Exact);
-        }
-        if name.plain.starts_with(q) || name.full == q || name.initials == q {
-            return Some(Rank::NamePrefix);
-        }
+        // A part can hold the text only if it has all its bytes and pairs; for one ASCII
+        // character the mask alone says whether it does.
+        let one = match q.as_bytes() {
+            [b] if b.is_ascii() => Some(*b),
+            _ => None,
+        };
+        let in_part = |m: &Masks, part: &[&str]| match one {
+            Some(b) => m.has_ascii(b),
+            None => m.covers(&self.masks) && part.iter().any(|p| has(p, q)),
+        };
         let chinese = !name.full.is_empty();
-        if chinese && (name.full.starts_with(q) || name.initials.starts_with(q)) {
-            return Some(Rank::PinyinPrefix);
-        }
-        if has(name.plain, q) || (chinese && (has(name.full, q) || has(name.initials, q))) {
-            return Some(Rank::NameContains);
+        if masks[0].covers(&self.masks) {
+            if name.plain == q {
+                return Some(Rank::Exact);
+            }
+            if name.plain.starts_with(q) || name.full == q || name.initials == q {
+                return Some(Rank::NamePrefix);
+            }
+            if chinese && (name.full.starts_with(q) || name.initials.starts_with(q)) {
+                return Some(Rank::PinyinPrefix);
+            }
+            let forms: &[&str] = if chinese {
+                &[name.plain, name.full, name.initials]
+            } else {
+                &[name.plain]
+            };
+            if in_part(&masks[0], forms) {
+                return Some(Rank::NameContains);
+            }
         }
         if let Some(digits) = &self.digits
             && has(name.phones, digits)
         {
             return Some(Rank::Phone);
         }
-        has(name.others, q).then_some(Rank::Other)
+        in_part(&masks[1], &[name.others]).then_some(Rank::Other)
     }
 }
 
@@ -328,7 +345,7 @@ pub struct Index {
 /// Where an entry lives in an [`Index`].
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    masks: Masks,
+    masks: [Masks; 2],
     start: usize,
     ends: [usize; 4],
 }
@@ -627,6 +644,31 @@ mod tests {
         assert!(!zhang.covers(&Masks::of("lw")));
         assert!(!zhang.covers(&Masks::of("hz")));
         assert!(!zhang.covers(&Masks::of("q")));
+    }
+
+    #[test]
+    fn one_typed_character_is_answered_by_the_masks_exactly() {
+        // Chinese text shares bits with nothing ASCII, so `d` (whose bit a Chinese byte once
+        // shared) is found only where a `d` is.
+        let entries = [
+            entry("张三", &["13800138000"], &["华东贸易", "zs@example.com"]),
+            entry("Li Lei", &[], &["北京"]),
+            entry("王五", &[], &[]),
+        ];
+        for typed in ('a'..='z').chain('0'..='9').map(String::from) {
+            for e in &entries {
+                let p = e.parts();
+                let there = [p.plain, p.full, p.initials, p.others]
+                    .iter()
+                    .any(|t| t.contains(typed.as_str()));
+                assert_eq!(
+                    Query::new(&typed).rank(e).is_some(),
+                    there,
+                    "{typed} in {:?}",
+                    e.text
+                );
+            }
+        }
     }
 
     #[test]

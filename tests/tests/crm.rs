@@ -1,6 +1,7 @@
 //! A sales rep's day on a phone with no network: a new lead, converted into an account, a
 //! contact and a deal; the deal refused at the proposal gate until it has an amount and a close
-//! date, then won; a visit logged; the contact found by pinyin initials. When the server is
+//! date, then won; a visit logged; the contact found by pinyin initials, then by the WeChat id
+//! and office number added to it. When the server is
 //! back, the manager in another browser sees all of it, and the dashboard counts it.
 
 use tests::Result;
@@ -91,7 +92,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     )
     .await?;
     records::fill(rep, "subject", "拜访采购部").await?;
-    records::choose(rep, "about", "南方物流").await?;
+    records::link(rep, "about", "nfwl", "南方物流").await?;
     records::save(rep).await?;
     rep.wait_text("[data-testid=records-list]", "拜访采购部")
         .await?;
@@ -104,6 +105,38 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         "one contact for zxs",
     )
     .await?;
+    rep.wait_text("[data-testid=contacts-list]", "周先生")
+        .await?;
+
+    // The contact works at the new account; the rep adds what the visit taught. A number
+    // that is not one is refused next to its field, and nothing typed is lost.
+    contacts::edit(rep, "周先生").await?;
+    rep.wait_until(
+        "document.querySelector('#record-account').value === '南方物流'",
+        "the contact at the converted account",
+    )
+    .await?;
+    records::fill(rep, "job_title", "物流总监").await?;
+    records::fill(rep, "wechat", "zhou_wl").await?;
+    records::fill(rep, "phones", "020-3888 6666, 12").await?;
+    rep.run(
+        "const b = document.querySelector('#record-birthday'); b.value = '1980-06-15'; b.dispatchEvent(new Event('input', {bubbles: true}));",
+    )
+    .await?;
+    records::save(rep).await?;
+    rep.wait_text(".field.invalid", "电话").await?;
+    rep.wait_until(
+        "document.querySelector('#record-wechat').value === 'zhou_wl'",
+        "the form keeps what was typed",
+    )
+    .await?;
+    records::fill(rep, "phones", "020-3888 6666").await?;
+    records::save(rep).await?;
+    rep.wait_path("/contacts").await?;
+    contacts::search(rep, "zhou_wl").await?;
+    rep.wait_text("[data-testid=contacts-list]", "物流总监 · 南方物流")
+        .await?;
+    contacts::search(rep, "38886666").await?;
     rep.wait_text("[data-testid=contacts-list]", "周先生")
         .await?;
 

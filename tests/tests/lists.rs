@@ -107,9 +107,9 @@ async fn flow(b: &Browser) -> Result {
         "document.elementFromPoint(window.innerWidth / 2, window.innerHeight / 2).closest('a').click(); return true;",
     )
     .await?;
-    b.find("[data-testid=contact-form]").await?;
+    b.find("[data-testid=record-form]").await?;
     let shown = b
-        .run("return document.querySelector('#contact-name').value;")
+        .run("return document.querySelector('#record-name').value;")
         .await?;
     if shown.as_str() != Some(name.as_str()) {
         return Err(format!("tapped {name}, the editor shows {shown}"));

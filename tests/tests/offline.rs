@@ -31,7 +31,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     server.go_down().await;
     contacts::create(rep, "离线客户", "丙公司", "").await?;
     contacts::edit(rep, "王总").await?;
-    rep.fill("#contact-company", "乙公司（新址）").await?;
+    rep.fill("#record-company", "乙公司（新址）").await?;
     contacts::save(rep).await?;
     rep.wait_text("[data-testid=contacts-list]", "乙公司（新址）")
         .await?;
@@ -84,10 +84,10 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     // Both edit 陈经理's company: the rep opened the form before the manager saved.
     contacts::edit(rep, "陈经理").await?;
     contacts::edit(boss, "陈经理").await?;
-    boss.fill("#contact-company", "经理改的公司").await?;
+    boss.fill("#record-company", "经理改的公司").await?;
     contacts::save(boss).await?;
     contacts::wait_pending(boss, 0).await?;
-    rep.fill("#contact-company", "销售改的公司").await?;
+    rep.fill("#record-company", "销售改的公司").await?;
     contacts::save(rep).await?;
     contacts::wait_pending(rep, 0).await?;
 

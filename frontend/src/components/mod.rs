@@ -1,6 +1,7 @@
 //! Building blocks shared by the pages.
 
 pub mod form;
+pub mod link_picker;
 pub mod search_index;
 pub mod sync_status;
 pub mod virtual_rows;

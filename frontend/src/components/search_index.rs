@@ -65,7 +65,7 @@ impl State {
         &mut self,
         order: &Order,
         core: &ClientCore,
-        entry: fn(&Record) -> Entry,
+        entry: fn(&ClientCore, &Record) -> Entry,
         deadline: Option<i64>,
     ) -> bool {
         let (version, ids) = order;
@@ -80,7 +80,7 @@ impl State {
         }
         while let Some(id) = ids.get(self.entries.len()) {
             self.entries
-                .push(core.get(*id).map(entry).unwrap_or_default());
+                .push(core.get(*id).map(|r| entry(core, r)).unwrap_or_default());
             if self.entries.len().is_multiple_of(256) && deadline.is_some_and(|d| now_ms() >= d) {
                 return false;
             }
@@ -96,12 +96,12 @@ impl State {
 pub struct BackgroundIndex {
     state: StoredValue<State>,
     order: Memo<Order>,
-    entry: fn(&Record) -> Entry,
+    entry: fn(&ClientCore, &Record) -> Entry,
     sync: Sync,
 }
 
 impl BackgroundIndex {
-    pub fn new(sync: Sync, order: Memo<Order>, entry: fn(&Record) -> Entry) -> Self {
+    pub fn new(sync: Sync, order: Memo<Order>, entry: fn(&ClientCore, &Record) -> Entry) -> Self {
         let state = StoredValue::new(State::default());
         let this = BackgroundIndex {
             state,

@@ -8,19 +8,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use shared::RecordId;
 use shared::i18n::{Locale, Text, problem_text};
 use shared::records::labels::{choices, collection_label, field_label};
 use shared::records::{self, Patch, Pipeline, money_text};
-use shared::search::{Entry, Found, Query};
+use shared::search::{Found, Query};
 use shared::sync::{
-    Collection, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, MutateError, Mutation,
-    Record, Rejection, UpdateRecord,
+    AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
+    DeleteRecord, MutateError, Mutation, Record, Rejection, UpdateRecord,
 };
+use shared::{RecordId, UserId};
 use wasm_bindgen::JsValue;
 
 use crate::components::ErrorBanner;
-use crate::components::form::{FormFooter, FormState};
+use crate::components::form::{FormFooter, FormState, SelectField};
+use crate::components::link_picker::LinkPicker;
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
@@ -38,6 +39,19 @@ pub fn collection_of(segment: &str) -> Option<Collection> {
         "tasks" => Collection::Task,
         _ => return None,
     })
+}
+
+/// Where a collection's list lives.
+pub fn list_path(collection: Collection) -> String {
+    match collection {
+        Collection::Contact => "/contacts".to_owned(),
+        c => format!("/r/{}", segment_of(c)),
+    }
+}
+
+/// Where one record's page lives (`new` for a new one).
+pub fn record_path(collection: Collection, id: impl std::fmt::Display) -> String {
+    format!("{}/{id}", list_path(collection))
 }
 
 pub fn segment_of(collection: Collection) -> &'static str {
@@ -119,23 +133,14 @@ fn detail(record: &Record, locale: Locale) -> String {
                 String::new()
             },
         ],
-        Collection::Contact | Collection::Issue => Vec::new(),
+        Collection::Contact => vec![t("job_title"), t("phone")],
+        Collection::Issue => Vec::new(),
     };
     parts
         .into_iter()
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-/// A record as a list's search sees it: its label, company and tags.
-fn search_entry(record: &Record) -> Entry {
-    let others = [record.body.text("company"), record.body.text("tags")];
-    Entry::new(
-        &record.body.label(),
-        None,
-        others.iter().map(String::as_str),
-    )
 }
 
 /// Whether a record passes every filter: a choice field holds the chosen value, another field
@@ -241,7 +246,7 @@ fn RecordList(collection: Collection) -> impl IntoView {
     // Every record of the collection by label: the order of its search index (built in the
     // background after each change of the collection).
     let by_label = use_order(sync, vec![collection], |r| r.body.label());
-    let index = BackgroundIndex::new(sync, by_label, search_entry);
+    let index = BackgroundIndex::new(sync, by_label, ClientCore::search_entry);
     let earlier = StoredValue::new(None::<Found>);
     // What is listed: with nothing typed, `ordered`; else the matches that pass the filters,
     // best first (or in the chosen order, when one was chosen).
@@ -285,7 +290,6 @@ fn RecordList(collection: Collection) -> impl IntoView {
         |_, _| true,
     );
     let count = Memo::new(move |_| listing.with(Vec::len));
-    let segment = segment_of(collection);
     let rows = move |range: std::ops::Range<usize>| {
         let locale = i18n.locale();
         listing.with(|ids| {
@@ -296,7 +300,7 @@ fn RecordList(collection: Collection) -> impl IntoView {
                     .filter_map(|id| core.get(*id))
                     .map(|r| ListRow {
                         id: r.id,
-                        href: format!("/r/{segment}/{}", r.id),
+                        href: record_path(collection, r.id),
                         title: r.body.label(),
                         lines: vec![detail(r, locale)],
                     })
@@ -340,7 +344,7 @@ fn RecordList(collection: Collection) -> impl IntoView {
             <section class="card">
                 <div class="section-header">
                     <h1>{move || collection_label(collection, i18n.locale())}</h1>
-                    <A href=format!("/r/{segment}/new") attr:class="button primary" attr:data-testid="new-record">
+                    <A href=record_path(collection, "new") attr:class="button primary" attr:data-testid="new-record">
                         {move || i18n.t(Text::NewRecord)}
                     </A>
                 </div>
@@ -432,35 +436,23 @@ pub fn RecordEditorPage() -> impl IntoView {
     }
 }
 
-/// The records a link field may point at, as `(id, label)` with a blank first.
-fn link_options(
-    collection: Collection,
-    field: &str,
-    core: &shared::sync::ClientCore,
-) -> Option<Vec<(String, String)>> {
-    let targets: &[Collection] = match (collection, field) {
-        (Collection::Deal, "account") => &[Collection::Account],
-        (Collection::Deal, "contact") => &[Collection::Contact],
-        (_, "about") => &[
+/// The collections a link field may point at; `None` for fields that are not links.
+fn link_targets(collection: Collection, field: &str) -> Option<Vec<Collection>> {
+    Some(match (collection, field) {
+        (Collection::Deal | Collection::Contact, "account") => vec![Collection::Account],
+        (Collection::Deal, "contact") => vec![Collection::Contact],
+        (_, "about") => vec![
             Collection::Account,
             Collection::Contact,
             Collection::Lead,
             Collection::Deal,
         ],
         _ => return None,
-    };
-    let mut options: Vec<(String, String)> = targets
-        .iter()
-        .flat_map(|c| core.collection(*c))
-        .map(|r| (r.id.to_string(), r.body.label()))
-        .collect();
-    options.sort_by(|a, b| a.1.cmp(&b.1));
-    options.insert(0, (String::new(), String::new()));
-    Some(options)
+    })
 }
 
 #[component]
-fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
+pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let navigate = use_navigate();
@@ -501,7 +493,28 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
         .as_ref()
         .and_then(Record::as_lead)
         .is_some_and(|l| l.converted.is_some());
-    let segment = segment_of(collection);
+    let list = list_path(collection);
+    let owner = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|r| r.owner.to_string())
+            .unwrap_or_default(),
+    );
+    let original_owner = existing.as_ref().map(|r| r.owner);
+    let owners = Signal::derive(move || {
+        sync.with_core(|c| {
+            c.directory()
+                .map(|d| {
+                    d.users
+                        .iter()
+                        .filter(|m| m.active)
+                        .map(|m| (m.id.to_string(), m.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+    });
 
     let go = RwSignal::new(None::<String>);
     Effect::new(move |_| {
@@ -513,6 +526,7 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
     let submit = {
         let values = values.clone();
         let start = start.clone();
+        let list = list.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             form.begin();
@@ -527,28 +541,39 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
                     was.insert((*field).to_owned(), before);
                 }
             }
-            let mutation = match id {
-                None => Mutation::CreateRecord(CreateRecord {
+            let mut mutations = Vec::new();
+            match id {
+                None => mutations.push(Mutation::CreateRecord(CreateRecord {
                     collection,
                     id: RecordId::from_uuid(new_uuid()),
                     owner: None,
                     fields: set,
-                }),
-                Some(_) if set.is_empty() => {
-                    form.done();
-                    go.set(Some(format!("/r/{segment}")));
-                    return;
-                }
-                Some(id) => Mutation::UpdateRecord(UpdateRecord { id, set, was, seen }),
-            };
-            spawn_local(async move {
-                match sync.mutate(mutation).await {
-                    Ok(()) => {
-                        form.done();
-                        go.set(Some(format!("/r/{segment}")));
+                })),
+                Some(id) => {
+                    if !set.is_empty() {
+                        mutations.push(Mutation::UpdateRecord(UpdateRecord { id, set, was, seen }));
                     }
-                    Err(e) => on_refused(e),
+                    // A new owner: the record moves to them (and their team).
+                    if let Ok(new_owner) = owner.get_untracked().parse::<UserId>()
+                        && Some(new_owner) != original_owner
+                    {
+                        mutations.push(Mutation::AssignRecord(AssignRecord {
+                            id,
+                            owner: new_owner,
+                        }));
+                    }
                 }
+            }
+            let list = list.clone();
+            spawn_local(async move {
+                for mutation in mutations {
+                    if let Err(e) = sync.mutate(mutation).await {
+                        on_refused(e);
+                        return;
+                    }
+                }
+                form.done();
+                go.set(Some(list));
             });
         }
     };
@@ -565,7 +590,7 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
                 .mutate(Mutation::DeleteRecord(DeleteRecord { id }))
                 .await
             {
-                Ok(()) => go.set(Some(format!("/r/{segment}"))),
+                Ok(()) => go.set(Some(list_path(collection))),
                 Err(e) => on_refused(e),
             }
         });
@@ -616,7 +641,7 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
             <section class="card">
                 <div class="section-header">
                     <h1>{title}</h1>
-                    <A href=format!("/r/{segment}") attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                    <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
                 </div>
                 <Show when=move || missing>
                     <div class="banner error" role="alert">{move || i18n.t(Text::ErrNotFound)}</div>
@@ -628,6 +653,9 @@ fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoView {
                 <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate
                     class:hidden=move || missing>
                     {widgets}
+                    <Show when=move || id.is_some()>
+                        <SelectField form=form name="owner" id_prefix="record" label=Text::Owner value=owner options=owners />
+                    </Show>
                     <FormFooter form=form submit=Text::Save>
                         <Show when=move || collection == Collection::Lead && id.is_some() && !converted>
                             <button type="button" class="secondary" data-testid="convert-lead" on:click=convert.clone()>
@@ -672,11 +700,18 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     .map(|m| m.name.clone())
                     .unwrap_or_default()
             };
+            // What counts as about this record: the record itself and, for an account, its
+            // deals and its people.
             let mut related = vec![id];
             if collection == Collection::Account {
                 related.extend(
                     core.collection(Collection::Deal)
                         .filter(|r| r.as_deal().is_some_and(|d| d.account == Some(id)))
+                        .map(|r| r.id),
+                );
+                related.extend(
+                    core.collection(Collection::Contact)
+                        .filter(|r| r.as_contact().is_some_and(|c| c.account == Some(id)))
                         .map(|r| r.id),
                 );
             }
@@ -690,15 +725,20 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     href: String::new(),
                 });
             }
-            let linked = [Collection::Activity, Collection::Task, Collection::Deal]
-                .into_iter()
-                .flat_map(|c| core.collection(c));
+            let linked = [
+                Collection::Activity,
+                Collection::Task,
+                Collection::Deal,
+                Collection::Contact,
+            ]
+            .into_iter()
+            .flat_map(|c| core.collection(c));
             for r in linked {
-                let about = match r.collection() {
-                    Collection::Activity | Collection::Task => r.body.text("about").parse().ok(),
-                    Collection::Deal if collection == Collection::Account => {
-                        r.as_deal().and_then(|d| d.account)
-                    }
+                let about = match &r.body {
+                    Body::Activity(_) | Body::Task(_) => r.body.text("about").parse().ok(),
+                    Body::Deal(d) if collection == Collection::Account => d.account,
+                    Body::Deal(d) if collection == Collection::Contact => d.contact,
+                    Body::Contact(c) if collection == Collection::Account => c.account,
                     _ => None,
                 };
                 if !about.is_some_and(|a| related.contains(&a)) || r.id == id {
@@ -721,7 +761,7 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     title: format!("{} {}", r.body.label(), detail(r, locale))
                         .trim()
                         .to_owned(),
-                    href: format!("/r/{}/{}", segment_of(r.collection()), r.id),
+                    href: record_path(r.collection(), r.id),
                 });
             }
             events.sort_by_key(|e| std::cmp::Reverse(e.at));
@@ -768,19 +808,18 @@ fn FieldWidget(
     value: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = use_sync();
     let id = format!("record-{field}");
     let error = Memo::new(move |_| form.field_error(field, i18n.locale()));
-    let options = Memo::new(move |_| {
-        choices(collection, field, i18n.locale()).or_else(|| {
-            sync.with_core(|core| link_options(collection, field, core))
-                .flatten()
-        })
-    });
+    let options = Memo::new(move |_| choices(collection, field, i18n.locale()));
+    let link = link_targets(collection, field);
     let input = {
         let id = id.clone();
         move || {
             let id = id.clone();
+            if let Some(targets) = link.clone() {
+                return view! { <LinkPicker id=id name=field targets=targets value=value /> }
+                    .into_any();
+            }
             if let Some(options) = options.get() {
                 return view! {
                     <select id=id name=field on:change=move |ev| value.set(event_target_value(&ev))>
@@ -800,13 +839,17 @@ fn FieldWidget(
                         on:change=move |ev| value.set(from_local_time(&event_target_value(&ev))) />
                 }
                 .into_any(),
+                "birthday" => view! {
+                    <input id=id name=field type="date" bind:value=value />
+                }
+                .into_any(),
                 "notes" | "products" => view! {
                     <textarea id=id name=field rows="3" bind:value=value></textarea>
                 }
                 .into_any(),
                 _ => {
                     let kind = match field {
-                        "phone" => "tel",
+                        "phone" | "phones" => "tel",
                         "email" => "email",
                         "amount" | "size" | "probability" => "text",
                         _ => "text",

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_navigate;
 use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::labels::collection_label;
-use shared::search::{Entry, Found, Query};
-use shared::sync::{Body, Collection, Record};
+use shared::search::{Found, Query};
+use shared::sync::{ClientCore, Collection};
 
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::i18n::use_i18n;
@@ -28,23 +28,6 @@ const SEARCHED: [Collection; 6] = [
     Collection::Task,
 ];
 
-fn entry(record: &Record) -> Entry {
-    let phones = match &record.body {
-        Body::Contact(c) => c.phone.clone(),
-        Body::Lead(l) => l.phone.clone(),
-        _ => None,
-    };
-    let others: Vec<String> = ["company", "email", "tags", "city", "industry"]
-        .iter()
-        .map(|f| record.body.text(f))
-        .collect();
-    Entry::new(
-        &record.body.label(),
-        phones.as_ref(),
-        others.iter().map(String::as_str),
-    )
-}
-
 fn href(collection: Collection, id: RecordId) -> String {
     match collection {
         Collection::Contact => format!("/contacts/{id}"),
@@ -62,7 +45,7 @@ pub fn SearchPage() -> impl IntoView {
     // Every searched record by label: the order of the search index, which is built in the
     // background when the page opens and again when one of the collections changes.
     let order = use_order(sync, SEARCHED.to_vec(), |r| r.body.label());
-    let index = BackgroundIndex::new(sync, order, entry);
+    let index = BackgroundIndex::new(sync, order, ClientCore::search_entry);
     let earlier = StoredValue::new(None::<Found>);
     let results = Memo::new(move |_| {
         let q = Query::new(&query.get());

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::i18n::Text;
 use shared::sync::{
-    Collection, DismissIssue, IssueKind, Mutation, Record, Rejection, UpdateContact,
+    Collection, DismissIssue, IssueKind, Mutation, Record, Rejection, UpdateRecord,
 };
-use shared::{ContactField, ContactInput, RecordId, UserId};
+use shared::{RecordId, UserId};
 
 use crate::i18n::use_i18n;
 use crate::sync::{new_uuid, use_sync};
@@ -168,27 +168,39 @@ fn again(
             create.id = RecordId::from_uuid(new_uuid());
             Mutation::CreateContact(create)
         }
+        Mutation::CreateRecord(mut create) => {
+            create.id = RecordId::from_uuid(new_uuid());
+            Mutation::CreateRecord(create)
+        }
         Mutation::UpdateContact(mut update) => {
-            update.seen = record
-                .and_then(|id| sync.with_core(|c| c.get(id).map(|r| r.version)).flatten())
-                .unwrap_or(update.seen);
+            update.seen = version_now(sync, record).unwrap_or(update.seen);
             Mutation::UpdateContact(update)
+        }
+        Mutation::UpdateRecord(mut update) => {
+            update.seen = version_now(sync, record).unwrap_or(update.seen);
+            Mutation::UpdateRecord(update)
         }
         other => other,
     })
 }
 
+fn version_now(sync: crate::sync::Sync, record: Option<RecordId>) -> Option<i64> {
+    record.and_then(|id| sync.with_core(|c| c.get(id).map(|r| r.version)).flatten())
+}
+
 /// Put `theirs` back into `field`.
 fn revert_to(sync: crate::sync::Sync, id: RecordId, field: &str, theirs: &str) -> Option<Mutation> {
-    let field = ContactField::ALL
-        .into_iter()
-        .find(|f| f.as_str() == field)?;
     let current = sync.with_core(|c| c.get(id).cloned()).flatten()?;
-    let mut set = ContactInput::default();
-    set.set(field, theirs.to_owned());
-    let mut was = ContactInput::default();
-    was.set(field, current.as_contact()?.text(field));
-    Some(Mutation::UpdateContact(UpdateContact {
+    if !current.body.fields().contains(&field) {
+        return None;
+    }
+    let set = [(field.to_owned(), theirs.to_owned())]
+        .into_iter()
+        .collect();
+    let was = [(field.to_owned(), current.body.text(field))]
+        .into_iter()
+        .collect();
+    Some(Mutation::UpdateRecord(UpdateRecord {
         id,
         set,
         was,

@@ -21,10 +21,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::records::Patch;
 use shared::sync::{
-    AssignContact, AssignRecord, Collection, CreateContact, CreateRecord, DeleteContact,
-    DeleteRecord, Mutation, Record, Rejection, UpdateContact, UpdateRecord,
+    AssignRecord, Collection, CreateRecord, DeleteRecord, Mutation, Record, Rejection, UpdateRecord,
 };
-use shared::{ContactField, ContactInput, Problem, RecordId, UserId};
+use shared::{Problem, RecordId, UserId};
 use uuid::Uuid;
 
 use super::error::ApiError;
@@ -281,22 +280,6 @@ fn as_patch(fields: &BTreeMap<String, Value>) -> Result<Patch, ApiError> {
     }
 }
 
-fn contact_input(patch: &Patch) -> Result<ContactInput, ApiError> {
-    let mut input = ContactInput::default();
-    let mut unknown = Vec::new();
-    for (name, value) in patch {
-        match ContactField::ALL.into_iter().find(|f| f.as_str() == name) {
-            Some(field) => input.set(field, value.clone()),
-            None => unknown.push(Problem::UnknownField.at(name)),
-        }
-    }
-    if unknown.is_empty() {
-        Ok(input)
-    } else {
-        Err(ApiError::Validation(unknown))
-    }
-}
-
 /// Run `mutation` as `user`, saying a refusal the REST way.
 async fn run_as(state: &AppState, user: &CurrentUser, mutation: Mutation) -> Result<(), ApiError> {
     match apply(state, &user.actor, &mutation).await? {
@@ -328,20 +311,12 @@ async fn create(
     let id = RecordId::from_uuid(body.id.unwrap_or_else(Uuid::now_v7));
     let owner = body.owner.map(UserId::from_uuid);
     let patch = as_patch(&body.fields)?;
-    let mutation = if collection == Collection::Contact {
-        Mutation::CreateContact(CreateContact {
-            id,
-            owner,
-            fields: contact_input(&patch)?,
-        })
-    } else {
-        Mutation::CreateRecord(CreateRecord {
-            collection,
-            id,
-            owner,
-            fields: patch,
-        })
-    };
+    let mutation = Mutation::CreateRecord(CreateRecord {
+        collection,
+        id,
+        owner,
+        fields: patch,
+    });
     run_as(&state, &user, mutation).await?;
     let record = visible(&state, &user, collection, id).await?;
     Ok((StatusCode::CREATED, Json(item(&record))).into_response())
@@ -361,29 +336,16 @@ async fn update(
     let current = visible(&state, &user, collection, id).await?;
     let patch = as_patch(&body.fields)?;
     if !patch.is_empty() {
-        let mutation = if collection == Collection::Contact {
-            Mutation::UpdateContact(UpdateContact {
-                id,
-                set: contact_input(&patch)?,
-                was: ContactInput::default(),
-                seen: current.version,
-            })
-        } else {
-            Mutation::UpdateRecord(UpdateRecord {
-                id,
-                set: patch,
-                was: Patch::new(),
-                seen: current.version,
-            })
-        };
+        let mutation = Mutation::UpdateRecord(UpdateRecord {
+            id,
+            set: patch,
+            was: Patch::new(),
+            seen: current.version,
+        });
         run_as(&state, &user, mutation).await?;
     }
     if let Some(owner) = body.owner.map(UserId::from_uuid) {
-        let mutation = if collection == Collection::Contact {
-            Mutation::AssignContact(AssignContact { id, owner })
-        } else {
-            Mutation::AssignRecord(AssignRecord { id, owner })
-        };
+        let mutation = Mutation::AssignRecord(AssignRecord { id, owner });
         run_as(&state, &user, mutation).await?;
     }
     // Reassigned out of sight, the answer is what was written.
@@ -402,11 +364,7 @@ async fn remove(
     let collection = collection_of(&path)?;
     let id: RecordId = parse_id(&id, "record")?;
     visible(&state, &user, collection, id).await?;
-    let mutation = if collection == Collection::Contact {
-        Mutation::DeleteContact(DeleteContact { id })
-    } else {
-        Mutation::DeleteRecord(DeleteRecord { id })
-    };
+    let mutation = Mutation::DeleteRecord(DeleteRecord { id });
     run_as(&state, &user, mutation).await?;
     Ok(StatusCode::NO_CONTENT)
 }

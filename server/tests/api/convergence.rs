@@ -8,10 +8,11 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
+use shared::records::patch;
 use shared::sync::{
     AssignContact, ClientCore, CreateContact, DeleteContact, IssueKind, Mutation, UpdateContact,
 };
-use shared::{ContactInput, RecordId, UserId};
+use shared::{RecordId, UserId};
 use uuid::Uuid;
 
 use crate::device::{Device, shared_now};
@@ -212,21 +213,15 @@ fn random_change(
         0 | 1 => Mutation::CreateContact(CreateContact {
             id: RecordId::from_uuid(Uuid::now_v7()),
             owner: None,
-            fields: ContactInput {
-                name: Some(format!("客户{step}")),
-                ..ContactInput::default()
-            },
+            fields: patch(&[("name", &format!("客户{step}"))]),
         }),
         2 | 3 => {
             let id = pick(rng)?;
             let seen = device.core.get(id).map_or(0, |r| r.version);
             Mutation::UpdateContact(UpdateContact {
                 id,
-                set: ContactInput {
-                    company: Some(format!("公司{step}")),
-                    ..ContactInput::default()
-                },
-                was: ContactInput::default(),
+                set: patch(&[("company", &format!("公司{step}"))]),
+                was: shared::records::Patch::new(),
                 seen,
             })
         }

@@ -5,8 +5,9 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use shared::RecordId;
+use shared::records::patch;
 use shared::sync::{CreateContact, Mutation};
-use shared::{ContactInput, RecordId};
 use uuid::Uuid;
 
 use crate::device::Device;
@@ -67,10 +68,7 @@ async fn a_killed_server_loses_and_doubles_nothing(backend: Backend) {
         phone.mutate(&Mutation::CreateContact(CreateContact {
             id: RecordId::from_uuid(Uuid::now_v7()),
             owner: None,
-            fields: ContactInput {
-                name: Some(format!("客户{i:04}")),
-                ..ContactInput::default()
-            },
+            fields: patch(&[("name", &format!("客户{i:04}"))]),
         }));
     }
 

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 use shared::RecordId;
+use shared::records::patch;
 use shared::sync::{
     Collection, ConvertDeal, ConvertLead, CreateRecord, IssueKind, Mutation, PushResponse,
     Rejection, UpdateRecord,
@@ -20,13 +21,6 @@ both!(
 
 fn new_id() -> RecordId {
     RecordId::from_uuid(Uuid::now_v7())
-}
-
-fn patch(pairs: &[(&str, &str)]) -> shared::records::Patch {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 async fn a_lead_becomes_a_deal_that_the_manager_sees(backend: Backend) {

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use shared::RecordId;
+use shared::records::patch;
 use shared::sync::{CreateContact, Mutation, Poke};
-use shared::{ContactInput, RecordId};
 use uuid::Uuid;
 
 use crate::device::Device;
@@ -63,10 +64,7 @@ pub fn create(name: &str) -> Mutation {
     Mutation::CreateContact(CreateContact {
         id: RecordId::from_uuid(Uuid::now_v7()),
         owner: None,
-        fields: ContactInput {
-            name: Some(name.into()),
-            ..ContactInput::default()
-        },
+        fields: patch(&[("name", name)]),
     })
 }
 

@@ -35,7 +35,9 @@ async fn every_collection_has_crud(backend: Backend) {
     let creates = [
         (
             "contacts",
-            json!({"name": "陈经理", "phone": "139 1234 5678"}),
+            json!({"name": "陈经理", "phone": "139 1234 5678", "account": account,
+                "job_title": "采购经理", "phones": ["010 6552 9988", "+86 138 0013 8000"],
+                "wechat": "chen_jl", "birthday": "1980/6/15", "tags": ["决策人"]}),
         ),
         ("leads", json!({"name": "周先生", "source": "展会"})),
         (
@@ -55,6 +57,13 @@ async fn every_collection_has_crud(backend: Backend) {
         let path = format!("/api/v1/{collection}");
         let made = app.post(&path, Some(&rep), json!({"fields": fields})).await;
         assert_eq!(made.status, 201, "{collection}: {}", made.body);
+        if collection == "contacts" {
+            let fields = &made.body["fields"];
+            assert_eq!(fields["account"], json!(account));
+            assert_eq!(fields["phones"], json!(["+861065529988", "+8613800138000"]));
+            assert_eq!(fields["birthday"], "1980-06-15");
+            assert_eq!(fields["tags"], json!(["决策人"]));
+        }
         let id = id_of(&made.body);
         let one = app.get(&format!("{path}/{id}"), Some(&rep)).await;
         assert_eq!(one.status, 200);
@@ -181,6 +190,34 @@ async fn bad_writes_get_clear_answers(backend: Backend) {
         "{}",
         invalid.body
     );
+    // A contact: every bad field named, none saved.
+    let person = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "陈", "phones": "139 1234 5678, 12", "birthday": "1980-13-01", "wechat": "微信", "account": "00000000-0000-0000-0000-000000000000"}}),
+        )
+        .await;
+    person.assert_error(422, "validation_failed");
+    let fields: Vec<&str> = person.body["error"]["details"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["birthday", "phones", "wechat"], "{}", person.body);
+    let unknown_account = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "陈", "account": "00000000-0000-0000-0000-000000000000"}}),
+        )
+        .await;
+    unknown_account.assert_error(422, "validation_failed");
+    assert_eq!(
+        unknown_account.body["error"]["details"][0]["field"],
+        "account"
+    );
+    let none = app.get("/api/v1/contacts", Some(&rep)).await;
+    assert_eq!(none.body["items"], json!([]));
     let account = id_of(
         &app.post(
             "/api/v1/accounts",

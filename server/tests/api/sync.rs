@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use serde_json::json;
+use shared::records::patch;
 use shared::sync::{
     AssignContact, CreateContact, DeleteContact, IssueKind, Mutation, PushResponse, Rejection,
     UpdateContact,
 };
-use shared::{ContactInput, RecordId, TeamId, UserId};
+use shared::{RecordId, TeamId, UserId};
 use uuid::Uuid;
 
 use crate::device::{Device, raw};
@@ -35,11 +36,7 @@ fn create(id: RecordId, name: &str) -> Mutation {
     Mutation::CreateContact(CreateContact {
         id,
         owner: None,
-        fields: ContactInput {
-            name: Some(name.into()),
-            phone: Some("13912345678".into()),
-            ..ContactInput::default()
-        },
+        fields: patch(&[("name", name), ("phone", "13912345678")]),
     })
 }
 
@@ -53,14 +50,8 @@ fn set_company(device: &Device, id: RecordId, company: &str) -> Mutation {
         .unwrap_or_default();
     Mutation::UpdateContact(UpdateContact {
         id,
-        set: ContactInput {
-            company: Some(company.into()),
-            ..ContactInput::default()
-        },
-        was: ContactInput {
-            company: Some(was),
-            ..ContactInput::default()
-        },
+        set: patch(&[("company", company)]),
+        was: patch(&[("company", &was)]),
         seen,
     })
 }
@@ -252,7 +243,7 @@ async fn refused_changes_become_sync_issues(backend: Backend) {
             }) => Some(errors.iter().map(|e| e.field.clone()).collect::<Vec<_>>()),
             _ => None,
         });
-    assert_eq!(invalid, Some(vec!["name".to_owned(), "email".to_owned()]));
+    assert_eq!(invalid, Some(vec!["email".to_owned(), "name".to_owned()]));
     // Issues are private: the manager, who sees the rep's contacts, does not see them.
     let mut boss = Device::new(&co.manager);
     boss.pull(&app).await;

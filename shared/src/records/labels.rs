@@ -38,6 +38,14 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("title", "标题", "Title"),
     ("due", "截止时间", "Due"),
     ("done", "已完成", "Done"),
+    ("job_title", "职务", "Job title"),
+    (
+        "phones",
+        "其他电话（逗号分隔）",
+        "Other phones (comma separated)",
+    ),
+    ("wechat", "微信号", "WeChat ID"),
+    ("birthday", "生日", "Birthday"),
 ];
 
 pub fn field_label(field: &str, locale: Locale) -> &'static str {

@@ -1,4 +1,5 @@
-//! The CRM's records beyond contacts: accounts, leads, deals, activities and tasks.
+//! The CRM's records: contacts ([`crate::contact`]), accounts, leads, deals, activities and
+//! tasks.
 //!
 //! Every kind of record is a typed struct implementing [`Kind`]: its fields by wire name, how
 //! each is set from what a person typed, and which other records it points to. Forms and API
@@ -26,6 +27,7 @@ use crate::ids::RecordId;
 use crate::problem::{FieldError, Problem};
 use crate::sync::record::{Body, Collection};
 
+pub use crate::contact::Contact;
 pub use account::Account;
 pub use activity::{Activity, ActivityKind};
 pub use deal::Deal;
@@ -36,6 +38,14 @@ pub use task::Task;
 
 /// Raw values by field name, as typed into a form or sent by an API client.
 pub type Patch = BTreeMap<String, String>;
+
+/// A patch from `(field, value)` pairs.
+pub fn patch(pairs: &[(&str, &str)]) -> Patch {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
 
 /// `Kind::into_body` and `Kind::from_body` for a kind whose `Body` variant has its name.
 macro_rules! body_variant {
@@ -89,7 +99,7 @@ pub trait Kind: Clone + PartialEq + Serialize + DeserializeOwned {
 /// The fields of a collection, by wire name (contacts included; sync issues have none).
 pub fn fields_of(collection: Collection) -> &'static [&'static str] {
     match collection {
-        Collection::Contact => &["name", "company", "phone", "email", "notes"],
+        Collection::Contact => Contact::FIELDS,
         Collection::Account => Account::FIELDS,
         Collection::Lead => Lead::FIELDS,
         Collection::Deal => Deal::FIELDS,
@@ -109,12 +119,13 @@ pub fn defaults(collection: Collection) -> Patch {
             .collect()
     }
     match collection {
+        Collection::Contact => of::<Contact>(),
         Collection::Account => of::<Account>(),
         Collection::Lead => of::<Lead>(),
         Collection::Deal => of::<Deal>(),
         Collection::Activity => of::<Activity>(),
         Collection::Task => of::<Task>(),
-        Collection::Contact | Collection::Issue => Patch::new(),
+        Collection::Issue => Patch::new(),
     }
 }
 
@@ -221,15 +232,8 @@ pub(crate) fn link_text(id: Option<RecordId>) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    pub use super::patch;
     use super::*;
-
-    /// A patch from `(field, value)` pairs.
-    pub fn patch(pairs: &[(&str, &str)]) -> Patch {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     /// The field problems of a patch that fails, as `(field, code)`.
     pub fn problems<K: Kind + std::fmt::Debug>(patch: &Patch) -> Vec<(String, &'static str)> {

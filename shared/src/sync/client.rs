@@ -7,10 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ids::RecordId;
+use crate::search::Entry;
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Mutation, Source, run};
 use crate::sync::protocol::{Cursor, MutationEnvelope, PullResponse};
-use crate::sync::record::{Collection, Record};
+use crate::sync::record::{Body, Collection, Record};
 use crate::sync::scope::{Directory, Scope};
 
 /// Why a change cannot be made on this device.
@@ -377,6 +378,22 @@ impl ClientCore {
         match self.overlay.get(&id) {
             Some(over) => over.as_ref(),
             None => self.base.get(&id),
+        }
+    }
+
+    /// A record as search sees it: its label, phone numbers, and the texts people look a
+    /// record up by (company or account, email, WeChat, tags, city, industry, job title).
+    pub fn search_entry(&self, record: &Record) -> Entry {
+        match &record.body {
+            Body::Contact(c) => {
+                let account = c.account.and_then(|a| self.get(a)).map(|r| r.body.label());
+                c.search_entry(account.as_deref())
+            }
+            body => {
+                let phones = body.as_lead().and_then(|l| l.phone.as_ref());
+                let others = ["company", "email", "tags", "city", "industry"].map(|f| body.text(f));
+                Entry::new(&body.label(), phones, others.iter().map(String::as_str))
+            }
         }
     }
 

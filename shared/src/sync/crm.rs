@@ -4,11 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contact::ContactInput;
 use crate::ids::{RecordId, UserId};
 use crate::problem::{FieldError, Problem};
 use crate::records::{
-    self, Account, Activity, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, Task,
+    self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, Task,
 };
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Overwrite, Tx, assignable, visible};
@@ -68,9 +67,9 @@ pub struct ConvertDeal {
     pub fields: Patch,
 }
 
-/// The collections `record.*` works on.
+/// The collections `record.*` works on: every one but sync issues.
 pub fn is_generic(collection: Collection) -> bool {
-    !matches!(collection, Collection::Contact | Collection::Issue)
+    collection != Collection::Issue
 }
 
 /// The live record `id` of a `record.*` collection, if the actor may see it.
@@ -116,12 +115,13 @@ fn check_links<K: Kind>(
 
 pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     match a.collection {
+        Collection::Contact => create_kind::<Contact>(a, tx, ctx),
         Collection::Account => create_kind::<Account>(a, tx, ctx),
         Collection::Lead => create_kind::<Lead>(a, tx, ctx),
         Collection::Deal => create_kind::<Deal>(a, tx, ctx),
         Collection::Activity => create_kind::<Activity>(a, tx, ctx),
         Collection::Task => create_kind::<Task>(a, tx, ctx),
-        Collection::Contact | Collection::Issue => Err(Rejection::Forbidden),
+        Collection::Issue => Err(Rejection::Forbidden),
     }
 }
 
@@ -147,12 +147,13 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
 pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     let record = generic(tx, ctx, a.id)?;
     match record.collection() {
+        Collection::Contact => update_kind::<Contact>(a, record, tx, ctx),
         Collection::Account => update_kind::<Account>(a, record, tx, ctx),
         Collection::Lead => update_kind::<Lead>(a, record, tx, ctx),
         Collection::Deal => update_kind::<Deal>(a, record, tx, ctx),
         Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
         Collection::Task => update_kind::<Task>(a, record, tx, ctx),
-        Collection::Contact | Collection::Issue => Err(Rejection::NotFound),
+        Collection::Issue => Err(Rejection::NotFound),
     }
 }
 
@@ -259,14 +260,20 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let account: Account = records::create(&account_fields).map_err(invalid)?;
-    let contact = ContactInput {
-        name: Some(lead.name.clone()),
-        company: Some(lead.company.clone()),
-        phone: lead.phone.as_ref().map(|p| p.as_str().to_owned()),
-        email: lead.email.as_ref().map(|e| e.as_str().to_owned()),
-        notes: Some(lead.notes.clone()),
-    }
-    .parse()
+    let contact: Contact = records::create(&records::patch(&[
+        ("name", &lead.name),
+        ("account", &a.account.to_string()),
+        ("company", &lead.company),
+        (
+            "phone",
+            lead.phone.as_ref().map(|p| p.as_str()).unwrap_or_default(),
+        ),
+        (
+            "email",
+            lead.email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
+        ),
+        ("notes", &lead.notes),
+    ]))
     .map_err(invalid)?;
     let deal = match &a.deal {
         None => None,
@@ -280,7 +287,7 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
     let (owner, team) = (lead_record.owner, lead_record.team);
     let new = |id, body| Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
     tx.put(new(a.account, account.into_body()));
-    tx.put(new(a.contact, Body::Contact(contact)));
+    tx.put(new(a.contact, contact.into_body()));
     if let Some((id, deal)) = deal {
         tx.put(new(id, deal.into_body()));
     }

@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{ContactField, ContactInput};
 use crate::ids::{RecordId, UserId};
+use crate::records::Patch;
 use crate::role::Actor;
 use crate::sync::crm::{self, AssignRecord, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
 use crate::sync::issue::Rejection;
-use crate::sync::record::{Body, Collection, Record};
+use crate::sync::record::{Collection, Record};
 use crate::sync::scope::{Directory, Scope};
 
 /// Who last wrote a field, and in which server version. Known only on the server.
@@ -145,7 +145,7 @@ pub struct CreateContact {
     pub id: RecordId,
     #[serde(default)]
     pub owner: Option<UserId>,
-    pub fields: ContactInput,
+    pub fields: Patch,
 }
 
 /// `contact.update`: set the fields `set` carries. `was` holds what the device showed in those
@@ -154,9 +154,9 @@ pub struct CreateContact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateContact {
     pub id: RecordId,
-    pub set: ContactInput,
+    pub set: Patch,
     #[serde(default)]
-    pub was: ContactInput,
+    pub was: Patch,
     #[serde(default)]
     pub seen: i64,
 }
@@ -339,83 +339,37 @@ pub(crate) fn assignable(ctx: &Ctx, owner: UserId) -> Result<crate::ids::TeamId,
     }
 }
 
+// `contact.*` are the names the first devices used; they run as `record.*` on contacts.
+
 fn create_contact(a: &CreateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    if tx.exists(a.id) {
-        return Err(Rejection::Exists);
-    }
-    let contact = a
-        .fields
-        .parse()
-        .map_err(|errors| Rejection::Invalid { errors })?;
-    let owner = a.owner.unwrap_or(ctx.actor.user);
-    let team = assignable(ctx, owner)?;
-    tx.put(Record::created(
-        a.id,
-        owner,
-        team,
-        ctx.actor.user,
-        ctx.now,
-        Body::Contact(contact),
-    ));
-    Ok(())
+    let create = CreateRecord {
+        collection: Collection::Contact,
+        id: a.id,
+        owner: a.owner,
+        fields: a.fields.clone(),
+    };
+    crm::create(&create, tx, ctx)
 }
 
 fn update_contact(a: &UpdateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    let mut record = visible(tx, ctx, a.id, Collection::Contact)?;
-    let Body::Contact(before) = &record.body else {
-        return Err(Rejection::NotFound);
+    visible(tx, ctx, a.id, Collection::Contact)?;
+    let update = UpdateRecord {
+        id: a.id,
+        set: a.set.clone(),
+        was: a.was.clone(),
+        seen: a.seen,
     };
-    let after = a
-        .set
-        .apply_to(before)
-        .map_err(|errors| Rejection::Invalid { errors })?;
-    for field in a.set.fields() {
-        note_overwrite(
-            tx,
-            ctx,
-            a,
-            &record,
-            field,
-            &after.text(field),
-            &before.text(field),
-        );
-    }
-    record.body = Body::Contact(after);
-    record.updated_at = ctx.now;
-    tx.put(record);
-    Ok(())
-}
-
-/// Record an overwrite when `field` was written by someone else after the device's version.
-fn note_overwrite(
-    tx: &mut dyn Tx,
-    ctx: &Ctx,
-    a: &UpdateContact,
-    record: &Record,
-    field: ContactField,
-    mine: &str,
-    theirs: &str,
-) {
-    let original = a.was.get(field).map(str::to_owned);
-    crm::note_overwrite(
-        tx,
-        ctx,
-        a.id,
-        a.seen,
-        record,
-        field.as_str(),
-        mine.to_owned(),
-        theirs.to_owned(),
-        original,
-    );
+    crm::update(&update, tx, ctx)
 }
 
 fn assign_contact(a: &AssignContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    let mut record = visible(tx, ctx, a.id, Collection::Contact)?;
-    let team = assignable(ctx, a.owner)?;
-    record.owner = a.owner;
-    record.team = team;
-    record.updated_at = ctx.now;
-    tx.put(record);
-    Ok(())
+    visible(tx, ctx, a.id, Collection::Contact)?;
+    crm::assign(
+        &AssignRecord {
+            id: a.id,
+            owner: a.owner,
+        },
+        tx,
+        ctx,
+    )
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contact::{Contact, ContactField};
+use crate::contact::Contact;
 use crate::ids::{RecordId, TeamId, UserId};
 use crate::records::{self, Account, Activity, Deal, Kind, Lead, Task};
 use crate::sync::issue::SyncIssue;
@@ -91,17 +91,18 @@ pub enum Body {
     Task(Task),
 }
 
-/// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for contacts
-/// and issues.
+/// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for sync
+/// issues.
 macro_rules! with_kind {
     ($body:expr, |$k:ident| $e:expr, $other:expr) => {
         match $body {
+            Body::Contact($k) => $e,
             Body::Account($k) => $e,
             Body::Lead($k) => $e,
             Body::Deal($k) => $e,
             Body::Activity($k) => $e,
             Body::Task($k) => $e,
-            Body::Contact(_) | Body::Issue(_) => $other,
+            Body::Issue(_) => $other,
         }
     };
 }
@@ -123,11 +124,7 @@ impl Body {
     /// when the collections differ).
     pub fn changed_fields(&self, other: &Body) -> Vec<&'static str> {
         match (self, other) {
-            (Body::Contact(a), Body::Contact(b)) => ContactField::ALL
-                .into_iter()
-                .filter(|f| a.text(*f) != b.text(*f))
-                .map(ContactField::as_str)
-                .collect(),
+            (Body::Contact(a), Body::Contact(b)) => records::changed(a, b),
             (Body::Issue(a), Body::Issue(b)) if a == b => Vec::new(),
             (Body::Account(a), Body::Account(b)) => records::changed(a, b),
             (Body::Lead(a), Body::Lead(b)) => records::changed(a, b),
@@ -140,20 +137,13 @@ impl Body {
 
     /// The text form of one field (empty for fields the body does not have).
     pub fn text(&self, field: &str) -> String {
-        match self {
-            Body::Contact(c) => ContactField::ALL
-                .into_iter()
-                .find(|f| f.as_str() == field)
-                .map(|f| c.text(f))
-                .unwrap_or_default(),
-            other => with_kind!(other, |k| k.get(field), String::new()),
-        }
+        with_kind!(self, |k| k.get(field), String::new())
     }
 
     /// Names of every field of this body's collection.
     pub fn fields(&self) -> &'static [&'static str] {
         match self {
-            Body::Contact(_) => &["name", "company", "phone", "email", "notes"],
+            Body::Contact(_) => Contact::FIELDS,
             Body::Issue(_) => &["*"],
             Body::Account(_) => Account::FIELDS,
             Body::Lead(_) => Lead::FIELDS,
@@ -163,10 +153,16 @@ impl Body {
         }
     }
 
+    pub fn as_lead(&self) -> Option<&Lead> {
+        match self {
+            Body::Lead(l) => Some(l),
+            _ => None,
+        }
+    }
+
     /// A short human label: a contact's name, an issue's record label.
     pub fn label(&self) -> String {
         match self {
-            Body::Contact(c) => c.name.to_string(),
             Body::Issue(i) => i.label.clone(),
             other => with_kind!(other, |k| k.label(), String::new()),
         }
@@ -221,9 +217,6 @@ impl Record {
     }
 
     pub fn as_lead(&self) -> Option<&Lead> {
-        match &self.body {
-            Body::Lead(l) => Some(l),
-            _ => None,
-        }
+        self.body.as_lead()
     }
 }

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use super::*;
-use crate::contact::ContactInput;
 use crate::ids::{RecordId, TeamId, UserId};
 use crate::problem::Problem;
+use crate::records::{Patch, patch};
 use crate::role::{Actor, DataScope, Role};
 
 fn user(n: u128) -> UserId {
@@ -66,12 +66,8 @@ fn directory(me: u128, role: Role, scope: DataScope) -> Directory {
     }
 }
 
-fn fields(name: &str) -> ContactInput {
-    ContactInput {
-        name: Some(name.into()),
-        phone: Some("13912345678".into()),
-        ..ContactInput::default()
-    }
+fn fields(name: &str) -> Patch {
+    patch(&[("name", name), ("phone", "13912345678")])
 }
 
 fn create(n: u128, name: &str) -> Mutation {
@@ -240,14 +236,8 @@ fn an_edit_over_someone_elses_newer_value_is_noted() {
     let edit = |company: &str, was: &str, seen: i64| {
         Mutation::UpdateContact(UpdateContact {
             id: rid(1),
-            set: ContactInput {
-                company: Some(company.into()),
-                ..ContactInput::default()
-            },
-            was: ContactInput {
-                company: Some(was.into()),
-                ..ContactInput::default()
-            },
+            set: patch(&[("company", company)]),
+            was: patch(&[("company", was)]),
             seen,
         })
     };
@@ -432,14 +422,6 @@ fn changes_from_another_tab_join_the_outbox_in_id_order() {
     assert_eq!(core.next_mutation_id(), 4);
 }
 
-/// `(field, value)` pairs as a patch.
-fn patch(pairs: &[(&str, &str)]) -> crate::records::Patch {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
 fn create_record(collection: Collection, n: u128, pairs: &[(&str, &str)]) -> Mutation {
     Mutation::CreateRecord(CreateRecord {
         collection,
@@ -593,13 +575,40 @@ fn deals_link_to_visible_accounts_and_pass_stage_gates() {
         .err(),
         Some(Rejection::NotFound)
     );
-    // Contacts and sync issues are not made through `record.create`.
+    // A contact's account must be an account the author sees (not a deal, not someone
+    // else's); sync issues are not made through `record.create`.
+    for account in [&theirs, &rid(10).to_string()] {
+        assert_eq!(
+            codes(apply(
+                &mut store,
+                &rep,
+                &create_record(
+                    Collection::Contact,
+                    11,
+                    &[("name", "陈"), ("account", account)]
+                ),
+                6,
+            )),
+            [("account".to_owned(), "not_found")]
+        );
+    }
+    apply(
+        &mut store,
+        &rep,
+        &create_record(
+            Collection::Contact,
+            11,
+            &[("name", "陈"), ("account", &mine)],
+        ),
+        6,
+    )
+    .expect("a contact at my account");
     assert_eq!(
         apply(
             &mut store,
             &rep,
-            &create_record(Collection::Contact, 11, &[("name", "陈")]),
-            6
+            &create_record(Collection::Issue, 12, &[("name", "陈")]),
+            7
         )
         .err(),
         Some(Rejection::Forbidden)
@@ -717,6 +726,11 @@ fn converting_a_lead_makes_an_account_a_contact_and_a_deal_at_once() {
         .cloned()
         .expect("a contact");
     assert_eq!(contact.name.as_str(), "周先生");
+    assert_eq!(
+        contact.account,
+        Some(rid(2)),
+        "the contact works at the new account"
+    );
     assert_eq!(
         contact.phone.map(|p| p.display()),
         Some("139 1234 5678".to_owned())

@@ -11,11 +11,11 @@ pub async fn open(b: &Browser) -> Result {
 /// Create a contact through the form and wait until the list shows it.
 pub async fn create(b: &Browser, name: &str, company: &str, phone: &str) -> Result {
     b.click("[data-testid=new-contact]").await?;
-    b.find("[data-testid=contact-form]").await?;
-    b.fill("#contact-name", name).await?;
-    b.fill("#contact-company", company).await?;
-    b.fill("#contact-phone", phone).await?;
-    b.click("[data-testid=contact-form] button[type=submit]")
+    b.find("[data-testid=record-form]").await?;
+    b.fill("#record-name", name).await?;
+    b.fill("#record-company", company).await?;
+    b.fill("#record-phone", phone).await?;
+    b.click("[data-testid=record-form] button[type=submit]")
         .await?;
     b.wait_path("/contacts").await?;
     b.wait_text("[data-testid=contacts-list]", name).await
@@ -36,11 +36,11 @@ pub async fn edit(b: &Browser, name: &str) -> Result {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    b.find("[data-testid=contact-form]").await.map(drop)
+    b.find("[data-testid=record-form]").await.map(drop)
 }
 
 pub async fn save(b: &Browser) -> Result {
-    b.click("[data-testid=contact-form] button[type=submit]")
+    b.click("[data-testid=record-form] button[type=submit]")
         .await
 }
 

@@ -25,9 +25,30 @@ pub async fn fill(b: &Browser, field: &str, value: &str) -> Result {
     b.fill(&format!("#record-{field}"), value).await
 }
 
-/// Pick an option of a choice or link field by its visible text.
+/// Pick an option of a choice field by its visible text.
 pub async fn choose(b: &Browser, field: &str, label: &str) -> Result {
     b.choose(&format!("#record-{field}"), label).await
+}
+
+/// Point a link field at a record: type `typed` (part of a name, pinyin, initials …) and pick
+/// the match called `label`.
+pub async fn link(b: &Browser, field: &str, typed: &str, label: &str) -> Result {
+    b.fill(&format!("#record-{field}"), typed).await?;
+    b.wait_text(".link-options", label).await?;
+    let option =
+        format!("//ul[contains(@class,'link-options')]/li[span[normalize-space()='{label}']]");
+    b.client
+        .find(fantoccini::Locator::XPath(&option))
+        .await
+        .map_err(|e| format!("no match {label} for {typed}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    b.wait_until(
+        &format!("document.querySelector('#record-{field}').value === {label:?}"),
+        &format!("{field} set to {label}"),
+    )
+    .await
 }
 
 pub async fn save(b: &Browser) -> Result {
