@@ -5,6 +5,7 @@ mod api;
 mod app;
 mod charts;
 mod components;
+mod geo;
 mod i18n;
 mod marks;
 mod pages;

@@ -2,6 +2,7 @@
 //! rows renders a few dozen). Rows have one fixed height; the caller measures how far the list
 //! has scrolled past the top of the window.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
 /// Rows rendered above and below the screen, so that a quick flick shows no gap.
@@ -32,6 +33,95 @@ pub fn visible(
         .div_ceil(STEP)
         .saturating_mul(STEP);
     start.min(count)..end.min(count)
+}
+
+/// A field's value as a list sorts it: numbers as numbers (amounts, sizes, dates as ms,
+/// probabilities), then text, then empty values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    Number(f64),
+    Text(String),
+    Empty,
+}
+
+impl SortKey {
+    pub fn of(text: String) -> Self {
+        if text.trim().is_empty() {
+            return SortKey::Empty;
+        }
+        let first = text.as_bytes()[0];
+        let numeric = first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.');
+        match text.parse::<f64>() {
+            Ok(n) if numeric && n.is_finite() => SortKey::Number(n),
+            _ => SortKey::Text(text),
+        }
+    }
+
+    /// A number that orders keys as [`SortKey`] does, up to the first eight bytes of a text
+    /// (numbers, then texts, then empty values).
+    fn prefix(&self) -> (u8, u64) {
+        match self {
+            SortKey::Number(n) => {
+                // The IEEE 754 bits, flipped so that they order as the numbers do.
+                let bits = n.to_bits();
+                let ordered = if bits >> 63 == 1 {
+                    !bits
+                } else {
+                    bits | (1 << 63)
+                };
+                (0, ordered)
+            }
+            SortKey::Text(t) => {
+                let mut bytes = [0u8; 8];
+                for (slot, b) in bytes.iter_mut().zip(t.as_bytes()) {
+                    *slot = *b;
+                }
+                (1, u64::from_be_bytes(bytes))
+            }
+            SortKey::Empty => (2, 0),
+        }
+    }
+
+    fn full_cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (SortKey::Number(a), SortKey::Number(b)) => a.total_cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            _ => self.prefix().cmp(&other.prefix()),
+        }
+    }
+}
+
+/// Positions `0..keys.len()` ordered by key, equal keys in position order (the list's order by
+/// name). Most comparisons are of two integers; texts are compared whole only where their
+/// first eight bytes agree, so 100,000 rows sort in a few milliseconds.
+pub fn sort_positions(keys: &[SortKey]) -> Vec<u32> {
+    let mut order: Vec<(u8, u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let (class, prefix) = k.prefix();
+            (class, prefix, u32::try_from(i).unwrap_or(u32::MAX))
+        })
+        .collect();
+    order.sort_unstable();
+    // Runs of texts with the same first eight bytes: order them by the whole text.
+    let mut start = 0;
+    while start < order.len() {
+        let (class, prefix, _) = order[start];
+        let end = order[start..]
+            .iter()
+            .position(|(c, p, _)| (*c, *p) != (class, prefix))
+            .map_or(order.len(), |n| start + n);
+        if class == 1 && end - start > 1 {
+            order[start..end].sort_by(|a, b| {
+                keys[a.2 as usize]
+                    .full_cmp(&keys[b.2 as usize])
+                    .then(a.2.cmp(&b.2))
+            });
+        }
+        start = end;
+    }
+    order.into_iter().map(|(_, _, i)| i).collect()
 }
 
 #[cfg(test)]
@@ -77,5 +167,36 @@ mod tests {
     fn a_list_below_the_screen_renders_its_first_rows() {
         // The list starts 300 px below the top of the window.
         assert_eq!(visible(1000, ROW, -300.0, 800.0), 0..32);
+    }
+
+    #[test]
+    fn keys_sort_numbers_then_texts_then_blanks_ties_by_position() {
+        let keys: Vec<SortKey> = [
+            "1200.5",
+            "",
+            "b",
+            "900",
+            "-3",
+            "2026-01-02",
+            "2026-01-10",
+            "apple pie",
+            "apple",
+            "900",
+            "abcdefghZ",
+            "abcdefghA",
+        ]
+        .into_iter()
+        .map(|t| SortKey::of(t.to_owned()))
+        .collect();
+        let sorted: Vec<u32> = sort_positions(&keys);
+        assert_eq!(sorted, [4, 3, 9, 0, 5, 6, 11, 10, 8, 7, 2, 1]);
+        // The same as sorting by the keys themselves.
+        let mut slow: Vec<u32> = (0..keys.len() as u32).collect();
+        slow.sort_by(|a, b| {
+            keys[*a as usize]
+                .full_cmp(&keys[*b as usize])
+                .then(a.cmp(b))
+        });
+        assert_eq!(sorted, slow);
     }
 }

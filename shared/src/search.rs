@@ -97,23 +97,24 @@ fn has(haystack: &str, needle: &str) -> bool {
 }
 
 /// Which bytes, and which pairs of neighbouring bytes, occur in some texts, in 128 bits each:
-/// an ASCII byte has its own bit (so one typed letter or digit is answered by the mask alone),
-/// every other byte shares the last one; pairs are hashed. A text can only contain a query whose
+/// a printable ASCII byte has its own bit (so one typed letter or digit is answered by the mask
+/// alone), other bytes share the bits of the control characters; pairs are hashed. A text can only contain a query whose
 /// bytes and pairs all occur in it, so most entries are ruled out with two comparisons before
 /// any text is searched.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Masks {
     bytes: u128,
-    pairs: u128,
+    pairs: [u128; 2],
 }
 
 impl Masks {
     fn add(&mut self, text: &str) {
         let b = text.as_bytes();
         for (i, byte) in b.iter().enumerate() {
-            self.bytes |= 1u128 << (*byte).min(127);
+            self.bytes |= 1u128 << byte_bit(*byte);
             if let Some(next) = b.get(i + 1) {
-                self.pairs |= 1u128 << pair_bit(*byte, *next);
+                let bit = pair_bit(*byte, *next);
+                self.pairs[(bit >> 7) as usize] |= 1u128 << (bit & 127);
             }
         }
     }
@@ -126,17 +127,28 @@ impl Masks {
 
     /// Whether every byte and pair of `query` may occur here.
     fn covers(&self, query: &Masks) -> bool {
-        self.bytes & query.bytes == query.bytes && self.pairs & query.pairs == query.pairs
+        self.bytes & query.bytes == query.bytes
+            && self.pairs[0] & query.pairs[0] == query.pairs[0]
+            && self.pairs[1] & query.pairs[1] == query.pairs[1]
     }
 
-    /// Whether the ASCII byte `b` occurs here (exact: ASCII bytes have bits of their own).
+    /// Whether the printable ASCII byte `b` occurs here (exact: they have bits of their own).
     fn has_ascii(&self, b: u8) -> bool {
-        b < 127 && self.bytes & (1u128 << b) != 0
+        (32..128).contains(&b) && self.bytes & (1u128 << b) != 0
     }
 }
 
+/// A byte's bit: printable ASCII its own; the bytes of other characters (Chinese) share the
+/// 32 bits of the control characters, which folded text never holds (NUL aside).
+fn byte_bit(b: u8) -> u8 {
+    if b < 128 { b } else { b & 31 }
+}
+
+/// A pair's bit, 0–255.
 fn pair_bit(a: u8, b: u8) -> u32 {
-    (u32::from(a).wrapping_mul(131) ^ u32::from(b).wrapping_mul(31)) % 127
+    ((u32::from(a).wrapping_mul(0x9E37) ^ u32::from(b).wrapping_mul(0x79B9)).wrapping_mul(0x2545)
+        >> 7)
+        & 255
 }
 
 /// A record as search sees it: all its searchable forms in one text (one allocation, read

@@ -269,6 +269,31 @@ impl Browser {
             .map_err(|e| format!("script failed: {e}"))
     }
 
+    /// Let the app learn where the device is, as a phone with GPS would tell it: geolocation
+    /// allowed for the app, and the position set (Chromium's own device emulation).
+    pub async fn place_at(&self, latitude: f64, longitude: f64) -> Result {
+        let origin = self.base.trim_end_matches('/').to_owned();
+        self.devtools(
+            "Browser.grantPermissions",
+            serde_json::json!({"permissions": ["geolocation"], "origin": origin}),
+        )
+        .await?;
+        self.devtools(
+            "Emulation.setGeolocationOverride",
+            serde_json::json!({"latitude": latitude, "longitude": longitude, "accuracy": 15}),
+        )
+        .await
+    }
+
+    /// One Chrome DevTools command, through chromedriver.
+    async fn devtools(&self, cmd: &'static str, params: serde_json::Value) -> Result {
+        self.client
+            .issue_cmd(DevTools { cmd, params })
+            .await
+            .map(drop)
+            .map_err(|e| format!("{cmd}: {e}"))
+    }
+
     /// Save a screenshot under `target/e2e-screenshots/` (for a person looking at a failure).
     pub async fn screenshot(&self, name: &str) {
         if let Ok(png) = self.client.screenshot().await {
@@ -295,4 +320,29 @@ impl Browser {
 
 fn chromium_binary() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+/// chromedriver's bridge to the Chrome DevTools protocol (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
 }

@@ -81,7 +81,8 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         .await?;
 
     // A visit, logged from the quick-add button against the new account (the app opened
-    // afresh, still offline).
+    // afresh, still offline); the phone knows where it is, and the visit notes it.
+    rep.place_at(23.12908, 113.26436).await?;
     rep.open("/contacts").await?;
     rep.click("[data-testid=quick-add]").await?;
     rep.click("[data-testid=quick-visit]").await?;
@@ -89,6 +90,11 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     rep.wait_until(
         "document.querySelector('#record-kind').value === 'visit'",
         "a visit, chosen by the quick-add menu",
+    )
+    .await?;
+    rep.wait_until(
+        "document.querySelector('#record-location').value.startsWith('23.12908, 113.26436')",
+        "the visit's location from the phone",
     )
     .await?;
     records::fill(rep, "subject", "拜访采购部").await?;

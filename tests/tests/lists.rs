@@ -63,7 +63,7 @@ async fn scroll_to(b: &Browser, fraction: f64) -> Result {
 
 async fn flow(b: &Browser) -> Result {
     b.open("/login").await?;
-    login::sign_in_as(b, "manager@demo.local", "demo-pass-1").await?;
+    login::sign_in_with(b, "manager@demo.local", "demo-pass-1").await?;
     b.open("/contacts").await?;
     b.wait_text("[data-testid=contact-count]", &format!("{CONTACTS} "))
         .await?;

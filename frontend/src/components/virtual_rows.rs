@@ -3,6 +3,7 @@
 //! style sheet); the list is as tall as all its rows would be, so the page scrolls as usual, and
 //! the rows shown are those the window's scroll position reaches.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use leptos::ev;
@@ -26,11 +27,13 @@ pub struct ListRow {
 
 /// A list of `count` records of which only those near the screen are in the page; `rows` gives
 /// the rows of a range of positions (called again when the range or what it reads changes).
+/// With `selected` (while it is `Some`), every row has a box to tick it.
 #[component]
 pub fn VirtualList(
     testid: &'static str,
     #[prop(into)] count: Signal<usize>,
     rows: impl Fn(Range<usize>) -> Vec<ListRow> + Send + Sync + 'static,
+    #[prop(optional, into)] selected: Option<Signal<Option<RwSignal<HashSet<RecordId>>>>>,
 ) -> impl IntoView {
     let list = NodeRef::<Ul>::new();
     let window = use_visible_rows(list, count);
@@ -55,8 +58,27 @@ pub fn VirtualList(
                             view! { <span class=class>{line}</span> }
                         })
                         .collect_view();
+                    let id = row.id;
+                    let title = row.title.clone();
+                    let tick = move || {
+                        selected.and_then(|s| s.get()).map(|set| {
+                            let title = title.clone();
+                            view! {
+                                <input type="checkbox" class="row-check" data-testid="select-row"
+                                    aria-label=title
+                                    prop:checked=move || set.with(|s| s.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        set.update(|s| {
+                                            if on { s.insert(id); } else { s.remove(&id); }
+                                        });
+                                    } />
+                            }
+                        })
+                    };
                     view! {
                         <li data-id=row.id.to_string()>
+                            {tick}
                             <a href=row.href class="record-link">
                                 <strong class="record-title">{row.title}</strong>
                                 {lines}

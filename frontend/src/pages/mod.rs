@@ -1,8 +1,10 @@
 //! One module per screen.
 
+pub mod bulk;
 pub mod contacts;
 pub mod dashboard;
 pub mod home;
+pub mod list_views;
 pub mod login;
 pub mod not_found;
 pub mod records;

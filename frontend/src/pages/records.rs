@@ -2,7 +2,7 @@
 //! the kind's fields (`shared::records`), over the device's copy, online or offline. Leads have
 //! a "convert" button; deals move through stages on the pipeline board ([`PipelinePage`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::i18n::{Locale, Text, problem_text};
 use shared::records::labels::{choices, collection_label, field_label};
 use shared::records::{self, Patch, Pipeline, money_text};
+use shared::rows::{SortKey, sort_positions};
 use shared::search::{Found, Query};
 use shared::sync::{
     AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
@@ -25,6 +26,8 @@ use crate::components::link_picker::LinkPicker;
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
+use crate::pages::bulk::BulkBar;
+use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
 use crate::pages::sync_issues::rejection_text;
 use crate::sync::{new_uuid, use_sync};
@@ -63,6 +66,7 @@ pub fn segment_of(collection: Collection) -> &'static str {
         Collection::Task => "tasks",
         Collection::Contact => "contacts",
         Collection::Issue => "sync-issues",
+        Collection::View => "views",
     }
 }
 
@@ -134,7 +138,7 @@ fn detail(record: &Record, locale: Locale) -> String {
             },
         ],
         Collection::Contact => vec![t("job_title"), t("phone")],
-        Collection::Issue => Vec::new(),
+        Collection::Issue | Collection::View => Vec::new(),
     };
     parts
         .into_iter()
@@ -143,41 +147,175 @@ fn detail(record: &Record, locale: Locale) -> String {
         .join(" · ")
 }
 
-/// Whether a record passes every filter: a choice field holds the chosen value, another field
-/// contains the text typed (ignoring case).
-fn passes(record: &Record, filters: &[(String, String)], locale: Locale) -> bool {
-    filters.iter().all(|(field, wanted)| {
-        let have = record.body.text(field);
-        if choices(record.collection(), field, locale).is_some() {
-            have == *wanted
-        } else {
-            have.to_lowercase().contains(&wanted.trim().to_lowercase())
+/// One filter, ready to be checked against many records.
+struct Check {
+    field: String,
+    /// Lower case, trimmed (the exact key for choice fields).
+    wanted: String,
+    how: How,
+}
+
+enum How {
+    /// A choice field holds the chosen value.
+    Equals,
+    /// The field's text contains what was typed, ignoring case.
+    Contains,
+    /// The linked record's name contains what was typed, ignoring case.
+    LinkContains,
+}
+
+fn checks(collection: Collection, filters: &[(String, String)], locale: Locale) -> Vec<Check> {
+    filters
+        .iter()
+        .map(|(field, wanted)| {
+            let how = if choices(collection, field, locale).is_some() {
+                How::Equals
+            } else if link_targets(collection, field).is_some() {
+                How::LinkContains
+            } else {
+                How::Contains
+            };
+            let wanted = match how {
+                How::Equals => wanted.clone(),
+                _ => wanted.trim().to_lowercase(),
+            };
+            Check {
+                field: field.clone(),
+                wanted,
+                how,
+            }
+        })
+        .collect()
+}
+
+/// Whether a record passes every filter.
+fn passes(core: &ClientCore, record: &Record, checks: &[Check]) -> bool {
+    checks.iter().all(|check| {
+        let have = record.body.text(&check.field);
+        match check.how {
+            How::Equals => have == check.wanted,
+            How::Contains if have.chars().any(char::is_uppercase) => {
+                have.to_lowercase().contains(&check.wanted)
+            }
+            How::Contains => have.contains(&check.wanted),
+            How::LinkContains => have
+                .parse::<RecordId>()
+                .ok()
+                .and_then(|id| core.get(id))
+                .is_some_and(|r| r.body.label().to_lowercase().contains(&check.wanted)),
         }
     })
 }
 
-/// A field's value as a list sorts it: numbers as numbers (amounts, dates as ms, probability),
-/// then text, then empty values.
-#[derive(Debug, Clone, PartialEq, PartialOrd)]
-enum SortKey {
-    Number(f64),
-    Text(String),
-    Empty,
+/// What a list calls its parts (test ids) and says; contacts keep their own.
+#[derive(Debug, Clone, Copy)]
+struct ListWords {
+    new: &'static str,
+    search: &'static str,
+    count: &'static str,
+    list: &'static str,
+    new_text: Text,
+    placeholder: Text,
+    count_text: Text,
+    empty: Text,
+    no_match: Text,
 }
 
-impl SortKey {
-    fn of(text: String) -> Self {
-        if text.trim().is_empty() {
-            return SortKey::Empty;
-        }
-        match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => SortKey::Number(n),
-            _ => SortKey::Text(text),
+impl ListWords {
+    fn of(collection: Collection) -> Self {
+        match collection {
+            Collection::Contact => ListWords {
+                new: "new-contact",
+                search: "contact-search",
+                count: "contact-count",
+                list: "contacts-list",
+                new_text: Text::NewContact,
+                placeholder: Text::SearchContacts,
+                count_text: Text::ContactCount,
+                empty: Text::NoContacts,
+                no_match: Text::NoMatches,
+            },
+            _ => ListWords {
+                new: "new-record",
+                search: "record-search",
+                count: "record-count",
+                list: "records-list",
+                new_text: Text::NewRecord,
+                placeholder: Text::Search,
+                count_text: Text::RecordCount,
+                empty: Text::NoRecords,
+                no_match: Text::NoRecordMatches,
+            },
         }
     }
+}
 
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.partial_cmp(other).unwrap_or(std::cmp::Ordering::Equal)
+/// A field as a list row shows it: a choice by its label, a link by the linked record's name,
+/// a time in local time, money with its currency.
+fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> String {
+    let c = r.collection();
+    let text = r.body.text(field);
+    if text.is_empty() {
+        return text;
+    }
+    if choices(c, field, locale).is_some() {
+        return choice_label(c, field, &text, locale);
+    }
+    if link_targets(c, field).is_some() {
+        return text
+            .parse::<RecordId>()
+            .ok()
+            .and_then(|id| core.get(id))
+            .map(|l| l.body.label())
+            .unwrap_or_default();
+    }
+    match field {
+        "at" | "due" => local_time(&text).replace('T', " "),
+        "amount" => r
+            .as_deal()
+            .and_then(|d| d.amount.map(|a| money_text(&d.currency, a)))
+            .unwrap_or(text),
+        _ => text,
+    }
+}
+
+/// A record as a list shows it: its label; the fields chosen for the list (`columns`) or what
+/// matters most about it; for people, also who looks after them.
+fn list_row(core: &ClientCore, r: &Record, locale: Locale, columns: &[String]) -> ListRow {
+    let chosen = (!columns.is_empty()).then(|| {
+        columns
+            .iter()
+            .map(|f| shown_text(core, r, f, locale))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    });
+    let lines = match r.as_contact() {
+        Some(contact) => {
+            let company = contact
+                .account
+                .and_then(|a| core.get(a))
+                .map(|a| a.body.label())
+                .unwrap_or_else(|| contact.company.clone());
+            let detail = [contact.job_title.clone(), company, r.body.text("phone")]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let owner = core
+                .directory()
+                .and_then(|d| d.member(r.owner))
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            vec![chosen.unwrap_or(detail), owner]
+        }
+        None => vec![chosen.unwrap_or_else(|| detail(r, locale))],
+    };
+    ListRow {
+        id: r.id,
+        href: record_path(r.collection(), r.id),
+        title: r.body.label(),
+        lines,
     }
 }
 
@@ -198,54 +336,67 @@ pub fn RecordsPage() -> impl IntoView {
 }
 
 #[component]
-fn RecordList(collection: Collection) -> impl IntoView {
+pub fn RecordList(collection: Collection) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let query = RwSignal::new(String::new());
     // Sort by the label (the default) or any field; filters on any fields, all of which must
     // hold (a choice field matches its value, other fields contain the text).
-    let sort = RwSignal::new(String::new());
-    let descending = RwSignal::new(false);
-    let filters = RwSignal::new(Vec::<(String, String)>::new());
+    let settings = ListSettings::new();
+    let ListSettings {
+        sort,
+        descending,
+        filters,
+        columns,
+    } = settings;
     let changed = sync.changes(collection);
+    // Every record of the collection by label: the order of its search index (built in the
+    // background after each change of the collection), and the list's order when no other
+    // order or filter was chosen.
+    let by_label = use_order(sync, vec![collection], |r| r.body.label());
     // The records that pass the filters, in the chosen order (the label by default).
+    // Walked in label order: what passes the filters stays in that order, and a stable sort by
+    // the chosen field keeps it among equal values (no names compared, none copied).
     let ordered = Memo::new_with_compare(
         move |_| {
             let locale = i18n.locale();
             let sort_field = sort.get();
             let desc = descending.get();
-            let active = filters.get();
-            let _ = changed.get();
-            sync.with_core_untracked(|core| {
-                let mut rows: Vec<(SortKey, String, RecordId)> = core
-                    .collection(collection)
-                    .filter(|r| passes(r, &active, locale))
-                    .map(|r| {
-                        let label = r.body.label();
-                        let key = if sort_field.is_empty() {
-                            SortKey::Empty
-                        } else {
-                            SortKey::of(r.body.text(&sort_field))
-                        };
-                        (key, label, r.id)
-                    })
-                    .collect();
-                rows.sort_unstable_by(|a, b| {
-                    let order =
-                        a.0.cmp(&b.0)
-                            .then_with(|| a.1.cmp(&b.1))
-                            .then(a.2.cmp(&b.2));
-                    if desc { order.reverse() } else { order }
-                });
-                rows.into_iter().map(|(_, _, id)| id).collect::<Vec<_>>()
+            let active = checks(collection, &filters.get(), locale);
+            by_label.with(|(_, ids)| {
+                if sort_field.is_empty() && active.is_empty() {
+                    return if desc {
+                        ids.iter().rev().copied().collect()
+                    } else {
+                        ids.clone()
+                    };
+                }
+                sync.with_core_untracked(|core| {
+                    let passing = ids
+                        .iter()
+                        .filter_map(|id| core.get(*id))
+                        .filter(|r| passes(core, r, &active));
+                    let mut out: Vec<RecordId> = if sort_field.is_empty() {
+                        passing.map(|r| r.id).collect()
+                    } else {
+                        let (keys, ids): (Vec<SortKey>, Vec<RecordId>) = passing
+                            .map(|r| (SortKey::of(r.body.text(&sort_field)), r.id))
+                            .unzip();
+                        sort_positions(&keys)
+                            .into_iter()
+                            .filter_map(|p| ids.get(p as usize).copied())
+                            .collect()
+                    };
+                    if desc {
+                        out.reverse();
+                    }
+                    out
+                })
+                .unwrap_or_default()
             })
-            .unwrap_or_default()
         },
         |_, _| true,
     );
-    // Every record of the collection by label: the order of its search index (built in the
-    // background after each change of the collection).
-    let by_label = use_order(sync, vec![collection], |r| r.body.label());
     let index = BackgroundIndex::new(sync, by_label, ClientCore::search_entry);
     let earlier = StoredValue::new(None::<Found>);
     // What is listed: with nothing typed, `ordered`; else the matches that pass the filters,
@@ -268,12 +419,15 @@ fn RecordList(collection: Collection) -> impl IntoView {
             earlier.set_value(Some(found));
             let locale = i18n.locale();
             if sort.with(String::is_empty) {
-                let active = filters.get();
+                let active = checks(collection, &filters.get(), locale);
+                if active.is_empty() {
+                    return matches;
+                }
                 let _ = changed.get();
                 sync.with_core_untracked(|core| {
                     matches
                         .into_iter()
-                        .filter(|id| core.get(*id).is_some_and(|r| passes(r, &active, locale)))
+                        .filter(|id| core.get(*id).is_some_and(|r| passes(core, r, &active)))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -289,26 +443,52 @@ fn RecordList(collection: Collection) -> impl IntoView {
         },
         |_, _| true,
     );
-    let count = Memo::new(move |_| listing.with(Vec::len));
+    // Selecting rows for a bulk change; records whose deletion may still be undone are hidden.
+    let selecting = RwSignal::new(false);
+    let selected = RwSignal::new(HashSet::<RecordId>::new());
+    let hidden = RwSignal::new(HashSet::<RecordId>::new());
+    let shown = Memo::new_with_compare(
+        move |_| {
+            hidden.with(|h| {
+                (!h.is_empty()).then(|| {
+                    listing.with(|ids| ids.iter().copied().filter(|id| !h.contains(id)).collect())
+                })
+            })
+        },
+        |_: Option<&Option<Vec<RecordId>>>, _: Option<&Option<Vec<RecordId>>>| true,
+    );
+    let with_shown = move |f: &mut dyn FnMut(&[RecordId])| {
+        shown.with(|s| match s {
+            Some(ids) => f(ids),
+            None => listing.with(|ids| f(ids)),
+        })
+    };
+    let count = Memo::new(move |_| {
+        let mut n = 0;
+        with_shown(&mut |ids| n = ids.len());
+        n
+    });
+    let listed = Signal::derive(move || {
+        let mut all = Vec::new();
+        with_shown(&mut |ids| all = ids.to_vec());
+        all
+    });
     let rows = move |range: std::ops::Range<usize>| {
         let locale = i18n.locale();
-        listing.with(|ids| {
+        let mut page: Vec<RecordId> = Vec::new();
+        with_shown(&mut |ids| page = ids.get(range.clone()).unwrap_or_default().to_vec());
+        {
+            let ids = page;
             sync.with_core(|core| {
-                ids.get(range)
-                    .unwrap_or_default()
-                    .iter()
+                ids.iter()
                     .filter_map(|id| core.get(*id))
-                    .map(|r| ListRow {
-                        id: r.id,
-                        href: record_path(collection, r.id),
-                        title: r.body.label(),
-                        lines: vec![detail(r, locale)],
-                    })
+                    .map(|r| columns.with(|c| list_row(core, r, locale, c)))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-        })
+        }
     };
+    let words = ListWords::of(collection);
     let field_options = move || {
         records::fields_of(collection)
             .iter()
@@ -344,20 +524,24 @@ fn RecordList(collection: Collection) -> impl IntoView {
             <section class="card">
                 <div class="section-header">
                     <h1>{move || collection_label(collection, i18n.locale())}</h1>
-                    <A href=record_path(collection, "new") attr:class="button primary" attr:data-testid="new-record">
-                        {move || i18n.t(Text::NewRecord)}
+                    <A href=record_path(collection, "new") attr:class="button primary" attr:data-testid=words.new>
+                        {move || i18n.t(words.new_text)}
                     </A>
                 </div>
                 <div class="field">
                     <label for="record-search" class="sr-only">{move || i18n.t(Text::Search)}</label>
-                    <input id="record-search" type="search" data-testid="record-search"
-                        placeholder=move || i18n.t(Text::Search) bind:value=query />
+                    <input id="record-search" type="search" data-testid=words.search
+                        placeholder=move || i18n.t(words.placeholder) bind:value=query />
                 </div>
                 <div class="list-tools">
                     <label class="sr-only" for="sort-field">{move || i18n.t(Text::SortBy)}</label>
-                    <select id="sort-field" data-testid="sort-field" on:change=move |ev| sort.set(event_target_value(&ev))>
+                    <select id="sort-field" data-testid="sort-field" prop:value=move || sort.get()
+                        on:change=move |ev| sort.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Text::SortBy)}</option>
-                        {move || field_options().into_iter().map(|(f, l)| view! { <option value=f>{l}</option> }).collect_view()}
+                        {move || field_options().into_iter().map(|(f, l)| {
+                            let selected = sort.get_untracked() == f;
+                            view! { <option value=f.clone() selected=selected>{l}</option> }
+                        }).collect_view()}
                     </select>
                     <button type="button" class="secondary" data-testid="sort-direction"
                         on:click=move |_| descending.update(|d| *d = !*d)>
@@ -382,7 +566,23 @@ fn RecordList(collection: Collection) -> impl IntoView {
                     <button type="button" class="secondary" data-testid="add-filter" on:click=add_filter>
                         {move || i18n.t(Text::AddFilter)}
                     </button>
+                    <button type="button" class="secondary" data-testid="select-rows"
+                        aria-pressed=move || selecting.get().to_string()
+                        on:click=move |_| {
+                            selecting.update(|s| *s = !*s);
+                            selected.set(HashSet::new());
+                        }>
+                        {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
+                    </button>
                 </div>
+                <ViewPicker collection=collection settings=settings />
+                <details class="list-settings" data-testid="list-settings">
+                    <summary>{move || i18n.t(Text::ListSettings)}</summary>
+                    <ColumnPicker collection=collection settings=settings />
+                </details>
+                <Show when=move || selecting.get()>
+                    <BulkBar collection=collection selected=selected hidden=hidden listed=listed />
+                </Show>
                 <ul class="chips">
                     <For
                         each=active_filters
@@ -401,15 +601,16 @@ fn RecordList(collection: Collection) -> impl IntoView {
                         }
                     />
                 </ul>
-                <p class="muted" data-testid="record-count">
-                    {move || format!("{} {}", count.get(), i18n.t(Text::RecordCount))}
+                <p class="muted" data-testid=words.count>
+                    {move || format!("{} {}", count.get(), i18n.t(words.count_text))}
                 </p>
                 <Show when=move || count.get() == 0>
                     <p class="muted">
-                        {move || if query.with(String::is_empty) { i18n.t(Text::NoRecords) } else { i18n.t(Text::NoRecordMatches) }}
+                        {move || if query.with(String::is_empty) && filters.with(Vec::is_empty) { i18n.t(words.empty) } else { i18n.t(words.no_match) }}
                     </p>
                 </Show>
-                <VirtualList testid="records-list" count=count rows=rows />
+                <VirtualList testid=words.list count=count rows=rows
+                    selected=Signal::derive(move || selecting.get().then_some(selected)) />
             </section>
         </div>
     }
@@ -488,6 +689,28 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             )
         })
         .collect();
+    // A new visit notes where it happens, when the device can say (once; what the person
+    // typed is never replaced).
+    if collection == Collection::Activity && id.is_none() {
+        let value_of = |name: &str| values.iter().find(|(f, _)| *f == name).map(|(_, v)| *v);
+        if let (Some(kind), Some(location)) = (value_of("kind"), value_of("location")) {
+            let asked = StoredValue::new(false);
+            Effect::new(move |_| {
+                if kind.get() == "visit" && !asked.get_value() {
+                    asked.set_value(true);
+                    spawn_local(async move {
+                        if let Some(spot) = crate::geo::here().await {
+                            let _ = location.try_update(|l| {
+                                if l.trim().is_empty() {
+                                    *l = spot.text();
+                                }
+                            });
+                        }
+                    });
+                }
+            });
+        }
+    }
     let seen = existing.as_ref().map_or(0, |r| r.version);
     let converted = existing
         .as_ref()
@@ -843,6 +1066,30 @@ fn FieldWidget(
                     <input id=id name=field type="date" bind:value=value />
                 }
                 .into_any(),
+                "location" if collection == Collection::Activity => {
+                    let failed = RwSignal::new(false);
+                    let locate = move |_| {
+                        failed.set(false);
+                        spawn_local(async move {
+                            match crate::geo::here().await {
+                                Some(spot) => value.set(spot.text()),
+                                None => failed.set(true),
+                            }
+                        });
+                    };
+                    view! {
+                        <div class="input-with-button">
+                            <input id=id name=field type="text" bind:value=value />
+                            <button type="button" class="secondary" data-testid="locate" on:click=locate>
+                                {move || i18n.t(Text::UseMyLocation)}
+                            </button>
+                        </div>
+                        <Show when=move || failed.get()>
+                            <p class="muted small" role="status">{move || i18n.t(Text::LocationUnavailable)}</p>
+                        </Show>
+                    }
+                    .into_any()
+                }
                 "notes" | "products" => view! {
                     <textarea id=id name=field rows="3" bind:value=value></textarea>
                 }

@@ -61,10 +61,16 @@ fn collection_of(path: &str) -> Result<Collection, ApiError> {
 
 /// A record as API clients see it: the envelope, and its typed fields under `fields`.
 fn item(record: &Record) -> Value {
-    let fields = serde_json::to_value(&record.body)
+    let mut fields = serde_json::to_value(&record.body)
         .ok()
         .and_then(|body| body.as_object().and_then(|o| o.values().next().cloned()))
         .unwrap_or(Value::Null);
+    // Every field is in the answer; those a record leaves empty (and does not store) are null.
+    if let Some(object) = fields.as_object_mut() {
+        for field in record.body.fields() {
+            object.entry(*field).or_insert(Value::Null);
+        }
+    }
     json!({
         "id": record.id,
         "collection": record.collection().as_str(),

@@ -69,6 +69,16 @@ pub fn tags_text(tags: &[String]) -> String {
     tags.join(", ")
 }
 
+/// The tags text `current` with `tag` added at the end (unchanged when already there).
+pub fn add_tag(current: &str, tag: &str) -> String {
+    let tag = tag.trim();
+    let mut all: Vec<String> = tags(current).unwrap_or_default();
+    if !tag.is_empty() && !all.iter().any(|t| t == tag) {
+        all.push(tag.to_owned());
+    }
+    tags_text(&all)
+}
+
 /// A money amount in the main unit with at most two decimals (`12000`, `1,200.50`, `￥300`),
 /// kept in hundredths (fen for CNY). Blank means none. Negative amounts are refused.
 pub fn amount(raw: &str) -> Result<Option<i64>, Problem> {
@@ -285,5 +295,13 @@ mod tests {
         assert_eq!(count("-1"), Err(Problem::Invalid));
         assert_eq!(text("第一行\n第二行"), Ok("第一行\n第二行".to_owned()));
         assert_eq!(optional_line("a\nb"), Err(Problem::ControlCharacters));
+    }
+
+    #[test]
+    fn a_tag_is_added_once() {
+        assert_eq!(super::add_tag("重点, 华东", " 展会 "), "重点, 华东, 展会");
+        assert_eq!(super::add_tag("重点, 展会", "展会"), "重点, 展会");
+        assert_eq!(super::add_tag("", "展会"), "展会");
+        assert_eq!(super::add_tag("a", " "), "a");
     }
 }

@@ -68,6 +68,7 @@ pub fn collection_label(collection: Collection, locale: Locale) -> &'static str 
         Collection::Activity => ("活动记录", "Activities"),
         Collection::Task => ("任务", "Tasks"),
         Collection::Issue => ("同步问题", "Sync issues"),
+        Collection::View => ("视图", "Views"),
     };
     match locale {
         Locale::ZhCn => zh,

@@ -17,6 +17,7 @@ pub mod lead;
 pub mod lifecycle;
 pub mod pipeline;
 pub mod task;
+pub mod view;
 
 use std::collections::BTreeMap;
 
@@ -35,6 +36,7 @@ pub use lead::{Lead, LeadStatus};
 pub use lifecycle::Lifecycle;
 pub use pipeline::{Pipeline, Stage};
 pub use task::Task;
+pub use view::SavedView;
 
 /// Raw values by field name, as typed into a form or sent by an API client.
 pub type Patch = BTreeMap<String, String>;
@@ -105,6 +107,7 @@ pub fn fields_of(collection: Collection) -> &'static [&'static str] {
         Collection::Deal => Deal::FIELDS,
         Collection::Activity => Activity::FIELDS,
         Collection::Task => Task::FIELDS,
+        Collection::View => SavedView::FIELDS,
         Collection::Issue => &[],
     }
 }
@@ -125,6 +128,7 @@ pub fn defaults(collection: Collection) -> Patch {
         Collection::Deal => of::<Deal>(),
         Collection::Activity => of::<Activity>(),
         Collection::Task => of::<Task>(),
+        Collection::View => of::<SavedView>(),
         Collection::Issue => Patch::new(),
     }
 }

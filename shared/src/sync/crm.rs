@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{RecordId, UserId};
 use crate::problem::{FieldError, Problem};
 use crate::records::{
-    self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, Task,
+    self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, SavedView,
+    Task,
 };
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Overwrite, Tx, assignable, visible};
@@ -121,6 +122,7 @@ pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Deal => create_kind::<Deal>(a, tx, ctx),
         Collection::Activity => create_kind::<Activity>(a, tx, ctx),
         Collection::Task => create_kind::<Task>(a, tx, ctx),
+        Collection::View => create_kind::<SavedView>(a, tx, ctx),
         Collection::Issue => Err(Rejection::Forbidden),
     }
 }
@@ -153,6 +155,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Deal => update_kind::<Deal>(a, record, tx, ctx),
         Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
         Collection::Task => update_kind::<Task>(a, record, tx, ctx),
+        Collection::View => update_kind::<SavedView>(a, record, tx, ctx),
         Collection::Issue => Err(Rejection::NotFound),
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::Contact;
 use crate::ids::{RecordId, TeamId, UserId};
-use crate::records::{self, Account, Activity, Deal, Kind, Lead, Task};
+use crate::records::{self, Account, Activity, Deal, Kind, Lead, SavedView, Task};
 use crate::sync::issue::SyncIssue;
 
 /// A collection of synced records.
@@ -21,10 +21,12 @@ pub enum Collection {
     Deal,
     Activity,
     Task,
+    /// Saved list views, seen only by the person who saved them.
+    View,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 7] = [
+    pub const ALL: [Collection; 8] = [
         Collection::Contact,
         Collection::Issue,
         Collection::Account,
@@ -32,6 +34,7 @@ impl Collection {
         Collection::Deal,
         Collection::Activity,
         Collection::Task,
+        Collection::View,
     ];
 
     /// Position in [`Collection::ALL`].
@@ -48,6 +51,7 @@ impl Collection {
             Collection::Deal => "deal",
             Collection::Activity => "activity",
             Collection::Task => "task",
+            Collection::View => "view",
         }
     }
 
@@ -57,7 +61,7 @@ impl Collection {
 
     /// Whether only the owner may see records of this collection, whatever their role's scope.
     pub fn is_private(self) -> bool {
-        matches!(self, Collection::Issue)
+        matches!(self, Collection::Issue | Collection::View)
     }
 }
 
@@ -89,6 +93,7 @@ pub enum Body {
     Deal(Deal),
     Activity(Activity),
     Task(Task),
+    View(SavedView),
 }
 
 /// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for sync
@@ -102,6 +107,7 @@ macro_rules! with_kind {
             Body::Deal($k) => $e,
             Body::Activity($k) => $e,
             Body::Task($k) => $e,
+            Body::View($k) => $e,
             Body::Issue(_) => $other,
         }
     };
@@ -117,6 +123,7 @@ impl Body {
             Body::Deal(_) => Collection::Deal,
             Body::Activity(_) => Collection::Activity,
             Body::Task(_) => Collection::Task,
+            Body::View(_) => Collection::View,
         }
     }
 
@@ -131,6 +138,7 @@ impl Body {
             (Body::Deal(a), Body::Deal(b)) => records::changed(a, b),
             (Body::Activity(a), Body::Activity(b)) => records::changed(a, b),
             (Body::Task(a), Body::Task(b)) => records::changed(a, b),
+            (Body::View(a), Body::View(b)) => records::changed(a, b),
             _ => vec!["*"],
         }
     }
@@ -150,6 +158,7 @@ impl Body {
             Body::Deal(_) => Deal::FIELDS,
             Body::Activity(_) => Activity::FIELDS,
             Body::Task(_) => Task::FIELDS,
+            Body::View(_) => SavedView::FIELDS,
         }
     }
 

@@ -11,8 +11,10 @@
 //!   into the contact search once the copy is read, one character at a time, from the input
 //!   event until the list has been updated and laid out (the work a frame must hold); the first
 //!   keystroke finishes the search index if the background has not;
-//! - `list_sort_ms`, `list_filter_ms`: the accounts list sorted by a field, then filtered, from
-//!   the change until the list has been updated and laid out;
+//! - `list_sort_ms`, `list_filter_ms`: the accounts list sorted by a field (size), then
+//!   filtered (grade A), from the change until the list has been updated and laid out;
+//! - `contacts_sort_ms`, `contacts_filter_ms`: the same on the contacts (by birthday; job title
+//!   containing 经理);
 //! - `list_rendered_rows`: rows in the DOM of the 100,000-row list (bounded);
 //! - `dashboard_ms`: from tapping "home" until the dashboard's charts have their figures;
 //! - `dashboard_figures_ms`: the figures alone (`shared::dashboard` over every record).
@@ -99,7 +101,7 @@ async fn all_read(b: &Browser) -> Result {
 
 async fn measure(b: &Browser, n: usize) -> Result {
     b.open("/login").await?;
-    login::sign_in_as(b, "manager@demo.local", "demo-pass-1").await?;
+    login::sign_in_with(b, "manager@demo.local", "demo-pass-1").await?;
     eprintln!("bench-crm: signed in; downloading");
     b.open("/contacts").await?;
     count_is(b, n, Duration::from_secs(900)).await?;
@@ -187,50 +189,27 @@ async fn measure(b: &Browser, n: usize) -> Result {
     emit("search_keystroke_p50_ms", n, pick(0.5));
     emit("search_keystroke_p95_ms", n, pick(0.95));
 
-    // A sort and a filter on the accounts list (n / 5 accounts).
-    b.open("/r/accounts").await?;
-    b.wait_until(
-        &format!("(document.querySelector('[data-testid=record-count]') || {{textContent: ''}}).textContent.startsWith('{} ')", n / 5),
-        "the accounts",
-    )
-    .await?;
-    let list = b
-        .run(
-            "const settle = () => new Promise(r => {
-               const c = new MessageChannel();
-               c.port1.onmessage = () => { document.body.getBoundingClientRect(); r(); };
-               c.port2.postMessage(0);
-             });
-             const timed = async (change) => {
-               await settle();
-               const t0 = performance.now();
-               change();
-               await settle();
-               return performance.now() - t0;
-             };
-             const choose = (css, value) => {
-               const select = document.querySelector(css);
-               select.value = value;
-               select.dispatchEvent(new Event('change', {bubbles: true}));
-             };
-             return (async () => {
-               const sort = await timed(() => choose('[data-testid=sort-field]', 'size'));
-               const before = document.querySelector('[data-testid=record-count]').textContent;
-               choose('[data-testid=filter-field]', 'grade');
-               await settle();
-               choose('[data-testid=filter-value]', 'A');
-               await settle();
-               const filter = await timed(() => document.querySelector('[data-testid=add-filter]').click());
-               const after = document.querySelector('[data-testid=record-count]').textContent;
-               return [sort, filter, before, after];
-             })();",
-        )
-        .await?;
-    if list[2] == list[3] {
-        return Err(format!("the filter changed nothing: {list}"));
-    }
-    emit("list_sort_ms", n, list[0].as_f64().unwrap_or(-1.0));
-    emit("list_filter_ms", n, list[1].as_f64().unwrap_or(-1.0));
+    // A sort and a filter on the accounts list (n / 5 accounts), then on the contacts (n).
+    let accounts = ListBench {
+        path: "/r/accounts",
+        count: "record-count",
+        records: n / 5,
+        sort: "size",
+        filter: ("grade", "A"),
+    };
+    let [sort, filter] = accounts.run(b).await?;
+    emit("list_sort_ms", n, sort);
+    emit("list_filter_ms", n, filter);
+    let contacts = ListBench {
+        path: "/contacts",
+        count: "contact-count",
+        records: n,
+        sort: "birthday",
+        filter: ("job_title", "经理"),
+    };
+    let [sort, filter] = contacts.run(b).await?;
+    emit("contacts_sort_ms", n, sort);
+    emit("contacts_filter_ms", n, filter);
 
     // The dashboard, computed from every record on the device (once it is all read).
     all_read(b).await?;
@@ -253,4 +232,69 @@ async fn measure(b: &Browser, n: usize) -> Result {
         .await?;
     emit("dashboard_figures_ms", n, figures.as_f64().unwrap_or(-1.0));
     Ok(())
+}
+
+/// A sort, then a filter, on one list, each timed from the change to the next frame.
+struct ListBench {
+    path: &'static str,
+    count: &'static str,
+    records: usize,
+    sort: &'static str,
+    filter: (&'static str, &'static str),
+}
+
+impl ListBench {
+    async fn run(&self, b: &Browser) -> Result<[f64; 2]> {
+        b.open(self.path).await?;
+        b.wait_until(
+            &format!(
+                "(document.querySelector('[data-testid={}]') || {{textContent: ''}}).textContent.startsWith('{} ')",
+                self.count, self.records
+            ),
+            self.path,
+        )
+        .await?;
+        let script = format!(
+            "const settle = () => new Promise(r => {{
+               const c = new MessageChannel();
+               c.port1.onmessage = () => {{ document.body.getBoundingClientRect(); r(); }};
+               c.port2.postMessage(0);
+             }});
+             const timed = async (change) => {{
+               await settle();
+               const t0 = performance.now();
+               change();
+               await settle();
+               return performance.now() - t0;
+             }};
+             const set = (css, value) => {{
+               const el = document.querySelector(css);
+               el.value = value;
+               el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', {{bubbles: true}}));
+             }};
+             const count = () => document.querySelector('[data-testid={count}]').textContent;
+             return (async () => {{
+               const sort = await timed(() => set('[data-testid=sort-field]', {sort:?}));
+               const before = count();
+               set('[data-testid=filter-field]', {field:?});
+               await settle();
+               set('[data-testid=filter-value]', {value:?});
+               await settle();
+               const filter = await timed(() => document.querySelector('[data-testid=add-filter]').click());
+               return [sort, filter, before, count()];
+             }})();",
+            count = self.count,
+            sort = self.sort,
+            field = self.filter.0,
+            value = self.filter.1,
+        );
+        let list = b.run(&script).await?;
+        if list[2] == list[3] {
+            return Err(format!("{}: the filter changed nothing: {list}", self.path));
+        }
+        Ok([
+            list[0].as_f64().unwrap_or(-1.0),
+            list[1].as_f64().unwrap_or(-1.0),
+        ])
+    }
 }

@@ -159,7 +159,7 @@ async fn run(args: &Args) -> Result {
 async fn browse(b: &Browser, pusher: &mut Pusher, n: usize) -> Result {
     b.open("/contacts").await?;
     let started = Instant::now();
-    login::sign_in_as(b, "admin@qiao.example", "admin-pass-1").await?;
+    login::sign_in_with(b, "admin@qiao.example", "admin-pass-1").await?;
     b.open("/contacts").await?;
     wait_count(b, n, Duration::from_secs(600)).await?;
     emit(

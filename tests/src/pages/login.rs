@@ -16,10 +16,15 @@ pub async fn sign_in_as(b: &Browser, email: &str, password: &str) -> Result {
 /// Sign in and wait until the app has let the person in (it leaves the sign-in page), so that
 /// a test may open another address straight away without cutting the request short.
 pub async fn sign_in(b: &Browser, person: &Person) -> Result {
-    sign_in_as(b, person.email, person.password).await?;
+    sign_in_with(b, person.email, person.password).await
+}
+
+/// [`sign_in`] by email and password.
+pub async fn sign_in_with(b: &Browser, email: &str, password: &str) -> Result {
+    sign_in_as(b, email, password).await?;
     b.wait_until(
         "location.pathname !== '/login'",
-        &format!("{} signed in", person.email),
+        &format!("{email} signed in"),
     )
     .await
 }

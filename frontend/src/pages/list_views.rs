@@ -1,0 +1,203 @@
+//! A list's settings beyond search: which fields its rows show, and saved views (the sort,
+//! filters and shown fields under a name, synced to the person's other devices).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::RecordId;
+use shared::i18n::Text;
+use shared::records::labels::field_label;
+use shared::records::{SavedView, fields_of};
+use shared::sync::{Collection, CreateRecord, DeleteRecord, Mutation};
+
+use crate::i18n::use_i18n;
+use crate::pages::sync_issues::rejection_text;
+use crate::sync::{new_uuid, use_sync};
+
+/// What a list shows and in which order; a saved view sets all of it at once.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSettings {
+    pub sort: RwSignal<String>,
+    pub descending: RwSignal<bool>,
+    pub filters: RwSignal<Vec<(String, String)>>,
+    /// Fields shown under each row's name; empty: the list's usual ones.
+    pub columns: RwSignal<Vec<String>>,
+}
+
+impl ListSettings {
+    pub fn new() -> Self {
+        ListSettings {
+            sort: RwSignal::new(String::new()),
+            descending: RwSignal::new(false),
+            filters: RwSignal::new(Vec::new()),
+            columns: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn apply(self, view: Option<&SavedView>) {
+        self.sort
+            .set(view.map(|v| v.sort.clone()).unwrap_or_default());
+        self.descending.set(view.is_some_and(|v| v.descending));
+        self.filters
+            .set(view.map(|v| v.filters.clone()).unwrap_or_default());
+        self.columns
+            .set(view.map(|v| v.columns.clone()).unwrap_or_default());
+    }
+
+    /// These settings as the fields of a view called `name` of `list`.
+    fn as_fields(self, name: &str, list: Collection) -> shared::records::Patch {
+        use shared::records::Kind;
+        let view = SavedView {
+            name: name.to_owned(),
+            list: Some(list),
+            sort: self.sort.get_untracked(),
+            descending: self.descending.get_untracked(),
+            filters: self.filters.get_untracked(),
+            columns: self.columns.get_untracked(),
+        };
+        SavedView::FIELDS
+            .iter()
+            .map(|f| ((*f).to_owned(), view.get(f)))
+            .collect()
+    }
+}
+
+/// Choose a saved view of this list, save the current settings as one, or delete one.
+#[component]
+pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let chosen = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    // My views of this list, by name.
+    let views = Memo::new(move |_| {
+        sync.with_core(|core| {
+            let mut all: Vec<(RecordId, SavedView)> = core
+                .collection(Collection::View)
+                .filter_map(|r| match &r.body {
+                    shared::sync::Body::View(v) if v.list == Some(collection) => {
+                        Some((r.id, v.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            all.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+            all
+        })
+        .unwrap_or_default()
+    });
+    let choose = move |id: String| {
+        let view = views.with_untracked(|all| {
+            all.iter()
+                .find(|(v, _)| v.to_string() == id)
+                .map(|(_, v)| v.clone())
+        });
+        settings.apply(view.as_ref());
+        chosen.set(if view.is_some() { id } else { String::new() });
+    };
+    let save = move |_| {
+        let typed = name.get_untracked();
+        if typed.trim().is_empty() {
+            message.set(Some(i18n.t(Text::ViewNameNeeded).to_owned()));
+            return;
+        }
+        let id = RecordId::from_uuid(new_uuid());
+        let mutation = Mutation::CreateRecord(CreateRecord {
+            collection: Collection::View,
+            id,
+            owner: None,
+            fields: settings.as_fields(&typed, collection),
+        });
+        spawn_local(async move {
+            match sync.mutate(mutation).await {
+                Ok(()) => {
+                    name.set(String::new());
+                    message.set(None);
+                    chosen.set(id.to_string());
+                }
+                Err(shared::sync::MutateError::Rejected(reason)) => {
+                    message.set(Some(i18n.t(rejection_text(&reason)).to_owned()));
+                }
+                Err(shared::sync::MutateError::NotReady) => {
+                    message.set(Some(i18n.t(Text::SyncNotReady).to_owned()));
+                }
+            }
+        });
+    };
+    let delete = move |_| {
+        let Ok(id) = chosen.get_untracked().parse::<RecordId>() else {
+            return;
+        };
+        spawn_local(async move {
+            if sync
+                .mutate(Mutation::DeleteRecord(DeleteRecord { id }))
+                .await
+                .is_ok()
+            {
+                chosen.set(String::new());
+                settings.apply(None);
+            }
+        });
+    };
+    view! {
+        <div class="view-picker">
+            <label class="sr-only" for="view-select">{move || i18n.t(Text::Views)}</label>
+            <select id="view-select" data-testid="view-select"
+                prop:value=move || chosen.get()
+                on:change=move |ev| choose(event_target_value(&ev))>
+                <option value="">{move || i18n.t(Text::AllRecordsView)}</option>
+                {move || views.get().into_iter().map(|(id, v)| {
+                    let id = id.to_string();
+                    let selected = chosen.get_untracked() == id;
+                    view! { <option value=id selected=selected>{v.name}</option> }
+                }).collect_view()}
+            </select>
+            <Show when=move || !chosen.with(String::is_empty)>
+                <button type="button" class="secondary" data-testid="delete-view" on:click=delete>
+                    {move || i18n.t(Text::DeleteView)}
+                </button>
+            </Show>
+            <label class="sr-only" for="view-name">{move || i18n.t(Text::ViewName)}</label>
+            <input id="view-name" type="text" data-testid="view-name" bind:value=name
+                placeholder=move || i18n.t(Text::ViewName) />
+            <button type="button" class="secondary" data-testid="save-view" on:click=save>
+                {move || i18n.t(Text::SaveView)}
+            </button>
+            <Show when=move || message.with(Option::is_some)>
+                <p class="field-error" role="alert">{move || message.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// Tick the fields each row shows under its name.
+#[component]
+pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
+    let i18n = use_i18n();
+    let fields = fields_of(collection)
+        .iter()
+        .copied()
+        .filter(|f| *f != "name" && *f != "title")
+        .collect::<Vec<_>>();
+    view! {
+        <fieldset class="column-picker" data-testid="column-picker">
+            <legend>{move || i18n.t(Text::ShownFields)}</legend>
+            {fields.into_iter().map(|field| view! {
+                <label class="check">
+                    <input type="checkbox" data-testid="column" value=field
+                        prop:checked=move || settings.columns.with(|c| c.iter().any(|f| f == field))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            settings.columns.update(|c| {
+                                c.retain(|f| f != field);
+                                if on {
+                                    c.push(field.to_owned());
+                                }
+                            });
+                        } />
+                    {move || field_label(field, i18n.locale())}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
