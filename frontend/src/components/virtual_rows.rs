@@ -38,6 +38,9 @@ pub fn VirtualList(
     let list = NodeRef::<Ul>::new();
     let window = use_visible_rows(list, count);
     let shown = Memo::new(move |_| rows(window.get()));
+    // A fixed set of row elements, each showing whichever row is at its place now: typing into
+    // a search box or scrolling changes their texts, not the elements.
+    let slots = Memo::new(move |_| shown.with(Vec::len));
     view! {
         <ul
             class="records virtual"
@@ -46,42 +49,46 @@ pub fn VirtualList(
             style=move || list_style(count.get(), &window.get())
         >
             <For
-                each=move || shown.get()
-                key=|row| row.clone()
-                children=move |row| {
-                    let lines = row
-                        .lines
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, line)| {
-                            let class = if i == 0 { "muted" } else { "muted small" };
-                            view! { <span class=class>{line}</span> }
-                        })
-                        .collect_view();
-                    let id = row.id;
-                    let title = row.title.clone();
+                each=move || 0..slots.get()
+                key=|slot| *slot
+                children=move |slot| {
+                    let row = Memo::new(move |_| shown.with(|rows| rows.get(slot).cloned()));
+                    let text = move |f: fn(&ListRow) -> String| {
+                        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+                    };
+                    let line = move |n: usize| {
+                        move || {
+                            row.with(|r| r.as_ref().and_then(|r| r.lines.get(n).cloned()))
+                                .unwrap_or_default()
+                        }
+                    };
+                    let id = move || row.with(|r| r.as_ref().map(|r| r.id));
                     let tick = move || {
                         selected.and_then(|s| s.get()).map(|set| {
-                            let title = title.clone();
                             view! {
                                 <input type="checkbox" class="row-check" data-testid="select-row"
-                                    aria-label=title
-                                    prop:checked=move || set.with(|s| s.contains(&id))
+                                    aria-label=text(|r| r.title.clone())
+                                    prop:checked=move || id().is_some_and(|id| set.with(|s| s.contains(&id)))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        set.update(|s| {
-                                            if on { s.insert(id); } else { s.remove(&id); }
-                                        });
+                                        if let Some(id) = id() {
+                                            set.update(|s| {
+                                                if on { s.insert(id); } else { s.remove(&id); }
+                                            });
+                                        }
                                     } />
                             }
                         })
                     };
                     view! {
-                        <li data-id=row.id.to_string()>
+                        <li data-id=text(|r| r.id.to_string())>
                             {tick}
-                            <a href=row.href class="record-link">
-                                <strong class="record-title">{row.title}</strong>
-                                {lines}
+                            <a href=text(|r| r.href.clone()) class="record-link">
+                                <strong class="record-title">{text(|r| r.title.clone())}</strong>
+                                <span class="muted">{line(0)}</span>
+                                <Show when=move || row.with(|r| r.as_ref().is_some_and(|r| r.lines.len() > 1))>
+                                    <span class="muted small">{line(1)}</span>
+                                </Show>
                             </a>
                         </li>
                     }

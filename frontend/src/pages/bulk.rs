@@ -57,20 +57,8 @@ pub fn BulkBar(
     let busy = RwSignal::new(false);
     let has_tags = fields_of(collection).contains(&"tags");
     let count = Memo::new(move |_| selected.with(HashSet::len));
-    let owners = Memo::new(move |_| {
-        sync.with_core(|c| {
-            c.directory()
-                .map(|d| {
-                    d.users
-                        .iter()
-                        .filter(|m| m.active)
-                        .map(|m| (m.id.to_string(), m.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-        .unwrap_or_default()
-    });
+    let owners = Memo::new(move |_| sync.colleagues());
+
     // Run one mutation per selected record, then say how it went.
     let run = move |make: Box<dyn Fn(RecordId) -> Option<Mutation>>| {
         let ids: Vec<RecordId> = selected.with_untracked(|s| s.iter().copied().collect());

@@ -724,20 +724,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             .unwrap_or_default(),
     );
     let original_owner = existing.as_ref().map(|r| r.owner);
-    let owners = Signal::derive(move || {
-        sync.with_core(|c| {
-            c.directory()
-                .map(|d| {
-                    d.users
-                        .iter()
-                        .filter(|m| m.active)
-                        .map(|m| (m.id.to_string(), m.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-        .unwrap_or_default()
-    });
+    let owners = Signal::derive(move || sync.colleagues());
 
     let go = RwSignal::new(None::<String>);
     Effect::new(move |_| {

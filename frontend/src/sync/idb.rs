@@ -19,6 +19,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 use shared::RecordId;
+use shared::ids::IdMap;
 use shared::sync::{Collection, Cursor, Directory, MutationEnvelope, PullResponse, Record};
 use uuid::Uuid;
 
@@ -363,14 +364,14 @@ impl Store {
 #[derive(Debug)]
 pub struct Replay {
     collection: Collection,
-    records: HashMap<RecordId, Record>,
+    records: IdMap<Record>,
 }
 
 impl Replay {
     pub fn new(collection: Collection) -> Self {
         Replay {
             collection,
-            records: HashMap::new(),
+            records: IdMap::default(),
         }
     }
 
@@ -389,7 +390,7 @@ impl Replay {
         }
     }
 
-    pub fn finish(self) -> HashMap<RecordId, Record> {
+    pub fn finish(self) -> IdMap<Record> {
         self.records
     }
 }

@@ -356,6 +356,22 @@ impl Sync {
         engine().map(|e| f(&e.core.borrow()))
     }
 
+    /// The active colleagues a record can be handed to, as `(user id, name)` (tracked).
+    pub fn colleagues(self) -> Vec<(String, String)> {
+        self.with_core(|c| {
+            c.directory()
+                .map(|d| {
+                    d.users
+                        .iter()
+                        .filter(|m| m.active)
+                        .map(|m| (m.id.to_string(), m.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+    }
+
     /// A value that changes only when what the user sees of `collection` may have changed:
     /// a screen of contacts tracks it rather than every change of every record.
     pub fn changes(self, collection: Collection) -> Memo<(u64, u64)> {

@@ -4,9 +4,9 @@
 //! The browser keeps a [`ClientCore`] in memory and mirrors every step into IndexedDB; the
 //! convergence tests drive the same type natively against a real server.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use crate::ids::RecordId;
+use crate::ids::{IdMap, RecordId};
 use crate::search::Entry;
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Mutation, Source, run};
@@ -27,10 +27,10 @@ pub enum MutateError {
 /// Confirmed records, one map per collection, so that a screen walks only its own collection
 /// (a contact list need not look at 150,000 deals and activities).
 #[derive(Debug, Default)]
-struct Shelves([HashMap<RecordId, Record>; Collection::ALL.len()]);
+struct Shelves([IdMap<Record>; Collection::ALL.len()]);
 
 impl Shelves {
-    fn shelf(&self, collection: Collection) -> &HashMap<RecordId, Record> {
+    fn shelf(&self, collection: Collection) -> &IdMap<Record> {
         &self.0[collection.index()]
     }
 
@@ -56,15 +56,15 @@ impl Shelves {
     }
 
     fn clear(&mut self) {
-        self.0.iter_mut().for_each(HashMap::clear);
+        self.0.iter_mut().for_each(IdMap::clear);
     }
 
     fn values(&self) -> impl Iterator<Item = &Record> {
-        self.0.iter().flat_map(HashMap::values)
+        self.0.iter().flat_map(IdMap::values)
     }
 
     fn len(&self) -> usize {
-        self.0.iter().map(HashMap::len).sum()
+        self.0.iter().map(IdMap::len).sum()
     }
 }
 
@@ -148,11 +148,7 @@ impl ClientCore {
 
     /// Put the saved confirmed records of `collection` in place (a device reads its copy one
     /// collection at a time; records of other collections in `records` are left out).
-    pub fn load_collection(
-        &mut self,
-        collection: Collection,
-        mut records: HashMap<RecordId, Record>,
-    ) {
+    pub fn load_collection(&mut self, collection: Collection, mut records: IdMap<Record>) {
         records.retain(|_, r| r.collection() == collection);
         self.base.0[collection.index()] = records;
         self.touch(collection);

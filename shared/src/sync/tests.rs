@@ -370,9 +370,9 @@ fn a_device_reads_its_copy_one_collection_at_a_time_and_says_what_changed() {
     let after_mutation = core.changes(Collection::Contact);
     assert!(after_mutation > before.0);
     // Records of another collection given by mistake are left out.
-    core.load_collection(Collection::Deal, records.clone());
+    core.load_collection(Collection::Deal, records.clone().into_iter().collect());
     assert_eq!(core.collection(Collection::Deal).count(), 0);
-    core.load_collection(Collection::Contact, records);
+    core.load_collection(Collection::Contact, records.into_iter().collect());
     assert_eq!(core.collection(Collection::Contact).count(), 3);
     assert!(core.changes(Collection::Contact) > after_mutation);
     // Reading contacts says nothing changed among the accounts.
