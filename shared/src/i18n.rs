@@ -218,6 +218,7 @@ catalog! {
     QuickNote => "记笔记", "Write a note";
     QuickLead => "新线索", "New lead";
     TimelineCreated => "创建了", "created";
+    TimelineChanged => "修改", "changed";
     TimelineEmpty => "还没有相关记录。", "Nothing related yet.";
     Contacts => "联系人", "Contacts";
     NewContact => "新建联系人", "New contact";

@@ -2,7 +2,8 @@
 //! contact and a deal; the deal refused at the proposal gate until it has an amount and a close
 //! date, then won; a visit logged; the contact found by pinyin initials, then by the WeChat id
 //! and office number added to it. When the server is
-//! back, the manager in another browser sees all of it, and the dashboard counts it.
+//! back, the manager in another browser sees all of it (the deal's stage changes too, in the
+//! account's timeline), and the dashboard counts it.
 
 use tests::Result;
 use tests::api::Api;
@@ -234,5 +235,8 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     boss.wait_text("[data-testid=timeline]", "拜访采购部")
         .await?;
     boss.wait_text("[data-testid=timeline]", "周先生").await?;
-    boss.wait_text("[data-testid=timeline]", REP.name).await
+    boss.wait_text("[data-testid=timeline]", REP.name).await?;
+    // … and the deal's stage changes, made offline, with who made them.
+    boss.wait_text("[data-testid=timeline]", "阶段: ").await?;
+    boss.wait_text("[data-testid=timeline]", "→ 赢单").await
 }

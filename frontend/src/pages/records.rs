@@ -67,6 +67,7 @@ pub fn segment_of(collection: Collection) -> &'static str {
         Collection::Contact => "contacts",
         Collection::Issue => "sync-issues",
         Collection::View => "views",
+        Collection::Change => "changes",
     }
 }
 
@@ -138,7 +139,7 @@ fn detail(record: &Record, locale: Locale) -> String {
             },
         ],
         Collection::Contact => vec![t("job_title"), t("phone")],
-        Collection::Issue | Collection::View => Vec::new(),
+        Collection::Issue | Collection::View | Collection::Change => Vec::new(),
     };
     parts
         .into_iter()
@@ -885,6 +886,41 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     }
 }
 
+/// A value in a change entry as people read it: a choice by its label, a person or a linked
+/// record by name, a time in local time, a blank as a dash.
+fn change_value(
+    core: &ClientCore,
+    collection: Collection,
+    field: &str,
+    value: &str,
+    locale: Locale,
+) -> String {
+    if value.trim().is_empty() {
+        return "—".to_owned();
+    }
+    if field == "owner" {
+        return value
+            .parse()
+            .ok()
+            .and_then(|id| core.directory().and_then(|d| d.member(id)))
+            .map_or_else(|| value.to_owned(), |m| m.name.clone());
+    }
+    if choices(collection, field, locale).is_some() {
+        return choice_label(collection, field, value, locale);
+    }
+    if link_targets(collection, field).is_some() {
+        return value
+            .parse::<RecordId>()
+            .ok()
+            .and_then(|id| core.get(id))
+            .map_or_else(|| value.to_owned(), |r| r.body.label());
+    }
+    match field {
+        "at" | "due" => local_time(value).replace('T', " "),
+        _ => value.to_owned(),
+    }
+}
+
 /// One line of a record's timeline.
 #[derive(Debug, Clone, PartialEq)]
 struct Event {
@@ -933,6 +969,50 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     what: i18n.t(Text::TimelineCreated).to_owned(),
                     title: me.body.label(),
                     href: String::new(),
+                });
+            }
+            // Edits: the stage and field changes of the record and of what belongs to it.
+            for r in core.collection(Collection::Change) {
+                let Body::Change(change) = &r.body else {
+                    continue;
+                };
+                if !related.contains(&change.record) {
+                    continue;
+                }
+                let what = if change.record == id {
+                    i18n.t(Text::TimelineChanged).to_owned()
+                } else {
+                    format!(
+                        "{} · {}",
+                        i18n.t(Text::TimelineChanged),
+                        collection_label(change.collection, locale)
+                    )
+                };
+                let fields = change
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let show =
+                            |v: &str| change_value(core, change.collection, &f.field, v, locale);
+                        format!(
+                            "{}: {} → {}",
+                            field_label(&f.field, locale),
+                            show(&f.from),
+                            show(&f.to)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；");
+                events.push(Event {
+                    at: r.created_at,
+                    who: name(r.created_by),
+                    what,
+                    title: format!("{} {fields}", change.label),
+                    href: if change.record == id {
+                        String::new()
+                    } else {
+                        record_path(change.collection, change.record)
+                    },
                 });
             }
             let linked = [

@@ -30,6 +30,7 @@ pub async fn apply(
         scope: &scope,
         directory: &directory,
         now,
+        journal: Some(crate::sync::new_record_id),
     };
     let effects = match run(mutation, &batch, &ctx) {
         Ok(effects) => effects,

@@ -24,6 +24,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/sync/pull", post(pull::pull))
 }
 
+/// A new record id (UUIDv7), for the change entries the server journals beside edits.
+pub fn new_record_id() -> shared::RecordId {
+    shared::RecordId::from_uuid(uuid::Uuid::now_v7())
+}
+
 /// Routes without a request body.
 pub fn events_router() -> Router<AppState> {
     Router::new().route("/api/sync/events", get(events::events))

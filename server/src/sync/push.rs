@@ -78,6 +78,7 @@ pub async fn push(
         scope: &scope,
         directory: &directory,
         now,
+        journal: Some(crate::sync::new_record_id),
     };
     let (mut applied, mut rejected) = (0u32, 0u32);
     for (envelope, mutation) in todo.iter().zip(parsed) {

@@ -46,6 +46,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     ("wechat", "微信号", "WeChat ID"),
     ("birthday", "生日", "Birthday"),
+    ("owner", "负责人", "Owner"),
 ];
 
 pub fn field_label(field: &str, locale: Locale) -> &'static str {
@@ -69,6 +70,7 @@ pub fn collection_label(collection: Collection, locale: Locale) -> &'static str 
         Collection::Task => ("任务", "Tasks"),
         Collection::Issue => ("同步问题", "Sync issues"),
         Collection::View => ("视图", "Views"),
+        Collection::Change => ("变更", "Changes"),
     };
     match locale {
         Locale::ZhCn => zh,

@@ -12,6 +12,7 @@ pub mod account;
 pub mod activity;
 pub mod deal;
 pub mod fields;
+pub mod history;
 pub mod labels;
 pub mod lead;
 pub mod lifecycle;
@@ -108,7 +109,7 @@ pub fn fields_of(collection: Collection) -> &'static [&'static str] {
         Collection::Activity => Activity::FIELDS,
         Collection::Task => Task::FIELDS,
         Collection::View => SavedView::FIELDS,
-        Collection::Issue => &[],
+        Collection::Issue | Collection::Change => &[],
     }
 }
 
@@ -129,7 +130,7 @@ pub fn defaults(collection: Collection) -> Patch {
         Collection::Activity => of::<Activity>(),
         Collection::Task => of::<Task>(),
         Collection::View => of::<SavedView>(),
-        Collection::Issue => Patch::new(),
+        Collection::Issue | Collection::Change => Patch::new(),
     }
 }
 

@@ -208,6 +208,7 @@ impl ClientCore {
             scope,
             directory,
             now,
+            journal: None,
         };
         let effects = run(mutation, &Base(&self.base, &self.overlay), &ctx)?;
         self.touch_writes(&effects.writes);
@@ -239,6 +240,7 @@ impl ClientCore {
             scope,
             directory,
             now,
+            journal: None,
         };
         run(mutation, &Base(&self.base, &self.overlay), &ctx)?;
         Ok(MutationEnvelope {
@@ -280,6 +282,7 @@ impl ClientCore {
             scope,
             directory,
             now,
+            journal: None,
         };
         if let Ok(effects) = run(&mutation, &Base(&self.base, &self.overlay), &ctx) {
             self.touch_writes(&effects.writes);
@@ -349,6 +352,7 @@ impl ClientCore {
             scope,
             directory,
             now,
+            journal: None,
         };
         for envelope in &self.pending {
             let Ok(mutation) = Mutation::parse(&envelope.name, &envelope.args) else {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{RecordId, UserId};
 use crate::problem::{FieldError, Problem};
+use crate::records::history::{Change, FieldChange};
 use crate::records::{
     self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, SavedView,
     Task,
@@ -68,9 +69,9 @@ pub struct ConvertDeal {
     pub fields: Patch,
 }
 
-/// The collections `record.*` works on: every one but sync issues.
+/// The collections `record.*` works on: every one but sync issues and change entries.
 pub fn is_generic(collection: Collection) -> bool {
-    collection != Collection::Issue
+    !matches!(collection, Collection::Issue | Collection::Change)
 }
 
 /// The live record `id` of a `record.*` collection, if the actor may see it.
@@ -123,7 +124,7 @@ pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => create_kind::<Activity>(a, tx, ctx),
         Collection::Task => create_kind::<Task>(a, tx, ctx),
         Collection::View => create_kind::<SavedView>(a, tx, ctx),
-        Collection::Issue => Err(Rejection::Forbidden),
+        Collection::Issue | Collection::Change => Err(Rejection::Forbidden),
     }
 }
 
@@ -156,7 +157,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
         Collection::Task => update_kind::<Task>(a, record, tx, ctx),
         Collection::View => update_kind::<SavedView>(a, record, tx, ctx),
-        Collection::Issue => Err(Rejection::NotFound),
+        Collection::Issue | Collection::Change => Err(Rejection::NotFound),
     }
 }
 
@@ -171,13 +172,23 @@ fn update_kind<K: Kind>(
         .clone();
     let after = records::apply(&before, &a.set).map_err(invalid)?;
     check_links(&after, &a.set, tx, ctx)?;
-    for field in records::changed(&before, &after) {
+    let changed = records::changed(&before, &after);
+    for field in &changed {
         let (mine, theirs) = (after.get(field), before.get(field));
-        let original = a.was.get(field).cloned();
+        let original = a.was.get(*field).cloned();
         note_overwrite(
             tx, ctx, a.id, a.seen, &record, field, mine, theirs, original,
         );
     }
+    let fields = changed
+        .iter()
+        .map(|f| FieldChange {
+            field: (*f).to_owned(),
+            from: before.get(f),
+            to: after.get(f),
+        })
+        .collect();
+    journal(tx, ctx, &record, after.label(), fields);
     record.body = after.into_body();
     record.updated_at = ctx.now;
     tx.put(record);
@@ -221,8 +232,44 @@ pub fn delete(a: &DeleteRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
     Ok(())
 }
 
+/// Write what an edit changed, where edits are journaled (not for saved views).
+fn journal(tx: &mut dyn Tx, ctx: &Ctx, record: &Record, label: String, fields: Vec<FieldChange>) {
+    let Some(new_id) = ctx.journal else {
+        return;
+    };
+    if fields.is_empty() || record.collection() == Collection::View {
+        return;
+    }
+    let change = Change {
+        record: record.id,
+        collection: record.collection(),
+        label,
+        fields,
+    };
+    tx.put(Record::created(
+        new_id(),
+        record.owner,
+        record.team,
+        ctx.actor.user,
+        ctx.now,
+        Body::Change(change),
+    ));
+}
+
 pub fn assign(a: &AssignRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     let mut record = generic(tx, ctx, a.id)?;
+    if record.owner != a.owner {
+        let moved = FieldChange {
+            field: "owner".to_owned(),
+            from: record.owner.to_string(),
+            to: a.owner.to_string(),
+        };
+        // Filed under the new owner, so that whoever sees the record now sees its move.
+        let mut after = record.clone();
+        after.owner = a.owner;
+        after.team = assignable(ctx, a.owner)?;
+        journal(tx, ctx, &after, record.body.label(), vec![moved]);
+    }
     record.team = assignable(ctx, a.owner)?;
     record.owner = a.owner;
     record.updated_at = ctx.now;

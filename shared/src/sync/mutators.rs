@@ -68,6 +68,9 @@ pub struct Ctx<'a> {
     pub directory: &'a Directory,
     /// Now, UTC ms (the server's clock on the server, the device's on the device).
     pub now: i64,
+    /// Where edits are journaled (the server): makes the id of each change entry. A device
+    /// leaves it `None`; the server's entries reach it with the next pull.
+    pub journal: Option<fn() -> RecordId>,
 }
 
 /// Writes recorded over a [`Source`].

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::Contact;
 use crate::ids::{RecordId, TeamId, UserId};
+use crate::records::history::Change;
 use crate::records::{self, Account, Activity, Deal, Kind, Lead, SavedView, Task};
 use crate::sync::issue::SyncIssue;
 
@@ -23,10 +24,12 @@ pub enum Collection {
     Task,
     /// Saved list views, seen only by the person who saved them.
     View,
+    /// What edits changed (written by the server), seen by those who see the record.
+    Change,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 8] = [
+    pub const ALL: [Collection; 9] = [
         Collection::Contact,
         Collection::Issue,
         Collection::Account,
@@ -35,6 +38,7 @@ impl Collection {
         Collection::Activity,
         Collection::Task,
         Collection::View,
+        Collection::Change,
     ];
 
     /// Position in [`Collection::ALL`].
@@ -52,6 +56,7 @@ impl Collection {
             Collection::Activity => "activity",
             Collection::Task => "task",
             Collection::View => "view",
+            Collection::Change => "change",
         }
     }
 
@@ -94,6 +99,7 @@ pub enum Body {
     Activity(Activity),
     Task(Task),
     View(SavedView),
+    Change(Change),
 }
 
 /// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for sync
@@ -108,7 +114,7 @@ macro_rules! with_kind {
             Body::Activity($k) => $e,
             Body::Task($k) => $e,
             Body::View($k) => $e,
-            Body::Issue(_) => $other,
+            Body::Issue(_) | Body::Change(_) => $other,
         }
     };
 }
@@ -124,6 +130,7 @@ impl Body {
             Body::Activity(_) => Collection::Activity,
             Body::Task(_) => Collection::Task,
             Body::View(_) => Collection::View,
+            Body::Change(_) => Collection::Change,
         }
     }
 
@@ -159,6 +166,7 @@ impl Body {
             Body::Activity(_) => Activity::FIELDS,
             Body::Task(_) => Task::FIELDS,
             Body::View(_) => SavedView::FIELDS,
+            Body::Change(_) => &["*"],
         }
     }
 
@@ -173,6 +181,7 @@ impl Body {
     pub fn label(&self) -> String {
         match self {
             Body::Issue(i) => i.label.clone(),
+            Body::Change(c) => c.label.clone(),
             other => with_kind!(other, |k| k.label(), String::new()),
         }
     }

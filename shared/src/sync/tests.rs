@@ -109,6 +109,7 @@ fn apply(
         scope: &scope,
         directory: dir,
         now: 1_000,
+        journal: Some(change_id),
     };
     let effects = run(m, store, &ctx)?;
     for (id, written) in &effects.writes {
@@ -224,7 +225,102 @@ fn scope_decides_what_can_be_changed() {
         Err(Rejection::NotFound)
     );
     apply(&mut store, &rep2, &delete, 5).expect("deleted");
-    assert!(store.records.is_empty());
+    // Only the journal of the move is left.
+    assert!(
+        store
+            .records
+            .values()
+            .all(|r| r.collection() == Collection::Change)
+    );
+}
+
+#[test]
+fn the_server_journals_what_edits_and_moves_changed() {
+    let mut store = Store::default();
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let boss = directory(3, Role::Manager, DataScope::TeamAndSubTeams);
+    apply(
+        &mut store,
+        &rep,
+        &create_record(Collection::Account, 1, &[("name", "甲公司")]),
+        1,
+    )
+    .expect("account");
+    let account = rid(1).to_string();
+    apply(
+        &mut store,
+        &rep,
+        &create_record(
+            Collection::Deal,
+            2,
+            &[("name", "ERP"), ("account", &account)],
+        ),
+        2,
+    )
+    .expect("deal");
+    assert!(
+        journal_of(&store, rid(2)).is_empty(),
+        "creating is not a change"
+    );
+    let update = Mutation::UpdateRecord(UpdateRecord {
+        id: rid(2),
+        set: patch(&[("stage", "needs"), ("name", "ERP 一期")]),
+        was: Patch::new(),
+        seen: 2,
+    });
+    apply(&mut store, &rep, &update, 3).expect("moved on");
+    let entries = journal_of(&store, rid(2));
+    assert_eq!(entries.len(), 1);
+    let (entry, record) = &entries[0];
+    assert_eq!(
+        (record.owner, record.created_by, entry.label.as_str()),
+        (user(1), user(1), "ERP 一期")
+    );
+    let fields: Vec<(&str, &str, &str)> = entry
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.from.as_str(), f.to.as_str()))
+        .collect();
+    assert!(
+        fields.contains(&("stage", "qualify", "needs")),
+        "{fields:?}"
+    );
+    assert!(fields.contains(&("name", "ERP", "ERP 一期")), "{fields:?}");
+    // A move is journaled under the new owner; an edit that changes nothing is not.
+    let assign = Mutation::AssignRecord(AssignRecord {
+        id: rid(2),
+        owner: user(2),
+    });
+    apply(&mut store, &boss, &assign, 4).expect("assigned");
+    let entries = journal_of(&store, rid(2));
+    let moved = entries
+        .iter()
+        .find(|(e, _)| e.fields[0].field == "owner")
+        .expect("the move");
+    assert_eq!(
+        (moved.1.owner, moved.0.fields[0].to.clone()),
+        (user(2), user(2).to_string())
+    );
+    let same = Mutation::UpdateRecord(UpdateRecord {
+        id: rid(2),
+        set: patch(&[("name", "ERP 一期")]),
+        was: Patch::new(),
+        seen: 4,
+    });
+    apply(&mut store, &boss, &same, 5).expect("no change");
+    assert_eq!(journal_of(&store, rid(2)).len(), 2);
+}
+
+/// The change entries about `id`, with their records.
+fn journal_of(store: &Store, id: RecordId) -> Vec<(crate::records::history::Change, Record)> {
+    store
+        .records
+        .values()
+        .filter_map(|r| match &r.body {
+            Body::Change(c) if c.record == id => Some((c.clone(), r.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
@@ -420,6 +516,13 @@ fn changes_from_another_tab_join_the_outbox_in_id_order() {
     assert_eq!(ids, [1, 3]);
     assert_eq!(core.collection(Collection::Contact).count(), 2);
     assert_eq!(core.next_mutation_id(), 4);
+}
+
+/// Ids of change entries, as the server makes them (far from the ids the tests choose).
+fn change_id() -> RecordId {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    rid((1 << 100) + u128::from(n))
 }
 
 fn create_record(collection: Collection, n: u128, pairs: &[(&str, &str)]) -> Mutation {
