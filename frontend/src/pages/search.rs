@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::labels::collection_label;
 use shared::search::{Found, Query};
@@ -13,7 +12,7 @@ use shared::sync::{ClientCore, Collection};
 
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::i18n::use_i18n;
-use crate::pages::records::segment_of;
+use crate::pages::records::record_path;
 use crate::sync::use_sync;
 
 /// Most results shown.
@@ -27,13 +26,6 @@ const SEARCHED: [Collection; 6] = [
     Collection::Activity,
     Collection::Task,
 ];
-
-fn href(collection: Collection, id: RecordId) -> String {
-    match collection {
-        Collection::Contact => format!("/contacts/{id}"),
-        c => format!("/r/{}/{id}", segment_of(c)),
-    }
-}
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -60,7 +52,13 @@ pub fn SearchPage() -> impl IntoView {
             sync.with_core(|core| {
                 best.iter()
                     .filter_map(|p| core.get(*ids.get(*p as usize)?))
-                    .map(|r| (r.body.label(), r.collection(), href(r.collection(), r.id)))
+                    .map(|r| {
+                        (
+                            r.body.label(),
+                            r.collection(),
+                            record_path(r.collection(), r.id),
+                        )
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
