@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
+use shared::sync::Collection;
 
 use crate::i18n::I18n;
-use crate::pages::contacts::{ContactEditorPage, ContactsPage};
 use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
-use crate::pages::records::{PipelinePage, RecordEditorPage, RecordsPage};
+use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsPage};
 use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::settings::roles::RolesPage;
@@ -33,14 +33,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("/contacts") view=ContactsPage />
-                    <Route path=path!("/contacts/new") view=ContactEditorPage />
-                    <Route path=path!("/contacts/:id") view=ContactEditorPage />
+                    <Route path=path!("/contacts") view=|| view! { <RecordList collection=Collection::Contact /> } />
+                    <Route path=path!("/contacts/:id") view=|| view! { <RecordEditorPage collection=Collection::Contact /> } />
                     <Route path=path!("/sync-issues") view=SyncIssuesPage />
                     <Route path=path!("/pipeline") view=PipelinePage />
                     <Route path=path!("/search") view=SearchPage />
                     <Route path=path!("/r/:collection") view=RecordsPage />
-                    <Route path=path!("/r/:collection/:id") view=RecordEditorPage />
+                    <Route path=path!("/r/:collection/:id") view=|| view! { <RecordEditorPage /> } />
                     <ParentRoute path=path!("/settings") view=SettingsPage>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                         <Route path=path!("/users") view=UsersPage />

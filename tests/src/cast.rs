@@ -57,3 +57,29 @@ pub async fn rep_and_manager(
         panic!("{name} flow failed: {e}");
     }
 }
+
+/// Run `flow` with a fresh server holding the demo company (`contacts` contacts, password
+/// `demo-pass-1`) and one browser on a `viewport` screen; a screenshot named after `name` when
+/// it fails, everything torn down, and the test failed with the flow's error.
+pub async fn demo_company(
+    name: &str,
+    contacts: usize,
+    viewport: Viewport,
+    flow: impl AsyncFnOnce(&Browser) -> Result,
+) {
+    let server = TestServer::start(name).await;
+    let filled = server.fill_demo(contacts, "demo-pass-1").await;
+    let b = Browser::start(&server.url, viewport).await;
+    let outcome = match filled {
+        Ok(()) => flow(&b).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_err() {
+        b.screenshot(name).await;
+    }
+    b.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("{name} flow failed: {e}");
+    }
+}

@@ -5,28 +5,14 @@
 
 use tests::Result;
 use tests::browser::{Browser, Viewport};
+use tests::cast;
 use tests::pages::{contacts, login};
-use tests::server::TestServer;
 
 const CONTACTS: usize = 200;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_changes_many_contacts_at_once() {
-    let server = TestServer::start("bulk").await;
-    server
-        .fill_demo(CONTACTS, "demo-pass-1")
-        .await
-        .expect("demo company");
-    let b = Browser::start(&server.url, Viewport::Desktop).await;
-    let outcome = flow(&b).await;
-    if outcome.is_err() {
-        b.screenshot("bulk").await;
-    }
-    b.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("bulk changes: {e}");
-    }
+    cast::demo_company("bulk", CONTACTS, Viewport::Desktop, flow).await;
 }
 
 /// The number at the start of the list's count ("12 位联系人").

@@ -3,28 +3,14 @@
 
 use tests::Result;
 use tests::browser::{Browser, Viewport};
+use tests::cast;
 use tests::pages::login;
-use tests::server::TestServer;
 
 const CONTACTS: usize = 3000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn long_lists_render_only_what_is_on_screen() {
-    let server = TestServer::start("lists").await;
-    server
-        .fill_demo(CONTACTS, "demo-pass-1")
-        .await
-        .expect("demo company");
-    let b = Browser::start(&server.url, Viewport::Phone).await;
-    let outcome = flow(&b).await;
-    if outcome.is_err() {
-        b.screenshot("lists").await;
-    }
-    b.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("long lists: {e}");
-    }
+    cast::demo_company("lists", CONTACTS, Viewport::Phone, flow).await;
 }
 
 /// Rows in the page, and whether the middle of the screen shows one of them (no blank gap).

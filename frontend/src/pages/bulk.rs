@@ -39,14 +39,16 @@ enum Outcome {
     },
 }
 
-/// The bar shown while rows are being selected. `listed` is what the list shows now (for
+/// The bar shown while rows are being selected. `listed` gives what the list shows now (read
+/// only for "select all"); `listed_count` is how many that is.
 /// "select all"); `hidden` the records whose deletion may still be undone.
 #[component]
 pub fn BulkBar(
     collection: Collection,
     selected: RwSignal<HashSet<RecordId>>,
     hidden: RwSignal<HashSet<RecordId>>,
-    #[prop(into)] listed: Signal<Vec<RecordId>>,
+    listed: Callback<(), Vec<RecordId>>,
+    #[prop(into)] listed_count: Signal<usize>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
@@ -145,7 +147,7 @@ pub fn BulkBar(
         }
     };
     let select_all = move |_| {
-        let all: HashSet<RecordId> = listed.with_untracked(|l| l.iter().copied().collect());
+        let all: HashSet<RecordId> = listed.run(()).into_iter().collect();
         let everything = selected.with_untracked(|s| s.len() == all.len());
         selected.set(if everything { HashSet::new() } else { all });
     };
@@ -153,7 +155,7 @@ pub fn BulkBar(
         <div class="bulk-bar" data-testid="bulk-bar" role="region" aria-label=move || i18n.t(Text::SelectRows)>
             <span data-testid="selected-count">{move || format!("{} {}", i18n.t(Text::SelectedCount), count.get())}</span>
             <button type="button" class="secondary" data-testid="select-all" on:click=select_all>
-                {move || if count.get() > 0 && count.get() == listed.with(Vec::len) { i18n.t(Text::SelectNone) } else { i18n.t(Text::SelectAll) }}
+                {move || if count.get() > 0 && count.get() == listed_count.get() { i18n.t(Text::SelectNone) } else { i18n.t(Text::SelectAll) }}
             </button>
             <label class="sr-only" for="bulk-owner">{move || i18n.t(Text::AssignTo)}</label>
             <select id="bulk-owner" data-testid="bulk-owner" on:change=move |ev| owner.set(event_target_value(&ev))>

@@ -1,7 +1,6 @@
 //! One module per screen.
 
 pub mod bulk;
-pub mod contacts;
 pub mod dashboard;
 pub mod home;
 pub mod list_views;

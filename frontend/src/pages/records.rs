@@ -469,7 +469,8 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         with_shown(&mut |ids| n = ids.len());
         n
     });
-    let listed = Signal::derive(move || {
+    // Every listed id, copied only when "select all" asks.
+    let listed = Callback::new(move |()| {
         let mut all = Vec::new();
         with_shown(&mut |ids| all = ids.to_vec());
         all
@@ -582,7 +583,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                     <ColumnPicker collection=collection settings=settings />
                 </details>
                 <Show when=move || selecting.get()>
-                    <BulkBar collection=collection selected=selected hidden=hidden listed=listed />
+                    <BulkBar collection=collection selected=selected hidden=hidden listed=listed listed_count=count />
                 </Show>
                 <ul class="chips">
                     <For
@@ -617,13 +618,18 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     }
 }
 
-/// `/r/:collection/:id` (`new` for a new record).
+/// `/r/:collection/:id` and `/contacts/:id` (`new` for a new record).
 #[component]
-pub fn RecordEditorPage() -> impl IntoView {
+pub fn RecordEditorPage(
+    /// The collection, for routes that do not name it (`/contacts/:id`).
+    #[prop(optional)]
+    collection: Option<Collection>,
+) -> impl IntoView {
     let params = use_params_map();
     let target = Memo::new(move |_| {
         params.with(|p| {
-            let collection = p.get("collection").as_deref().and_then(collection_of)?;
+            let collection =
+                collection.or_else(|| p.get("collection").as_deref().and_then(collection_of))?;
             let id = p.get("id")?;
             if id == "new" {
                 Some((collection, None))

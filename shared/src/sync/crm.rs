@@ -258,21 +258,19 @@ fn journal(tx: &mut dyn Tx, ctx: &Ctx, record: &Record, label: String, fields: V
 
 pub fn assign(a: &AssignRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     let mut record = generic(tx, ctx, a.id)?;
-    if record.owner != a.owner {
-        let moved = FieldChange {
-            field: "owner".to_owned(),
-            from: record.owner.to_string(),
-            to: a.owner.to_string(),
-        };
-        // Filed under the new owner, so that whoever sees the record now sees its move.
-        let mut after = record.clone();
-        after.owner = a.owner;
-        after.team = assignable(ctx, a.owner)?;
-        journal(tx, ctx, &after, record.body.label(), vec![moved]);
-    }
+    let before = record.owner;
     record.team = assignable(ctx, a.owner)?;
     record.owner = a.owner;
     record.updated_at = ctx.now;
+    if before != a.owner {
+        // Filed under the new owner, so that whoever sees the record now sees its move.
+        let moved = FieldChange {
+            field: "owner".to_owned(),
+            from: before.to_string(),
+            to: a.owner.to_string(),
+        };
+        journal(tx, ctx, &record, record.body.label(), vec![moved]);
+    }
     tx.put(record);
     Ok(())
 }

@@ -239,25 +239,7 @@ fn the_server_journals_what_edits_and_moves_changed() {
     let mut store = Store::default();
     let rep = directory(1, Role::Sales, DataScope::Own);
     let boss = directory(3, Role::Manager, DataScope::TeamAndSubTeams);
-    apply(
-        &mut store,
-        &rep,
-        &create_record(Collection::Account, 1, &[("name", "甲公司")]),
-        1,
-    )
-    .expect("account");
-    let account = rid(1).to_string();
-    apply(
-        &mut store,
-        &rep,
-        &create_record(
-            Collection::Deal,
-            2,
-            &[("name", "ERP"), ("account", &account)],
-        ),
-        2,
-    )
-    .expect("deal");
+    account_and_deal(&mut store, &rep, "ERP");
     assert!(
         journal_of(&store, rid(2)).is_empty(),
         "creating is not a change"
@@ -309,6 +291,24 @@ fn the_server_journals_what_edits_and_moves_changed() {
     });
     apply(&mut store, &boss, &same, 5).expect("no change");
     assert_eq!(journal_of(&store, rid(2)).len(), 2);
+}
+
+/// `rep` makes account 1 and, at it, deal 2 called `deal` (versions 1 and 2).
+fn account_and_deal(store: &mut Store, rep: &Directory, deal: &str) {
+    apply(
+        store,
+        rep,
+        &create_record(Collection::Account, 1, &[("name", "甲公司")]),
+        1,
+    )
+    .expect("account");
+    let account = rid(1).to_string();
+    let deal = create_record(
+        Collection::Deal,
+        2,
+        &[("name", deal), ("account", &account)],
+    );
+    apply(store, rep, &deal, 2).expect("deal");
 }
 
 /// The change entries about `id`, with their records.
@@ -723,25 +723,7 @@ fn an_edit_over_a_newer_deal_value_is_noted() {
     let mut store = Store::default();
     let rep = directory(1, Role::Sales, DataScope::Own);
     let boss = directory(3, Role::Manager, DataScope::All);
-    apply(
-        &mut store,
-        &rep,
-        &create_record(Collection::Account, 1, &[("name", "甲")]),
-        1,
-    )
-    .expect("account");
-    let account = rid(1).to_string();
-    apply(
-        &mut store,
-        &rep,
-        &create_record(
-            Collection::Deal,
-            2,
-            &[("name", "单"), ("account", &account)],
-        ),
-        2,
-    )
-    .expect("deal");
+    account_and_deal(&mut store, &rep, "单");
     apply(
         &mut store,
         &boss,
