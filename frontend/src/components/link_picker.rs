@@ -49,40 +49,10 @@ pub fn LinkPicker(
     let open = RwSignal::new(false);
     let active = RwSignal::new(0usize);
     let multiple = targets.len() > 1;
-    let order = use_order(sync, targets, |r| r.body.label());
-    let index = BackgroundIndex::new(sync, order, ClientCore::search_entry);
-    let offers = Memo::new(move |_| {
-        if !open.get() {
-            return Vec::new();
-        }
-        let q = Query::new(&typed.get().unwrap_or_default());
-        let ids: Vec<RecordId> = order.with(|(_, ids)| {
-            if q.is_empty() {
-                ids.iter().take(OFFERED).copied().collect()
-            } else {
-                index.with(|index| {
-                    index
-                        .search(&q, None)
-                        .ranked
-                        .iter()
-                        .take(OFFERED)
-                        .filter_map(|p| ids.get(*p as usize).copied())
-                        .collect()
-                })
-            }
-        });
-        sync.with_core_untracked(|core| {
-            ids.into_iter()
-                .filter_map(|id| core.get(id))
-                .map(|r| Offer {
-                    id: r.id,
-                    label: r.body.label(),
-                    collection: r.collection(),
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
-    });
+    // The candidates' order and search index are made once the field is first used, not
+    // every time a form with a link field opens.
+    let armed = RwSignal::new(false);
+    let offers = RwSignal::new(Vec::<Offer>::new());
     let pick = move |offer: Option<Offer>| {
         value.set(offer.map(|o| o.id.to_string()).unwrap_or_default());
         typed.set(None);
@@ -121,6 +91,9 @@ pub fn LinkPicker(
     let list_id = format!("{id}-options");
     view! {
         <div class="link-picker">
+            <Show when=move || armed.get()>
+                <Finder targets=targets.clone() typed=typed open=open offers=offers />
+            </Show>
             <input id=id name=name type="search" autocomplete="off" role="combobox"
                 aria-autocomplete="list" aria-controls=list_id.clone()
                 aria-expanded=move || (open.get() && offers.with(|o| !o.is_empty())).to_string()
@@ -129,9 +102,13 @@ pub fn LinkPicker(
                 on:input=move |ev| {
                     typed.set(Some(event_target_value(&ev)));
                     active.set(0);
+                    armed.set(true);
                     open.set(true);
                 }
-                on:focus=move |_| open.set(true)
+                on:focus=move |_| {
+                    armed.set(true);
+                    open.set(true);
+                }
                 on:blur=move |_| settle()
                 on:keydown=on_key />
             <Show when=move || open.get() && offers.with(|o| !o.is_empty())>
@@ -161,4 +138,53 @@ pub fn LinkPicker(
             </Show>
         </div>
     }
+}
+
+/// Keeps `offers` up to date while the list is open: the best matches of what was typed among
+/// `targets` (the first by name when nothing is typed).
+#[component]
+fn Finder(
+    targets: Vec<Collection>,
+    typed: RwSignal<Option<String>>,
+    open: RwSignal<bool>,
+    offers: RwSignal<Vec<Offer>>,
+) -> impl IntoView {
+    let sync = use_sync();
+    let order = use_order(sync, targets, |r| r.body.label());
+    let index = BackgroundIndex::new(sync, order, ClientCore::search_entry);
+    Effect::new(move |_| {
+        if !open.get() {
+            offers.set(Vec::new());
+            return;
+        }
+        let q = Query::new(&typed.get().unwrap_or_default());
+        let ids: Vec<RecordId> = order.with(|(_, ids)| {
+            if q.is_empty() {
+                ids.iter().take(OFFERED).copied().collect()
+            } else {
+                index.with(|index| {
+                    index
+                        .search(&q, None)
+                        .ranked
+                        .iter()
+                        .take(OFFERED)
+                        .filter_map(|p| ids.get(*p as usize).copied())
+                        .collect()
+                })
+            }
+        });
+        let found = sync
+            .with_core_untracked(|core| {
+                ids.into_iter()
+                    .filter_map(|id| core.get(id))
+                    .map(|r| Offer {
+                        id: r.id,
+                        label: r.body.label(),
+                        collection: r.collection(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        offers.set(found);
+    });
 }
