@@ -12,6 +12,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsPage};
 use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::settings::pipelines::PipelinesPage;
 use crate::pages::settings::roles::RolesPage;
 use crate::pages::settings::teams::TeamsPage;
 use crate::pages::settings::users::UsersPage;
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/users") view=UsersPage />
                         <Route path=path!("/teams") view=TeamsPage />
                         <Route path=path!("/roles") view=RolesPage />
+                        <Route path=path!("/pipelines") view=PipelinesPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::ids::UserId;
-use crate::records::{ActivityKind, Deal, Pipeline};
+use crate::records::{ActivityKind, Deal, Env, Pipelines};
 use crate::sync::record::{Body, Record};
 use crate::sync::scope::Directory;
 
@@ -27,29 +27,33 @@ pub struct StageTotal {
     pub totals: Totals,
 }
 
-fn open_deals<'a>(
-    records: impl IntoIterator<Item = &'a Record>,
-) -> impl Iterator<Item = (&'a Record, &'a Deal)> {
-    records.into_iter().filter_map(|r| match &r.body {
-        Body::Deal(d) if d.is_open() => Some((r, d)),
+/// The deal in `record`, if it is an open one.
+fn open_deal<'a>(record: &'a Record, env: &dyn Env) -> Option<&'a Deal> {
+    match &record.body {
+        Body::Deal(d) if d.is_open(env) => Some(d),
         _ => None,
-    })
+    }
 }
 
-/// `owner`'s open deals by stage, in pipeline order (every open stage listed, even when empty).
-pub fn funnel<'a>(records: impl IntoIterator<Item = &'a Record>, owner: UserId) -> Vec<StageTotal> {
-    let pipeline = Pipeline::standard();
-    let mut steps: Vec<StageTotal> = pipeline
-        .stages
-        .iter()
-        .filter(|s| !s.won && !s.lost)
-        .map(|s| StageTotal {
-            stage: s.key.clone(),
-            count: 0,
-            totals: Totals::new(),
-        })
-        .collect();
-    for (_, deal) in open_deals(records).filter(|(r, _)| r.owner == owner) {
+/// `owner`'s open deals by stage, in pipeline order (every open stage of every pipeline listed
+/// once, even when empty; the main pipeline's first).
+pub fn funnel<'a>(
+    records: impl IntoIterator<Item = &'a Record>,
+    owner: UserId,
+    pipelines: &Pipelines,
+) -> Vec<StageTotal> {
+    let mut steps: Vec<StageTotal> = Vec::new();
+    for stage in pipelines.list().iter().flat_map(|(_, p)| &p.stages) {
+        if stage.is_open() && !steps.iter().any(|s| s.stage == stage.key) {
+            steps.push(StageTotal {
+                stage: stage.key.clone(),
+                count: 0,
+                totals: Totals::new(),
+            });
+        }
+    }
+    let mine = records.into_iter().filter(|r| r.owner == owner);
+    for deal in mine.filter_map(|r| open_deal(r, pipelines)) {
         if let Some(step) = steps.iter_mut().find(|s| s.stage == deal.stage) {
             step.count += 1;
             add(&mut step.totals, deal);
@@ -62,9 +66,10 @@ pub fn funnel<'a>(records: impl IntoIterator<Item = &'a Record>, owner: UserId) 
 /// date are left out.
 pub fn pipeline_by_month<'a>(
     records: impl IntoIterator<Item = &'a Record>,
+    pipelines: &Pipelines,
 ) -> Vec<(String, Totals)> {
     let mut months: BTreeMap<String, Totals> = BTreeMap::new();
-    for (_, deal) in open_deals(records) {
+    for deal in records.into_iter().filter_map(|r| open_deal(r, pipelines)) {
         if let Some(month) = deal.close_date.as_deref().and_then(|d| d.get(..7)) {
             add(months.entry(month.to_owned()).or_default(), deal);
         }
@@ -122,13 +127,14 @@ pub struct Leader {
 pub fn leaderboard<'a>(
     records: impl IntoIterator<Item = &'a Record>,
     directory: &Directory,
+    pipelines: &Pipelines,
 ) -> Vec<Leader> {
     let mut by_owner: BTreeMap<UserId, Leader> = BTreeMap::new();
     for record in records {
         let Body::Deal(deal) = &record.body else {
             continue;
         };
-        if !deal.is_won() {
+        if !deal.is_won(pipelines) {
             continue;
         }
         let leader = by_owner.entry(record.owner).or_insert_with(|| Leader {
@@ -238,7 +244,7 @@ mod tests {
 
     #[test]
     fn the_funnel_counts_my_open_deals_by_stage_without_mixing_currencies() {
-        let funnel = funnel(&deals(), user(1));
+        let funnel = funnel(&deals(), user(1), &Pipelines::default());
         let lines: Vec<(&str, usize, Totals)> = funnel
             .iter()
             .map(|s| (s.stage.as_str(), s.count, s.totals.clone()))
@@ -257,7 +263,7 @@ mod tests {
     #[test]
     fn pipeline_value_is_grouped_by_close_month_and_currency() {
         assert_eq!(
-            pipeline_by_month(&deals()),
+            pipeline_by_month(&deals(), &Pipelines::default()),
             [
                 (
                     "2026-12".to_owned(),
@@ -286,10 +292,11 @@ mod tests {
             users: vec![member(1, "甲"), member(2, "乙")],
             teams: Vec::new(),
         };
-        let board: Vec<(String, Totals, usize)> = leaderboard(&deals(), &directory)
-            .into_iter()
-            .map(|l| (l.name, l.won, l.deals))
-            .collect();
+        let board: Vec<(String, Totals, usize)> =
+            leaderboard(&deals(), &directory, &Pipelines::default())
+                .into_iter()
+                .map(|l| (l.name, l.won, l.deals))
+                .collect();
         assert_eq!(
             board,
             [

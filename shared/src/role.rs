@@ -61,9 +61,10 @@ impl Role {
     /// Whether this role may do `capability`.
     pub fn can(self, capability: Capability) -> bool {
         match capability {
-            Capability::ManageUsers | Capability::ManageTeams | Capability::ManageRoles => {
-                self == Role::Admin
-            }
+            Capability::ManageUsers
+            | Capability::ManageTeams
+            | Capability::ManageRoles
+            | Capability::ManagePipelines => self == Role::Admin,
         }
     }
 }
@@ -91,6 +92,8 @@ pub enum Capability {
     ManageUsers,
     ManageTeams,
     ManageRoles,
+    /// Set up deal pipelines: stages, probabilities, won/lost, stage gates.
+    ManagePipelines,
 }
 
 /// Which records a role may see. Serialized in snake case; do not rename.

@@ -213,6 +213,16 @@ impl Browser {
             .map_err(|e| format!("type into {css}: {e}"))
     }
 
+    /// Empty an input the way a person does (select all, delete), so that the page hears it.
+    pub async fn erase(&self, css: &str) -> Result {
+        let input = self.find(css).await?;
+        // Control+A (the modifier held until the null key), then Backspace.
+        input
+            .send_keys("\u{E009}a\u{E000}\u{E003}")
+            .await
+            .map_err(|e| format!("erase {css}: {e}"))
+    }
+
     /// Click an element, scrolled to the middle of the screen first (as a person scrolls to a
     /// button hidden under the phone's tab bar).
     pub async fn click(&self, css: &str) -> Result {

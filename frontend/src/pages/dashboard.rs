@@ -12,7 +12,7 @@ use shared::Role;
 use shared::dashboard::{self, Totals};
 use shared::i18n::{Locale, Text};
 use shared::records::labels::choices;
-use shared::records::{Pipeline, money_text};
+use shared::records::money_text;
 use shared::sync::Collection;
 
 use crate::charts::EChart;
@@ -64,28 +64,18 @@ pub fn Dashboard() -> impl IntoView {
                     return Figures::default();
                 };
                 let deals: Vec<&shared::sync::Record> = core.collection(Collection::Deal).collect();
-                let stage_name = |key: &str| {
-                    Pipeline::standard()
-                        .stage(key)
-                        .map(|s| {
-                            if locale == Locale::En {
-                                s.name_en.clone()
-                            } else {
-                                s.name_zh.clone()
-                            }
-                        })
-                        .unwrap_or_else(|| key.to_owned())
-                };
+                let pipelines = crate::sync::pipelines();
+                let stage_name = |key: &str| pipelines.stage_name(None, key, locale == Locale::En);
                 // China's clock unless the browser says otherwise.
                 let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
                 let (from, to) = dashboard::week_of(now_ms(), offset);
                 let kinds = choices(Collection::Activity, "kind", locale).unwrap_or_default();
                 Figures {
-                    funnel: dashboard::funnel(deals.iter().copied(), directory.me.user)
+                    funnel: dashboard::funnel(deals.iter().copied(), directory.me.user, &pipelines)
                         .into_iter()
                         .map(|s| (stage_name(&s.stage), s.count, s.totals))
                         .collect(),
-                    months: dashboard::pipeline_by_month(deals.iter().copied()),
+                    months: dashboard::pipeline_by_month(deals.iter().copied(), &pipelines),
                     week: dashboard::activities_by_kind(
                         core.collection(Collection::Activity),
                         from,
@@ -100,7 +90,7 @@ pub fn Dashboard() -> impl IntoView {
                         (label, n)
                     })
                     .collect(),
-                    leaders: dashboard::leaderboard(deals.iter().copied(), directory)
+                    leaders: dashboard::leaderboard(deals.iter().copied(), directory, &pipelines)
                         .into_iter()
                         .map(|l| (l.name, l.won))
                         .collect(),

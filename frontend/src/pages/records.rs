@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::i18n::{Locale, Text, problem_text};
-use shared::records::labels::{choices, collection_label, field_label};
-use shared::records::{self, Patch, Pipeline, money_text};
+use shared::records::labels::{choices_with, collection_label, field_label};
+use shared::records::{self, DEFAULT_PIPELINE, Patch, money_text};
 use shared::rows::{SortKey, sort_positions};
 use shared::search::{Found, Query};
 use shared::sync::{
@@ -68,7 +68,17 @@ pub fn segment_of(collection: Collection) -> &'static str {
         Collection::Issue => "sync-issues",
         Collection::View => "views",
         Collection::Change => "changes",
+        Collection::Pipeline => "pipelines",
     }
+}
+
+/// The allowed values of a choice field (deal stages and pipelines as this device has them).
+pub fn choices(
+    collection: Collection,
+    field: &str,
+    locale: Locale,
+) -> Option<Vec<(String, String)>> {
+    choices_with(collection, field, locale, &crate::sync::pipelines())
 }
 
 /// A choice's label, or the raw value.
@@ -139,7 +149,9 @@ fn detail(record: &Record, locale: Locale) -> String {
             },
         ],
         Collection::Contact => vec![t("job_title"), t("phone")],
-        Collection::Issue | Collection::View | Collection::Change => Vec::new(),
+        Collection::Issue | Collection::View | Collection::Change | Collection::Pipeline => {
+            Vec::new()
+        }
     };
     parts
         .into_iter()
@@ -849,9 +861,47 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
         )
     };
     let message = Signal::derive(move || banner.get());
+    // A deal's stages are its pipeline's: another pipeline starts the deal at its first stage.
+    let pipeline = values
+        .iter()
+        .find(|(f, _)| *f == "pipeline")
+        .map(|(_, v)| *v);
+    let pipeline_count = {
+        let tracked = sync.changes(Collection::Pipeline);
+        Memo::new(move |_| {
+            tracked.get();
+            crate::sync::pipelines().list().len()
+        })
+    };
+    if let (Some(pipeline), Some(stage)) = (
+        pipeline,
+        values.iter().find(|(f, _)| *f == "stage").map(|(_, v)| *v),
+    ) {
+        Effect::new(move |before: Option<String>| {
+            let now = pipeline.get();
+            if before.is_some_and(|b| b != now) {
+                let pipelines = crate::sync::pipelines();
+                let on = pipelines.get(now.parse().ok());
+                if on.stage(&stage.get_untracked()).is_none() {
+                    stage.set(on.first().map(|s| s.key.clone()).unwrap_or_default());
+                }
+            }
+            now
+        });
+    }
+    // The pipeline field shows once there is a choice.
+    let shown = |field: &str, pipelines: usize| field != "pipeline" || pipelines > 1;
     let widgets = values
         .iter()
-        .map(|(field, value)| view! { <FieldWidget form=form collection=collection field=field value=*value /> })
+        .map(|(field, value)| {
+            let field: &'static str = field;
+            let value = *value;
+            view! {
+                <Show when=move || shown(field, pipeline_count.get())>
+                    <FieldWidget form=form collection=collection field=field value=value pipeline=pipeline />
+                </Show>
+            }
+        })
         .collect_view();
     view! {
         <div class="page">
@@ -1102,11 +1152,33 @@ fn FieldWidget(
     collection: Collection,
     field: &'static str,
     value: RwSignal<String>,
+    /// The deal's pipeline, whose stages a deal's stage offers.
+    #[prop(optional_no_strip)]
+    pipeline: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("record-{field}");
     let error = Memo::new(move |_| form.field_error(field, i18n.locale()));
-    let options = Memo::new(move |_| choices(collection, field, i18n.locale()));
+    let pipelines_changed = use_sync().changes(Collection::Pipeline);
+    let options = Memo::new(move |_| {
+        pipelines_changed.get();
+        let locale = i18n.locale();
+        match pipeline {
+            Some(on) if collection == Collection::Deal && field == "stage" => {
+                let pipelines = crate::sync::pipelines();
+                let en = locale == Locale::En;
+                Some(
+                    pipelines
+                        .get(on.get().parse().ok())
+                        .stages
+                        .iter()
+                        .map(|s| (s.key.clone(), s.name(en).to_owned()))
+                        .collect(),
+                )
+            }
+            _ => choices(collection, field, locale),
+        }
+    });
     let link = link_targets(collection, field);
     let input = {
         let id = id.clone();
@@ -1204,15 +1276,22 @@ struct Card {
     name: String,
     stage: String,
     money: String,
+    pipeline: RecordId,
 }
 
-/// `/pipeline`: deals by stage; drag a card to another column (or pick the stage from its
-/// menu, which works with touch and keyboard). A stage gate's refusal shows on the card.
+/// `/pipeline`: deals by stage of one pipeline (a picker when an admin set up several); drag a
+/// card to another column (or pick the stage from its menu, which works with touch and
+/// keyboard). A stage gate's refusal shows on the card.
 #[component]
 pub fn PipelinePage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let pipeline = Pipeline::standard();
+    let pipelines_changed = sync.changes(Collection::Pipeline);
+    let pipelines = Memo::new(move |_| {
+        pipelines_changed.get();
+        (*crate::sync::pipelines()).clone()
+    });
+    let chosen = RwSignal::new(DEFAULT_PIPELINE);
     let cards = Memo::new(move |_| {
         sync.with_core(|core| {
             let mut cards: Vec<(Card, Option<(String, i64)>)> = core
@@ -1229,6 +1308,7 @@ pub fn PipelinePage() -> impl IntoView {
                                 .amount
                                 .map(|a| money_text(&d.currency, a))
                                 .unwrap_or_default(),
+                            pipeline: d.pipeline.unwrap_or(DEFAULT_PIPELINE),
                         },
                         d.amount.map(|a| (d.currency.clone(), a)),
                     ))
@@ -1299,87 +1379,133 @@ pub fn PipelinePage() -> impl IntoView {
             });
         });
     };
-    let columns = pipeline
-        .stages
-        .iter()
-        .cloned()
-        .map(|stage| {
-            let key = stage.key.clone();
-            let name = move || if i18n.locale() == Locale::En { stage.name_en.clone() } else { stage.name_zh.clone() };
-            let in_stage = {
-                let key = key.clone();
-                Memo::new(move |_| {
-                    cards.with(|all| all.iter().filter(|(c, _)| c.stage == key).cloned().collect::<Vec<_>>())
-                })
-            };
-            let total = Memo::new(move |_| {
-                in_stage.with(|cards| {
-                    let mut by_currency: BTreeMap<String, i64> = BTreeMap::new();
-                    for (_, money) in cards {
-                        if let Some((currency, amount)) = money {
-                            *by_currency.entry(currency.clone()).or_default() += amount;
-                        }
-                    }
-                    by_currency
-                        .into_iter()
-                        .map(|(c, a)| money_text(&c, a))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                })
-            });
-            let drop_key = key.clone();
-            view! {
-                <section class="stage-column" data-stage=key.clone()
-                    on:dragover=move |ev| ev.prevent_default()
-                    on:drop=move |ev| {
-                        ev.prevent_default();
-                        if let Some(id) = dragging.get_untracked() {
-                            move_deal(id, drop_key.clone());
-                        }
-                    }>
-                    <header class="stage-header">
-                        <strong>{name}</strong>
-                        <span class="muted small">{move || in_stage.with(Vec::len)}</span>
-                        <span class="muted small" data-testid="stage-total">{move || total.get()}</span>
-                    </header>
-                    <For
-                        each=move || in_stage.get()
-                        key=|(c, _)| (c.id, c.version, c.stage.clone())
-                        children=move |(card, _)| {
-                            let id = card.id;
-                            let options = Pipeline::standard().stages.iter().cloned().map(|s| {
-                                let selected = s.key == card.stage;
-                                let label = if i18n.locale() == Locale::En { s.name_en } else { s.name_zh };
-                                view! { <option value=s.key selected=selected>{label}</option> }
-                            }).collect_view();
-                            view! {
-                                <article class="deal-card" draggable="true" data-testid="deal-card" data-id=id.to_string()
-                                    on:dragstart=move |_| dragging.set(Some(id))>
-                                    <A href=format!("/r/deals/{id}") attr:class="record-title">{card.name.clone()}</A>
-                                    <span class="muted">{card.money.clone()}</span>
-                                    <label class="sr-only" for=format!("move-{id}")>{move || i18n.t(Text::MoveTo)}</label>
-                                    <select id=format!("move-{id}") data-testid="move-deal"
-                                        on:change=move |ev| move_deal(id, event_target_value(&ev))>
-                                        {options}
-                                    </select>
-                                    <Show when=move || refusals.with(|r| r.contains_key(&id))>
-                                        <p class="field-error" role="alert" data-testid="gate-error">
-                                            {move || refusals.with(|r| r.get(&id).cloned())}
-                                        </p>
-                                    </Show>
-                                </article>
+    let columns = move || {
+        let id = chosen.get();
+        let pipeline = pipelines.with(|all| all.get(Some(id)).clone());
+        let keys: Vec<String> = pipeline.stages.iter().map(|s| s.key.clone()).collect();
+        let first = keys.first().cloned().unwrap_or_default();
+        // Deals in a stage this pipeline no longer has wait in its first column.
+        let column_of = move |card: &Card| {
+            if keys.contains(&card.stage) {
+                card.stage.clone()
+            } else {
+                first.clone()
+            }
+        };
+        let stages = pipeline.stages.clone();
+        pipeline
+            .stages
+            .into_iter()
+            .map(|stage| {
+                let key = stage.key.clone();
+                let name = move || stage.name(i18n.locale() == Locale::En).to_owned();
+                let in_stage = {
+                    let key = key.clone();
+                    let column_of = column_of.clone();
+                    Memo::new(move |_| {
+                        cards.with(|all| {
+                            all.iter()
+                                .filter(|(c, _)| c.pipeline == id && column_of(c) == key)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                };
+                let total = Memo::new(move |_| {
+                    in_stage.with(|cards| {
+                        let mut by_currency: BTreeMap<String, i64> = BTreeMap::new();
+                        for (_, money) in cards {
+                            if let Some((currency, amount)) = money {
+                                *by_currency.entry(currency.clone()).or_default() += amount;
                             }
                         }
-                    />
-                </section>
+                        by_currency
+                            .into_iter()
+                            .map(|(c, a)| money_text(&c, a))
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    })
+                });
+                let drop_key = key.clone();
+                let stages = stages.clone();
+                view! {
+                    <section class="stage-column" data-stage=key.clone()
+                        on:dragover=move |ev| ev.prevent_default()
+                        on:drop=move |ev| {
+                            ev.prevent_default();
+                            if let Some(id) = dragging.get_untracked() {
+                                move_deal(id, drop_key.clone());
+                            }
+                        }>
+                        <header class="stage-header">
+                            <strong>{name}</strong>
+                            <span class="muted small">{move || in_stage.with(Vec::len)}</span>
+                            <span class="muted small" data-testid="stage-total">{move || total.get()}</span>
+                        </header>
+                        <For
+                            each=move || in_stage.get()
+                            key=|(c, _)| (c.id, c.version, c.stage.clone())
+                            children=move |(card, _)| {
+                                let id = card.id;
+                                let options = stages.iter().map(|s| {
+                                    let selected = s.key == card.stage;
+                                    let label = s.name(i18n.locale() == Locale::En).to_owned();
+                                    view! { <option value=s.key.clone() selected=selected>{label}</option> }
+                                }).collect_view();
+                                view! {
+                                    <article class="deal-card" draggable="true" data-testid="deal-card" data-id=id.to_string()
+                                        on:dragstart=move |_| dragging.set(Some(id))>
+                                        <A href=format!("/r/deals/{id}") attr:class="record-title">{card.name.clone()}</A>
+                                        <span class="muted">{card.money.clone()}</span>
+                                        <label class="sr-only" for=format!("move-{id}")>{move || i18n.t(Text::MoveTo)}</label>
+                                        <select id=format!("move-{id}") data-testid="move-deal"
+                                            on:change=move |ev| move_deal(id, event_target_value(&ev))>
+                                            {options}
+                                        </select>
+                                        <Show when=move || refusals.with(|r| r.contains_key(&id))>
+                                            <p class="field-error" role="alert" data-testid="gate-error">
+                                                {move || refusals.with(|r| r.get(&id).cloned())}
+                                            </p>
+                                        </Show>
+                                    </article>
+                                }
+                            }
+                        />
+                    </section>
+                }
+            })
+            .collect_view()
+    };
+    let picker = move || {
+        let all = pipelines.get();
+        (all.list().len() > 1).then(|| {
+            let main = i18n.t(Text::MainPipeline);
+            let options = all
+                .list()
+                .iter()
+                .map(|(id, _)| {
+                    let selected = *id == chosen.get_untracked();
+                    view! { <option value=id.to_string() selected=selected>{all.name_of(*id, main)}</option> }
+                })
+                .collect_view();
+            view! {
+                <select data-testid="pipeline-picker" aria-label=move || i18n.t(Text::PipelineSettings)
+                    on:change=move |ev| {
+                        if let Ok(id) = event_target_value(&ev).parse() {
+                            chosen.set(id);
+                        }
+                    }>
+                    {options}
+                </select>
             }
         })
-        .collect_view();
+    };
     view! {
         <div class="page">
             <section class="card">
                 <div class="section-header">
                     <h1>{move || i18n.t(Text::PipelineTitle)}</h1>
+                    {picker}
                     <A href="/r/deals/new" attr:class="button primary" attr:data-testid="new-deal">{move || i18n.t(Text::NewRecord)}</A>
                 </div>
                 <div class="board" data-testid="pipeline">{columns}</div>

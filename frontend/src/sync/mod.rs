@@ -125,6 +125,33 @@ fn engine() -> Option<Rc<Engine>> {
     ENGINE.with(|e| e.borrow().clone())
 }
 
+thread_local! {
+    /// The pipelines as last read, and which copy of the store they were read from.
+    static PIPELINES: RefCell<((u64, u64), Rc<shared::records::Pipelines>)> =
+        RefCell::new(((0, 0), Rc::default()));
+}
+
+/// The deal pipelines on this device (the standard one until an admin saves one), read again
+/// only when they change. Untracked: screens that must follow them track
+/// `Sync::changes(Collection::Pipeline)`.
+pub fn pipelines() -> Rc<shared::records::Pipelines> {
+    let Some(engine) = engine() else {
+        return Rc::default();
+    };
+    let core = engine.core.borrow();
+    let key = (
+        GENERATION.with(Cell::get),
+        core.changes(shared::sync::Collection::Pipeline),
+    );
+    PIPELINES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != key {
+            *cache = (key, Rc::new(core.pipelines()));
+        }
+        cache.1.clone()
+    })
+}
+
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }

@@ -221,6 +221,13 @@ pub async fn load_touched<'m>(
         .into_iter()
         .flat_map(shared::sync::Mutation::touches)
         .collect();
+    // Deal mutators read pipelines (see `shared::sync::pipelines::TxEnv`): there are few.
+    let pipelines: Vec<Uuid> = in_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM records WHERE collection = 'pipeline' AND NOT deleted")
+            .fetch_all(&mut *conn)
+            .await?
+    });
+    touched.extend(pipelines.into_iter().map(RecordId::from_uuid));
     touched.sort();
     touched.dedup();
     load(tx, &touched).await
@@ -391,12 +398,20 @@ impl Filter {
             .map(|c| format!("'{}'", c.as_str()))
             .collect();
         let shared_only = format!("collection NOT IN ({})", private.join(", "));
-        let me = format!("owner_id = ${first}");
+        let public: Vec<String> = Collection::ALL
+            .into_iter()
+            .filter(|c| c.is_public())
+            .map(|c| format!("'{}'", c.as_str()))
+            .collect();
+        let me = format!(
+            "owner_id = ${first} OR collection IN ({})",
+            public.join(", ")
+        );
         let teams: Vec<Uuid> = scope.teams.iter().map(TeamId::as_uuid).collect();
         let sql = if scope.everything {
             format!("({me} OR {shared_only})")
         } else if teams.is_empty() {
-            me
+            format!("({me})")
         } else {
             format!(
                 "({me} OR ({shared_only} AND team_id IN ({})))",

@@ -12,11 +12,12 @@ use shared::sync::{
 use uuid::Uuid;
 
 use crate::device::{Device, raw};
-use crate::harness::{Backend, TestApp, both};
+use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
 
 both!(
     a_lead_becomes_a_deal_that_the_manager_sees,
-    the_server_holds_the_stage_gate
+    the_server_holds_the_stage_gate,
+    an_admins_pipeline_reaches_everyone_and_gates_every_write
 );
 
 fn new_id() -> RecordId {
@@ -164,5 +165,110 @@ async fn the_server_holds_the_stage_gate(backend: Backend) {
     );
     assert_eq!(fields_of(&far), ["account not_found"]);
     assert_eq!(rep.core.collection(Collection::Deal).count(), 0);
+    app.finish().await;
+}
+
+async fn an_admins_pipeline_reaches_everyone_and_gates_every_write(backend: Backend) {
+    use shared::records::{DEFAULT_PIPELINE, Pipeline};
+    use shared::sync::SavePipeline;
+
+    let app = TestApp::spawn(backend).await;
+    let [rep_token, _, far_token] = app.two_sales_teams().await;
+    let admin_token = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut main = Pipeline::standard().clone();
+    main.stages[1].name_zh = "需求调研".into();
+    main.stages[1].required = vec!["contact".into()];
+    let mut renewals = Pipeline::standard().clone();
+    renewals.name = "续约".into();
+    renewals
+        .stages
+        .retain(|s| s.key != "needs" && s.key != "proposal");
+    let renewals_id = new_id();
+
+    // A rep may not set pipelines up: the server refuses even a device that skips its check.
+    let mut rep = Device::new(&rep_token);
+    rep.pull(&app).await;
+    let mut request = rep.push_request(usize::MAX);
+    request.mutations = vec![raw(
+        rep.core.next_mutation_id(),
+        "pipeline.save",
+        json!({"id": DEFAULT_PIPELINE, "pipeline": main}),
+    )];
+    let reply: PushResponse = rep.send_push(&app, &request).await.json();
+    assert_eq!((reply.applied, reply.rejected), (0, 1));
+
+    let mut admin = Device::new(&admin_token);
+    admin.pull(&app).await;
+    for (id, pipeline) in [(DEFAULT_PIPELINE, main.clone()), (renewals_id, renewals)] {
+        admin.mutate(&Mutation::SavePipeline(SavePipeline { id, pipeline }));
+    }
+    admin.sync(&app).await;
+    assert!(admin.issues().is_empty(), "{:?}", admin.issues());
+
+    // Reps of both teams get both pipelines with their next pull.
+    rep.pull(&app).await;
+    let mut far = Device::new(&far_token);
+    far.pull(&app).await;
+    for device in [&rep, &far] {
+        let pipelines = device.core.pipelines();
+        assert_eq!(pipelines.list().len(), 2);
+        assert_eq!(pipelines.get(None), &main);
+        assert_eq!(pipelines.get(Some(renewals_id)).name, "续约");
+    }
+
+    // REST writes run the same mutators: the saved gate holds, the other pipeline's stages too.
+    let account = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep_token),
+            json!({"fields": {"name": "华东贸易"}}),
+        )
+        .await;
+    let account = account.body["id"].as_str().unwrap_or_default().to_owned();
+    let deal = app
+        .post(
+            "/api/v1/deals",
+            Some(&rep_token),
+            json!({"fields": {"name": "ERP", "account": account}}),
+        )
+        .await;
+    assert_eq!(deal.status, 201, "{}", deal.body);
+    let deal_id = deal.body["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/api/v1/deals/{deal_id}");
+    let gated = app
+        .patch(
+            &path,
+            Some(&rep_token),
+            json!({"fields": {"stage": "needs"}}),
+        )
+        .await;
+    gated.assert_error(422, "validation_failed");
+    assert_eq!(gated.field(), Some("contact"));
+    assert_eq!(
+        gated.body["error"]["details"][0]["code"],
+        "required_for_stage"
+    );
+    let renewal = app
+        .post(
+            "/api/v1/deals",
+            Some(&rep_token),
+            json!({"fields": {"name": "续约", "account": account, "pipeline": renewals_id}}),
+        )
+        .await;
+    assert_eq!(renewal.status, 201, "{}", renewal.body);
+    assert_eq!(renewal.body["fields"]["stage"], "qualify");
+    let renewal_path = format!(
+        "/api/v1/deals/{}",
+        renewal.body["id"].as_str().unwrap_or_default()
+    );
+    let wrong = app
+        .patch(
+            &renewal_path,
+            Some(&rep_token),
+            json!({"fields": {"stage": "needs"}}),
+        )
+        .await;
+    wrong.assert_error(422, "validation_failed");
+    assert_eq!(wrong.field(), Some("stage"));
     app.finish().await;
 }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::fields::{amount, amount_text, currency, date, line, percent, text};
-use super::{Kind, Pipeline, link, link_text};
+use super::pipeline::Env;
+use super::{Kind, link, link_text};
 use crate::ids::RecordId;
 use crate::problem::{FieldError, Problem};
 use crate::sync::record::{Body, Collection};
@@ -13,6 +14,9 @@ use crate::sync::record::{Body, Collection};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deal {
     pub name: String,
+    /// The pipeline the deal is on (`None`: the company's main one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<RecordId>,
     pub account: Option<RecordId>,
     #[serde(default)]
     pub contact: Option<RecordId>,
@@ -38,28 +42,28 @@ fn cny() -> String {
 }
 
 impl Deal {
-    /// The pipeline the deal is on.
-    pub fn pipeline(&self) -> &'static Pipeline {
-        Pipeline::standard()
+    pub fn is_won(&self, env: &dyn Env) -> bool {
+        env.pipeline(self.pipeline).is_won(&self.stage)
     }
 
-    pub fn is_won(&self) -> bool {
-        self.pipeline().stage(&self.stage).is_some_and(|s| s.won)
+    pub fn is_lost(&self, env: &dyn Env) -> bool {
+        env.pipeline(self.pipeline).is_lost(&self.stage)
     }
 
-    pub fn is_lost(&self) -> bool {
-        self.pipeline().stage(&self.stage).is_some_and(|s| s.lost)
-    }
-
-    pub fn is_open(&self) -> bool {
-        !self.is_won() && !self.is_lost()
+    pub fn is_open(&self, env: &dyn Env) -> bool {
+        let pipeline = env.pipeline(self.pipeline);
+        !pipeline.is_won(&self.stage) && !pipeline.is_lost(&self.stage)
     }
 }
+
+/// The longest stage key a deal accepts.
+const MAX_STAGE_KEY: usize = 40;
 
 impl Kind for Deal {
     const COLLECTION: Collection = Collection::Deal;
     const FIELDS: &'static [&'static str] = &[
         "name",
+        "pipeline",
         "account",
         "contact",
         "amount",
@@ -70,21 +74,19 @@ impl Kind for Deal {
         "products",
         "notes",
     ];
-    const REQUIRED: &'static [&'static str] = &["name", "account", "stage"];
+    const REQUIRED: &'static [&'static str] = &["name", "account"];
 
     fn blank() -> Self {
         Deal {
             name: String::new(),
+            pipeline: None,
             account: None,
             contact: None,
             amount: None,
             currency: cny(),
             close_date: None,
             probability: None,
-            stage: Pipeline::standard()
-                .first()
-                .map(|s| s.key.clone())
-                .unwrap_or_default(),
+            stage: String::new(),
             products: String::new(),
             notes: String::new(),
         }
@@ -93,6 +95,7 @@ impl Kind for Deal {
     fn set(&mut self, field: &str, raw: &str) -> Result<(), Problem> {
         match field {
             "name" => self.name = line(raw)?,
+            "pipeline" => self.pipeline = link(raw)?,
             "account" => self.account = link(raw)?,
             "contact" => self.contact = link(raw)?,
             "amount" => self.amount = amount(raw)?,
@@ -100,8 +103,9 @@ impl Kind for Deal {
             "close_date" => self.close_date = date(raw)?,
             "probability" => self.probability = percent(raw)?,
             "stage" => {
+                // Whether the pipeline has the stage is checked in `settle`.
                 let key = raw.trim();
-                if self.pipeline().stage(key).is_none() {
+                if key.len() > MAX_STAGE_KEY {
                     return Err(Problem::Invalid);
                 }
                 key.clone_into(&mut self.stage);
@@ -116,6 +120,7 @@ impl Kind for Deal {
     fn get(&self, field: &str) -> String {
         match field {
             "name" => self.name.clone(),
+            "pipeline" => link_text(self.pipeline),
             "account" => link_text(self.account),
             "contact" => link_text(self.contact),
             "amount" => amount_text(self.amount),
@@ -137,6 +142,9 @@ impl Kind for Deal {
 
     fn links(&self) -> Vec<(&'static str, RecordId, Option<Collection>)> {
         let mut links = Vec::new();
+        if let Some(id) = self.pipeline {
+            links.push(("pipeline", id, Some(Collection::Pipeline)));
+        }
         if let Some(id) = self.account {
             links.push(("account", id, Some(Collection::Account)));
         }
@@ -146,11 +154,18 @@ impl Kind for Deal {
         links
     }
 
-    /// The stage gate, checked when the deal enters a stage and when a field its stage
-    /// requires changes; a deal entering a stage without its own probability takes the stage's.
-    fn settle(&mut self, before: Option<&Self>) -> Result<(), Vec<FieldError>> {
-        let pipeline = self.pipeline();
-        let entering = before.is_none_or(|b| b.stage != self.stage);
+    /// The stage gate, checked when the deal enters a stage (or another pipeline) and when a
+    /// field its stage requires changes; a deal entering a stage without its own probability
+    /// takes the stage's. A new deal with no stage starts in its pipeline's first.
+    fn settle(&mut self, before: Option<&Self>, env: &dyn Env) -> Result<(), Vec<FieldError>> {
+        let pipeline = env.pipeline(self.pipeline);
+        if self.stage.is_empty() {
+            match (before, pipeline.first()) {
+                (None, Some(first)) => first.key.clone_into(&mut self.stage),
+                _ => return Err(vec![Problem::Required.at("stage")]),
+            }
+        }
+        let entering = before.is_none_or(|b| b.stage != self.stage || b.pipeline != self.pipeline);
         let touched = before.is_some_and(|b| {
             pipeline
                 .stage(&self.stage)
@@ -189,10 +204,11 @@ mod tests {
     fn a_new_deal_starts_in_the_first_stage_with_its_probability() {
         let d = deal(&[("amount", "120,000")]).expect("valid");
         assert_eq!(d.stage, "qualify");
+        assert_eq!(d.pipeline, None);
         assert_eq!(d.probability, Some(10));
         assert_eq!(d.amount, Some(12_000_000));
         assert_eq!(d.currency, "CNY");
-        assert!(d.is_open());
+        assert!(d.is_open(&crate::records::Standard));
         round_trips(&d);
     }
 
@@ -226,7 +242,7 @@ mod tests {
         assert!(apply(&ready, &patch(&[("notes", "客户要求分期")])).is_ok());
         // Lost needs nothing.
         let lost = apply(&early, &patch(&[("stage", "lost")])).expect("valid");
-        assert!(lost.is_lost());
+        assert!(lost.is_lost(&crate::records::Standard));
         assert_eq!(lost.probability, Some(0));
     }
 
@@ -238,7 +254,6 @@ mod tests {
                 ("amount", "-100"),
                 ("close_date", "31/12/2026"),
                 ("probability", "150"),
-                ("stage", "dreaming"),
                 ("currency", "元"),
                 ("account", "not-an-id"),
             ])),
@@ -248,8 +263,80 @@ mod tests {
                 ("close_date".to_owned(), "invalid_date"),
                 ("currency".to_owned(), "invalid_currency"),
                 ("probability".to_owned(), "out_of_range"),
-                ("stage".to_owned(), "invalid"),
             ]
         );
+        assert_eq!(
+            deal(&[("stage", "dreaming")]),
+            Err(vec![("stage".to_owned(), "invalid")])
+        );
+    }
+
+    /// A company's own pipeline: its stages, probabilities and gates replace the standard ones.
+    #[test]
+    fn deals_follow_their_own_pipeline() {
+        use crate::records::pipeline::{DEFAULT_PIPELINE, Pipelines, Stage};
+        use crate::records::{apply_in, create_in};
+        use crate::sync::record::Record;
+
+        let stage = |key: &str, probability: u8, required: &[&str], won: bool| Stage {
+            key: key.into(),
+            name_zh: key.into(),
+            name_en: String::new(),
+            probability,
+            won,
+            lost: false,
+            required: required.iter().map(|f| (*f).to_owned()).collect(),
+        };
+        let renewals = crate::records::Pipeline {
+            name: "续约".into(),
+            stages: vec![
+                stage("due", 50, &[], false),
+                stage("signed", 100, &["contact", "amount"], true),
+            ],
+        };
+        let other: RecordId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c".parse().expect("id");
+        let user = crate::ids::UserId::from_uuid(uuid::Uuid::from_u128(1));
+        let team = crate::ids::TeamId::from_uuid(uuid::Uuid::from_u128(2));
+        let mut main = crate::records::Pipeline::standard().clone();
+        main.stages[0].probability = 5;
+        let records = [
+            Record::created(other, user, team, user, 0, Body::Pipeline(renewals)),
+            Record::created(DEFAULT_PIPELINE, user, team, user, 0, Body::Pipeline(main)),
+        ];
+        let env = Pipelines::of(&records);
+        // The main pipeline as saved: its own first-stage probability.
+        let d: Deal =
+            create_in(&env, &patch(&[("name", "ERP"), ("account", ACCOUNT)])).expect("ok");
+        assert_eq!((d.stage.as_str(), d.probability), ("qualify", Some(5)));
+        // Another pipeline: starts in its first stage; the standard stages are not in it.
+        let pairs = [
+            ("name", "续约 2027"),
+            ("account", ACCOUNT),
+            ("pipeline", &other.to_string()),
+        ];
+        let r: Deal = create_in(&env, &patch(&pairs)).expect("ok");
+        assert_eq!((r.stage.as_str(), r.probability), ("due", Some(50)));
+        let wrong = apply_in(&env, &r, &patch(&[("stage", "proposal")]));
+        assert_eq!(
+            wrong.map_err(|e| e[0].field.clone()),
+            Err("stage".to_owned())
+        );
+        // Its gate names its own fields.
+        let gated = apply_in(&env, &r, &patch(&[("stage", "signed"), ("amount", "10")]));
+        assert_eq!(
+            gated.map_err(|e| e[0].field.clone()),
+            Err("contact".to_owned())
+        );
+        let signed = apply_in(
+            &env,
+            &r,
+            &patch(&[("stage", "signed"), ("amount", "10"), ("contact", ACCOUNT)]),
+        )
+        .expect("the gate opens");
+        assert!(signed.is_won(&env) && !signed.is_open(&env));
+        // Moving to the main pipeline needs one of its stages.
+        let moved =
+            apply_in(&env, &r, &patch(&[("pipeline", ""), ("stage", "needs")])).expect("ok");
+        assert_eq!((moved.pipeline, moved.probability), (None, Some(30)));
     }
 }

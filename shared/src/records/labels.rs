@@ -1,7 +1,7 @@
 //! What the screens call the records' fields and choices, in both languages.
 
 use crate::i18n::Locale;
-use crate::records::Pipeline;
+use crate::records::Pipelines;
 use crate::sync::record::Collection;
 
 /// `(field, 中文, English)`, for every field name any kind uses.
@@ -47,6 +47,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("wechat", "微信号", "WeChat ID"),
     ("birthday", "生日", "Birthday"),
     ("owner", "负责人", "Owner"),
+    ("pipeline", "销售流程", "Pipeline"),
 ];
 
 pub fn field_label(field: &str, locale: Locale) -> &'static str {
@@ -71,6 +72,7 @@ pub fn collection_label(collection: Collection, locale: Locale) -> &'static str 
         Collection::Issue => ("同步问题", "Sync issues"),
         Collection::View => ("视图", "Views"),
         Collection::Change => ("变更", "Changes"),
+        Collection::Pipeline => ("销售流程", "Pipelines"),
     };
     match locale {
         Locale::ZhCn => zh,
@@ -78,7 +80,35 @@ pub fn collection_label(collection: Collection, locale: Locale) -> &'static str 
     }
 }
 
-/// The allowed values of a choice field as `(key, label)`, or `None` for free fields.
+/// The allowed values of a choice field as `(key, label)`, or `None` for free fields; deal
+/// stages and pipelines as `pipelines` has them (every pipeline's stages, each key once).
+pub fn choices_with(
+    collection: Collection,
+    field: &str,
+    locale: Locale,
+    pipelines: &Pipelines,
+) -> Option<Vec<(String, String)>> {
+    let en = locale == Locale::En;
+    match (collection, field) {
+        (Collection::Deal, "stage") => Some(pipelines.all_stages(en)),
+        (Collection::Deal, "pipeline") => {
+            let main = if en { "Main pipeline" } else { "默认流程" };
+            let mut list = vec![(String::new(), main.to_owned())];
+            list.extend(
+                pipelines
+                    .list()
+                    .iter()
+                    .skip(1)
+                    .map(|(id, _)| (id.to_string(), pipelines.name_of(*id, main))),
+            );
+            Some(list)
+        }
+        _ => choices(collection, field, locale),
+    }
+}
+
+/// The allowed values of a choice field as `(key, label)`, or `None` for free fields (deal
+/// stages: the standard pipeline's; see [`choices_with`]).
 pub fn choices(
     collection: Collection,
     field: &str,
@@ -123,11 +153,9 @@ pub fn choices(
             ("email", "邮件", "Email"),
             ("note", "笔记", "Note"),
         ]),
-        (Collection::Deal, "stage") => Pipeline::standard()
-            .stages
-            .iter()
-            .map(|s| (s.key.clone(), pick(&s.name_zh, &s.name_en)))
-            .collect(),
+        (Collection::Deal, "stage" | "pipeline") => {
+            return choices_with(collection, field, locale, &Pipelines::default());
+        }
         (Collection::Task, "done") => list(&[("false", "否", "No"), ("true", "是", "Yes")]),
         _ => return None,
     })

@@ -35,7 +35,7 @@ pub use activity::{Activity, ActivityKind};
 pub use deal::Deal;
 pub use lead::{Lead, LeadStatus};
 pub use lifecycle::Lifecycle;
-pub use pipeline::{Pipeline, Stage};
+pub use pipeline::{DEFAULT_PIPELINE, Env, Pipeline, Pipelines, Stage, Standard};
 pub use task::Task;
 pub use view::SavedView;
 
@@ -93,8 +93,9 @@ pub trait Kind: Clone + PartialEq + Serialize + DeserializeOwned {
     /// The typed record inside `body`, if it is of this kind.
     fn from_body(body: &Body) -> Option<&Self>;
     /// Rules across fields, after a create (`before` is `None`) or an edit: may fill derived
-    /// fields, or refuse with problems at the fields concerned.
-    fn settle(&mut self, _before: Option<&Self>) -> Result<(), Vec<FieldError>> {
+    /// fields, or refuse with problems at the fields concerned. `env` holds what the rules
+    /// read besides the record (deals: their pipeline).
+    fn settle(&mut self, _before: Option<&Self>, _env: &dyn Env) -> Result<(), Vec<FieldError>> {
         Ok(())
     }
 }
@@ -109,7 +110,7 @@ pub fn fields_of(collection: Collection) -> &'static [&'static str] {
         Collection::Activity => Activity::FIELDS,
         Collection::Task => Task::FIELDS,
         Collection::View => SavedView::FIELDS,
-        Collection::Issue | Collection::Change => &[],
+        Collection::Issue | Collection::Change | Collection::Pipeline => &[],
     }
 }
 
@@ -130,7 +131,7 @@ pub fn defaults(collection: Collection) -> Patch {
         Collection::Activity => of::<Activity>(),
         Collection::Task => of::<Task>(),
         Collection::View => of::<SavedView>(),
-        Collection::Issue | Collection::Change => Patch::new(),
+        Collection::Issue | Collection::Change | Collection::Pipeline => Patch::new(),
     }
 }
 
@@ -172,17 +173,28 @@ pub fn field_name<K: Kind>(field: &str) -> Option<&'static str> {
     K::FIELDS.iter().copied().find(|f| *f == field)
 }
 
-/// A new record from a complete form.
+/// A new record from a complete form, with the standard pipeline.
 pub fn create<K: Kind>(patch: &Patch) -> Result<K, Vec<FieldError>> {
+    create_in(&Standard, patch)
+}
+
+/// A new record from a complete form, with the pipelines of `env`.
+pub fn create_in<K: Kind>(env: &dyn Env, patch: &Patch) -> Result<K, Vec<FieldError>> {
     let mut out = set_all(&K::blank(), patch)?;
-    out.settle(None)?;
+    out.settle(None, env)?;
     Ok(out)
 }
 
-/// `record` with the fields `patch` carries set; every problem reported at its field.
+/// `record` with the fields `patch` carries set (standard pipeline); every problem reported at
+/// its field.
 pub fn apply<K: Kind>(record: &K, patch: &Patch) -> Result<K, Vec<FieldError>> {
+    apply_in(&Standard, record, patch)
+}
+
+/// `record` with the fields `patch` carries set, with the pipelines of `env`.
+pub fn apply_in<K: Kind>(env: &dyn Env, record: &K, patch: &Patch) -> Result<K, Vec<FieldError>> {
     let mut out = set_all(record, patch)?;
-    out.settle(Some(record))?;
+    out.settle(Some(record), env)?;
     Ok(out)
 }
 
@@ -269,7 +281,8 @@ pub(crate) mod tests {
     #[test]
     fn defaults_start_deals_in_the_first_stage() {
         let deal = super::defaults(Collection::Deal);
-        assert_eq!(deal.get("stage").map(String::as_str), Some("qualify"));
+        // The stage is the pipeline's first, chosen when the deal is made.
+        assert_eq!(deal.get("stage").map(String::as_str), Some(""));
         assert_eq!(deal.get("currency").map(String::as_str), Some("CNY"));
     }
 

@@ -127,7 +127,11 @@ impl Kind for SavedView {
     super::body_variant!(View);
 
     /// Every field a view names must be a field of its list.
-    fn settle(&mut self, _before: Option<&Self>) -> Result<(), Vec<FieldError>> {
+    fn settle(
+        &mut self,
+        _before: Option<&Self>,
+        _env: &dyn super::Env,
+    ) -> Result<(), Vec<FieldError>> {
         let Some(list) = self.list else {
             return Ok(());
         };

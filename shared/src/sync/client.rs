@@ -426,6 +426,11 @@ impl ClientCore {
             )
     }
 
+    /// The deal pipelines as this device has them (pending changes applied).
+    pub fn pipelines(&self) -> crate::records::Pipelines {
+        crate::records::Pipelines::of(self.collection(Collection::Pipeline))
+    }
+
     /// Every confirmed record (what a device saves), pending changes not applied.
     pub fn confirmed_records(&self) -> impl Iterator<Item = &Record> {
         self.base.values()

@@ -13,6 +13,7 @@ use crate::records::{
 };
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Overwrite, Tx, assignable, visible};
+use crate::sync::pipelines::TxEnv;
 use crate::sync::record::{Body, Collection, Record};
 
 /// `record.create`: a new record of `collection`, owned by `owner` (the author when absent).
@@ -69,9 +70,13 @@ pub struct ConvertDeal {
     pub fields: Patch,
 }
 
-/// The collections `record.*` works on: every one but sync issues and change entries.
+/// The collections `record.*` works on: every one but sync issues, change entries and
+/// pipelines (saved whole by `pipeline.save`).
 pub fn is_generic(collection: Collection) -> bool {
-    !matches!(collection, Collection::Issue | Collection::Change)
+    !matches!(
+        collection,
+        Collection::Issue | Collection::Change | Collection::Pipeline
+    )
 }
 
 /// The live record `id` of a `record.*` collection, if the actor may see it.
@@ -124,7 +129,7 @@ pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => create_kind::<Activity>(a, tx, ctx),
         Collection::Task => create_kind::<Task>(a, tx, ctx),
         Collection::View => create_kind::<SavedView>(a, tx, ctx),
-        Collection::Issue | Collection::Change => Err(Rejection::Forbidden),
+        Collection::Issue | Collection::Change | Collection::Pipeline => Err(Rejection::Forbidden),
     }
 }
 
@@ -132,7 +137,7 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
     if tx.exists(a.id) {
         return Err(Rejection::Exists);
     }
-    let record: K = records::create(&a.fields).map_err(invalid)?;
+    let record: K = records::create_in(&TxEnv(&*tx), &a.fields).map_err(invalid)?;
     check_links(&record, &a.fields, tx, ctx)?;
     let owner = a.owner.unwrap_or(ctx.actor.user);
     let team = assignable(ctx, owner)?;
@@ -157,7 +162,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
         Collection::Task => update_kind::<Task>(a, record, tx, ctx),
         Collection::View => update_kind::<SavedView>(a, record, tx, ctx),
-        Collection::Issue | Collection::Change => Err(Rejection::NotFound),
+        Collection::Issue | Collection::Change | Collection::Pipeline => Err(Rejection::NotFound),
     }
 }
 
@@ -170,7 +175,7 @@ fn update_kind<K: Kind>(
     let before = K::from_body(&record.body)
         .ok_or(Rejection::NotFound)?
         .clone();
-    let after = records::apply(&before, &a.set).map_err(invalid)?;
+    let after = records::apply_in(&TxEnv(&*tx), &before, &a.set).map_err(invalid)?;
     check_links(&after, &a.set, tx, ctx)?;
     let changed = records::changed(&before, &after);
     for field in &changed {
@@ -328,7 +333,7 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
         Some(d) => {
             let mut fields = d.fields.clone();
             fields.insert("account".to_owned(), a.account.to_string());
-            let deal: Deal = records::create(&fields).map_err(invalid)?;
+            let deal: Deal = records::create_in(&TxEnv(&*tx), &fields).map_err(invalid)?;
             Some((d.id, deal))
         }
     };

@@ -8,6 +8,7 @@ pub mod client;
 pub mod crm;
 pub mod issue;
 pub mod mutators;
+pub mod pipelines;
 pub mod protocol;
 pub mod record;
 pub mod scope;
@@ -19,6 +20,7 @@ pub use mutators::{
     AssignContact, CreateContact, Ctx, DeleteContact, DismissIssue, Effects, Layer, Mutation,
     Overwrite, Source, Stamp, Tx, UpdateContact, run,
 };
+pub use pipelines::SavePipeline;
 pub use protocol::{
     Cursor, MAX_PUSH_MUTATIONS, MutationEnvelope, Poke, PullRequest, PullResponse, PushRequest,
     PushResponse, SCHEMA_VERSION, ScopeMove,

@@ -17,6 +17,7 @@ use crate::records::Patch;
 use crate::role::Actor;
 use crate::sync::crm::{self, AssignRecord, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
 use crate::sync::issue::Rejection;
+use crate::sync::pipelines::{self, SavePipeline};
 use crate::sync::record::{Collection, Record};
 use crate::sync::scope::{Directory, Scope};
 
@@ -196,6 +197,7 @@ pub enum Mutation {
     DeleteRecord(DeleteRecord),
     AssignRecord(AssignRecord),
     ConvertLead(ConvertLead),
+    SavePipeline(SavePipeline),
 }
 
 fn args<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Rejection> {
@@ -218,6 +220,7 @@ impl Mutation {
             "record.delete" => Mutation::DeleteRecord(args(value)?),
             "record.assign" => Mutation::AssignRecord(args(value)?),
             "lead.convert" => Mutation::ConvertLead(args(value)?),
+            "pipeline.save" => Mutation::SavePipeline(args(value)?),
             _ => return Err(Rejection::UnknownMutation),
         })
     }
@@ -234,6 +237,7 @@ impl Mutation {
             Mutation::DeleteRecord(_) => "record.delete",
             Mutation::AssignRecord(_) => "record.assign",
             Mutation::ConvertLead(_) => "lead.convert",
+            Mutation::SavePipeline(_) => "pipeline.save",
         }
     }
 
@@ -249,6 +253,7 @@ impl Mutation {
             Mutation::DeleteRecord(a) => serde_json::to_value(a),
             Mutation::AssignRecord(a) => serde_json::to_value(a),
             Mutation::ConvertLead(a) => serde_json::to_value(a),
+            Mutation::SavePipeline(a) => serde_json::to_value(a),
         };
         value.unwrap_or(serde_json::Value::Null)
     }
@@ -266,10 +271,12 @@ impl Mutation {
             Mutation::DeleteRecord(a) => a.id,
             Mutation::AssignRecord(a) => a.id,
             Mutation::ConvertLead(a) => a.lead,
+            Mutation::SavePipeline(a) => a.id,
         }
     }
 
-    /// Every record the mutation may read, so that a driver can load them up front.
+    /// Every record the mutation may read, so that a driver can load them up front (besides
+    /// the pipelines, which a driver always loads: see [`crate::sync::pipelines::TxEnv`]).
     pub fn touches(&self) -> Vec<RecordId> {
         let mut ids = vec![self.record()];
         match self {
@@ -302,6 +309,7 @@ impl Mutation {
             Mutation::DeleteRecord(a) => crm::delete(a, tx, ctx),
             Mutation::AssignRecord(a) => crm::assign(a, tx, ctx),
             Mutation::ConvertLead(a) => crm::convert_lead(a, tx, ctx),
+            Mutation::SavePipeline(a) => pipelines::save(a, tx, ctx),
             Mutation::DismissIssue(a) => {
                 let issue = visible(tx, ctx, a.id, Collection::Issue)?;
                 if issue.owner != ctx.actor.user {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::contact::Contact;
 use crate::ids::{RecordId, TeamId, UserId};
 use crate::records::history::Change;
-use crate::records::{self, Account, Activity, Deal, Kind, Lead, SavedView, Task};
+use crate::records::{self, Account, Activity, Deal, Kind, Lead, Pipeline, SavedView, Task};
 use crate::sync::issue::SyncIssue;
 
 /// A collection of synced records.
@@ -26,10 +26,12 @@ pub enum Collection {
     View,
     /// What edits changed (written by the server), seen by those who see the record.
     Change,
+    /// Deal pipelines, set up by an admin and seen by everyone.
+    Pipeline,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 9] = [
+    pub const ALL: [Collection; 10] = [
         Collection::Contact,
         Collection::Issue,
         Collection::Account,
@@ -39,6 +41,7 @@ impl Collection {
         Collection::Task,
         Collection::View,
         Collection::Change,
+        Collection::Pipeline,
     ];
 
     /// Position in [`Collection::ALL`].
@@ -57,6 +60,7 @@ impl Collection {
             Collection::Task => "task",
             Collection::View => "view",
             Collection::Change => "change",
+            Collection::Pipeline => "pipeline",
         }
     }
 
@@ -67,6 +71,11 @@ impl Collection {
     /// Whether only the owner may see records of this collection, whatever their role's scope.
     pub fn is_private(self) -> bool {
         matches!(self, Collection::Issue | Collection::View)
+    }
+
+    /// Whether everyone sees every record of this collection (company-wide settings).
+    pub fn is_public(self) -> bool {
+        matches!(self, Collection::Pipeline)
     }
 }
 
@@ -100,6 +109,7 @@ pub enum Body {
     Task(Task),
     View(SavedView),
     Change(Change),
+    Pipeline(Pipeline),
 }
 
 /// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for sync
@@ -114,7 +124,7 @@ macro_rules! with_kind {
             Body::Activity($k) => $e,
             Body::Task($k) => $e,
             Body::View($k) => $e,
-            Body::Issue(_) | Body::Change(_) => $other,
+            Body::Issue(_) | Body::Change(_) | Body::Pipeline(_) => $other,
         }
     };
 }
@@ -131,6 +141,7 @@ impl Body {
             Body::Task(_) => Collection::Task,
             Body::View(_) => Collection::View,
             Body::Change(_) => Collection::Change,
+            Body::Pipeline(_) => Collection::Pipeline,
         }
     }
 
@@ -166,7 +177,7 @@ impl Body {
             Body::Activity(_) => Activity::FIELDS,
             Body::Task(_) => Task::FIELDS,
             Body::View(_) => SavedView::FIELDS,
-            Body::Change(_) => &["*"],
+            Body::Change(_) | Body::Pipeline(_) => &["*"],
         }
     }
 
@@ -182,6 +193,7 @@ impl Body {
         match self {
             Body::Issue(i) => i.label.clone(),
             Body::Change(c) => c.label.clone(),
+            Body::Pipeline(p) => p.name.clone(),
             other => with_kind!(other, |k| k.label(), String::new()),
         }
     }

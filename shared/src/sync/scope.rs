@@ -11,7 +11,8 @@ use crate::sync::record::{Collection, Record};
 use crate::team::TeamTree;
 
 /// The records a user may see: their own, and those filed under `teams` (or under any team when
-/// `everything`). Private collections are only ever seen by their owner.
+/// `everything`). Private collections are only ever seen by their owner, public ones (company
+/// settings such as pipelines) by everyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     pub user: UserId,
@@ -41,7 +42,7 @@ impl Scope {
 
     /// Whether a record of `collection`, owned by `owner` and filed under `team`, is visible.
     pub fn sees_at(&self, collection: Collection, owner: UserId, team: TeamId) -> bool {
-        if owner == self.user {
+        if owner == self.user || collection.is_public() {
             return true;
         }
         !collection.is_private() && (self.everything || self.teams.contains(&team))

@@ -839,3 +839,115 @@ fn converting_a_lead_makes_an_account_a_contact_and_a_deal_at_once() {
         Err(Rejection::Invalid { .. } | Rejection::Exists)
     ));
 }
+
+/// A pipeline the way an admin might set one up: the standard one with a gate on the contact
+/// before "needs" and "proposal" renamed.
+fn company_pipeline() -> crate::records::Pipeline {
+    let mut p = crate::records::Pipeline::standard().clone();
+    p.stages[1].required = vec!["contact".into()];
+    p.stages[2].name_zh = "报价".into();
+    p
+}
+
+#[test]
+fn only_admins_save_pipelines_and_deals_follow_the_saved_one_everywhere() {
+    use crate::records::DEFAULT_PIPELINE;
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let save = |id, pipeline| Mutation::SavePipeline(SavePipeline { id, pipeline });
+    let main = save(DEFAULT_PIPELINE, company_pipeline());
+    assert_eq!(Mutation::parse(main.name(), &main.args()), Ok(main.clone()));
+    // A sales rep may not; an admin's bad pipeline is refused at its stages.
+    assert_eq!(apply(&mut store, &rep, &main, 1), Err(Rejection::Forbidden));
+    let mut bad = company_pipeline();
+    bad.stages[3].probability = 101;
+    bad.stages[4].key = "qualify".into();
+    assert_eq!(
+        codes(apply(&mut store, &admin, &save(DEFAULT_PIPELINE, bad), 1)),
+        [
+            ("stages.3.probability".to_owned(), "out_of_range"),
+            ("stages.4.key".to_owned(), "taken"),
+        ]
+    );
+    apply(&mut store, &admin, &main, 1).expect("saved");
+    // Everyone sees it, and nobody changes it through record.*.
+    let saved = store
+        .records
+        .get(&DEFAULT_PIPELINE)
+        .cloned()
+        .expect("stored");
+    assert!(rep.scope().sees(&saved));
+    assert_eq!(
+        apply(
+            &mut store,
+            &rep,
+            &Mutation::DeleteRecord(DeleteRecord {
+                id: DEFAULT_PIPELINE
+            }),
+            2
+        ),
+        Err(Rejection::NotFound)
+    );
+    // The rep's deal meets the new gate.
+    account_and_deal(&mut store, &rep, "首单");
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &update_record(2, &[("stage", "needs")], 3),
+            3
+        )),
+        [("contact".to_owned(), "required_for_stage")]
+    );
+    // A second pipeline: deals name it, start in its first stage and use its stages only.
+    let mut renewals = company_pipeline();
+    renewals.name = "续约".into();
+    renewals.stages.retain(|s| s.key != "needs");
+    renewals.stages[0].key = "due".into();
+    apply(&mut store, &admin, &save(rid(50), renewals), 4).expect("second pipeline");
+    let account = rid(1).to_string();
+    let on = rid(50).to_string();
+    let deal = create_record(
+        Collection::Deal,
+        51,
+        &[("name", "续约单"), ("account", &account), ("pipeline", &on)],
+    );
+    apply(&mut store, &rep, &deal, 5).expect("deal on the second pipeline");
+    let stage = |store: &Store, n| {
+        store
+            .records
+            .get(&rid(n))
+            .and_then(|r| r.as_deal())
+            .map(|d| d.stage.clone())
+    };
+    assert_eq!(stage(&store, 51).as_deref(), Some("due"));
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &update_record(51, &[("stage", "needs")], 5),
+            6
+        )),
+        [("stage".to_owned(), "invalid")]
+    );
+    // A deal cannot name something that is not a pipeline.
+    let not_a_pipeline = create_record(
+        Collection::Deal,
+        52,
+        &[
+            ("name", "错"),
+            ("account", &account),
+            ("pipeline", &account),
+        ],
+    );
+    assert_eq!(
+        codes(apply(&mut store, &rep, &not_a_pipeline, 7)),
+        [("pipeline".to_owned(), "not_found")]
+    );
+    // Saving over a record of another collection is refused.
+    assert_eq!(
+        apply(&mut store, &admin, &save(rid(1), company_pipeline()), 8),
+        Err(Rejection::Exists)
+    );
+}

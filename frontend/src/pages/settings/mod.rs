@@ -1,6 +1,7 @@
-//! Settings: the admin's screens for users, teams and role scopes. Other roles get a
+//! Settings: the admin's screens for users, teams, role scopes and deal pipelines. Other roles get a
 //! "no access" page here (and the server refuses their requests anyway).
 
+pub mod pipelines;
 pub mod roles;
 pub mod teams;
 pub mod users;
@@ -25,6 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/users" attr:class="tab" attr:data-testid="tab-users">{move || i18n.t(Text::Users)}</A>
                     <A href="/settings/teams" attr:class="tab" attr:data-testid="tab-teams">{move || i18n.t(Text::Teams)}</A>
                     <A href="/settings/roles" attr:class="tab" attr:data-testid="tab-roles">{move || i18n.t(Text::RolesAndScopes)}</A>
+                    <A href="/settings/pipelines" attr:class="tab" attr:data-testid="tab-pipelines">{move || i18n.t(Text::PipelineSettings)}</A>
                 </nav>
                 <Outlet />
             </div>
