@@ -6,6 +6,8 @@
 //! same way on the device and the server. A contact may belong to an account (`account`) or
 //! stand alone with a free-text company.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::email::Email;
@@ -133,6 +135,18 @@ impl Kind for Contact {
             "notes" => self.notes.clone(),
             _ => String::new(),
         }
+    }
+
+    fn text(&self, field: &str) -> Cow<'_, str> {
+        Cow::Borrowed(match field {
+            "name" => &self.name,
+            "job_title" => &self.job_title,
+            "company" => &self.company,
+            "wechat" => &self.wechat,
+            "birthday" => self.birthday.as_deref().unwrap_or_default(),
+            "notes" => &self.notes,
+            _ => return Cow::Owned(self.get(field)),
+        })
     }
 
     fn label(&self) -> String {

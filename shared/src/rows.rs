@@ -2,6 +2,7 @@
 //! rows renders a few dozen). Rows have one fixed height; the caller measures how far the list
 //! has scrolled past the top of the window.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::ops::Range;
 
@@ -45,15 +46,21 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub fn of(text: String) -> Self {
-        if text.trim().is_empty() {
+    /// The key of a field's text; only texts that are not numbers or dates are copied.
+    pub fn of<'a>(text: impl Into<Cow<'a, str>>) -> Self {
+        let text = text.into();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
             return SortKey::Empty;
         }
-        let first = text.as_bytes()[0];
+        if let Some(day) = iso_date(trimmed) {
+            return SortKey::Number(day);
+        }
+        let first = trimmed.as_bytes()[0];
         let numeric = first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.');
-        match text.parse::<f64>() {
+        match trimmed.parse::<f64>() {
             Ok(n) if numeric && n.is_finite() => SortKey::Number(n),
-            _ => SortKey::Text(text),
+            _ => SortKey::Text(text.into_owned()),
         }
     }
 
@@ -91,6 +98,21 @@ impl SortKey {
     }
 }
 
+/// `YYYY-MM-DD` as the number `YYYYMMDD` (which orders as the dates do).
+fn iso_date(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r)?.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(f64::from(y * 10_000 + m * 100 + d))
+}
+
 /// Positions `0..keys.len()` ordered by key, equal keys in position order (the list's order by
 /// name). Most comparisons are of two integers; texts are compared whole only where their
 /// first eight bytes agree, so 100,000 rows sort in a few milliseconds.
@@ -122,6 +144,53 @@ pub fn sort_positions(keys: &[SortKey]) -> Vec<u32> {
         start = end;
     }
     order.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// "Contains what was typed, ignoring case", for a list filter run over every record: the
+/// typed text is lowered once, and a record's text is lowered only when it holds a cased
+/// letter and does not already contain it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contains {
+    wanted: Vec<u8>,
+}
+
+impl Contains {
+    pub fn new(typed: &str) -> Self {
+        Contains {
+            wanted: typed.trim().to_lowercase().into_bytes(),
+        }
+    }
+
+    pub fn matches(&self, have: &str) -> bool {
+        holds(have.as_bytes(), &self.wanted)
+            || (may_be_cased(have) && holds(have.to_lowercase().as_bytes(), &self.wanted))
+    }
+}
+
+/// Whether `needle` occurs in `hay` (short needles in short texts: the first byte is looked
+/// for, then the rest compared; nothing to set up per text).
+fn holds(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle.len();
+    hay[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == first && hay[i + 1..i + needle.len()] == *rest)
+}
+
+/// Whether `text` may hold an uppercase letter (Chinese characters, kana and Hangul have no
+/// case, so they are not looked up).
+fn may_be_cased(text: &str) -> bool {
+    text.chars().any(|c| {
+        let caseless =
+            ('\u{3000}'..='\u{9FFF}').contains(&c) || ('\u{AC00}'..='\u{D7AF}').contains(&c);
+        !caseless && c.is_uppercase()
+    })
 }
 
 #[cfg(test)]
@@ -198,5 +267,41 @@ mod tests {
                 .then(a.cmp(b))
         });
         assert_eq!(sorted, slow);
+    }
+
+    #[test]
+    fn contains_ignores_case_in_any_script() {
+        let manager = Contains::new(" 经理 ");
+        assert!(manager.matches("采购经理"));
+        assert!(manager.matches("经理"));
+        assert!(!manager.matches("采购"));
+        assert!(!manager.matches("经"));
+        let ceo = Contains::new("CEO");
+        assert!(ceo.matches("ceo"));
+        assert!(ceo.matches("集团 CEO 助理"));
+        assert!(ceo.matches("Ceo"));
+        assert!(!ceo.matches("CE"));
+        assert!(Contains::new("straße").matches("STRASSE straße"));
+        assert!(Contains::new("ａｂ").matches("ＡＢ公司"));
+        assert!(Contains::new("").matches("anything"));
+        assert!(Contains::new("é").matches("CAFÉ"));
+    }
+
+    #[test]
+    fn dates_are_numbers_and_only_texts_are_copied() {
+        assert_eq!(SortKey::of("1980-06-15"), SortKey::Number(19_800_615.0));
+        assert_eq!(SortKey::of(" 2026-12-31 "), SortKey::Number(20_261_231.0));
+        assert_eq!(
+            SortKey::of("2026-1-2"),
+            SortKey::Text("2026-1-2".to_owned())
+        );
+        assert_eq!(
+            SortKey::of("20a6-01-02"),
+            SortKey::Text("20a6-01-02".to_owned())
+        );
+        assert_eq!(
+            SortKey::of(Cow::Borrowed("经理")),
+            SortKey::Text("经理".to_owned())
+        );
     }
 }

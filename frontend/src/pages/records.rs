@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::i18n::{Locale, Text, problem_text};
 use shared::records::labels::{choices_with, collection_label, field_label};
 use shared::records::{self, DEFAULT_PIPELINE, Patch, money_text};
-use shared::rows::{SortKey, sort_positions};
+use shared::rows::{Contains, SortKey, sort_positions};
 use shared::search::{Found, Query};
 use shared::sync::{
     AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
@@ -163,18 +163,16 @@ fn detail(record: &Record, locale: Locale) -> String {
 /// One filter, ready to be checked against many records.
 struct Check {
     field: String,
-    /// Lower case, trimmed (the exact key for choice fields).
-    wanted: String,
     how: How,
 }
 
 enum How {
-    /// A choice field holds the chosen value.
-    Equals,
+    /// A choice field holds the chosen value (its key).
+    Equals(String),
     /// The field's text contains what was typed, ignoring case.
-    Contains,
+    Contains(Contains),
     /// The linked record's name contains what was typed, ignoring case.
-    LinkContains,
+    LinkContains(Contains),
 }
 
 fn checks(collection: Collection, filters: &[(String, String)], locale: Locale) -> Vec<Check> {
@@ -182,19 +180,14 @@ fn checks(collection: Collection, filters: &[(String, String)], locale: Locale) 
         .iter()
         .map(|(field, wanted)| {
             let how = if choices(collection, field, locale).is_some() {
-                How::Equals
+                How::Equals(wanted.clone())
             } else if link_targets(collection, field).is_some() {
-                How::LinkContains
+                How::LinkContains(Contains::new(wanted))
             } else {
-                How::Contains
-            };
-            let wanted = match how {
-                How::Equals => wanted.clone(),
-                _ => wanted.trim().to_lowercase(),
+                How::Contains(Contains::new(wanted))
             };
             Check {
                 field: field.clone(),
-                wanted,
                 how,
             }
         })
@@ -204,18 +197,15 @@ fn checks(collection: Collection, filters: &[(String, String)], locale: Locale) 
 /// Whether a record passes every filter.
 fn passes(core: &ClientCore, record: &Record, checks: &[Check]) -> bool {
     checks.iter().all(|check| {
-        let have = record.body.text(&check.field);
-        match check.how {
-            How::Equals => have == check.wanted,
-            How::Contains if have.chars().any(char::is_uppercase) => {
-                have.to_lowercase().contains(&check.wanted)
-            }
-            How::Contains => have.contains(&check.wanted),
-            How::LinkContains => have
+        let have = record.body.text_ref(&check.field);
+        match &check.how {
+            How::Equals(wanted) => have == wanted.as_str(),
+            How::Contains(wanted) => wanted.matches(&have),
+            How::LinkContains(wanted) => have
                 .parse::<RecordId>()
                 .ok()
                 .and_then(|id| core.get(id))
-                .is_some_and(|r| r.body.label().to_lowercase().contains(&check.wanted)),
+                .is_some_and(|r| wanted.matches(&r.body.label())),
         }
     })
 }
@@ -369,14 +359,16 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     let by_label = use_order(sync, vec![collection], |r| r.body.label());
     // The records that pass the filters, in the chosen order (the label by default).
     // Walked in label order: what passes the filters stays in that order, and a stable sort by
-    // the chosen field keeps it among equal values (no names compared, none copied).
+    // the chosen field keeps it among equal values (no names compared, none copied). The whole
+    // list in a field's order is kept, so that filters changed after a sort only walk it.
+    let sorted = StoredValue::new(None::<(u64, String, Vec<RecordId>)>);
     let ordered = Memo::new_with_compare(
         move |_| {
             let locale = i18n.locale();
             let sort_field = sort.get();
             let desc = descending.get();
             let active = checks(collection, &filters.get(), locale);
-            by_label.with(|(_, ids)| {
+            by_label.with(|(version, ids)| {
                 if sort_field.is_empty() && active.is_empty() {
                     return if desc {
                         ids.iter().rev().copied().collect()
@@ -384,28 +376,60 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                         ids.clone()
                     };
                 }
-                sync.with_core_untracked(|core| {
-                    let passing = ids
-                        .iter()
-                        .filter_map(|id| core.get(*id))
-                        .filter(|r| passes(core, r, &active));
-                    let mut out: Vec<RecordId> = if sort_field.is_empty() {
-                        passing.map(|r| r.id).collect()
-                    } else {
-                        let (keys, ids): (Vec<SortKey>, Vec<RecordId>) = passing
-                            .map(|r| (SortKey::of(r.body.text(&sort_field)), r.id))
-                            .unzip();
-                        sort_positions(&keys)
-                            .into_iter()
-                            .filter_map(|p| ids.get(p as usize).copied())
-                            .collect()
-                    };
-                    if desc {
-                        out.reverse();
-                    }
-                    out
-                })
-                .unwrap_or_default()
+                crate::marks::mark("list-order-start");
+                let ordered = sync
+                    .with_core_untracked(|core| {
+                        let get = |id: &RecordId| core.get_in(collection, *id);
+                        let keep = |r: &&Record| passes(core, r, &active);
+                        let mut out: Vec<RecordId> = if sort_field.is_empty() {
+                            ids.iter()
+                                .filter_map(get)
+                                .filter(keep)
+                                .map(|r| r.id)
+                                .collect()
+                        } else {
+                            // Every record in the chosen field's order, worked out once per field
+                            // and version of the list: a filter changed next only walks it.
+                            let fresh = sorted.with_value(|s| {
+                                s.as_ref()
+                                    .is_some_and(|(v, f, _)| v == version && *f == sort_field)
+                            });
+                            if !fresh {
+                                let (keys, all): (Vec<SortKey>, Vec<RecordId>) = ids
+                                    .iter()
+                                    .filter_map(get)
+                                    .map(|r| (SortKey::of(r.body.text_ref(&sort_field)), r.id))
+                                    .unzip();
+                                let in_order = sort_positions(&keys)
+                                    .into_iter()
+                                    .filter_map(|p| all.get(p as usize).copied())
+                                    .collect();
+                                sorted.set_value(Some((*version, sort_field.clone(), in_order)));
+                            }
+                            sorted
+                                .with_value(|s| {
+                                    s.as_ref().map(|(_, _, all)| {
+                                        if active.is_empty() {
+                                            all.clone()
+                                        } else {
+                                            all.iter()
+                                                .filter_map(get)
+                                                .filter(keep)
+                                                .map(|r| r.id)
+                                                .collect()
+                                        }
+                                    })
+                                })
+                                .unwrap_or_default()
+                        };
+                        if desc {
+                            out.reverse();
+                        }
+                        out
+                    })
+                    .unwrap_or_default();
+                crate::marks::mark("list-order-end");
+                ordered
             })
         },
         |_, _| true,

@@ -1,5 +1,7 @@
 //! Accounts: the companies Qiao's users sell to.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::fields::{self, choice, count, line, optional_line, tags, tags_text};
@@ -114,6 +116,20 @@ impl Kind for Account {
             "stage" => self.stage.as_str().to_owned(),
             _ => String::new(),
         }
+    }
+
+    fn text(&self, field: &str) -> Cow<'_, str> {
+        Cow::Borrowed(match field {
+            "name" => &self.name,
+            "industry" => &self.industry,
+            "province" => &self.province,
+            "city" => &self.city,
+            "address" => &self.address,
+            "website" => &self.website,
+            "source" => &self.source,
+            "stage" => self.stage.as_str(),
+            _ => return Cow::Owned(self.get(field)),
+        })
     }
 
     super::body_variant!(Account);

@@ -2,6 +2,8 @@
 //! a stage needs the fields its gate names (for example an amount and a close date before
 //! "proposal"); the move is refused with those fields named.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::fields::{amount, amount_text, currency, date, line, percent, text};
@@ -132,6 +134,18 @@ impl Kind for Deal {
             "notes" => self.notes.clone(),
             _ => String::new(),
         }
+    }
+
+    fn text(&self, field: &str) -> Cow<'_, str> {
+        Cow::Borrowed(match field {
+            "name" => &self.name,
+            "currency" => &self.currency,
+            "close_date" => self.close_date.as_deref().unwrap_or_default(),
+            "stage" => &self.stage,
+            "products" => &self.products,
+            "notes" => &self.notes,
+            _ => return Cow::Owned(self.get(field)),
+        })
     }
 
     super::body_variant!(Deal);

@@ -166,6 +166,11 @@ impl Body {
         with_kind!(self, |k| k.get(field), String::new())
     }
 
+    /// [`Body::text`] without copying where the record holds the field as text.
+    pub fn text_ref(&self, field: &str) -> std::borrow::Cow<'_, str> {
+        with_kind!(self, |k| k.text(field), std::borrow::Cow::Borrowed(""))
+    }
+
     /// Names of every field of this body's collection.
     pub fn fields(&self) -> &'static [&'static str] {
         match self {
