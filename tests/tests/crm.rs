@@ -9,7 +9,7 @@ use tests::Result;
 use tests::api::Api;
 use tests::browser::Browser;
 use tests::cast::{self, BOSS, REP};
-use tests::pages::{contacts, login, records};
+use tests::pages::{contacts, login, records, shell};
 use tests::server::TestServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,6 +80,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     records::move_deal(rep, &card, "won").await?;
     rep.wait_text("[data-stage=won] [data-testid=stage-total]", "¥300,000")
         .await?;
+    shell::check_phone_layout(rep).await?;
 
     // A visit, logged from the quick-add button against the new account (the app opened
     // afresh, still offline); the phone knows where it is, and the visit notes it.
@@ -98,11 +99,13 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         "the visit's location from the phone",
     )
     .await?;
+    shell::check_phone_layout(rep).await?;
     records::fill(rep, "subject", "拜访采购部").await?;
     records::link(rep, "about", "nfwl", "南方物流").await?;
     records::save(rep).await?;
     rep.wait_text("[data-testid=records-list]", "拜访采购部")
         .await?;
+    shell::check_phone_layout(rep).await?;
 
     // The converted contact, found by pinyin initials.
     contacts::open(rep).await?;
@@ -114,6 +117,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     .await?;
     rep.wait_text("[data-testid=contacts-list]", "周先生")
         .await?;
+    shell::check_phone_layout(rep).await?;
 
     // The contact works at the new account; the rep adds what the visit taught. A number
     // that is not one is refused next to its field, and nothing typed is lost.
@@ -123,6 +127,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         "the contact at the converted account",
     )
     .await?;
+    shell::check_phone_layout(rep).await?;
     records::fill(rep, "job_title", "物流总监").await?;
     records::fill(rep, "wechat", "zhou_wl").await?;
     records::fill(rep, "phones", "020-3888 6666, 12").await?;

@@ -3,14 +3,14 @@
 //! "needs") and a new stage; then a second pipeline. A sales rep's phone follows by sync: the
 //! board shows the new names and columns, the new gate refuses a move with the field named,
 //! the new stage takes the deal, and the board offers both pipelines. The admin cannot remove
-//! a stage that still holds a deal.
+//! a stage that still holds a deal. Both use phones (360 px).
 
 use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
 use tests::cast::{self, REP};
-use tests::pages::{login, records};
+use tests::pages::{login, records, shell};
 use tests::server::TestServer;
 
 const ADMIN_EMAIL: &str = "admin@qiao.example";
@@ -20,7 +20,7 @@ const ADMIN_PASSWORD: &str = "admin-pass-1";
 async fn an_admins_pipeline_reaches_the_reps_board() {
     let server = TestServer::start("pipelines").await;
     let seeded = cast::seed(&server.url).await;
-    let admin = Browser::start(&server.url, Viewport::Desktop).await;
+    let admin = Browser::start(&server.url, Viewport::Phone).await;
     let rep = Browser::start(&server.url, Viewport::Phone).await;
     let outcome = match seeded {
         Ok(()) => flow(&server, &admin, &rep).await,
@@ -60,6 +60,7 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
     login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     admin.open("/settings/pipelines").await?;
     admin.find(&row("needs")).await?;
+    shell::check_phone_layout(admin).await?;
 
     // A stage with no name in either language is refused there; nothing is saved.
     admin
@@ -105,6 +106,7 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
         .click("[data-testid=pipeline-settings] button[type=submit]")
         .await?;
     admin.find("[data-testid=pipeline-saved]").await?;
+    admin.snap("pipeline-settings").await;
 
     // The rep's phone: new names and columns, the new gate, the new stage.
     rep.open("/login").await?;

@@ -59,13 +59,14 @@ pub async fn language(b: &Browser) -> Result<String> {
     Ok(lang.as_str().unwrap_or_default().to_owned())
 }
 
-/// Controls on screen smaller than a fingertip (44 px), described.
+/// Controls on screen smaller than a fingertip (44 px), described (a checkbox counts as its
+/// label, which takes the tap).
 pub async fn small_touch_targets(b: &Browser) -> Result<Vec<String>> {
     let found = b
         .run(
             "return [...document.querySelectorAll('button, a, input, select')]
                 .filter(e => e.offsetParent !== null && !e.classList.contains('skip-link'))
-                .map(e => [e, e.getBoundingClientRect()])
+                .map(e => [e, (e.type === 'checkbox' && e.closest('label') || e).getBoundingClientRect()])
                 .filter(([e, r]) => r.height < 44)
                 .map(([e, r]) => e.outerHTML.slice(0, 80) + ' h=' + r.height)",
         )
@@ -78,6 +79,27 @@ pub async fn small_touch_targets(b: &Browser) -> Result<Vec<String>> {
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// On a phone: nothing too small to tap, nothing wider than the screen (a no-op elsewhere).
+pub async fn check_phone_layout(b: &Browser) -> Result {
+    if b.viewport != crate::browser::Viewport::Phone {
+        return Ok(());
+    }
+    let small = small_touch_targets(b).await?;
+    if !small.is_empty() {
+        return Err(format!(
+            "touch targets under 44px at {}: {small:?}",
+            b.path().await?
+        ));
+    }
+    if overflows_sideways(b).await? {
+        return Err(format!(
+            "{} is wider than the phone's screen",
+            b.path().await?
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the page is wider than the screen (sideways scrolling on a phone).
