@@ -295,6 +295,58 @@ impl Browser {
         .await
     }
 
+    /// Carry `from` to `to` with a finger, as a person does on a phone: press and hold on
+    /// `from`'s middle, then move towards `to` (kept within the box that holds `to`, which may
+    /// scroll on the way) until the finger is over it, and let go.
+    pub async fn touch_drag(&self, from: &str, to: &str) -> Result {
+        let point = |css: &str| {
+            format!(
+                "const r = document.querySelector({css:?}).getBoundingClientRect();
+                 const scroller = document.querySelector({css:?}).parentElement.getBoundingClientRect();
+                 const x = Math.min(Math.max(r.left + r.width / 2, scroller.left + 4, 4), scroller.right - 4, innerWidth - 4);
+                 const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 60), 4), innerHeight - 4);
+                 const under = document.elementFromPoint(x, y);
+                 return [x, y, !!under && under.closest({css:?}) === document.querySelector({css:?})];"
+            )
+        };
+        let at = |v: &serde_json::Value, i: usize| v[i].as_f64().unwrap_or(0.0);
+        let start = self.run(&point(from)).await?;
+        let touch = |kind: &'static str, x: f64, y: f64| {
+            let points = if kind == "touchEnd" {
+                serde_json::json!([])
+            } else {
+                serde_json::json!([{"x": x, "y": y}])
+            };
+            serde_json::json!({"type": kind, "touchPoints": points})
+        };
+        self.devtools(
+            "Input.dispatchTouchEvent",
+            touch("touchStart", at(&start, 0), at(&start, 1)),
+        )
+        .await?;
+        // Held long enough to lift the card.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let mut last = (at(&start, 0), at(&start, 1));
+        for _ in 0..120 {
+            let target = self.run(&point(to)).await?;
+            last = (at(&target, 0), at(&target, 1));
+            self.devtools(
+                "Input.dispatchTouchEvent",
+                touch("touchMove", last.0, last.1),
+            )
+            .await?;
+            if target[2].as_bool() == Some(true) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        self.devtools(
+            "Input.dispatchTouchEvent",
+            touch("touchEnd", last.0, last.1),
+        )
+        .await
+    }
+
     /// One Chrome DevTools command, through chromedriver.
     async fn devtools(&self, cmd: &'static str, params: serde_json::Value) -> Result {
         self.client

@@ -1,7 +1,8 @@
 //! An admin sets up the company's pipeline in Settings: a stage without a name is refused at
 //! that stage and nothing is saved; then a stage renamed, a gate added (a contact before
 //! "needs") and a new stage; then a second pipeline. A sales rep's phone follows by sync: the
-//! board shows the new names and columns, the new gate refuses a move with the field named,
+//! board shows the new names and columns, the new gate refuses a card carried there by finger
+//! with the field named,
 //! the new stage takes the deal, and the board offers both pipelines. The admin cannot remove
 //! a stage that still holds a deal. Both use phones (360 px).
 
@@ -116,13 +117,16 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
         .await?;
     rep.find("[data-stage=s1]").await?;
     let card = records::card(rep, "仓储系统").await?;
-    records::move_deal(rep, &card, "needs").await?;
+    // Carried by finger to the gated column: refused there, with the field named.
+    rep.touch_drag(&card, "[data-stage=needs]").await?;
+
     rep.wait_text(&format!("{card} [data-testid=gate-error]"), "联系人")
         .await?;
     if records::stage_of(rep, &card).await? != "qualify" {
         return Err("a move the gate refuses must not move the deal".to_owned());
     }
-    records::move_deal(rep, &card, "s1").await?;
+    // And carried to the new stage, four columns on: the board scrolls under the finger.
+    rep.touch_drag(&card, "[data-stage=s1]").await?;
     rep.wait_until(
         &format!(
             "document.querySelector(\"{card}\").closest('[data-stage]').dataset.stage === 's1'"

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod board_touch;
 pub mod bulk;
 pub mod dashboard;
 pub mod home;

@@ -26,6 +26,7 @@ use crate::components::link_picker::LinkPicker;
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
+use crate::pages::board_touch::TouchDrag;
 use crate::pages::bulk::BulkBar;
 use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
@@ -1345,6 +1346,8 @@ pub fn PipelinePage() -> impl IntoView {
     });
     let refusals = RwSignal::new(BTreeMap::<RecordId, String>::new());
     let dragging = RwSignal::new(None::<RecordId>);
+    let touch = TouchDrag::new();
+    let board = NodeRef::<leptos::html::Div>::new();
     let move_deal = move |id: RecordId, stage: String| {
         let Some((from, seen)) = sync
             .with_core(|c| {
@@ -1403,6 +1406,18 @@ pub fn PipelinePage() -> impl IntoView {
             });
         });
     };
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        match board.get() {
+            Some(el) => {
+                touch.attach(&el, move_deal);
+                true
+            }
+            None => false,
+        }
+    });
     let columns = move || {
         let id = chosen.get();
         let pipeline = pipelines.with(|all| all.get(Some(id)).clone());
@@ -1454,6 +1469,10 @@ pub fn PipelinePage() -> impl IntoView {
                 let stages = stages.clone();
                 view! {
                     <section class="stage-column" data-stage=key.clone()
+                        class:drop-target={
+                            let key = key.clone();
+                            move || touch.over.with(|o| o.as_deref() == Some(key.as_str()))
+                        }
                         on:dragover=move |ev| ev.prevent_default()
                         on:drop=move |ev| {
                             ev.prevent_default();
@@ -1478,6 +1497,7 @@ pub fn PipelinePage() -> impl IntoView {
                                 }).collect_view();
                                 view! {
                                     <article class="deal-card" draggable="true" data-testid="deal-card" data-id=id.to_string()
+                                        class:lifted=move || touch.lifted.get() == Some(id)
                                         on:dragstart=move |_| dragging.set(Some(id))>
                                         <A href=format!("/r/deals/{id}") attr:class="record-title">{card.name.clone()}</A>
                                         <span class="muted">{card.money.clone()}</span>
@@ -1532,7 +1552,7 @@ pub fn PipelinePage() -> impl IntoView {
                     {picker}
                     <A href="/r/deals/new" attr:class="button primary" attr:data-testid="new-deal">{move || i18n.t(Text::NewRecord)}</A>
                 </div>
-                <div class="board" data-testid="pipeline">{columns}</div>
+                <div class="board" data-testid="pipeline" node_ref=board>{columns}</div>
             </section>
         </div>
     }
