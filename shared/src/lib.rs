@@ -9,6 +9,7 @@ pub mod api;
 pub mod contact;
 pub mod dashboard;
 pub mod email;
+pub mod format;
 pub mod i18n;
 pub mod ids;
 pub mod name;

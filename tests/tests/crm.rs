@@ -243,5 +243,13 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     boss.wait_text("[data-testid=timeline]", REP.name).await?;
     // … and the deal's stage changes, made offline, with who made them.
     boss.wait_text("[data-testid=timeline]", "阶段: ").await?;
-    boss.wait_text("[data-testid=timeline]", "→ 赢单").await
+    boss.wait_text("[data-testid=timeline]", "→ 赢单").await?;
+
+    // Money and dates are written for the reader's language.
+    boss.open("/r/deals").await?;
+    boss.wait_text("[data-testid=records-list]", "¥300,000 · 2026年12月31日")
+        .await?;
+    shell::switch_language(boss).await?;
+    boss.wait_text("[data-testid=records-list]", "CN¥300,000 · Dec 31, 2026")
+        .await
 }

@@ -10,9 +10,9 @@ use charming::series::{Bar, Funnel, Pie};
 use leptos::prelude::*;
 use shared::Role;
 use shared::dashboard::{self, Totals};
+use shared::format;
 use shared::i18n::{Locale, Text};
 use shared::records::labels::choices;
-use shared::records::money_text;
 use shared::sync::Collection;
 
 use crate::charts::EChart;
@@ -29,10 +29,10 @@ struct Figures {
     leaders: Vec<(String, Totals)>,
 }
 
-fn totals_text(totals: &Totals) -> String {
+fn totals_text(totals: &Totals, locale: Locale) -> String {
     totals
         .iter()
-        .map(|(c, a)| money_text(c, *a))
+        .map(|(c, a)| format::money(locale, c, *a))
         .collect::<Vec<_>>()
         .join(" + ")
 }
@@ -128,7 +128,7 @@ pub fn Dashboard() -> impl IntoView {
             f.funnel
                 .iter()
                 .map(|(name, n, totals)| {
-                    format!("{name} {n} {}", totals_text(totals))
+                    format!("{name} {n} {}", totals_text(totals, i18n.locale()))
                         .trim_end()
                         .to_owned()
                 })
@@ -177,7 +177,7 @@ pub fn Dashboard() -> impl IntoView {
             }
             f.months
                 .iter()
-                .map(|(m, t)| format!("{m} {}", totals_text(t)))
+                .map(|(m, t)| format!("{m} {}", totals_text(t, i18n.locale())))
                 .collect::<Vec<_>>()
                 .join("; ")
         })
@@ -246,7 +246,7 @@ pub fn Dashboard() -> impl IntoView {
             }
             f.leaders
                 .iter()
-                .map(|(name, won)| format!("{name} {}", totals_text(won)))
+                .map(|(name, won)| format!("{name} {}", totals_text(won, i18n.locale())))
                 .collect::<Vec<_>>()
                 .join("; ")
         })

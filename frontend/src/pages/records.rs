@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use shared::format;
 use shared::i18n::{Locale, Text, problem_text};
 use shared::records::labels::{choices_with, collection_label, field_label};
-use shared::records::{self, DEFAULT_PIPELINE, Patch, money_text};
+use shared::records::{self, DEFAULT_PIPELINE, Patch};
 use shared::rows::{Contains, SortKey, sort_positions};
 use shared::search::{Found, Query};
 use shared::sync::{
@@ -106,6 +107,22 @@ fn local_time(ms: &str) -> String {
     )
 }
 
+/// A date-time (UTC ms as text) on the device's clock, written for `locale`.
+fn shown_time(ms: &str, locale: Locale) -> String {
+    let Ok(ms) = ms.parse::<f64>() else {
+        return ms.to_owned();
+    };
+    let d = js_sys::Date::new(&JsValue::from_f64(ms));
+    format::date_time(
+        locale,
+        d.get_full_year() as i32,
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes(),
+    )
+}
+
 fn from_local_time(local: &str) -> String {
     if local.trim().is_empty() {
         return String::new();
@@ -133,16 +150,16 @@ fn detail(record: &Record, locale: Locale) -> String {
             choice_label(c, "stage", &t("stage"), locale),
             record
                 .as_deal()
-                .and_then(|d| d.amount.map(|a| money_text(&d.currency, a)))
+                .and_then(|d| d.amount.map(|a| format::money(locale, &d.currency, a)))
                 .unwrap_or_default(),
-            t("close_date"),
+            format::date(locale, &t("close_date")),
         ],
         Collection::Activity => vec![
             choice_label(c, "kind", &t("kind"), locale),
-            local_time(&t("at")).replace('T', " "),
+            shown_time(&t("at"), locale),
         ],
         Collection::Task => vec![
-            local_time(&t("due")).replace('T', " "),
+            shown_time(&t("due"), locale),
             if t("done") == "true" {
                 "✓".to_owned()
             } else {
@@ -274,10 +291,11 @@ fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> Str
             .unwrap_or_default();
     }
     match field {
-        "at" | "due" => local_time(&text).replace('T', " "),
+        "at" | "due" => shown_time(&text, locale),
+        "close_date" | "birthday" => format::date(locale, &text),
         "amount" => r
             .as_deal()
-            .and_then(|d| d.amount.map(|a| money_text(&d.currency, a)))
+            .and_then(|d| d.amount.map(|a| format::money(locale, &d.currency, a)))
             .unwrap_or(text),
         _ => text,
     }
@@ -997,7 +1015,8 @@ fn change_value(
             .map_or_else(|| value.to_owned(), |r| r.body.label());
     }
     match field {
-        "at" | "due" => local_time(value).replace('T', " "),
+        "at" | "due" => shown_time(value, locale),
+        "close_date" | "birthday" => format::date(locale, value),
         _ => value.to_owned(),
     }
 }
@@ -1150,7 +1169,7 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                         each=move || events.get()
                         key=|e| (e.at, e.href.clone(), e.title.clone())
                         children=move |e| {
-                            let when = local_time(&e.at.to_string()).replace('T', " ");
+                            let when = shown_time(&e.at.to_string(), i18n.locale());
                             view! {
                                 <li>
                                     <span class="muted small">{when}" · "{e.who.clone()}" · "{e.what.clone()}</span>
@@ -1318,6 +1337,7 @@ pub fn PipelinePage() -> impl IntoView {
     });
     let chosen = RwSignal::new(DEFAULT_PIPELINE);
     let cards = Memo::new(move |_| {
+        let locale = i18n.locale();
         sync.with_core(|core| {
             let mut cards: Vec<(Card, Option<(String, i64)>)> = core
                 .collection(Collection::Deal)
@@ -1331,7 +1351,7 @@ pub fn PipelinePage() -> impl IntoView {
                             stage: d.stage.clone(),
                             money: d
                                 .amount
-                                .map(|a| money_text(&d.currency, a))
+                                .map(|a| format::money(locale, &d.currency, a))
                                 .unwrap_or_default(),
                             pipeline: d.pipeline.unwrap_or(DEFAULT_PIPELINE),
                         },
@@ -1460,7 +1480,7 @@ pub fn PipelinePage() -> impl IntoView {
                         }
                         by_currency
                             .into_iter()
-                            .map(|(c, a)| money_text(&c, a))
+                            .map(|(c, a)| format::money(i18n.locale(), &c, a))
                             .collect::<Vec<_>>()
                             .join(" + ")
                     })

@@ -150,30 +150,6 @@ pub fn compare_text(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Money as people read it: `¥1,200.50` for yuan, `USD 1,200.50` otherwise.
-pub fn money_text(currency: &str, hundredths: i64) -> String {
-    let whole = (hundredths / 100).abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if hundredths < 0 { "-" } else { "" };
-    let cents = (hundredths % 100).abs();
-    let number = if cents == 0 {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{cents:02}")
-    };
-    if currency == "CNY" {
-        format!("¥{number}")
-    } else {
-        format!("{currency} {number}")
-    }
-}
-
 /// The wire name of `field` if `K` has it.
 pub fn field_name<K: Kind>(field: &str) -> Option<&'static str> {
     K::FIELDS.iter().copied().find(|f| *f == field)
@@ -275,13 +251,6 @@ pub(crate) mod tests {
         assert_eq!(super::compare_text("900", "1200.50"), Ordering::Less);
         assert_eq!(super::compare_text("b", "a"), Ordering::Greater);
         assert_eq!(super::compare_text("", "a"), Ordering::Less);
-    }
-
-    #[test]
-    fn money_reads_naturally() {
-        assert_eq!(super::money_text("CNY", 120_000_050), "¥1,200,000.50");
-        assert_eq!(super::money_text("USD", 99_900), "USD 999");
-        assert_eq!(super::money_text("CNY", 0), "¥0");
     }
 
     #[test]
