@@ -5,6 +5,7 @@
 //! - `GET /api/v1/{collection}?limit=&cursor=&sort=&{field}=` → `{"items", "next_cursor"}`
 //! - `POST /api/v1/{collection}` `{"fields": {…}, "owner"?, "id"?}` → 201 and the record
 //! - `GET|PATCH|DELETE /api/v1/{collection}/{id}` (`PATCH` takes `{"fields"?, "owner"?}`)
+//! - `GET /api/v1/pipelines` → every deal pipeline (read only; admins set them up in the app)
 //!
 //! Collections: `accounts`, `contacts`, `leads`, `deals`, `activities`, `tasks`. Field values
 //! are sent as text, the way a form sends them (numbers and booleans are accepted too).
@@ -40,6 +41,7 @@ const DEFAULT_LIMIT: usize = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/pipelines", get(pipelines))
         .route("/api/v1/{collection}", get(list).post(create))
         .route(
             "/api/v1/{collection}/{id}",
@@ -231,6 +233,34 @@ async fn list(
         "items": page.iter().map(|(_, r)| item(r)).collect::<Vec<_>>(),
         "next_cursor": next_cursor,
     })))
+}
+
+/// `GET /api/v1/pipelines`: every deal pipeline, the main one first (the standard one until an
+/// admin saves it), with stage keys, names, probabilities, won/lost and gate fields: what an
+/// API client needs to move deals (`{"fields": {"stage": key}}`). Set up in the app.
+async fn pipelines(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Value>, ApiError> {
+    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    let mut records = Vec::new();
+    for body in store::live(&state.db, &scope, Collection::Pipeline).await? {
+        records.push(parse_stored(&body)?);
+    }
+    let all = shared::records::Pipelines::of(&records);
+    let items: Vec<Value> = all
+        .list()
+        .iter()
+        .map(|(id, p)| {
+            json!({
+                "id": id,
+                "main": *id == shared::records::DEFAULT_PIPELINE,
+                "name": p.name,
+                "stages": p.stages,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items, "next_cursor": null })))
 }
 
 async fn read_one(

@@ -216,6 +216,17 @@ async fn an_admins_pipeline_reaches_everyone_and_gates_every_write(backend: Back
         assert_eq!(pipelines.get(Some(renewals_id)).name, "续约");
     }
 
+    // API clients read the pipelines, the main one first.
+    let listed = app.get("/api/v1/pipelines", Some(&far_token)).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let items = listed.body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["main"], true);
+    assert_eq!(items[0]["stages"][1]["name_zh"], "需求调研");
+    assert_eq!(items[0]["stages"][1]["required"], json!(["contact"]));
+    assert_eq!(items[1]["name"], "续约");
+    assert_eq!(app.get("/api/v1/pipelines", None).await.status, 401);
+
     // REST writes run the same mutators: the saved gate holds, the other pipeline's stages too.
     let account = app
         .post(
