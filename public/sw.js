@@ -66,3 +66,19 @@ self.addEventListener("fetch", (event) => {
     ),
   );
 });
+
+// A reminder tapped: bring the app forward on the task (or open it there).
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.path) || "/";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (new URL(client.url).origin === self.location.origin && "focus" in client) {
+          return client.focus().then((c) => (c && "navigate" in c ? c.navigate(path) : c));
+        }
+      }
+      return self.clients.openWindow(path);
+    }),
+  );
+});

@@ -8,6 +8,7 @@ mod components;
 mod geo;
 mod i18n;
 mod marks;
+mod notify;
 mod pages;
 mod session;
 mod sync;

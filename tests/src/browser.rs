@@ -347,6 +347,28 @@ impl Browser {
         .await
     }
 
+    /// Notifications neither allowed nor refused yet, as on a fresh phone (headless Chromium
+    /// refuses them unless told otherwise).
+    pub async fn notifications_undecided(&self) -> Result {
+        let origin = self.base.trim_end_matches('/').to_owned();
+        self.devtools(
+            "Browser.setPermission",
+            serde_json::json!({"permission": {"name": "notifications"}, "setting": "prompt", "origin": origin}),
+        )
+        .await
+    }
+
+    /// Answer "allow" for the app when it asks to show notifications (what a person taps in the
+    /// browser's prompt, which headless Chromium does not draw).
+    pub async fn allow_notifications(&self) -> Result {
+        let origin = self.base.trim_end_matches('/').to_owned();
+        self.devtools(
+            "Browser.grantPermissions",
+            serde_json::json!({"permissions": ["notifications"], "origin": origin}),
+        )
+        .await
+    }
+
     /// One Chrome DevTools command, through chromedriver.
     async fn devtools(&self, cmd: &'static str, params: serde_json::Value) -> Result {
         self.client

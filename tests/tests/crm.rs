@@ -156,7 +156,9 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     server.come_back().await;
     contacts::wait_pending(rep, 0).await?;
 
-    // A task due in two seconds (made through the REST API) reminds the rep when it is due.
+    // A task due in two seconds (made through the REST API) reminds the rep when it is due, in
+    // the app and as a system notification (turned on from the user menu).
+    shell::enable_notifications(rep).await?;
     let mut api = Api::new(&server.url);
     api.sign_in(REP.email, REP.password).await?;
     let now = std::time::SystemTime::now()
@@ -170,6 +172,17 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     .await?;
     rep.wait_text("[data-testid=reminders]", "回电周先生")
         .await?;
+    let started = std::time::Instant::now();
+    while !shell::notifications(rep)
+        .await?
+        .iter()
+        .any(|t| t.contains("回电周先生"))
+    {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            return Err("no system notification for the task".to_owned());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     rep.click("[data-testid=reminder] button").await?;
     rep.wait_until(
         "!document.querySelector('[data-testid=reminders]').textContent.includes('回电周先生')",

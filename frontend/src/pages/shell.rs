@@ -168,6 +168,30 @@ fn Reminders() -> impl IntoView {
         })
         .unwrap_or_default()
     });
+    // Each reminder also as a system notification, once per task on this device (when the
+    // person turned them on), so that it reaches them with the app in the background.
+    const NOTIFIED: &str = "qiao.notified";
+    Effect::new(move |_| {
+        let due = due.get();
+        if due.is_empty() || !crate::notify::allowed() {
+            return;
+        }
+        let mut notified = LocalStorage::get::<Vec<String>>(NOTIFIED).unwrap_or_default();
+        for (id, title) in due {
+            let key = id.to_string();
+            if notified.contains(&key) {
+                continue;
+            }
+            notified.push(key.clone());
+            let heading = format!("{}{title}", i18n.t(Text::TaskDue));
+            spawn_local(async move {
+                crate::notify::show(&heading, "", &key, &format!("/r/tasks/{key}")).await;
+            });
+        }
+        // The most recent few hundred are enough to never notify twice.
+        let keep = notified.len().saturating_sub(500);
+        let _ = LocalStorage::set(NOTIFIED, &notified[keep..]);
+    });
     view! {
         <div class="reminders" role="status" aria-live="polite" data-testid="reminders">
             <For
@@ -233,6 +257,32 @@ pub fn LanguageButton() -> impl IntoView {
     }
 }
 
+/// Turns system notifications on (browsers ask only after a tap), or says they are on.
+#[component]
+fn NotificationsButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let (may_ask, allowed) = (
+        RwSignal::new(crate::notify::may_ask()),
+        RwSignal::new(crate::notify::allowed()),
+    );
+    let turn_on = move |_| {
+        spawn_local(async move {
+            allowed.set(crate::notify::ask().await);
+            may_ask.set(crate::notify::may_ask());
+        });
+    };
+    view! {
+        <Show when=move || may_ask.get()>
+            <button type="button" class="secondary" data-testid="enable-notifications" on:click=turn_on>
+                {move || i18n.t(Text::EnableNotifications)}
+            </button>
+        </Show>
+        <Show when=move || allowed.get()>
+            <span class="muted" data-testid="notifications-on">{move || i18n.t(Text::NotificationsOn)}</span>
+        </Show>
+    }
+}
+
 #[component]
 fn UserMenu() -> impl IntoView {
     let i18n = use_i18n();
@@ -269,6 +319,7 @@ fn UserMenu() -> impl IntoView {
                         </span>
                     </div>
                     <LanguageButton />
+                    <NotificationsButton />
                     <button type="button" class="secondary" data-testid="sign-out" on:click=sign_out>
                         {move || i18n.t(Text::SignOut)}
                     </button>

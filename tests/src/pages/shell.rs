@@ -47,6 +47,36 @@ pub async fn sign_out(b: &Browser) -> Result {
         .await
 }
 
+/// Turn system notifications on from the user menu (the browser's prompt answered "allow").
+pub async fn enable_notifications(b: &Browser) -> Result {
+    b.notifications_undecided().await?;
+    open_menu(b).await?;
+    b.find("[data-testid=enable-notifications]").await?;
+    b.allow_notifications().await?;
+    b.click("[data-testid=enable-notifications]").await?;
+    b.find("[data-testid=notifications-on]").await?;
+    b.click(".menu-backdrop").await
+}
+
+/// The titles of the notifications the app is showing (through its service worker).
+pub async fn notifications(b: &Browser) -> Result<Vec<String>> {
+    let titles = b
+        .run(
+            "return navigator.serviceWorker.ready
+                .then(r => r.getNotifications())
+                .then(list => list.map(n => n.title));",
+        )
+        .await?;
+    Ok(titles
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 pub async fn switch_language(b: &Browser) -> Result {
     open_menu(b).await?;
     b.click("[data-testid=user-menu-panel] [data-testid=switch-language]")
