@@ -199,6 +199,7 @@ catalog! {
     ViewNameNeeded => "请先给视图起个名字。", "Give the view a name first.";
     ShownFields => "列表中显示的字段", "Fields shown in the list";
     MainPipeline => "默认流程", "Main pipeline";
+    RemoveLink => "移除", "Remove";
     EnableNotifications => "开启系统通知（任务到期提醒）", "Turn on notifications (tasks falling due)";
     NotificationsOn => "系统通知已开启", "Notifications are on";
     PipelineSettings => "销售流程", "Pipelines";

@@ -11,7 +11,7 @@ use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
 use tests::cast::{self, REP};
-use tests::pages::{login, records, shell};
+use tests::pages::{contacts, login, records, shell};
 use tests::server::TestServer;
 
 const ADMIN_EMAIL: &str = "admin@qiao.example";
@@ -56,6 +56,13 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
         json!({"fields": {"name": "仓储系统", "account": account, "amount": 80000}}),
     )
     .await?;
+    for name in ["王采购", "刘工"] {
+        api.post(
+            "/api/v1/contacts",
+            json!({"fields": {"name": name, "account": account}}),
+        )
+        .await?;
+    }
 
     admin.open("/login").await?;
     login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
@@ -135,6 +142,25 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
     )
     .await?;
 
+    // Several people are on the deal: added one by one, found by pinyin initials; the deal
+    // shows in each one's timeline.
+    rep.click(&format!("{card} a")).await?;
+    rep.find("[data-testid=record-form]").await?;
+    records::add_link(rep, "contacts", "wcg", "王采购").await?;
+    records::add_link(rep, "contacts", "lg", "刘工").await?;
+    records::save(rep).await?;
+    rep.wait_path("/r/deals").await?;
+    rep.wait_text("[data-testid=records-list]", "仓储系统")
+        .await?;
+    records::open_record(rep, "仓储系统").await?;
+    rep.wait_text("[data-testid=contacts-chosen]", "王采购")
+        .await?;
+    rep.wait_text("[data-testid=contacts-chosen]", "刘工")
+        .await?;
+    rep.open("/contacts").await?;
+    contacts::edit(rep, "刘工").await?;
+    rep.wait_text("[data-testid=timeline]", "仓储系统").await?;
+
     // The admin cannot remove the stage that now holds the deal (once their device has it).
     admin
         .wait_until(
@@ -166,6 +192,7 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
         .click("[data-testid=pipeline-settings] button[type=submit]")
         .await?;
     admin.find("[data-testid=pipeline-saved]").await?;
+    records::open(rep, "pipeline").await?;
     rep.wait_text("[data-testid=pipeline-picker]", "续约流程")
         .await?;
     rep.choose("[data-testid=pipeline-picker]", "续约流程")

@@ -188,3 +188,67 @@ fn Finder(
         offers.set(found);
     });
 }
+
+/// Several links in one field (a deal's other contacts): the chosen records as chips, each
+/// removable, and a picker that adds one more. `value` holds their ids separated by commas.
+#[component]
+pub fn LinksPicker(
+    id: String,
+    name: &'static str,
+    targets: Vec<Collection>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let split = |v: &str| -> Vec<String> {
+        v.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    // The picker's own choice joins the list, and the picker empties for the next one.
+    let adding = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let new = adding.get();
+        if new.is_empty() {
+            return;
+        }
+        value.update(|v| {
+            let mut ids = split(v);
+            if !ids.contains(&new) {
+                ids.push(new.clone());
+            }
+            *v = ids.join(", ");
+        });
+        adding.set(String::new());
+    });
+    let chips = move || {
+        split(&value.get())
+            .into_iter()
+            .map(|raw| {
+                let label = raw
+                    .parse::<RecordId>()
+                    .ok()
+                    .and_then(|id| sync.with_core(|c| c.get(id).map(|r| r.body.label())).flatten())
+                    .unwrap_or_else(|| raw.clone());
+                let remove = move |_| {
+                    value.update(|v| {
+                        let ids: Vec<String> = split(v).into_iter().filter(|i| *i != raw).collect();
+                        *v = ids.join(", ");
+                    });
+                };
+                view! {
+                    <li class="chip" data-testid="link-chip">
+                        {label}
+                        <button type="button" aria-label=move || i18n.t(Text::RemoveLink) on:click=remove>"×"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <ul class="chips" data-testid=format!("{name}-chosen")>{chips}</ul>
+        <LinkPicker id=id name=name targets=targets value=adding />
+    }
+}

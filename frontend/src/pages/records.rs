@@ -23,7 +23,7 @@ use wasm_bindgen::JsValue;
 
 use crate::components::ErrorBanner;
 use crate::components::form::{FormFooter, FormState, SelectField};
-use crate::components::link_picker::LinkPicker;
+use crate::components::link_picker::{LinkPicker, LinksPicker};
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
@@ -105,6 +105,17 @@ fn local_time(ms: &str) -> String {
         d.get_hours(),
         d.get_minutes()
     )
+}
+
+/// The names of the records a link field's text points to (one id, or several separated by
+/// commas), joined for reading.
+fn link_labels(core: &ClientCore, text: &str) -> String {
+    text.split(',')
+        .filter_map(|id| id.trim().parse::<RecordId>().ok())
+        .filter_map(|id| core.get(id))
+        .map(|r| r.body.label())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// A date-time (UTC ms as text) on the device's clock, written for `locale`.
@@ -220,10 +231,10 @@ fn passes(core: &ClientCore, record: &Record, checks: &[Check]) -> bool {
             How::Equals(wanted) => have == wanted.as_str(),
             How::Contains(wanted) => wanted.matches(&have),
             How::LinkContains(wanted) => have
-                .parse::<RecordId>()
-                .ok()
-                .and_then(|id| core.get(id))
-                .is_some_and(|r| wanted.matches(&r.body.label())),
+                .split(',')
+                .filter_map(|id| id.trim().parse::<RecordId>().ok())
+                .filter_map(|id| core.get(id))
+                .any(|r| wanted.matches(&r.body.label())),
         }
     })
 }
@@ -283,12 +294,7 @@ fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> Str
         return choice_label(c, field, &text, locale);
     }
     if link_targets(c, field).is_some() {
-        return text
-            .parse::<RecordId>()
-            .ok()
-            .and_then(|id| core.get(id))
-            .map(|l| l.body.label())
-            .unwrap_or_default();
+        return link_labels(core, &text);
     }
     match field {
         "at" | "due" => shown_time(&text, locale),
@@ -703,7 +709,7 @@ pub fn RecordEditorPage(
 fn link_targets(collection: Collection, field: &str) -> Option<Vec<Collection>> {
     Some(match (collection, field) {
         (Collection::Deal | Collection::Contact, "account") => vec![Collection::Account],
-        (Collection::Deal, "contact") => vec![Collection::Contact],
+        (Collection::Deal, "contact" | "contacts") => vec![Collection::Contact],
         (_, "about") => vec![
             Collection::Account,
             Collection::Contact,
@@ -1008,11 +1014,12 @@ fn change_value(
         return choice_label(collection, field, value, locale);
     }
     if link_targets(collection, field).is_some() {
-        return value
-            .parse::<RecordId>()
-            .ok()
-            .and_then(|id| core.get(id))
-            .map_or_else(|| value.to_owned(), |r| r.body.label());
+        let names = link_labels(core, value);
+        return if names.is_empty() {
+            value.to_owned()
+        } else {
+            names
+        };
     }
     match field {
         "at" | "due" => shown_time(value, locale),
@@ -1127,7 +1134,12 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                 let about = match &r.body {
                     Body::Activity(_) | Body::Task(_) => r.body.text("about").parse().ok(),
                     Body::Deal(d) if collection == Collection::Account => d.account,
-                    Body::Deal(d) if collection == Collection::Contact => d.contact,
+                    // A deal is about each of its people.
+                    Body::Deal(d) if collection == Collection::Contact => d
+                        .contact
+                        .into_iter()
+                        .chain(d.contacts.iter().copied())
+                        .find(|c| related.contains(c)),
                     Body::Contact(c) if collection == Collection::Account => c.account,
                     _ => None,
                 };
@@ -1229,6 +1241,10 @@ fn FieldWidget(
         move || {
             let id = id.clone();
             if let Some(targets) = link.clone() {
+                if field == "contacts" {
+                    return view! { <LinksPicker id=id name=field targets=targets value=value /> }
+                        .into_any();
+                }
                 return view! { <LinkPicker id=id name=field targets=targets value=value /> }
                     .into_any();
             }

@@ -17,7 +17,8 @@ use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
 both!(
     a_lead_becomes_a_deal_that_the_manager_sees,
     the_server_holds_the_stage_gate,
-    an_admins_pipeline_reaches_everyone_and_gates_every_write
+    an_admins_pipeline_reaches_everyone_and_gates_every_write,
+    a_deal_names_several_people_it_may_see
 );
 
 fn new_id() -> RecordId {
@@ -281,5 +282,63 @@ async fn an_admins_pipeline_reaches_everyone_and_gates_every_write(backend: Back
         .await;
     wrong.assert_error(422, "validation_failed");
     assert_eq!(wrong.field(), Some("stage"));
+    app.finish().await;
+}
+
+async fn a_deal_names_several_people_it_may_see(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, _, far] = app.two_sales_teams().await;
+    let id =
+        |reply: &crate::harness::Reply| reply.body["id"].as_str().unwrap_or_default().to_owned();
+    let account = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": "华东贸易"}}),
+        )
+        .await;
+    let account = id(&account);
+    let mut people = Vec::new();
+    for name in ["王采购", "刘工"] {
+        let made = app
+            .post(
+                "/api/v1/contacts",
+                Some(&rep),
+                json!({"fields": {"name": name, "account": account}}),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        people.push(id(&made));
+    }
+    let theirs = app
+        .post(
+            "/api/v1/contacts",
+            Some(&far),
+            json!({"fields": {"name": "赵经理"}}),
+        )
+        .await;
+    let theirs = id(&theirs);
+    let deal = app
+        .post(
+            "/api/v1/deals",
+            Some(&rep),
+            json!({"fields": {"name": "ERP", "account": account, "contacts": people}}),
+        )
+        .await;
+    assert_eq!(deal.status, 201, "{}", deal.body);
+    assert_eq!(deal.body["fields"]["contacts"], json!(people));
+    // Someone the rep cannot see is refused at the field; the deal keeps its people.
+    let path = format!("/api/v1/deals/{}", id(&deal));
+    let refused = app
+        .patch(
+            &path,
+            Some(&rep),
+            json!({"fields": {"contacts": [people[0].clone(), theirs]}}),
+        )
+        .await;
+    refused.assert_error(422, "validation_failed");
+    assert_eq!(refused.field(), Some("contacts"));
+    let kept = app.get(&path, Some(&rep)).await;
+    assert_eq!(kept.body["fields"]["contacts"], json!(people));
     app.finish().await;
 }

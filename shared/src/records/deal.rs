@@ -20,8 +20,12 @@ pub struct Deal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<RecordId>,
     pub account: Option<RecordId>,
+    /// The main contact.
     #[serde(default)]
     pub contact: Option<RecordId>,
+    /// Other people on the deal (buyers, users, approvers …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<RecordId>,
     /// In hundredths of the currency's main unit (fen for CNY).
     #[serde(default)]
     pub amount: Option<i64>,
@@ -58,6 +62,24 @@ impl Deal {
     }
 }
 
+/// Most other contacts one deal names.
+const MAX_CONTACTS: usize = 20;
+
+/// Record ids separated by commas (or spaces), each once, in order.
+fn links(raw: &str) -> Result<Vec<RecordId>, Problem> {
+    let mut ids: Vec<RecordId> = Vec::new();
+    for part in raw.split([',', ' ', '，']).filter(|p| !p.trim().is_empty()) {
+        let id: RecordId = part.trim().parse().map_err(|_| Problem::Invalid)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() > MAX_CONTACTS {
+        return Err(Problem::TooMany { max: MAX_CONTACTS });
+    }
+    Ok(ids)
+}
+
 /// The longest stage key a deal accepts.
 const MAX_STAGE_KEY: usize = 40;
 
@@ -68,6 +90,7 @@ impl Kind for Deal {
         "pipeline",
         "account",
         "contact",
+        "contacts",
         "amount",
         "currency",
         "close_date",
@@ -84,6 +107,7 @@ impl Kind for Deal {
             pipeline: None,
             account: None,
             contact: None,
+            contacts: Vec::new(),
             amount: None,
             currency: cny(),
             close_date: None,
@@ -100,6 +124,7 @@ impl Kind for Deal {
             "pipeline" => self.pipeline = link(raw)?,
             "account" => self.account = link(raw)?,
             "contact" => self.contact = link(raw)?,
+            "contacts" => self.contacts = links(raw)?,
             "amount" => self.amount = amount(raw)?,
             "currency" => self.currency = currency(raw)?,
             "close_date" => self.close_date = date(raw)?,
@@ -125,6 +150,12 @@ impl Kind for Deal {
             "pipeline" => link_text(self.pipeline),
             "account" => link_text(self.account),
             "contact" => link_text(self.contact),
+            "contacts" => self
+                .contacts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             "amount" => amount_text(self.amount),
             "currency" => self.currency.clone(),
             "close_date" => self.close_date.clone().unwrap_or_default(),
@@ -164,6 +195,9 @@ impl Kind for Deal {
         }
         if let Some(id) = self.contact {
             links.push(("contact", id, Some(Collection::Contact)));
+        }
+        for id in &self.contacts {
+            links.push(("contacts", *id, Some(Collection::Contact)));
         }
         links
     }
@@ -258,6 +292,34 @@ mod tests {
         let lost = apply(&early, &patch(&[("stage", "lost")])).expect("valid");
         assert!(lost.is_lost(&crate::records::Standard));
         assert_eq!(lost.probability, Some(0));
+    }
+
+    #[test]
+    fn a_deal_names_other_contacts_each_once() {
+        const A: &str = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a51";
+        const B: &str = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a52";
+        let d = deal(&[("contacts", &format!("{A}, {B}，{A}"))]).expect("valid");
+        assert_eq!(d.contacts.len(), 2);
+        assert_eq!(d.get("contacts"), format!("{A}, {B}"));
+        assert_eq!(
+            d.links()
+                .iter()
+                .filter(|(f, _, _)| *f == "contacts")
+                .count(),
+            2
+        );
+        round_trips(&d);
+        assert_eq!(
+            deal(&[("contacts", "not-an-id")]),
+            Err(vec![("contacts".to_owned(), "invalid")])
+        );
+        let many: Vec<String> = (0..21)
+            .map(|n| format!("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4b{n:02}"))
+            .collect();
+        assert_eq!(
+            deal(&[("contacts", &many.join(","))]),
+            Err(vec![("contacts".to_owned(), "too_many")])
+        );
     }
 
     #[test]

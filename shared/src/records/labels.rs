@@ -25,6 +25,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("status", "状态", "Status"),
     ("account", "客户", "Account"),
     ("contact", "联系人", "Contact"),
+    ("contacts", "其他联系人", "Other contacts"),
     ("amount", "金额", "Amount"),
     ("currency", "币种", "Currency"),
     ("close_date", "预计成交日期", "Expected close date"),

@@ -88,7 +88,10 @@ fn generic(tx: &dyn Tx, ctx: &Ctx, id: RecordId) -> Result<Record, Rejection> {
 
 /// Ids in a patch's values (links to other records), for loading them up front.
 pub fn linked_ids(patch: &Patch) -> impl Iterator<Item = RecordId> + '_ {
-    patch.values().filter_map(|v| v.trim().parse().ok())
+    patch
+        .values()
+        .flat_map(|v| v.split([',', ' ', '，']))
+        .filter_map(|v| v.trim().parse().ok())
 }
 
 fn invalid(errors: Vec<FieldError>) -> Rejection {

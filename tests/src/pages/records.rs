@@ -51,6 +51,24 @@ pub async fn link(b: &Browser, field: &str, typed: &str, label: &str) -> Result 
     .await
 }
 
+/// Add one more record to a field that holds several (a deal's other contacts): type, pick the
+/// match called `label`, and see it join the chosen ones.
+pub async fn add_link(b: &Browser, field: &str, typed: &str, label: &str) -> Result {
+    b.fill(&format!("#record-{field}"), typed).await?;
+    b.wait_text(".link-options", label).await?;
+    let option =
+        format!("//ul[contains(@class,'link-options')]/li[span[normalize-space()='{label}']]");
+    b.client
+        .find(fantoccini::Locator::XPath(&option))
+        .await
+        .map_err(|e| format!("no match {label} for {typed}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    b.wait_text(&format!("[data-testid={field}-chosen]"), label)
+        .await
+}
+
 pub async fn save(b: &Browser) -> Result {
     b.click("[data-testid=record-form] button[type=submit]")
         .await
