@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::format;
 use shared::i18n::{Locale, Text, problem_text};
+use shared::ids::IdMap;
 use shared::records::labels::{choices_with, collection_label, field_label};
 use shared::records::{self, DEFAULT_PIPELINE, Patch};
 use shared::rows::{Contains, SortKey, sort_positions};
@@ -386,7 +387,9 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     // Walked in label order: what passes the filters stays in that order, and a stable sort by
     // the chosen field keeps it among equal values (no names compared, none copied). The whole
     // list in a field's order is kept, so that filters changed after a sort only walk it.
-    let sorted = StoredValue::new(None::<(u64, String, Vec<RecordId>)>);
+    let sorted = StoredValue::new(None::<(u64, String, Vec<u32>)>);
+    // Each record's place in the name order, for the version of the list it was made for.
+    let places = StoredValue::new(None::<(u64, IdMap<u32>)>);
     let ordered = Memo::new_with_compare(
         move |_| {
             let locale = i18n.locale();
@@ -404,13 +407,47 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                 crate::marks::mark("list-order-start");
                 let ordered = sync
                     .with_core_untracked(|core| {
-                        let get = |id: &RecordId| core.get_in(collection, *id);
-                        let keep = |r: &&Record| passes(core, r, &active);
+                        // Records are read in the order they are stored (one pass over memory,
+                        // no look-up of each), each put at its place in the name order.
+                        let fresh =
+                            places.with_value(|p| p.as_ref().is_some_and(|(v, _)| v == version));
+                        if !fresh {
+                            let map: IdMap<u32> = ids
+                                .iter()
+                                .enumerate()
+                                .map(|(i, id)| (*id, u32::try_from(i).unwrap_or(u32::MAX)))
+                                .collect();
+                            places.set_value(Some((*version, map)));
+                        }
+                        let each = |f: &mut dyn FnMut(usize, &Record)| {
+                            places.with_value(|p| {
+                                if let Some((_, map)) = p {
+                                    for r in core.collection(collection) {
+                                        if let Some(place) = map.get(&r.id) {
+                                            f(*place as usize, r);
+                                        }
+                                    }
+                                }
+                            });
+                        };
+                        let pass: Option<Vec<bool>> = (!active.is_empty()).then(|| {
+                            let mut pass = vec![false; ids.len()];
+                            each(&mut |place, r| {
+                                if let Some(slot) = pass.get_mut(place) {
+                                    *slot = passes(core, r, &active);
+                                }
+                            });
+                            pass
+                        });
+                        let kept = |place: &u32| {
+                            pass.as_ref()
+                                .is_none_or(|p| p.get(*place as usize).copied().unwrap_or(false))
+                        };
+                        let id_at = |place: &u32| ids.get(*place as usize).copied();
                         let mut out: Vec<RecordId> = if sort_field.is_empty() {
-                            ids.iter()
-                                .filter_map(get)
-                                .filter(keep)
-                                .map(|r| r.id)
+                            (0..u32::try_from(ids.len()).unwrap_or(u32::MAX))
+                                .filter(|p| kept(p))
+                                .filter_map(|p| id_at(&p))
                                 .collect()
                         } else {
                             // Every record in the chosen field's order, worked out once per field
@@ -420,29 +457,19 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                     .is_some_and(|(v, f, _)| v == version && *f == sort_field)
                             });
                             if !fresh {
-                                let (keys, all): (Vec<SortKey>, Vec<RecordId>) = ids
-                                    .iter()
-                                    .filter_map(get)
-                                    .map(|r| (SortKey::of(r.body.text_ref(&sort_field)), r.id))
-                                    .unzip();
-                                let in_order = sort_positions(&keys)
-                                    .into_iter()
-                                    .filter_map(|p| all.get(p as usize).copied())
-                                    .collect();
+                                let mut keys = vec![SortKey::Empty; ids.len()];
+                                each(&mut |place, r| {
+                                    if let Some(slot) = keys.get_mut(place) {
+                                        *slot = SortKey::of(r.body.text_ref(&sort_field));
+                                    }
+                                });
+                                let in_order = sort_positions(&keys);
                                 sorted.set_value(Some((*version, sort_field.clone(), in_order)));
                             }
                             sorted
                                 .with_value(|s| {
                                     s.as_ref().map(|(_, _, all)| {
-                                        if active.is_empty() {
-                                            all.clone()
-                                        } else {
-                                            all.iter()
-                                                .filter_map(get)
-                                                .filter(keep)
-                                                .map(|r| r.id)
-                                                .collect()
-                                        }
+                                        all.iter().filter(|p| kept(p)).filter_map(id_at).collect()
                                     })
                                 })
                                 .unwrap_or_default()
