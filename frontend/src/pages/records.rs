@@ -1373,11 +1373,7 @@ struct Card {
 pub fn PipelinePage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let pipelines_changed = sync.changes(Collection::Pipeline);
-    let pipelines = Memo::new(move |_| {
-        pipelines_changed.get();
-        (*crate::sync::pipelines()).clone()
-    });
+    let pipelines = sync.pipelines();
     let chosen = RwSignal::new(DEFAULT_PIPELINE);
     let cards = Memo::new(move |_| {
         let locale = i18n.locale();

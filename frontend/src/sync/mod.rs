@@ -409,6 +409,15 @@ impl Sync {
         })
     }
 
+    /// The deal pipelines, followed as an admin changes them (tracked).
+    pub fn pipelines(self) -> Memo<shared::records::Pipelines> {
+        let changed = self.changes(shared::sync::Collection::Pipeline);
+        Memo::new(move |_| {
+            changed.get();
+            (*pipelines()).clone()
+        })
+    }
+
     /// Make a change: checked and shown at once, saved in the outbox, pushed when possible.
     pub async fn mutate(self, mutation: Mutation) -> Result<(), MutateError> {
         let Some(engine) = engine() else {

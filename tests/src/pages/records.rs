@@ -33,17 +33,7 @@ pub async fn choose(b: &Browser, field: &str, label: &str) -> Result {
 /// Point a link field at a record: type `typed` (part of a name, pinyin, initials …) and pick
 /// the match called `label`.
 pub async fn link(b: &Browser, field: &str, typed: &str, label: &str) -> Result {
-    b.fill(&format!("#record-{field}"), typed).await?;
-    b.wait_text(".link-options", label).await?;
-    let option =
-        format!("//ul[contains(@class,'link-options')]/li[span[normalize-space()='{label}']]");
-    b.client
-        .find(fantoccini::Locator::XPath(&option))
-        .await
-        .map_err(|e| format!("no match {label} for {typed}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
+    pick(b, field, typed, label).await?;
     b.wait_until(
         &format!("document.querySelector('#record-{field}').value === {label:?}"),
         &format!("{field} set to {label}"),
@@ -51,9 +41,8 @@ pub async fn link(b: &Browser, field: &str, typed: &str, label: &str) -> Result 
     .await
 }
 
-/// Add one more record to a field that holds several (a deal's other contacts): type, pick the
-/// match called `label`, and see it join the chosen ones.
-pub async fn add_link(b: &Browser, field: &str, typed: &str, label: &str) -> Result {
+/// Type into a link field and pick the match called `label`.
+async fn pick(b: &Browser, field: &str, typed: &str, label: &str) -> Result {
     b.fill(&format!("#record-{field}"), typed).await?;
     b.wait_text(".link-options", label).await?;
     let option =
@@ -64,7 +53,13 @@ pub async fn add_link(b: &Browser, field: &str, typed: &str, label: &str) -> Res
         .map_err(|e| format!("no match {label} for {typed}: {e}"))?
         .click()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+/// Add one more record to a field that holds several (a deal's other contacts): type, pick the
+/// match called `label`, and see it join the chosen ones.
+pub async fn add_link(b: &Browser, field: &str, typed: &str, label: &str) -> Result {
+    pick(b, field, typed, label).await?;
     b.wait_text(&format!("[data-testid={field}-chosen]"), label)
         .await
 }

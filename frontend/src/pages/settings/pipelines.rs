@@ -15,7 +15,7 @@ use shared::sync::{Collection, Mutation, SavePipeline};
 use crate::components::ErrorBanner;
 use crate::components::form::{FormFooter, FormState};
 use crate::i18n::use_i18n;
-use crate::sync::{new_uuid, pipelines, use_sync};
+use crate::sync::{new_uuid, use_sync};
 
 /// Deals on this device in stage `key` of pipeline `id`.
 fn deals_in(id: RecordId, key: &str) -> usize {
@@ -33,11 +33,7 @@ fn deals_in(id: RecordId, key: &str) -> usize {
 pub fn PipelinesPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let changed = sync.changes(Collection::Pipeline);
-    let all = Memo::new(move |_| {
-        changed.get();
-        (*pipelines()).clone()
-    });
+    let all = sync.pipelines();
     let editing = RwSignal::new(DEFAULT_PIPELINE);
     let draft = RwSignal::new(Pipeline::standard().clone());
     let form = FormState::default();
