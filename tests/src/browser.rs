@@ -295,8 +295,8 @@ impl Browser {
         .await
     }
 
-    /// Carry `from` to `to` with a finger, as a person does on a phone: press and hold on
-    /// `from`'s middle, then move towards `to` (kept within the box that holds `to`, which may
+    /// Carry `from` to `to` with a finger, as a person does on a phone: press and hold near
+    /// `from`'s top (a card's title, not its menu), then move towards `to` (kept within the box that holds `to`, which may
     /// scroll on the way) until the finger is over it, and let go.
     pub async fn touch_drag(&self, from: &str, to: &str) -> Result {
         let point = |css: &str| {
@@ -304,7 +304,7 @@ impl Browser {
                 "const r = document.querySelector({css:?}).getBoundingClientRect();
                  const scroller = document.querySelector({css:?}).parentElement.getBoundingClientRect();
                  const x = Math.min(Math.max(r.left + r.width / 2, scroller.left + 4, 4), scroller.right - 4, innerWidth - 4);
-                 const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 60), 4), innerHeight - 4);
+                 const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 16), 4), innerHeight - 4);
                  const under = document.elementFromPoint(x, y);
                  return [x, y, !!under && under.closest({css:?}) === document.querySelector({css:?})];"
             )

@@ -1,6 +1,6 @@
 //! A sales rep's day on a phone with no network: a new lead, converted into an account, a
-//! contact and a deal; the deal refused at the proposal gate until it has an amount and a close
-//! date, then won; a visit logged; the contact found by pinyin initials, then by the WeChat id
+//! contact and a deal; the deal dragged by finger, refused at the proposal gate until it has an
+//! amount and a close date, then won; a visit logged; the contact found by pinyin initials, then by the WeChat id
 //! and office number added to it. When the server is
 //! back, the manager in another browser sees all of it (the deal's stage changes too, in the
 //! account's timeline), and the dashboard counts it.
@@ -49,7 +49,9 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     if records::stage_of(rep, &card).await? != "qualify" {
         return Err("a converted deal starts in the first stage".to_owned());
     }
-    records::move_deal(rep, &card, "proposal").await?;
+    // Dragged by finger, as on a phone.
+    rep.touch_drag(&card, "[data-stage=proposal]").await?;
+
     rep.wait_text(&format!("{card} [data-testid=gate-error]"), "金额")
         .await?;
     rep.wait_text(&format!("{card} [data-testid=gate-error]"), "预计成交日期")
@@ -65,7 +67,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     rep.wait_path("/r/deals").await?;
     records::open(rep, "pipeline").await?;
     let card = records::card(rep, "周先生").await?;
-    records::move_deal(rep, &card, "proposal").await?;
+    rep.touch_drag(&card, "[data-stage=proposal]").await?;
     rep.wait_until(
         &format!("document.querySelector(\"{card}\") && document.querySelector(\"{card}\").closest('[data-stage]').dataset.stage === 'proposal'"),
         "the deal in proposal",
@@ -76,7 +78,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         "¥300,000",
     )
     .await?;
-    // And won.
+    // And won (from the card's stage menu, the way without dragging).
     records::move_deal(rep, &card, "won").await?;
     rep.wait_text("[data-stage=won] [data-testid=stage-total]", "¥300,000")
         .await?;
