@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::labels::collection_label;
+use shared::records::link_pieces;
 use shared::search::Query;
 use shared::sync::{ClientCore, Collection};
 
@@ -200,13 +201,7 @@ pub fn LinksPicker(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let split = |v: &str| -> Vec<String> {
-        v.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
+    let split = |v: &str| -> Vec<String> { link_pieces(v).map(str::to_owned).collect() };
     // The picker's own choice joins the list, and the picker empties for the next one.
     let adding = RwSignal::new(String::new());
     Effect::new(move |_| {

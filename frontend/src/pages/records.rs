@@ -111,8 +111,8 @@ fn local_time(ms: &str) -> String {
 /// The names of the records a link field's text points to (one id, or several separated by
 /// commas), joined for reading.
 fn link_labels(core: &ClientCore, text: &str) -> String {
-    text.split(',')
-        .filter_map(|id| id.trim().parse::<RecordId>().ok())
+    records::link_pieces(text)
+        .filter_map(|id| id.parse::<RecordId>().ok())
         .filter_map(|id| core.get(id))
         .map(|r| r.body.label())
         .collect::<Vec<_>>()
@@ -231,9 +231,8 @@ fn passes(core: &ClientCore, record: &Record, checks: &[Check]) -> bool {
         match &check.how {
             How::Equals(wanted) => have == wanted.as_str(),
             How::Contains(wanted) => wanted.matches(&have),
-            How::LinkContains(wanted) => have
-                .split(',')
-                .filter_map(|id| id.trim().parse::<RecordId>().ok())
+            How::LinkContains(wanted) => records::link_pieces(&have)
+                .filter_map(|id| id.parse::<RecordId>().ok())
                 .filter_map(|id| core.get(id))
                 .any(|r| wanted.matches(&r.body.label())),
         }

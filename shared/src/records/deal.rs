@@ -68,8 +68,8 @@ const MAX_CONTACTS: usize = 20;
 /// Record ids separated by commas (or spaces), each once, in order.
 fn links(raw: &str) -> Result<Vec<RecordId>, Problem> {
     let mut ids: Vec<RecordId> = Vec::new();
-    for part in raw.split([',', ' ', '，']).filter(|p| !p.trim().is_empty()) {
-        let id: RecordId = part.trim().parse().map_err(|_| Problem::Invalid)?;
+    for part in super::link_pieces(raw) {
+        let id: RecordId = part.parse().map_err(|_| Problem::Invalid)?;
         if !ids.contains(&id) {
             ids.push(id);
         }

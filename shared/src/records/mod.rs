@@ -225,6 +225,14 @@ pub(crate) fn link(raw: &str) -> Result<Option<RecordId>, Problem> {
         .map_err(|_| Problem::Invalid)
 }
 
+/// The pieces of a field that holds several record ids (separated by commas, Chinese commas or
+/// spaces), each trimmed, blanks left out; as [`Kind::get`] writes them: `a, b`.
+pub fn link_pieces(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split([',', ' ', '，'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
 pub(crate) fn link_text(id: Option<RecordId>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }

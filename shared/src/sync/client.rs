@@ -381,15 +381,6 @@ impl ClientCore {
         }
     }
 
-    /// [`ClientCore::get`] for a record known to be of `collection` (one look-up, not one per
-    /// collection).
-    pub fn get_in(&self, collection: Collection, id: RecordId) -> Option<&Record> {
-        match self.overlay.get(&id) {
-            Some(over) => over.as_ref().filter(|r| r.collection() == collection),
-            None => self.base.shelf(collection).get(&id),
-        }
-    }
-
     /// A record as search sees it: its label, phone numbers, and the texts people look a
     /// record up by (company or account, email, WeChat, tags, city, industry, job title).
     pub fn search_entry(&self, record: &Record) -> Entry {

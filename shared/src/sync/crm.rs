@@ -90,8 +90,8 @@ fn generic(tx: &dyn Tx, ctx: &Ctx, id: RecordId) -> Result<Record, Rejection> {
 pub fn linked_ids(patch: &Patch) -> impl Iterator<Item = RecordId> + '_ {
     patch
         .values()
-        .flat_map(|v| v.split([',', ' ', '，']))
-        .filter_map(|v| v.trim().parse().ok())
+        .flat_map(|v| records::link_pieces(v))
+        .filter_map(|v| v.parse().ok())
 }
 
 fn invalid(errors: Vec<FieldError>) -> Rejection {
