@@ -14,10 +14,13 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::admission::{Admission, WriteLimits};
 use crate::api;
 use crate::api::error::ApiError;
 use crate::auth::throttle::{Limit, LoginThrottle};
-use crate::db::{self, Db, now_ms};
+use crate::db::{self, Backend, Db, now_ms};
+use crate::serve::{self, ConnectionLimits};
+use crate::sync::cursor::{self, CursorKey};
 use crate::sync::events::{self, Pokes};
 use crate::{security, web};
 
@@ -38,6 +41,18 @@ pub struct Config {
     pub login_per_ip: Limit,
     /// Records per sync pull page.
     pub pull_page_size: usize,
+    /// How often an open event stream checks that its session still lives (sign-outs and
+    /// deactivations on this instance end streams at once).
+    pub session_recheck: Duration,
+    /// Pushes and REST writes running at once (`None`: 2 on SQLite, 4 on Postgres), how many
+    /// may wait for their turn, and how long.
+    pub write_slots: Option<usize>,
+    pub write_queue: usize,
+    pub write_wait: Duration,
+    /// Connections: how many, from one address, and the time to send a request's headers.
+    pub connections: ConnectionLimits,
+    /// Longest time to receive a request's body and answer it (event streams excepted).
+    pub request_deadline: Duration,
 }
 
 impl Config {
@@ -56,6 +71,16 @@ impl Config {
                 window: Duration::from_secs(15 * 60),
             },
             pull_page_size: 5000,
+            session_recheck: Duration::from_secs(60),
+            write_slots: None,
+            write_queue: 512,
+            write_wait: Duration::from_secs(30),
+            connections: ConnectionLimits {
+                max_connections: 0,
+                per_address: 1024,
+                header_timeout: Duration::from_secs(15),
+            },
+            request_deadline: Duration::from_secs(60),
         }
     }
 }
@@ -67,28 +92,56 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub throttle: Arc<LoginThrottle>,
     pub pokes: Arc<Pokes>,
+    /// Signs the pull cursors given to devices.
+    pub cursor_key: CursorKey,
+    /// Write slots (see [`crate::admission`]).
+    pub admission: Arc<Admission>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config, closing: watch::Receiver<bool>) -> Self {
+    pub fn new(
+        db: Db,
+        config: Config,
+        closing: watch::Receiver<bool>,
+        cursor_key: CursorKey,
+    ) -> Self {
         let throttle = LoginThrottle::new(config.login_per_account, config.login_per_ip);
+        let slots = config.write_slots.unwrap_or(match db.backend() {
+            Backend::Sqlite => 2,
+            Backend::Postgres => 4,
+        });
+        let admission = Admission::new(WriteLimits {
+            slots,
+            queue: config.write_queue,
+            wait: config.write_wait,
+        });
         Self {
             db,
             config: Arc::new(config),
             throttle: Arc::new(throttle),
             pokes: Arc::new(Pokes::new(closing)),
+            cursor_key,
+            admission: Arc::new(admission),
         }
     }
 }
 
 /// The whole HTTP surface: the JSON API, `/healthz`, and the embedded web app.
 pub fn app(state: AppState) -> Router {
+    let deadline = state.config.request_deadline;
+    let secure = state.config.secure_cookies;
     Router::new()
         .merge(api::router(&state))
         .fallback(web::serve)
         .with_state(state)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            within_deadline(deadline, request, next)
+        }))
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(CompressionLayer::new().gzip(true).br(true))
-        .layer(axum::middleware::map_response(security::headers))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            security::headers(secure, request, next)
+        }))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
@@ -99,6 +152,23 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::internal("a request handler panicked"))
         }))
+}
+
+/// Answer within `deadline` (body read included), or 408: a client that trickles its body
+/// cannot hold a connection and a write slot for long. Event streams last as long as the
+/// session.
+async fn within_deadline(
+    deadline: Duration,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.uri().path() == "/api/sync/events" {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(deadline, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(ApiError::Timeout),
+    }
 }
 
 /// A server that is listening. Dropping it does not stop it; call [`Running::shutdown`].
@@ -167,24 +237,33 @@ pub async fn start(
         addr: config.listen.clone(),
         source,
     })?;
+    let cursor_key = CursorKey::new(
+        db::keys::secret(&db, cursor::KEY_NAME)
+            .await
+            .map_err(db::OpenError::Connect)?,
+    );
     let (closing_tx, closing) = watch::channel(false);
-    let state = AppState::new(db.clone(), config, closing);
+    let state = AppState::new(db.clone(), config, closing, cursor_key);
     spawn_housekeeping(db.clone());
     events::spawn_listener(&db, state.pokes.clone()).await;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                tokio::select! {
-                    _ = rx => {}
-                    () = stop => {}
-                }
-                // End event streams, or the graceful shutdown would wait for them forever.
-                let _ = closing_tx.send(true);
-            })
-            .await
-    });
+    let limits = state.config.connections;
+    let router = app(state);
+    let stop = async move {
+        tokio::select! {
+            _ = rx => {}
+            () = stop => {}
+        }
+        // End event streams, or the graceful shutdown would wait for them forever.
+        let _ = closing_tx.send(true);
+    };
+    let task = tokio::spawn(serve::serve(
+        listener,
+        router,
+        limits,
+        stop,
+        Duration::from_secs(30),
+    ));
     Ok(Running {
         addr,
         db,

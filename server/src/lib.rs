@@ -2,6 +2,7 @@
 //! embedded web app, in one binary. `main.rs` is the command line; tests start the same
 //! [`app::start`].
 
+pub mod admission;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -9,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod people;
 pub mod security;
+pub mod serve;
 pub mod sync;
 pub mod web;
 

@@ -139,6 +139,8 @@ catalog! {
     ErrChart => "图表无法加载。", "The chart could not be loaded.";
     ErrBadCredentials => "邮箱或密码不正确。", "Wrong email or password.";
     ErrRateLimited => "尝试次数过多，请稍后再试。", "Too many attempts. Try again later.";
+    ErrBusy => "服务器正忙，请稍后再试。", "The server is busy. Try again in a moment.";
+    ErrTimeout => "请求超时，请重试。", "The request took too long. Try again.";
     ErrAccountDisabled => "该账号已停用，请联系管理员。", "This account has been deactivated. Ask an administrator.";
     ErrAlreadySetUp => "系统已完成初始化，请直接登录。", "This installation is already set up. Sign in instead.";
     ErrUnauthorized => "请先登录。", "Please sign in first.";
@@ -270,6 +272,8 @@ catalog! {
     SyncIssuesIntro => "以下改动没有按您的意图保存。请逐条处理。", "These changes were not saved the way you made them. Deal with each one.";
     NoSyncIssues => "没有同步问题。", "No sync issues.";
     IssueRejected => "改动被拒绝", "Change refused";
+    IssueHiddenRecord => "一条您无权查看的记录", "a record you cannot see";
+    IssuesPruned => "条较早的同步问题已自动移除，以免越积越多。", "older sync issues were removed to keep the list short.";
     IssueOverwritten => "覆盖了别人的修改", "Overwrote someone else's change";
     IssueMine => "我的值", "Mine";
     IssueTheirs => "对方的值", "Theirs";
@@ -397,6 +401,9 @@ pub const ERROR_CODES: &[&str] = &[
     "rate_limited",
     "mutation_gap",
     "unsupported_schema_version",
+    "busy",
+    "request_timeout",
+    "foreign_origin",
     "internal",
 ];
 
@@ -409,7 +416,9 @@ pub fn error_text(code: &str, locale: Locale) -> Option<&'static str> {
         "account_disabled" => Text::ErrAccountDisabled,
         "already_set_up" => Text::ErrAlreadySetUp,
         "unauthorized" => Text::ErrUnauthorized,
-        "forbidden" => Text::ErrForbidden,
+        "forbidden" | "foreign_origin" => Text::ErrForbidden,
+        "busy" => Text::ErrBusy,
+        "request_timeout" => Text::ErrTimeout,
         "not_found" => Text::ErrNotFound,
         "payload_too_large" => Text::ErrTooLarge,
         "email_taken" | "team_name_taken" => Text::ProblemTaken,

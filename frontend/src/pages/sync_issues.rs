@@ -45,11 +45,25 @@ pub fn SyncIssuesPage() -> impl IntoView {
         })
         .unwrap_or_default()
     });
+    // A user keeps a bounded number of issues; the server counts those it removed.
+    let pruned = move || {
+        issues.with(|all| {
+            all.iter()
+                .filter_map(Record::as_issue)
+                .map(|i| u64::from(i.pruned))
+                .sum::<u64>()
+        })
+    };
     view! {
         <div class="page">
             <section class="card">
                 <h1>{move || i18n.t(Text::SyncIssues)}</h1>
                 <p class="muted">{move || i18n.t(Text::SyncIssuesIntro)}</p>
+                <Show when=move || { pruned() > 0 }>
+                    <p class="muted" data-testid="sync-issues-pruned">
+                        {move || format!("{} {}", pruned(), i18n.t(Text::IssuesPruned))}
+                    </p>
+                </Show>
                 <Show
                     when=move || issues.with(|i| !i.is_empty())
                     fallback=move || view! { <p class="muted" data-testid="no-sync-issues">{move || i18n.t(Text::NoSyncIssues)}</p> }
@@ -93,7 +107,11 @@ fn IssueItem(record: Record) -> impl IntoView {
     let heading = format!(
         "{} · {}",
         i18n.t(mutation_text(&issue.mutation)),
-        issue.label
+        if issue.hidden {
+            i18n.t(Text::IssueHiddenRecord).to_owned()
+        } else {
+            issue.label.clone()
+        }
     );
     match issue.kind.clone() {
         IssueKind::Rejected { reason } => {

@@ -50,7 +50,7 @@ async fn login(
             return Err(ApiError::BadCredentials);
         }
     };
-    state.throttle.succeeded(&credentials.email);
+    state.throttle.succeeded(&credentials.email, ip);
     if !user.active {
         // Only someone who knows the password learns that the account is disabled.
         return Err(ApiError::Conflict {
@@ -137,6 +137,7 @@ async fn logout(
     let (parts, _) = request.into_parts();
     if let Some(hash) = auth::token_of(&parts).and_then(token::hash) {
         db::sessions::delete(&state.db, &hash).await?;
+        state.pokes.sessions_ended();
     }
     let cookie = auth::clear_cookie(state.config.secure_cookies);
     let mut response = StatusCode::NO_CONTENT.into_response();

@@ -47,9 +47,19 @@ pub enum ApiError {
     /// 422: one or more fields are invalid.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    /// 408: the request was not received or answered in time.
+    #[error("the request took too long")]
+    Timeout,
+    /// 403: a write authenticated by the session cookie came from another site.
+    #[error("this request comes from another site")]
+    ForeignOrigin,
     /// 429
     #[error("too many attempts; try again in {} seconds", .0.as_secs().max(1))]
     RateLimited(Duration),
+    /// 503: too much work queued already; the client retries after the given time. Not an
+    /// error of the server: it is how it keeps serving under a burst.
+    #[error("the server is busy; try again in {} seconds", .0.as_secs().max(1))]
+    Busy(Duration),
     /// 500: logged, never shown.
     #[error("internal error: {0}")]
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -76,6 +86,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::ForeignOrigin => StatusCode::FORBIDDEN,
+            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,6 +111,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => plain("payload_too_large", None),
             ApiError::UnsupportedMediaType => plain("unsupported_media_type", None),
             ApiError::RateLimited(_) => plain("rate_limited", None),
+            ApiError::Timeout => plain("request_timeout", None),
+            ApiError::ForeignOrigin => plain("foreign_origin", None),
+            ApiError::Busy(_) => plain("busy", None),
             ApiError::Internal(_) => ErrorInfo {
                 code: "internal".to_owned(),
                 message: "internal server error".to_owned(),
@@ -133,7 +149,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %cause, "request failed");
         }
         let mut response = (status, axum::Json(ErrorBody { error: self.info() })).into_response();
-        if let ApiError::RateLimited(wait) = self
+        if let ApiError::RateLimited(wait) | ApiError::Busy(wait) = self
             && let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -35,11 +35,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
             poke_after_change,
         ))
         .merge(stats::router());
+    // Writes to synced records take a write slot before their body is read.
+    let admit = axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit);
     Router::new()
         .merge(with_body_limit(small, AUTH_BODY_LIMIT))
         .merge(with_body_limit(general, DEFAULT_BODY_LIMIT))
-        .merge(with_body_limit(records::router(), DEFAULT_BODY_LIMIT))
-        .merge(with_body_limit(sync::router(), SYNC_BODY_LIMIT))
+        .merge(with_body_limit(
+            records::router().layer(admit.clone()),
+            DEFAULT_BODY_LIMIT,
+        ))
+        .merge(with_body_limit(
+            sync::push_router().layer(admit),
+            SYNC_BODY_LIMIT,
+        ))
+        .merge(with_body_limit(sync::pull_router(), DEFAULT_BODY_LIMIT))
         .merge(sync::events_router())
         .merge(health::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -151,6 +151,9 @@ async fn update(
         db::sessions::delete_for_user_except(&mut tx, id, &editor.token_hash).await?;
     }
     tx.commit().await?;
+    if changes.active == Some(false) || changes.password.is_some() {
+        state.pokes.sessions_ended();
+    }
     tracing::info!(user = %id, editor = %editor.id(), "user updated");
     Ok(Json(row.view()?))
 }

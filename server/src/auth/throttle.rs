@@ -1,5 +1,12 @@
-//! Sign-in rate limits: failed attempts per account and per client address, counted in fixed
-//! windows. Limits are kept in memory, so with several server instances each counts on its own.
+//! Sign-in rate limits, counted in fixed windows in memory (with several server instances each
+//! counts on its own).
+//!
+//! - Per address: too many failures from one address, for any accounts, lock that address out.
+//! - Per account: too many failures for one account lock it, **but only for the addresses that
+//!   failed on it**. Someone who knows an account's email can no longer lock its owner out:
+//!   the owner, signing in from an address that has not failed on the account, gets in with
+//!   the right password. A guesser spread over many addresses gets one more try per address
+//!   while the account is locked, and each address stays bounded by its own limit.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -27,11 +34,24 @@ pub struct RetryAfter(pub Duration);
 pub struct LoginThrottle {
     per_account: Limit,
     per_ip: Limit,
-    windows: Mutex<HashMap<String, Window>>,
+    windows: Mutex<HashMap<Key, Window>>,
+}
+
+/// What failures are counted against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Account(String),
+    Address(IpAddr),
+    /// One account from one address: whether this address has failed on this account.
+    Pair(String, IpAddr),
 }
 
 /// Keys kept before expired windows are swept.
 const SWEEP_AT: usize = 10_000;
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
 
 impl LoginThrottle {
     pub fn new(per_account: Limit, per_ip: Limit) -> Self {
@@ -42,35 +62,43 @@ impl LoginThrottle {
         }
     }
 
-    fn keys(email: &str, ip: IpAddr) -> [(String, bool); 2] {
-        [
-            (format!("account:{email}"), true),
-            (format!("ip:{ip}"), false),
-        ]
+    fn limit(&self, key: &Key) -> Limit {
+        match key {
+            Key::Address(_) => self.per_ip,
+            Key::Account(_) | Key::Pair(..) => self.per_account,
+        }
     }
 
-    fn limit(&self, per_account: bool) -> Limit {
-        if per_account {
-            self.per_account
-        } else {
-            self.per_ip
+    /// Failures counted in the current window of `key`, and the time left in it.
+    fn failures(&self, windows: &HashMap<Key, Window>, key: &Key, now_ms: i64) -> (u32, Duration) {
+        let window_ms = millis(self.limit(key).window);
+        match windows.get(key) {
+            Some(w) if now_ms - w.started_ms < window_ms => {
+                let left = u64::try_from(window_ms - (now_ms - w.started_ms)).unwrap_or(0);
+                (w.failures, Duration::from_millis(left))
+            }
+            _ => (0, Duration::ZERO),
         }
     }
 
     /// May this attempt go ahead? Checked before the password is.
     pub fn check(&self, email: &str, ip: IpAddr, now_ms: i64) -> Result<(), RetryAfter> {
         let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let (address, address_left) = self.failures(&windows, &Key::Address(ip), now_ms);
+        let (account, account_left) =
+            self.failures(&windows, &Key::Account(email.to_owned()), now_ms);
+        let (pair, pair_left) = self.failures(&windows, &Key::Pair(email.to_owned(), ip), now_ms);
         let mut wait = Duration::ZERO;
-        for (key, per_account) in Self::keys(email, ip) {
-            let limit = self.limit(per_account);
-            let window_ms = i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX);
-            if let Some(w) = windows.get(&key)
-                && now_ms - w.started_ms < window_ms
-                && w.failures >= limit.max
-            {
-                let left = u64::try_from(window_ms - (now_ms - w.started_ms)).unwrap_or(0);
-                wait = wait.max(Duration::from_millis(left));
-            }
+        if address >= self.per_ip.max {
+            wait = wait.max(address_left);
+        }
+        // A locked account is locked for the addresses that failed on it; an address that
+        // used up the account's tries stays locked out of it even after its owner signed in.
+        if account >= self.per_account.max && pair > 0 {
+            wait = wait.max(account_left);
+        }
+        if pair >= self.per_account.max {
+            wait = wait.max(pair_left);
         }
         if wait.is_zero() {
             Ok(())
@@ -79,18 +107,20 @@ impl LoginThrottle {
         }
     }
 
-    /// Count a failed attempt against the account and the address.
+    /// Count a failed attempt against the account, the address and the two together.
     pub fn failed(&self, email: &str, ip: IpAddr, now_ms: i64) {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         if windows.len() >= SWEEP_AT {
-            let longest =
-                i64::try_from(self.per_account.window.max(self.per_ip.window).as_millis())
-                    .unwrap_or(i64::MAX);
+            let longest = millis(self.per_account.window.max(self.per_ip.window));
             windows.retain(|_, w| now_ms - w.started_ms < longest);
         }
-        for (key, per_account) in Self::keys(email, ip) {
-            let window_ms =
-                i64::try_from(self.limit(per_account).window.as_millis()).unwrap_or(i64::MAX);
+        let keys = [
+            Key::Account(email.to_owned()),
+            Key::Address(ip),
+            Key::Pair(email.to_owned(), ip),
+        ];
+        for key in keys {
+            let window_ms = millis(self.limit(&key).window);
             let w = windows.entry(key).or_insert(Window {
                 started_ms: now_ms,
                 failures: 0,
@@ -105,10 +135,12 @@ impl LoginThrottle {
         }
     }
 
-    /// A successful sign-in clears the account's failures (not the address's).
-    pub fn succeeded(&self, email: &str) {
+    /// A successful sign-in clears the account's failures and this address's on it (not the
+    /// address's failures on other accounts).
+    pub fn succeeded(&self, email: &str, ip: IpAddr) {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows.remove(&format!("account:{email}"));
+        windows.remove(&Key::Account(email.to_owned()));
+        windows.remove(&Key::Pair(email.to_owned(), ip));
     }
 }
 
@@ -137,18 +169,25 @@ mod tests {
     }
 
     #[test]
-    fn locks_an_account_after_too_many_failures_until_the_window_ends() {
+    fn a_locked_account_stays_open_to_addresses_that_did_not_fail_on_it() {
         let t = throttle();
         for i in 0..3 {
             assert_eq!(t.check("a@b.cn", ip(i), 0), Ok(()));
             t.failed("a@b.cn", ip(i), 0);
         }
-        assert_eq!(
-            t.check("a@b.cn", ip(9), MIN),
-            Err(RetryAfter(Duration::from_secs(540)))
-        );
-        assert_eq!(t.check("other@b.cn", ip(9), MIN), Ok(()));
-        assert_eq!(t.check("a@b.cn", ip(9), 10 * MIN), Ok(()));
+        // Every address that guessed is locked out of the account until the window ends …
+        for i in 0..3 {
+            assert_eq!(
+                t.check("a@b.cn", ip(i), MIN),
+                Err(RetryAfter(Duration::from_secs(540)))
+            );
+        }
+        assert_eq!(t.check("a@b.cn", ip(0), 10 * MIN), Ok(()));
+        // … the owner, elsewhere, may still try (and a wrong guess from there locks it too).
+        assert_eq!(t.check("a@b.cn", ip(9), MIN), Ok(()));
+        t.failed("a@b.cn", ip(9), MIN);
+        assert!(t.check("a@b.cn", ip(9), MIN).is_err());
+        assert_eq!(t.check("other@b.cn", ip(0), MIN), Ok(()));
     }
 
     #[test]
@@ -169,7 +208,7 @@ mod tests {
         let t = throttle();
         t.failed("a@b.cn", ip(1), 0);
         t.failed("a@b.cn", ip(1), 0);
-        t.succeeded("a@b.cn");
+        t.succeeded("a@b.cn", ip(1));
         t.failed("a@b.cn", ip(1), 0);
         t.failed("a@b.cn", ip(1), 0);
         assert_eq!(t.check("a@b.cn", ip(1), 0), Ok(()));

@@ -606,3 +606,57 @@ pub async fn live_one(db: &Db, id: Uuid) -> Result<Option<String>, sqlx::Error> 
     .fetch_optional(pool)
     .await)
 }
+
+/// The ids of `owner`'s open sync issues, oldest first.
+pub async fn open_issues(tx: &mut Tx, owner: UserId) -> Result<Vec<Uuid>, sqlx::Error> {
+    in_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT id FROM records WHERE owner_id = $1 AND collection = 'issue' AND NOT deleted \
+         ORDER BY version, id"
+    )
+    .bind(owner.as_uuid())
+    .fetch_all(&mut *conn)
+    .await)
+}
+
+/// Turn records into tombstones at `version` (devices that hold them drop them).
+pub async fn bury(tx: &mut Tx, ids: &[Uuid], version: i64, now: i64) -> Result<(), sqlx::Error> {
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "UPDATE records SET deleted = TRUE, version = $1, changed_at = $2 WHERE id IN ({})",
+            placeholders(3, chunk.len())
+        );
+        in_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql).bind(version).bind(now);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Where `ids` were before each time they were handed to another owner or team (as far back
+/// as moves are kept).
+pub async fn earlier_positions(tx: &mut Tx, ids: &[RecordId]) -> Result<Vec<Move>, sqlx::Error> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT record_id, owner_id, team_id FROM record_moves WHERE record_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let rows: Vec<(Uuid, Uuid, Uuid)> = in_tx!(tx, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            for id in chunk {
+                query = query.bind(id.as_uuid());
+            }
+            query.fetch_all(&mut *conn).await?
+        });
+        found.extend(rows.into_iter().map(|(record, owner, team)| Move {
+            record: RecordId::from_uuid(record),
+            owner: UserId::from_uuid(owner),
+            team: TeamId::from_uuid(team),
+        }));
+    }
+    Ok(found)
+}

@@ -6,6 +6,7 @@
 //! since their cursor. Events tell connected devices that there is something new.
 
 pub mod apply;
+pub mod cursor;
 pub mod events;
 pub mod pull;
 pub mod push;
@@ -18,10 +19,13 @@ use crate::app::AppState;
 /// Pushes of a few thousand mutations are a few megabytes.
 pub const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/sync/push", post(push::push))
-        .route("/api/sync/pull", post(pull::pull))
+pub fn push_router() -> Router<AppState> {
+    Router::new().route("/api/sync/push", post(push::push))
+}
+
+/// A pull request is a cursor and a few ids.
+pub fn pull_router() -> Router<AppState> {
+    Router::new().route("/api/sync/pull", post(pull::pull))
 }
 
 /// A new record id (UUIDv7), for the change entries the server journals beside edits.

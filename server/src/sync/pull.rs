@@ -64,11 +64,18 @@ pub async fn pull(
     let fingerprint = directory.fingerprint();
     let head = store::head(db).await?;
 
-    let (after, old_scope, reset) = match &request.cursor {
-        None => (0, None, false),
-        // Too old, from the future, someone else's, or a change of scope that changed again
-        // half-way: start over (the device keeps its pending changes).
-        Some(c)
+    // Only a cursor this server signed for this client says what the device has seen.
+    let cursor = request
+        .cursor
+        .as_ref()
+        .filter(|c| state.cursor_key.verify(c, request.client));
+    let (after, old_scope, reset) = match (&request.cursor, cursor) {
+        (None, _) => (0, None, false),
+        // Not signed by this server for this client, too old, from the future, someone
+        // else's, or a change of scope that changed again half-way: start over (the device
+        // keeps its pending changes).
+        (Some(_), None) => (0, None, true),
+        (_, Some(c))
             if c.version < head.purged
                 || c.version > head.version
                 || c.scope.user != scope.user
@@ -76,10 +83,10 @@ pub async fn pull(
         {
             (0, None, true)
         }
-        Some(c) => (c.version, Some(c.scope.clone()), false),
+        (_, Some(c)) => (c.version, Some(c.scope.clone()), false),
     };
     let limit = i64::try_from(state.config.pull_page_size).unwrap_or(i64::MAX);
-    let moving = request.cursor.as_ref().and_then(|c| c.moving.clone());
+    let moving = cursor.and_then(|c| c.moving.clone());
     let page = match old_scope {
         Some(old) if old != scope || moving.is_some() => {
             let change = Change {
@@ -100,24 +107,22 @@ pub async fn pull(
         Some(_) => None,
         None => Some(0),
     };
-    let send_directory = reset
-        || request
-            .cursor
-            .as_ref()
-            .is_none_or(|c| c.directory != fingerprint);
-    let cursor = Cursor {
+    let send_directory = reset || cursor.is_none_or(|c| c.directory != fingerprint);
+    let mut next = Cursor {
         version: page.upto,
         // Mid-way through a change of scope the device still stands where it stood.
-        scope: match (&page.moving, &request.cursor) {
+        scope: match (&page.moving, cursor) {
             (Some(_), Some(c)) => c.scope.clone(),
             _ => scope,
         },
         directory: fingerprint,
         moving: page.moving.clone(),
+        sig: String::new(),
     };
+    state.cursor_key.sign(&mut next, request.client);
     let body = render(
         &page,
-        &cursor,
+        &next,
         reset,
         last_mutation_id,
         send_directory.then_some(&directory),

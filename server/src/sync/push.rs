@@ -11,10 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 use axum::Json;
 use axum::extract::State;
 use shared::sync::{
-    Body, Ctx, Directory, IssueKind, MAX_PUSH_MUTATIONS, Mutation, MutationEnvelope, Overwrite,
-    PushRequest, PushResponse, Record, Rejection, SCHEMA_VERSION, Source, Stamp, SyncIssue, run,
+    Body, Ctx, Directory, IssueKind, MAX_OPEN_ISSUES, MAX_PUSH_MUTATIONS, Mutation,
+    MutationEnvelope, Overwrite, PushRequest, PushResponse, Record, Rejection, SCHEMA_VERSION,
+    Scope, Source, Stamp, SyncIssue, run,
 };
-use shared::{Problem, RecordId};
+use shared::{Problem, RecordId, UserId};
 use uuid::Uuid;
 
 use crate::api::error::ApiError;
@@ -99,6 +100,10 @@ pub async fn push(
         }
     }
     let last_id = todo.last().map_or(last, |m| m.id);
+    batch.name_moved_records(&mut tx, &scope).await?;
+    batch
+        .cap_issues(&mut tx, directory.me.user, version, now)
+        .await?;
     batch.save(&mut tx, version, now, &directory).await?;
     store::set_client(
         &mut tx,
@@ -130,7 +135,7 @@ fn check_request(request: &PushRequest) -> Result<(), ApiError> {
     }
     if request.mutations.len() > MAX_PUSH_MUTATIONS {
         return Err(ApiError::invalid(
-            Problem::TooLong {
+            Problem::TooMany {
                 max: MAX_PUSH_MUTATIONS,
             }
             .at("mutations"),
@@ -173,6 +178,8 @@ pub(super) struct Batch<'a> {
     loaded: &'a HashMap<RecordId, Stored>,
     pub(super) writes: BTreeMap<RecordId, Option<Record>>,
     issues: Vec<Record>,
+    /// Issues about records the author does not see now: `(index in issues, record, name)`.
+    unnamed: Vec<(usize, RecordId, String)>,
 }
 
 impl Source for Batch<'_> {
@@ -204,41 +211,127 @@ impl<'a> Batch<'a> {
             loaded,
             writes: BTreeMap::new(),
             issues: Vec::new(),
+            unnamed: Vec::new(),
         }
     }
 
-    /// A sync issue for the author of `envelope`.
+    /// A sync issue for the author of `envelope`. It names the record only if the author may
+    /// see it (as it stood before this push or as the push left it); a record they may not
+    /// see stays "a record you cannot see". What it keeps of the change is bounded.
     fn issue(&mut self, ctx: &Ctx, envelope: &MutationEnvelope, kind: IssueKind) {
         let parsed = Mutation::parse(&envelope.name, &envelope.args).ok();
         let record = parsed.as_ref().map(Mutation::record);
-        let label = record
-            .and_then(|id| {
-                self.record(id)
-                    .or_else(|| self.loaded.get(&id).map(|s| s.record.clone()))
-            })
-            .map(|r| r.body.label())
-            .or_else(|| {
+        let existing = record.and_then(|id| {
+            self.record(id)
+                .or_else(|| self.loaded.get(&id).map(|s| s.record.clone()))
+        });
+        let label = match &existing {
+            Some(r) if ctx.scope.sees(r) => Some(r.body.label()),
+            Some(r) => {
+                // Maybe the author saw it before it moved away: see `name_moved_records`.
+                self.unnamed.push((self.issues.len(), r.id, r.body.label()));
+                None
+            }
+            // A record that does not exist (yet): the author's own name for it.
+            None => Some(
                 envelope
                     .args
                     .pointer("/fields/name")
                     .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+        };
+        let issue = SyncIssue::bounded(
+            kind,
+            &envelope.name,
+            &envelope.args,
+            record,
+            label.as_deref(),
+        );
         self.issues.push(Record::created(
             RecordId::from_uuid(Uuid::now_v7()),
             ctx.actor.user,
             ctx.actor.team,
             ctx.actor.user,
             ctx.now,
-            Body::Issue(SyncIssue {
-                kind,
-                mutation: envelope.name.clone(),
-                args: envelope.args.clone(),
-                record,
-                label,
-            }),
+            Body::Issue(issue),
         ));
+    }
+
+    /// Name the records of this push's issues that the author saw before they were handed
+    /// to someone out of the author's sight (where `record_moves` says they were).
+    pub(super) async fn name_moved_records(
+        &mut self,
+        tx: &mut Tx,
+        scope: &Scope,
+    ) -> Result<(), sqlx::Error> {
+        if self.unnamed.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<RecordId> = self.unnamed.iter().map(|(_, id, _)| *id).collect();
+        let earlier = store::earlier_positions(tx, &ids).await?;
+        for (index, id, label) in std::mem::take(&mut self.unnamed) {
+            let Some(record) = self.issues.get_mut(index) else {
+                continue;
+            };
+            let collection = self
+                .loaded
+                .get(&id)
+                .map(|s| s.record.collection())
+                .or_else(|| {
+                    self.writes
+                        .get(&id)
+                        .and_then(|w| w.as_ref().map(Record::collection))
+                });
+            let saw = collection.is_some_and(|c| {
+                earlier
+                    .iter()
+                    .filter(|m| m.record == id)
+                    .any(|m| scope.sees_at(c, m.owner, m.team))
+            });
+            if saw && let Body::Issue(issue) = &mut record.body {
+                *issue = SyncIssue::bounded(
+                    issue.kind.clone(),
+                    &issue.mutation,
+                    &issue.args,
+                    issue.record,
+                    Some(&label),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Keep the author's open issues within [`MAX_OPEN_ISSUES`]: the oldest go (this push's
+    /// own first if it alone has too many), and the newest issue says how many went.
+    pub(super) async fn cap_issues(
+        &mut self,
+        tx: &mut Tx,
+        owner: UserId,
+        version: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        if self.issues.is_empty() {
+            return Ok(());
+        }
+        let mut pruned = 0usize;
+        if self.issues.len() > MAX_OPEN_ISSUES {
+            pruned += self.issues.len() - MAX_OPEN_ISSUES;
+            self.issues.drain(..self.issues.len() - MAX_OPEN_ISSUES);
+        }
+        let open = store::open_issues(tx, owner).await?;
+        let excess = (open.len() + self.issues.len()).saturating_sub(MAX_OPEN_ISSUES);
+        if excess > 0 {
+            store::bury(tx, &open[..excess], version, now).await?;
+            pruned += excess;
+        }
+        if pruned > 0
+            && let Some(Body::Issue(newest)) = self.issues.last_mut().map(|r| &mut r.body)
+        {
+            newest.pruned = u32::try_from(pruned).unwrap_or(u32::MAX);
+        }
+        Ok(())
     }
 
     /// Write every changed record, tombstone, move and issue at `version`.

@@ -11,6 +11,7 @@ mod crash;
 mod crm;
 mod errors;
 mod events;
+mod hardening;
 mod rest;
 mod roles;
 mod scale_out;

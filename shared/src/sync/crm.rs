@@ -99,6 +99,7 @@ fn invalid(errors: Vec<FieldError>) -> Rejection {
 }
 
 /// Every link in `fields` must point at a live record the actor sees, of the right collection.
+/// The one check of links: every mutator that writes a record's fields calls it.
 fn check_links<K: Kind>(
     record: &K,
     fields: &Patch,
@@ -143,6 +144,10 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
     let record: K = records::create_in(&TxEnv(&*tx), &a.fields).map_err(invalid)?;
     check_links(&record, &a.fields, tx, ctx)?;
     let owner = a.owner.unwrap_or(ctx.actor.user);
+    // A private collection (saved views) is written by its owner alone.
+    if a.collection.is_private() && owner != ctx.actor.user {
+        return Err(Rejection::Forbidden);
+    }
     let team = assignable(ctx, owner)?;
     tx.put(Record::created(
         a.id,
@@ -267,6 +272,9 @@ fn journal(tx: &mut dyn Tx, ctx: &Ctx, record: &Record, label: String, fields: V
 pub fn assign(a: &AssignRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     let mut record = generic(tx, ctx, a.id)?;
     let before = record.owner;
+    if record.collection().is_private() && a.owner != before {
+        return Err(Rejection::Forbidden);
+    }
     record.team = assignable(ctx, a.owner)?;
     record.owner = a.owner;
     record.updated_at = ctx.now;
@@ -316,7 +324,7 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let account: Account = records::create(&account_fields).map_err(invalid)?;
-    let contact: Contact = records::create(&records::patch(&[
+    let contact_fields = records::patch(&[
         ("name", &lead.name),
         ("account", &a.account.to_string()),
         ("company", &lead.company),
@@ -329,23 +337,21 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
             lead.email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
         ),
         ("notes", &lead.notes),
-    ]))
-    .map_err(invalid)?;
-    let deal = match &a.deal {
-        None => None,
-        Some(d) => {
-            let mut fields = d.fields.clone();
-            fields.insert("account".to_owned(), a.account.to_string());
-            let deal: Deal = records::create_in(&TxEnv(&*tx), &fields).map_err(invalid)?;
-            Some((d.id, deal))
-        }
-    };
+    ]);
+    let contact: Contact = records::create(&contact_fields).map_err(invalid)?;
     let (owner, team) = (lead_record.owner, lead_record.team);
     let new = |id, body| Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
+    // The account first: the contact and the deal link to it, and their links are checked
+    // like any others (a deal may name only people the actor sees).
     tx.put(new(a.account, account.into_body()));
+    check_links(&contact, &contact_fields, tx, ctx)?;
     tx.put(new(a.contact, contact.into_body()));
-    if let Some((id, deal)) = deal {
-        tx.put(new(id, deal.into_body()));
+    if let Some(d) = &a.deal {
+        let mut fields = d.fields.clone();
+        fields.insert("account".to_owned(), a.account.to_string());
+        let deal: Deal = records::create_in(&TxEnv(&*tx), &fields).map_err(invalid)?;
+        check_links(&deal, &fields, tx, ctx)?;
+        tx.put(new(d.id, deal.into_body()));
     }
     let mut converted = lead.clone();
     converted.status = LeadStatus::Converted;

@@ -15,7 +15,7 @@ pub mod scope;
 
 pub use client::{ClientCore, MutateError, Pulled};
 pub use crm::{AssignRecord, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
-pub use issue::{IssueKind, Rejection, SyncIssue};
+pub use issue::{IssueKind, MAX_OPEN_ISSUES, Rejection, SyncIssue};
 pub use mutators::{
     AssignContact, CreateContact, Ctx, DeleteContact, DismissIssue, Effects, Layer, Mutation,
     Overwrite, Source, Stamp, Tx, UpdateContact, run,

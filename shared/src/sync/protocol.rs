@@ -51,7 +51,9 @@ pub struct PushResponse {
 }
 
 /// Where a device's copy stands: the server version it has everything up to, under which scope,
-/// and which directory it has. Opaque to the device: it stores and sends it back.
+/// and which directory it has. Opaque to the device: it stores and sends it back. The server
+/// signs every cursor it gives out (`sig`) for the client it gives it to, and trusts a cursor
+/// only with a valid signature: a device cannot widen the scope it claims to have seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub version: i64,
@@ -60,6 +62,9 @@ pub struct Cursor {
     /// Set while a change of the user's scope is sent in pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moving: Option<ScopeMove>,
+    /// The server's signature over everything above (hex); empty on cursors made elsewhere.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sig: String,
 }
 
 /// A change of scope in progress: the device still stands at the cursor's version and scope,

@@ -378,6 +378,7 @@ fn the_device_runs_changes_at_once_and_rebases_on_pull() {
         scope: dir.scope(),
         directory: dir.fingerprint(),
         moving: None,
+        sig: String::new(),
     };
     let page = |puts: Vec<Record>,
                 last: Option<u64>,
@@ -433,6 +434,7 @@ fn a_device_reads_its_copy_one_collection_at_a_time_and_says_what_changed() {
         scope: dir.scope(),
         directory: dir.fingerprint(),
         moving: None,
+        sig: String::new(),
     };
     // Two contacts were saved; one more is pending.
     let mut saved = ClientCore::default();
@@ -487,6 +489,7 @@ fn changes_from_another_tab_join_the_outbox_in_id_order() {
         scope: dir.scope(),
         directory: dir.fingerprint(),
         moving: None,
+        sig: String::new(),
     };
     let mut core = ClientCore::default();
     core.apply_pull(

@@ -1,0 +1,13 @@
+-- Secrets this installation keeps for itself (the key that signs sync cursors), made once and
+-- shared by every server instance on the database.
+CREATE TABLE server_keys (
+    name    TEXT PRIMARY KEY,
+    secret  TEXT NOT NULL
+);
+
+-- A user's open sync issues, oldest first: they are capped per user.
+CREATE INDEX records_open_issues ON records (owner_id, version) WHERE collection = 'issue' AND NOT deleted;
+
+-- Where one record was before each move (to name a record in its author's sync issue when the
+-- author saw it before it was handed away).
+CREATE INDEX record_moves_record ON record_moves (record_id);
