@@ -1,16 +1,19 @@
-//! Admission control for writes. A burst of large pushes (every device coming back after an
-//! outage) must not take every database connection and the memory of every body at once: a
-//! push or REST write first waits for one of a few **write slots**, before its body is read
-//! and before it holds a connection. A bounded number wait their turn; past that, or after
-//! waiting too long, the answer is 503 with `Retry-After`, which devices already retry with
-//! backoff. Pulls, sign-ins and reads never wait here, so they stay quick during the burst.
+//! Admission control. A burst of large pushes (every device coming back after an outage) must
+//! not take every database connection and the memory of every body at once: a push or REST
+//! write first waits for one of a few **write slots**, before its body is read and before it
+//! holds a connection. A bounded number wait their turn; past that, or after waiting too long,
+//! the answer is 503 with `Retry-After`, which devices already retry with backoff. Small writes
+//! (a few changes from a phone, a REST call) have slots of their own, so they do not queue
+//! behind a burst of large pushes; reads of many records (pulls, REST lists) have theirs, a
+//! few per core, so that many at once do not each hold their answer in memory together.
+//! Sign-ins and single reads never wait here.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -18,21 +21,65 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::api::error::ApiError;
 use crate::app::AppState;
 
-/// How writes are let in.
+/// How the requests of one lane are let in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteLimits {
-    /// Writes running at once.
+pub struct LaneLimits {
+    /// Requests running at once.
     pub slots: usize,
-    /// Writes waiting for a slot at most; one more is told to come back later.
+    /// Requests waiting for a slot at most; one more is told to come back later.
     pub queue: usize,
     /// Longest wait for a slot before being told to come back later.
     pub wait: Duration,
 }
 
-/// The write slots of one server instance.
+/// The slots of each lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slots {
+    /// Large writes (pushes of many changes): each holds the database's write lock for a
+    /// while and a body of megabytes in memory.
+    pub large: usize,
+    /// Small writes: many may wait for the database at once, since they hold little.
+    pub small: usize,
+    /// Reads of many records.
+    pub reads: usize,
+}
+
+/// Bodies up to this size are small writes.
+pub const SMALL_WRITE: u64 = 64 * 1024;
+
+/// The slots of one server instance: one lane for large writes, one for small ones, one for
+/// reads of many records.
 #[derive(Debug)]
 pub struct Admission {
-    limits: WriteLimits,
+    large: Lane,
+    small: Lane,
+    reads: Lane,
+}
+
+impl Admission {
+    /// Lanes with `slots` each, and the same queue and wait.
+    pub fn new(slots: Slots, queue: usize, wait: Duration) -> Self {
+        let lane = |slots| Lane::new(LaneLimits { slots, queue, wait });
+        Admission {
+            large: lane(slots.large),
+            small: lane(slots.small),
+            reads: lane(slots.reads),
+        }
+    }
+
+    /// The lane for a body of `length` bytes (unknown: large).
+    pub fn lane(&self, length: Option<u64>) -> &Lane {
+        match length {
+            Some(n) if n <= SMALL_WRITE => &self.small,
+            _ => &self.large,
+        }
+    }
+}
+
+/// Write slots and the writes waiting for one.
+#[derive(Debug)]
+pub struct Lane {
+    limits: LaneLimits,
     slots: Arc<Semaphore>,
     waiting: AtomicUsize,
 }
@@ -46,9 +93,9 @@ impl Drop for Waiting<'_> {
     }
 }
 
-impl Admission {
-    pub fn new(limits: WriteLimits) -> Self {
-        Admission {
+impl Lane {
+    pub fn new(limits: LaneLimits) -> Self {
+        Lane {
             limits,
             slots: Arc::new(Semaphore::new(limits.slots.max(1))),
             waiting: AtomicUsize::new(0),
@@ -78,19 +125,34 @@ impl Admission {
     }
 }
 
-/// Middleware: run a writing request (any method but `GET` and `HEAD`) in a write slot.
+/// Middleware: run a writing request in a write slot, a reading one (`GET`, `HEAD`) in a read
+/// slot.
 pub async fn admit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
+        return run_in(&state.admission.reads, request, next).await;
     }
-    match state.admission.enter().await {
+    let length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    run_in(state.admission.lane(length), request, next).await
+}
+
+/// Middleware: run a request that reads many records (a pull) in a read slot.
+pub async fn admit_read(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    run_in(&state.admission.reads, request, next).await
+}
+
+async fn run_in(lane: &Lane, request: Request, next: Next) -> Response {
+    match lane.enter().await {
         Ok(slot) => {
             let response = next.run(request).await;
             drop(slot);
             response
         }
         Err(wait) => {
-            tracing::debug!(path = %request.uri().path(), "write queue full: asked to retry");
+            tracing::debug!(path = %request.uri().path(), "queue full: asked to retry");
             ApiError::Busy(wait).into_response()
         }
     }
@@ -100,8 +162,8 @@ pub async fn admit(State(state): State<AppState>, request: Request, next: Next) 
 mod tests {
     use super::*;
 
-    fn admission(slots: usize, queue: usize, wait_ms: u64) -> Arc<Admission> {
-        Arc::new(Admission::new(WriteLimits {
+    fn admission(slots: usize, queue: usize, wait_ms: u64) -> Arc<Lane> {
+        Arc::new(Lane::new(LaneLimits {
             slots,
             queue,
             wait: Duration::from_millis(wait_ms),
@@ -125,6 +187,22 @@ mod tests {
         assert!(
             waiting.await.expect("joins"),
             "the waiting write got the slot"
+        );
+    }
+
+    #[tokio::test]
+    async fn small_writes_do_not_wait_behind_large_ones() {
+        let slots = Slots {
+            large: 1,
+            small: 1,
+            reads: 1,
+        };
+        let gate = Admission::new(slots, 0, Duration::from_millis(20));
+        let _large = gate.lane(Some(5_000_000)).enter().await.expect("a slot");
+        assert!(gate.lane(None).enter().await.is_err(), "large lane full");
+        assert!(
+            gate.lane(Some(2_000)).enter().await.is_ok(),
+            "small lane free"
         );
     }
 

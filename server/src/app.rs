@@ -10,11 +10,11 @@ use axum::http::Request;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::admission::{Admission, WriteLimits};
+use crate::admission::{Admission, Slots};
 use crate::api;
 use crate::api::error::ApiError;
 use crate::auth::throttle::{Limit, LoginThrottle};
@@ -44,9 +44,9 @@ pub struct Config {
     /// How often an open event stream checks that its session still lives (sign-outs and
     /// deactivations on this instance end streams at once).
     pub session_recheck: Duration,
-    /// Pushes and REST writes running at once (`None`: 2 on SQLite, 4 on Postgres), how many
-    /// may wait for their turn, and how long.
-    pub write_slots: Option<usize>,
+    /// Large writes, small writes and reads of many records running at once (`None`: see
+    /// [`Config::slots`]), how many may wait for their turn in each lane, and how long.
+    pub slots: Option<Slots>,
     pub write_queue: usize,
     pub write_wait: Duration,
     /// Connections: how many, from one address, and the time to send a request's headers.
@@ -72,7 +72,7 @@ impl Config {
             },
             pull_page_size: 5000,
             session_recheck: Duration::from_secs(60),
-            write_slots: None,
+            slots: None,
             write_queue: 512,
             write_wait: Duration::from_secs(30),
             connections: ConnectionLimits {
@@ -81,6 +81,26 @@ impl Config {
                 header_timeout: Duration::from_secs(15),
             },
             request_deadline: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Config {
+    /// The default slots of each lane, within the database's connections: SQLite has one
+    /// writer and eight readers (two kept for sign-ins and single reads); Postgres a pool of
+    /// 32 connections.
+    pub fn slots(backend: Backend) -> Slots {
+        match backend {
+            Backend::Sqlite => Slots {
+                large: 2,
+                small: 8,
+                reads: 6,
+            },
+            Backend::Postgres => Slots {
+                large: 4,
+                small: 8,
+                reads: 12,
+            },
         }
     }
 }
@@ -106,15 +126,8 @@ impl AppState {
         cursor_key: CursorKey,
     ) -> Self {
         let throttle = LoginThrottle::new(config.login_per_account, config.login_per_ip);
-        let slots = config.write_slots.unwrap_or(match db.backend() {
-            Backend::Sqlite => 2,
-            Backend::Postgres => 4,
-        });
-        let admission = Admission::new(WriteLimits {
-            slots,
-            queue: config.write_queue,
-            wait: config.write_wait,
-        });
+        let slots = config.slots.unwrap_or(Config::slots(db.backend()));
+        let admission = Admission::new(slots, config.write_queue, config.write_wait);
         Self {
             db,
             config: Arc::new(config),
@@ -138,7 +151,17 @@ pub fn app(state: AppState) -> Router {
             within_deadline(deadline, request, next)
         }))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
-        .layer(CompressionLayer::new().gzip(true).br(true))
+        // The app's files are compressed at build time (brotli, at the best level). What is
+        // compressed here is the API's answers, pull pages of megabytes included: gzip at a
+        // fast level, because brotli's default is its slowest level and each brotli stream
+        // keeps a window of megabytes, which under many concurrent pulls costs more time and
+        // memory than its smaller answers save.
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .no_br()
+                .quality(CompressionLevel::Precise(4)),
+        )
         .layer(axum::middleware::from_fn(move |request, next| {
             security::headers(secure, request, next)
         }))

@@ -9,6 +9,12 @@ use server::people::{self, BootstrapError};
 use server::{Config, start};
 use shared::api::SetupRequest;
 
+/// Bursts of pushes and pulls allocate and free megabytes on many threads (the runtime's and
+/// each SQLite connection's); mimalloc returns that memory, where glibc's allocator keeps a
+/// growing arena per thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DEFAULT_DB: &str = "sqlite://./data/qiao.db";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 

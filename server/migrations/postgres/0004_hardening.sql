@@ -11,3 +11,8 @@ CREATE INDEX records_open_issues ON records (owner_id, version) WHERE collection
 -- Where one record was before each move (to name a record in its author's sync issue when the
 -- author saw it before it was handed away).
 CREATE INDEX record_moves_record ON record_moves (record_id);
+
+-- Pulls and lists read what one user sees: their own records, their teams', a collection.
+CREATE INDEX records_owner ON records (owner_id, version);
+CREATE INDEX records_team ON records (team_id, version);
+CREATE INDEX records_collection ON records (collection, version);

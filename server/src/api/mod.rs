@@ -35,8 +35,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             poke_after_change,
         ))
         .merge(stats::router());
-    // Writes to synced records take a write slot before their body is read.
+    // Writes to synced records take a write slot before their body is read; reads of many
+    // records take a read slot (see `crate::admission`).
     let admit = axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit);
+    let admit_read =
+        axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit_read);
     Router::new()
         .merge(with_body_limit(small, AUTH_BODY_LIMIT))
         .merge(with_body_limit(general, DEFAULT_BODY_LIMIT))
@@ -48,14 +51,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
             sync::push_router().layer(admit),
             SYNC_BODY_LIMIT,
         ))
-        .merge(with_body_limit(sync::pull_router(), DEFAULT_BODY_LIMIT))
+        .merge(with_body_limit(
+            sync::pull_router().layer(admit_read),
+            DEFAULT_BODY_LIMIT,
+        ))
         .merge(sync::events_router())
         .merge(health::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
 
 /// After a successful change, poke every device so that it pulls (its scope or directory may
-/// have changed).
+/// have changed), on every server instance.
 async fn poke_after_change(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
@@ -65,7 +71,21 @@ async fn poke_after_change(
     let response = next.run(request).await;
     if changes && response.status().is_success() {
         match crate::db::sync::head(&state.db).await {
-            Ok(head) => state.pokes.poke(head.version),
+            Ok(head) => {
+                let everyone = shared::sync::Reach::everyone();
+                if let crate::db::Db::Postgres(pool) = &state.db {
+                    let note = crate::sync::events::note(head.version, &everyone);
+                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(crate::sync::events::CHANNEL)
+                        .bind(note)
+                        .execute(pool)
+                        .await
+                    {
+                        tracing::warn!(error = %e, "cannot poke the other instances");
+                    }
+                }
+                state.pokes.poke(head.version, everyone);
+            }
             Err(e) => tracing::warn!(error = %e, "cannot read the sync version"),
         }
     }

@@ -203,36 +203,131 @@ async fn list(
         }
     }
     let scope = store::directory_now(&state.db, &user.actor).await?.scope();
-    let mut rows: Vec<(String, Record)> = Vec::new();
-    for body in store::live(&state.db, &scope, collection).await? {
-        let record = parse_stored(&body)?;
+    // The records are read one at a time and only the page is kept, so a list of tens of
+    // thousands costs the memory of one page.
+    let mut page = Page::new(limit, sort.descending, cursor);
+    let mut unreadable = None;
+    store::for_each_live(&state.db, &scope, collection, |body| {
+        let record = match parse_stored(&body) {
+            Ok(record) => record,
+            Err(e) => {
+                unreadable = Some(e);
+                return;
+            }
+        };
         let keep = filters.iter().all(|(field, wanted)| {
             let have = sort_key(&record, field);
             have == *wanted || have.eq_ignore_ascii_case(wanted)
         });
         if keep {
-            rows.push((sort_key(&record, &sort.field), record));
+            page.offer(sort_key(&record, &sort.field), record);
         }
+    })
+    .await?;
+    if let Some(e) = unreadable {
+        return Err(e);
     }
-    let order = |a: &(String, RecordId), b: &(String, RecordId)| {
-        let o = shared::records::compare_text(&a.0, &b.0).then(a.1.cmp(&b.1));
-        if sort.descending { o.reverse() } else { o }
-    };
-    rows.sort_by(|a, b| order(&(a.0.clone(), a.1.id), &(b.0.clone(), b.1.id)));
-    let start = match &cursor {
-        None => 0,
-        Some(after) => {
-            rows.partition_point(|(k, r)| order(&(k.clone(), r.id), after) != Ordering::Greater)
-        }
-    };
-    let page: Vec<&(String, Record)> = rows.iter().skip(start).take(limit).collect();
-    let next_cursor = (start + page.len() < rows.len())
-        .then(|| page.last().map(|(k, r)| encode_cursor(k, r.id)))
+    let (rows, more) = page.finish();
+    let next_cursor = more
+        .then(|| rows.last().map(|(k, r)| encode_cursor(k, r.id)))
         .flatten();
     Ok(Json(json!({
-        "items": page.iter().map(|(_, r)| item(r)).collect::<Vec<_>>(),
+        "items": rows.iter().map(|(_, r)| item(r)).collect::<Vec<_>>(),
         "next_cursor": next_cursor,
     })))
+}
+
+/// One page of a sorted list, picked while the records stream past: the first `limit` after
+/// the cursor in the list's order (by sort key, then id), and whether more follow. Keeps at most
+/// `limit + 1` records at any time.
+struct Page {
+    limit: usize,
+    descending: bool,
+    after: Option<(String, RecordId)>,
+    /// The best rows so far, the last of the page on top.
+    best: std::collections::BinaryHeap<Ranked>,
+}
+
+/// A row in list order (`descending` flips it), so that a max-heap keeps the worst on top.
+struct Ranked {
+    key: String,
+    record: Record,
+    descending: bool,
+}
+
+fn list_order(a: (&str, RecordId), b: (&str, RecordId), descending: bool) -> Ordering {
+    let o = shared::records::compare_text(a.0, b.0).then(a.1.cmp(&b.1));
+    if descending { o.reverse() } else { o }
+}
+
+impl Ranked {
+    fn position(&self) -> (&str, RecordId) {
+        (&self.key, self.record.id)
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        list_order(self.position(), other.position(), self.descending)
+    }
+}
+
+impl Page {
+    fn new(limit: usize, descending: bool, after: Option<(String, RecordId)>) -> Self {
+        Page {
+            limit,
+            descending,
+            after,
+            best: std::collections::BinaryHeap::with_capacity(limit + 2),
+        }
+    }
+
+    fn offer(&mut self, key: String, record: Record) {
+        if let Some((k, id)) = &self.after
+            && list_order((&key, record.id), (k, *id), self.descending) != Ordering::Greater
+        {
+            return;
+        }
+        let row = Ranked {
+            key,
+            record,
+            descending: self.descending,
+        };
+        // One more than the page, to know whether more follow.
+        if self.best.len() <= self.limit {
+            self.best.push(row);
+        } else if self.best.peek().is_some_and(|worst| row < *worst) {
+            self.best.pop();
+            self.best.push(row);
+        }
+    }
+
+    /// The page in order, and whether more rows follow it.
+    fn finish(self) -> (Vec<(String, Record)>, bool) {
+        let mut rows: Vec<(String, Record)> = self
+            .best
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| (r.key, r.record))
+            .collect();
+        let more = rows.len() > self.limit;
+        rows.truncate(self.limit);
+        (rows, more)
+    }
 }
 
 /// `GET /api/v1/pipelines`: every deal pipeline, the main one first (the standard one until an
@@ -408,6 +503,49 @@ async fn remove(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record(n: u128) -> Record {
+        Record::created(
+            RecordId::from_uuid(Uuid::from_u128(n)),
+            UserId::from_uuid(Uuid::nil()),
+            shared::TeamId::from_uuid(Uuid::nil()),
+            UserId::from_uuid(Uuid::nil()),
+            0,
+            shared::sync::Body::Contact(
+                shared::records::create(&shared::records::patch(&[("name", "王芳")]))
+                    .expect("a valid contact"),
+            ),
+        )
+    }
+
+    /// Pages picked while rows stream past in any order are the pages of the sorted list.
+    #[test]
+    fn pages_follow_the_sorted_list() {
+        let keys = ["b", "a", "c", "a", "e", "d", "b", "f", "c"];
+        for descending in [false, true] {
+            let mut all: Vec<(String, RecordId)> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| ((*k).to_owned(), record(i as u128).id))
+                .collect();
+            all.sort_by(|a, b| list_order((&a.0, a.1), (&b.0, b.1), descending));
+            let mut seen = Vec::new();
+            let mut after = None;
+            loop {
+                let mut page = Page::new(4, descending, after.clone());
+                for (i, k) in keys.iter().enumerate().rev() {
+                    page.offer((*k).to_owned(), record(i as u128));
+                }
+                let (rows, more) = page.finish();
+                seen.extend(rows.iter().map(|(k, r)| (k.clone(), r.id)));
+                after = rows.last().map(|(k, r)| (k.clone(), r.id));
+                if !more {
+                    break;
+                }
+            }
+            assert_eq!(seen, all, "descending: {descending}");
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_refuse_garbage() {

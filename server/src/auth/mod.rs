@@ -70,9 +70,22 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token_hash = token_of(parts)
             .and_then(token::hash)
             .ok_or(ApiError::Unauthorized)?;
-        let row = db::sessions::user_for(&state.db, &token_hash, now_ms())
+        CurrentUser::of_session(state, token_hash)
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+impl CurrentUser {
+    /// The user of a live session (by its token's hash) as they are now: role, team and data
+    /// scope read afresh. `None` once the session has ended or expired or the user is inactive.
+    pub async fn of_session(
+        state: &AppState,
+        token_hash: Vec<u8>,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some(row) = db::sessions::user_for(&state.db, &token_hash, now_ms()).await? else {
+            return Ok(None);
+        };
         let role = row.role()?;
         let scope = db::roles::scope_of(&state.db, role).await?;
         let actor = Actor {
@@ -81,11 +94,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             team: TeamId::from_uuid(row.team_id),
             scope,
         };
-        Ok(CurrentUser {
+        Ok(Some(CurrentUser {
             row,
             actor,
             token_hash,
-        })
+        }))
     }
 }
 

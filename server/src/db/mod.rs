@@ -82,7 +82,7 @@ impl Db {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(32)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;

@@ -271,7 +271,7 @@ const UPSERT_SET: &str = "ON CONFLICT (id) DO UPDATE SET \
      changed_at = excluded.changed_at, body = excluded.body, stamps = excluded.stamps";
 
 /// Insert or replace records (live or tombstones) at `version`. On SQLite the rows travel as
-/// one JSON array that SQLite unpacks itself (`json_each`): one statement for the whole push
+/// JSON arrays that SQLite unpacks itself (`json_each`): one statement per few hundred rows
 /// instead of a round trip to the database thread per row. Postgres gets multi-row statements,
 /// one round trip per few hundred records.
 pub async fn write(
@@ -284,7 +284,6 @@ pub async fn write(
         return Ok(());
     }
     if let Tx::Sqlite(t) = tx {
-        let packed = sqlite_rows(rows)?;
         // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
         let sql = format!(
             "INSERT INTO records (id, collection, owner_id, team_id, version, deleted, changed_at, \
@@ -292,12 +291,17 @@ pub async fn write(
              unhex(value ->> 3), $2, value ->> 4, $3, value ->> 5, value ->> 6 \
              FROM json_each($1) WHERE true {UPSERT_SET}"
         );
-        sqlx::query(&sql)
-            .bind(packed)
-            .bind(version)
-            .bind(now)
-            .execute(&mut **t)
-            .await?;
+        // A few hundred rows a statement: one large push does not hold all of them twice more
+        // (as JSON text here and in SQLite) at once.
+        for chunk in rows.chunks(CHUNK) {
+            let packed = sqlite_rows(chunk)?;
+            sqlx::query(&sql)
+                .bind(packed)
+                .bind(version)
+                .bind(now)
+                .execute(&mut **t)
+                .await?;
+        }
         return Ok(());
     }
     for chunk in rows.chunks(CHUNK) {
@@ -381,48 +385,87 @@ pub async fn write_moves(
     Ok(())
 }
 
-/// Which records a scope reads, as SQL over `records` (placeholders from `$first`), with the
-/// values to bind.
+/// Which records a scope reads, as SQL over `records`: one branch per way of seeing a record
+/// (owning it; a public collection; each team in sight, or every team), each answered by an
+/// index (`records_owner`, `records_collection`, `records_team`) rather than a scan of
+/// everything, and joined with `UNION ALL` (the branches never overlap).
 #[derive(Debug, Clone)]
 pub struct Filter {
-    pub sql: String,
     pub user: Uuid,
     pub teams: Vec<Uuid>,
+    everything: bool,
+}
+
+/// `'a', 'b'` for the collections `keep` selects.
+fn collections(keep: impl Fn(Collection) -> bool) -> String {
+    Collection::ALL
+        .into_iter()
+        .filter(|c| keep(*c))
+        .map(|c| format!("'{}'", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Filter {
-    pub fn of(scope: &shared::sync::Scope, first: usize) -> Self {
-        let private: Vec<String> = Collection::ALL
-            .into_iter()
-            .filter(|c| c.is_private())
-            .map(|c| format!("'{}'", c.as_str()))
-            .collect();
-        let shared_only = format!("collection NOT IN ({})", private.join(", "));
-        let public: Vec<String> = Collection::ALL
-            .into_iter()
-            .filter(|c| c.is_public())
-            .map(|c| format!("'{}'", c.as_str()))
-            .collect();
-        let me = format!(
-            "owner_id = ${first} OR collection IN ({})",
-            public.join(", ")
-        );
-        let teams: Vec<Uuid> = scope.teams.iter().map(TeamId::as_uuid).collect();
-        let sql = if scope.everything {
-            format!("({me} OR {shared_only})")
-        } else if teams.is_empty() {
-            format!("({me})")
-        } else {
-            format!(
-                "({me} OR ({shared_only} AND team_id IN ({})))",
-                placeholders(first + 1, teams.len())
-            )
-        };
+    pub fn of(scope: &shared::sync::Scope) -> Self {
         Filter {
-            sql,
             user: scope.user.as_uuid(),
-            teams,
+            teams: scope.teams.iter().map(TeamId::as_uuid).collect(),
+            everything: scope.everything,
         }
+    }
+
+    /// How many values [`Filter::bind`] binds.
+    pub fn values(&self) -> usize {
+        1 + self.teams.len()
+    }
+
+    /// The conditions of the branches, the user bound at `$first` and the teams after it.
+    fn branches(&self, first: usize) -> Vec<String> {
+        let user = format!("${first}");
+        let public = collections(Collection::is_public);
+        // Records others own that only the owner sees, or that everyone sees (branch two).
+        let not_shared = collections(|c| c.is_private() || c.is_public());
+        let mut branches = vec![
+            format!("owner_id = {user}"),
+            format!("collection IN ({public}) AND owner_id <> {user}"),
+        ];
+        if self.everything {
+            branches.push(format!(
+                "collection NOT IN ({not_shared}) AND owner_id <> {user}"
+            ));
+        } else {
+            for n in 0..self.teams.len() {
+                branches.push(format!(
+                    "team_id = ${} AND collection NOT IN ({not_shared}) AND owner_id <> {user}",
+                    first + 1 + n
+                ));
+            }
+        }
+        branches
+    }
+
+    /// `SELECT {columns} FROM records WHERE {condition}` over the records the scope sees, each
+    /// branch ordered by version and cut at `limit` (a placeholder) when given.
+    pub fn select(
+        &self,
+        columns: &str,
+        condition: &str,
+        first: usize,
+        limit: Option<&str>,
+    ) -> String {
+        let cut = limit.map_or_else(String::new, |l| format!(" ORDER BY version LIMIT {l}"));
+        self.branches(first)
+            .iter()
+            .enumerate()
+            .map(|(i, branch)| {
+                format!(
+                    "SELECT {columns} FROM (SELECT {columns} FROM records WHERE {condition} \
+                     AND {branch}{cut}) AS b{i}"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
     }
 }
 
@@ -443,16 +486,17 @@ pub async fn changes(
     upto: i64,
     limit: Option<i64>,
 ) -> Result<Vec<Change>, sqlx::Error> {
-    let base = 3 + filter.teams.len();
-    let limit_sql = if limit.is_some() {
-        format!(" LIMIT ${}", base + 1)
-    } else {
-        String::new()
-    };
+    let limit_at = format!("${}", 3 + filter.values());
+    let limit_sql = limit.map(|_| limit_at.as_str());
+    let union = filter.select(
+        "id, version, deleted, body",
+        "version > $1 AND version <= $2",
+        3,
+        limit_sql,
+    );
+    let tail = limit_sql.map_or_else(String::new, |l| format!(" LIMIT {l}"));
     let sql = format!(
-        "SELECT id, version, deleted, body FROM records WHERE version > $1 AND version <= $2 \
-         AND {} ORDER BY version{limit_sql}",
-        filter.sql
+        "SELECT id, version, deleted, body FROM ({union}) AS visible ORDER BY version{tail}"
     );
     read!(db, |pool| {
         let mut query = sqlx::query_as(&sql)
@@ -581,11 +625,8 @@ pub async fn live(
     scope: &shared::sync::Scope,
     collection: Collection,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let filter = Filter::of(scope, 2);
-    let sql = format!(
-        "SELECT body FROM records WHERE collection = $1 AND NOT deleted AND {}",
-        filter.sql
-    );
+    let filter = Filter::of(scope);
+    let sql = filter.select("body", "collection = $1 AND NOT deleted", 2, None);
     read!(db, |pool| {
         let mut query = sqlx::query_scalar(&sql)
             .bind(collection.as_str())
@@ -595,6 +636,31 @@ pub async fn live(
         }
         query.fetch_all(pool).await
     })
+}
+
+/// Each live record of `collection` that `scope` sees, as stored (JSON), one at a time.
+pub async fn for_each_live(
+    db: &Db,
+    scope: &shared::sync::Scope,
+    collection: Collection,
+    mut each: impl FnMut(String),
+) -> Result<(), sqlx::Error> {
+    use futures_util::TryStreamExt;
+    let filter = Filter::of(scope);
+    let sql = filter.select("body", "collection = $1 AND NOT deleted", 2, None);
+    read!(db, |pool| {
+        let mut query = sqlx::query_scalar::<_, String>(&sql)
+            .bind(collection.as_str())
+            .bind(filter.user);
+        for team in &filter.teams {
+            query = query.bind(*team);
+        }
+        let mut rows = query.fetch(pool);
+        while let Some(body) = rows.try_next().await? {
+            each(body);
+        }
+    });
+    Ok(())
 }
 
 /// One live record, as stored (JSON).

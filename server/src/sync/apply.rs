@@ -37,9 +37,9 @@ pub async fn apply(
         Err(rejection) => return Ok(Err(rejection)),
     };
     batch.writes.extend(effects.writes);
-    batch.save(&mut tx, version, now, &directory).await?;
-    notify_peers(&mut tx, version).await?;
+    let reach = batch.save(&mut tx, version, now, &directory).await?;
+    notify_peers(&mut tx, version, &reach).await?;
     tx.commit().await?;
-    state.pokes.poke(version);
+    state.pokes.poke(version, reach);
     Ok(Ok(version))
 }

@@ -1,15 +1,18 @@
-//! Pokes: "there is something new, pull". Every write bumps the version and pokes; connected
+//! Pokes: "there is something new, pull". Every write bumps the version and pokes the devices
+//! it concerns (those whose user may see one of the records it wrote: [`Reach`]); connected
 //! devices hear it over server-sent events. With Postgres, pokes also travel between server
 //! instances through `LISTEN/NOTIFY` (sent inside the writing transaction, so delivered only
 //! once it committed).
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use shared::sync::Poke;
+use serde::{Deserialize, Serialize};
+use shared::sync::{Poke, Reach, Scope};
 use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, watch};
 
@@ -21,10 +24,47 @@ use crate::db::{self, Db};
 /// The Postgres channel pokes travel on.
 pub const CHANNEL: &str = "qiao_sync";
 
+/// Largest `NOTIFY` payload sent (Postgres allows a little under 8,000 bytes); a change that
+/// concerns more people than fit pokes everyone.
+const MAX_NOTE: usize = 7000;
+
+/// A poke between server instances: the version and whom it concerns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Note {
+    version: i64,
+    #[serde(default)]
+    reach: Reach,
+}
+
+/// The `NOTIFY` payload for a change at `version` concerning `reach`.
+pub fn note(version: i64, reach: &Reach) -> String {
+    let full = serde_json::to_string(&Note {
+        version,
+        reach: reach.clone(),
+    })
+    .unwrap_or_default();
+    if full.len() <= MAX_NOTE {
+        return full;
+    }
+    serde_json::to_string(&Note {
+        version,
+        reach: Reach::everyone(),
+    })
+    .unwrap_or_default()
+}
+
+/// A `NOTIFY` payload read back (a bare version, from an older instance, concerns everyone).
+fn read_note(payload: &str) -> Option<(i64, Reach)> {
+    if let Ok(note) = serde_json::from_str::<Note>(payload) {
+        return Some((note.version, note.reach));
+    }
+    payload.parse().ok().map(|v| (v, Reach::everyone()))
+}
+
 /// This instance's poke hub.
 #[derive(Debug)]
 pub struct Pokes {
-    sender: broadcast::Sender<i64>,
+    sender: broadcast::Sender<(i64, Arc<Reach>)>,
     closing: watch::Receiver<bool>,
     /// Bumped whenever sessions end here (sign-out, deactivation, password reset).
     sessions: watch::Sender<u64>,
@@ -32,7 +72,7 @@ pub struct Pokes {
 
 impl Pokes {
     pub fn new(closing: watch::Receiver<bool>) -> Self {
-        let (sender, _) = broadcast::channel(256);
+        let (sender, _) = broadcast::channel(1024);
         let (sessions, _) = watch::channel(0);
         Pokes {
             sender,
@@ -41,9 +81,11 @@ impl Pokes {
         }
     }
 
-    /// Tell this instance's listeners about `version`.
-    pub fn poke(&self, version: i64) {
-        let _ = self.sender.send(version);
+    /// Tell this instance's listeners concerned by `reach` about `version`.
+    pub fn poke(&self, version: i64, reach: Reach) {
+        if !reach.is_empty() {
+            let _ = self.sender.send((version, Arc::new(reach)));
+        }
     }
 
     /// Sessions ended: every event stream checks at once whether its own still lives.
@@ -56,17 +98,19 @@ impl Pokes {
 struct Listener {
     state: AppState,
     token_hash: Vec<u8>,
+    /// What the stream's user sees (read again when people, teams or roles change).
+    scope: Scope,
     first: Option<i64>,
-    pokes: broadcast::Receiver<i64>,
+    pokes: broadcast::Receiver<(i64, Arc<Reach>)>,
     closing: watch::Receiver<bool>,
     sessions: watch::Receiver<u64>,
     recheck: tokio::time::Interval,
 }
 
 impl Listener {
-    /// The next poke, or `None` when the stream must end: the client's session ended (here,
-    /// on another instance, or it expired: checked every `session_recheck`) or the server is
-    /// shutting down.
+    /// The next poke that concerns this stream's user, or `None` when the stream must end:
+    /// the session ended (here, on another instance, or it expired: checked every
+    /// `session_recheck`) or the server is shutting down.
     async fn next(&mut self) -> Option<i64> {
         if let Some(version) = self.first.take() {
             return Some(version);
@@ -77,25 +121,39 @@ impl Listener {
             }
             tokio::select! {
                 got = self.pokes.recv() => match got {
-                    Ok(version) => {
+                    Ok((version, reach)) => {
                         // Coalesce: a burst of writes becomes one poke with the newest version.
-                        let mut newest = version;
-                        while let Ok(v) = self.pokes.try_recv() {
-                            newest = newest.max(v);
+                        let mut newest = None;
+                        let mut pending = Some((version, reach));
+                        while let Some((version, reach)) = pending.take() {
+                            if reach.everyone && !self.refresh().await {
+                                return None;
+                            }
+                            if reach.concerns(&self.scope) {
+                                newest = newest.max(Some(version));
+                            }
+                            pending = self.pokes.try_recv().ok();
                         }
-                        return Some(newest);
+                        if newest.is_some() {
+                            return newest;
+                        }
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    // Missed some: poke anyway, with the newest version there is.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if let Ok(head) = db::sync::head(&self.state.db).await {
+                            return Some(head.version);
+                        }
+                    }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 _ = self.closing.changed() => return None,
                 changed = self.sessions.changed() => {
-                    if changed.is_err() || !self.session_lives().await {
+                    if changed.is_err() || !self.refresh().await {
                         return None;
                     }
                 }
                 _ = self.recheck.tick() => {
-                    if !self.session_lives().await {
+                    if !self.refresh().await {
                         return None;
                     }
                 }
@@ -103,25 +161,35 @@ impl Listener {
         }
     }
 
-    async fn session_lives(&self) -> bool {
-        match db::sessions::user_for(&self.state.db, &self.token_hash, db::now_ms()).await {
-            Ok(user) => user.is_some(),
+    /// Read the session's user and scope again; whether the session still lives.
+    async fn refresh(&mut self) -> bool {
+        let user = match CurrentUser::of_session(&self.state, self.token_hash.clone()).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return false,
             // The database is unreachable for a moment: keep the stream, check again later.
             Err(e) => {
                 tracing::warn!(error = %e, "cannot check an event stream's session");
-                true
+                return true;
             }
+        };
+        if let Ok(directory) = db::sync::directory_now(&self.state.db, &user.actor).await {
+            self.scope = directory.scope();
         }
+        true
     }
 }
 
 /// `GET /api/sync/events`: a poke now (so a device that reconnects pulls at once) and one after
-/// every change, until the client goes away, its session ends, or the server shuts down.
+/// every change that concerns the user, until the client goes away, its session ends, or the
+/// server shuts down.
 pub async fn events(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let head = db::sync::head(&state.db).await?;
+    let scope = db::sync::directory_now(&state.db, &user.actor)
+        .await?
+        .scope();
     let every = state.config.session_recheck;
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -132,6 +200,7 @@ pub async fn events(
         sessions: state.pokes.sessions.subscribe(),
         recheck,
         token_hash: user.token_hash,
+        scope,
         state,
     };
     let stream = futures_util::stream::unfold(listener, |mut listener| async move {
@@ -170,8 +239,8 @@ pub async fn spawn_listener(db: &Db, pokes: std::sync::Arc<Pokes>) {
                         tokio::select! {
                             got = listener.recv() => match got {
                                 Ok(note) => {
-                                    if let Ok(version) = note.payload().parse::<i64>() {
-                                        pokes.poke(version);
+                                    if let Some((version, reach)) = read_note(note.payload()) {
+                                        pokes.poke(version, reach);
                                     }
                                 }
                                 Err(e) => {

@@ -138,7 +138,7 @@ async fn page(
     head: i64,
     limit: i64,
 ) -> Result<Page, sqlx::Error> {
-    let filter = Filter::of(scope, 3);
+    let filter = Filter::of(scope);
     let mut rows = store::changes(db, &filter, after, head, Some(limit + 1)).await?;
     let (upto, more) = match usize::try_from(limit)
         .ok()

@@ -12,8 +12,8 @@ use axum::Json;
 use axum::extract::State;
 use shared::sync::{
     Body, Ctx, Directory, IssueKind, MAX_OPEN_ISSUES, MAX_PUSH_MUTATIONS, Mutation,
-    MutationEnvelope, Overwrite, PushRequest, PushResponse, Record, Rejection, SCHEMA_VERSION,
-    Scope, Source, Stamp, SyncIssue, run,
+    MutationEnvelope, Overwrite, PushRequest, PushResponse, Reach, Record, Rejection,
+    SCHEMA_VERSION, Scope, Source, Stamp, SyncIssue, run,
 };
 use shared::{Problem, RecordId, UserId};
 use uuid::Uuid;
@@ -104,7 +104,7 @@ pub async fn push(
     batch
         .cap_issues(&mut tx, directory.me.user, version, now)
         .await?;
-    batch.save(&mut tx, version, now, &directory).await?;
+    let reach = batch.save(&mut tx, version, now, &directory).await?;
     store::set_client(
         &mut tx,
         request.client,
@@ -113,9 +113,9 @@ pub async fn push(
         now,
     )
     .await?;
-    notify_peers(&mut tx, version).await?;
+    notify_peers(&mut tx, version, &reach).await?;
     tx.commit().await?;
-    state.pokes.poke(version);
+    state.pokes.poke(version, reach);
     Ok(Json(PushResponse {
         last_mutation_id: last_id,
         applied,
@@ -152,11 +152,15 @@ fn check_request(request: &PushRequest) -> Result<(), ApiError> {
 }
 
 /// On Postgres, wake the other instances once this transaction commits.
-pub(super) async fn notify_peers(tx: &mut Tx, version: i64) -> Result<(), sqlx::Error> {
+pub(super) async fn notify_peers(
+    tx: &mut Tx,
+    version: i64,
+    reach: &Reach,
+) -> Result<(), sqlx::Error> {
     if let Tx::Postgres(t) = tx {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(super::events::CHANNEL)
-            .bind(version.to_string())
+            .bind(super::events::note(version, reach))
             .execute(&mut **t)
             .await?;
     }
@@ -180,6 +184,8 @@ pub(super) struct Batch<'a> {
     issues: Vec<Record>,
     /// Issues about records the author does not see now: `(index in issues, record, name)`.
     unnamed: Vec<(usize, RecordId, String)>,
+    /// Some of the author's older issues were dismissed.
+    buried: bool,
 }
 
 impl Source for Batch<'_> {
@@ -212,6 +218,7 @@ impl<'a> Batch<'a> {
             writes: BTreeMap::new(),
             issues: Vec::new(),
             unnamed: Vec::new(),
+            buried: false,
         }
     }
 
@@ -325,6 +332,7 @@ impl<'a> Batch<'a> {
         if excess > 0 {
             store::bury(tx, &open[..excess], version, now).await?;
             pruned += excess;
+            self.buried = true;
         }
         if pruned > 0
             && let Some(Body::Issue(newest)) = self.issues.last_mut().map(|r| &mut r.body)
@@ -334,14 +342,14 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
-    /// Write every changed record, tombstone, move and issue at `version`.
+    /// Write every changed record, tombstone, move and issue at `version`; whom it concerns.
     pub(super) async fn save(
         self,
         tx: &mut Tx,
         version: i64,
         now: i64,
         directory: &Directory,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Reach, sqlx::Error> {
         let by = directory.me.user;
         let mut records: Vec<Record> = Vec::with_capacity(self.writes.len() + self.issues.len());
         let mut flags: Vec<(bool, String)> = Vec::with_capacity(records.capacity());
@@ -395,6 +403,20 @@ impl<'a> Batch<'a> {
             })
             .collect();
         store::write(tx, version, now, &rows).await?;
-        store::write_moves(tx, version, now, &moves).await
+        store::write_moves(tx, version, now, &moves).await?;
+        let mut reach = Reach::default();
+        for record in &records {
+            reach.add(record.collection(), record.owner, record.team);
+        }
+        for m in &moves {
+            if let Some(before) = self.loaded.get(&m.record) {
+                reach.add(before.record.collection(), m.owner, m.team);
+            }
+        }
+        // Issues buried to keep their owner's list short.
+        if self.buried {
+            reach.owners.insert(by);
+        }
+        Ok(reach)
     }
 }

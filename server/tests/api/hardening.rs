@@ -442,7 +442,11 @@ async fn event_streams_end_with_their_session(backend: Backend) {
 
 async fn a_burst_of_pushes_waits_or_retries_but_never_fails(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| {
-        c.write_slots = Some(1);
+        c.slots = Some(server::admission::Slots {
+            large: 1,
+            small: 1,
+            reads: 4,
+        });
         c.write_queue = 1;
         c.write_wait = Duration::from_secs(30);
     })

@@ -26,7 +26,7 @@ pub use protocol::{
     PushResponse, SCHEMA_VERSION, ScopeMove,
 };
 pub use record::{Body, Collection, Record};
-pub use scope::{Directory, Member, Scope, TeamEntry};
+pub use scope::{Directory, Member, Reach, Scope, TeamEntry};
 
 #[cfg(test)]
 mod tests;

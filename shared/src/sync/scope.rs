@@ -49,6 +49,60 @@ impl Scope {
     }
 }
 
+/// Whose devices a change concerns: those of a user who may see one of the records it wrote,
+/// or saw one where it stood before a move (to drop it). A server pokes only those devices,
+/// so that a push by one rep does not make every device of the company pull.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reach {
+    /// Everyone (people, teams or roles changed: scopes and directories may have).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub everyone: bool,
+    /// A record of a public collection changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
+    /// Owners of the changed records.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub owners: BTreeSet<UserId>,
+    /// Teams of the changed records that others may see (not of private ones).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub teams: BTreeSet<TeamId>,
+}
+
+impl Reach {
+    pub fn everyone() -> Self {
+        Reach {
+            everyone: true,
+            ..Reach::default()
+        }
+    }
+
+    /// A record of `collection` owned by `owner` and filed under `team` changed (or stood
+    /// there before it moved).
+    pub fn add(&mut self, collection: Collection, owner: UserId, team: TeamId) {
+        if collection.is_public() {
+            self.public = true;
+        }
+        self.owners.insert(owner);
+        if !collection.is_private() {
+            self.teams.insert(team);
+        }
+    }
+
+    /// Whether a device whose user sees `scope` may have something to pull.
+    pub fn concerns(&self, scope: &Scope) -> bool {
+        self.everyone
+            || self.public
+            || self.owners.contains(&scope.user)
+            || (scope.everything && !self.teams.is_empty())
+            || self.teams.iter().any(|t| scope.teams.contains(t))
+    }
+
+    /// Nobody: the change wrote nothing.
+    pub fn is_empty(&self) -> bool {
+        !self.everyone && !self.public && self.owners.is_empty() && self.teams.is_empty()
+    }
+}
+
 /// A colleague, as every device knows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -111,5 +165,59 @@ impl Directory {
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
         format!("{hash:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::record::Collection::{Contact, Issue, Pipeline};
+
+    fn user(n: u128) -> UserId {
+        UserId::from_uuid(uuid::Uuid::from_u128(n))
+    }
+
+    fn team(n: u128) -> TeamId {
+        TeamId::from_uuid(uuid::Uuid::from_u128(100 + n))
+    }
+
+    fn scope(me: u128, everything: bool, teams: &[u128]) -> Scope {
+        Scope {
+            user: user(me),
+            everything,
+            teams: teams.iter().map(|t| team(*t)).collect(),
+        }
+    }
+
+    /// A change concerns exactly the scopes that see one of its records.
+    #[test]
+    fn a_change_reaches_those_who_see_it() {
+        let cases: &[(Collection, u128, u128, Scope, bool)] = &[
+            (Contact, 1, 1, scope(1, false, &[]), true),
+            (Contact, 1, 1, scope(2, false, &[]), false),
+            (Contact, 1, 1, scope(2, false, &[1]), true),
+            (Contact, 1, 1, scope(2, false, &[2]), false),
+            (Contact, 1, 1, scope(2, true, &[]), true),
+            (Issue, 1, 1, scope(2, true, &[1]), false),
+            (Issue, 1, 1, scope(1, false, &[]), true),
+            (Pipeline, 1, 1, scope(3, false, &[]), true),
+        ];
+        for (collection, owner, at, who, expected) in cases {
+            let mut reach = Reach::default();
+            reach.add(*collection, user(*owner), team(*at));
+            assert_eq!(
+                reach.concerns(who),
+                *expected,
+                "{collection:?} of {owner} in {at} for {who:?}"
+            );
+            assert_eq!(
+                who.sees_at(*collection, user(*owner), team(*at)),
+                *expected,
+                "the same as seeing it"
+            );
+        }
+        assert!(Reach::everyone().concerns(&scope(9, false, &[])));
+        assert!(!Reach::default().concerns(&scope(9, true, &[])));
+        assert!(Reach::default().is_empty());
     }
 }
