@@ -10,7 +10,10 @@ use uuid::Uuid;
 use crate::device::Device;
 use crate::harness::{Backend, TestApp, both};
 
-both!(a_listening_device_is_poked);
+both!(
+    a_listening_device_is_poked,
+    pokes_reach_only_those_who_see_the_change
+);
 
 /// An open `GET /api/sync/events` stream.
 pub struct Events {
@@ -90,5 +93,46 @@ async fn a_listening_device_is_poked(backend: Backend) {
         .expect("a poke after the push");
     assert!(poke.version > hello.version, "{poke:?} after {hello:?}");
     // The server still stops promptly with a listener connected.
+    app.finish().await;
+}
+
+/// A rep's change pokes their own devices and their manager's, not another team's rep; a
+/// change to the teams pokes everyone (scopes may have changed).
+async fn pokes_reach_only_those_who_see_the_change(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, boss, far] = app.two_sales_teams().await;
+    let admin = app
+        .token(crate::harness::ADMIN_EMAIL, crate::harness::ADMIN_PASSWORD)
+        .await;
+    let wait = Duration::from_secs(5);
+    let quiet = Duration::from_millis(800);
+    let mut listeners = Vec::new();
+    for token in [&rep, &boss, &far] {
+        let mut events = Events::open(&app, token).await;
+        events.next(wait).await.expect("a poke on connect");
+        listeners.push(events);
+    }
+    let mut phone = Device::new(&rep);
+    phone.pull(&app).await;
+    phone.mutate(&create("郑总"));
+    assert_eq!(phone.push(&app).await.applied, 1);
+    let [rep_events, boss_events, far_events] = &mut listeners[..] else {
+        unreachable!("three listeners")
+    };
+    assert!(
+        rep_events.next(wait).await.is_some(),
+        "the rep's other devices"
+    );
+    assert!(boss_events.next(wait).await.is_some(), "the manager");
+    assert!(far_events.next(quiet).await.is_none(), "not the other team");
+
+    let root = app.root_team(&admin).await;
+    app.create_team(&admin, "西部", root.id).await;
+    for events in &mut listeners {
+        assert!(
+            events.next(wait).await.is_some(),
+            "everyone, after the teams changed"
+        );
+    }
     app.finish().await;
 }
