@@ -81,6 +81,12 @@ struct ServeArgs {
     /// Log format.
     #[arg(long, env = "QIAO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Open connections at most (0: what the open-file limit allows).
+    #[arg(long, env = "QIAO_MAX_CONNECTIONS", default_value_t = 0)]
+    max_connections: usize,
+    /// Open connections from one address at most (an office behind one NAT counts once).
+    #[arg(long, env = "QIAO_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections_per_address: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -199,6 +205,9 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let mut config = Config::new(args.db.db, args.listen);
     config.session_ttl = Duration::from_secs(args.session_days * 24 * 3600);
     config.secure_cookies = args.secure_cookies;
+    config.connections.max_connections = args.max_connections;
+    config.connections.per_address =
+        usize::try_from(args.max_connections_per_address).unwrap_or(usize::MAX);
     let running = match start(config.clone(), shutdown_signal()).await {
         Ok(running) => running,
         Err(e) => {
