@@ -4,9 +4,10 @@
 //! holds a connection. A bounded number wait their turn; past that, or after waiting too long,
 //! the answer is 503 with `Retry-After`, which devices already retry with backoff. Small writes
 //! (a few changes from a phone, a REST call) have slots of their own, so they do not queue
-//! behind a burst of large pushes; reads of many records (pulls, REST lists) have theirs, a
-//! few per core, so that many at once do not each hold their answer in memory together.
-//! Sign-ins and single reads never wait here.
+//! behind a burst of large pushes. Pulls have slots of their own, a few per core, so that many
+//! at once do not each hold their answer in memory together; REST lists (integrations reading
+//! many records) have fewer, so that they never crowd out the devices' pulls. Sign-ins and
+//! single reads never wait here.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,20 +41,23 @@ pub struct Slots {
     pub large: usize,
     /// Small writes: many may wait for the database at once, since they hold little.
     pub small: usize,
-    /// Reads of many records.
-    pub reads: usize,
+    /// Pulls.
+    pub pulls: usize,
+    /// REST lists.
+    pub lists: usize,
 }
 
 /// Bodies up to this size are small writes.
 pub const SMALL_WRITE: u64 = 64 * 1024;
 
-/// The slots of one server instance: one lane for large writes, one for small ones, one for
-/// reads of many records.
+/// The slots of one server instance: a lane for large writes, one for small ones, one for
+/// pulls and one for REST lists.
 #[derive(Debug)]
 pub struct Admission {
     large: Lane,
     small: Lane,
-    reads: Lane,
+    pulls: Lane,
+    lists: Lane,
 }
 
 impl Admission {
@@ -63,7 +67,8 @@ impl Admission {
         Admission {
             large: lane(slots.large),
             small: lane(slots.small),
-            reads: lane(slots.reads),
+            pulls: lane(slots.pulls),
+            lists: lane(slots.lists),
         }
     }
 
@@ -125,11 +130,11 @@ impl Lane {
     }
 }
 
-/// Middleware: run a writing request in a write slot, a reading one (`GET`, `HEAD`) in a read
-/// slot.
+/// Middleware for the REST API: run a writing request in a write slot, a reading one (`GET`,
+/// `HEAD`) in a list slot.
 pub async fn admit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
-        return run_in(&state.admission.reads, request, next).await;
+        return run_in(&state.admission.lists, request, next).await;
     }
     let length = request
         .headers()
@@ -139,9 +144,9 @@ pub async fn admit(State(state): State<AppState>, request: Request, next: Next) 
     run_in(state.admission.lane(length), request, next).await
 }
 
-/// Middleware: run a request that reads many records (a pull) in a read slot.
-pub async fn admit_read(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    run_in(&state.admission.reads, request, next).await
+/// Middleware: run a pull in a pull slot.
+pub async fn admit_pull(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    run_in(&state.admission.pulls, request, next).await
 }
 
 async fn run_in(lane: &Lane, request: Request, next: Next) -> Response {
@@ -195,7 +200,8 @@ mod tests {
         let slots = Slots {
             large: 1,
             small: 1,
-            reads: 1,
+            pulls: 1,
+            lists: 1,
         };
         let gate = Admission::new(slots, 0, Duration::from_millis(20));
         let _large = gate.lane(Some(5_000_000)).enter().await.expect("a slot");

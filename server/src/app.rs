@@ -44,7 +44,7 @@ pub struct Config {
     /// How often an open event stream checks that its session still lives (sign-outs and
     /// deactivations on this instance end streams at once).
     pub session_recheck: Duration,
-    /// Large writes, small writes and reads of many records running at once (`None`: see
+    /// Large writes, small writes, pulls and REST lists running at once (`None`: see
     /// [`Config::slots`]), how many may wait for their turn in each lane, and how long.
     pub slots: Option<Slots>,
     pub write_queue: usize,
@@ -86,20 +86,24 @@ impl Config {
 }
 
 impl Config {
-    /// The default slots of each lane, within the database's connections: SQLite has one
-    /// writer and eight readers (two kept for sign-ins and single reads); Postgres a pool of
-    /// 32 connections.
+    /// The default slots of each lane, within the database's connections. One large push at
+    /// a time: pushes take turns at the database anyway (SQLite has one writer; on Postgres
+    /// each holds the version counter until it commits), and a burst then keeps one core busy
+    /// while the others serve pulls. SQLite has eight readers (two kept for sign-ins and
+    /// single reads); Postgres a pool of 32 connections.
     pub fn slots(backend: Backend) -> Slots {
         match backend {
             Backend::Sqlite => Slots {
-                large: 2,
+                large: 1,
                 small: 8,
-                reads: 6,
+                pulls: 4,
+                lists: 2,
             },
             Backend::Postgres => Slots {
-                large: 4,
+                large: 1,
                 small: 8,
-                reads: 12,
+                pulls: 12,
+                lists: 4,
             },
         }
     }

@@ -5,14 +5,12 @@ CREATE TABLE server_keys (
     secret  TEXT NOT NULL
 );
 
--- A user's open sync issues, oldest first: they are capped per user.
-CREATE INDEX records_open_issues ON records (owner_id, version) WHERE collection = 'issue' AND NOT deleted;
-
 -- Where one record was before each move (to name a record in its author's sync issue when the
 -- author saw it before it was handed away).
 CREATE INDEX record_moves_record ON record_moves (record_id);
 
--- Pulls and lists read what one user sees: their own records, their teams', a collection.
+-- Pulls read what one user sees since a version: their own records, their teams'. Lists read
+-- one collection, or one person's records of it (their open sync issues too: capped per user).
 CREATE INDEX records_owner ON records (owner_id, version);
 CREATE INDEX records_team ON records (team_id, version);
-CREATE INDEX records_collection ON records (collection, version);
+CREATE INDEX records_collection ON records (collection, owner_id, version);

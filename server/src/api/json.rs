@@ -16,7 +16,11 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+/// Bodies larger than this are parsed on the blocking pool, so that parsing megabytes does not
+/// hold up the other requests served by the same runtime thread.
+const PARSE_ASIDE: usize = 64 * 1024;
+
+impl<S: Send + Sync, T: DeserializeOwned + Send + 'static> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -46,7 +50,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 }
             }
         })?;
-        parse(&bytes).map(ApiJson)
+        if bytes.len() <= PARSE_ASIDE {
+            return parse(&bytes).map(ApiJson);
+        }
+        tokio::task::spawn_blocking(move || parse(&bytes))
+            .await
+            .map_err(ApiError::internal)?
+            .map(ApiJson)
     }
 }
 

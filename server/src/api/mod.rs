@@ -35,11 +35,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             poke_after_change,
         ))
         .merge(stats::router());
-    // Writes to synced records take a write slot before their body is read; reads of many
-    // records take a read slot (see `crate::admission`).
+    // Writes to synced records take a write slot before their body is read; pulls and REST
+    // lists take slots of their own (see `crate::admission`).
     let admit = axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit);
-    let admit_read =
-        axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit_read);
+    let admit_pull =
+        axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit_pull);
     Router::new()
         .merge(with_body_limit(small, AUTH_BODY_LIMIT))
         .merge(with_body_limit(general, DEFAULT_BODY_LIMIT))
@@ -52,7 +52,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             SYNC_BODY_LIMIT,
         ))
         .merge(with_body_limit(
-            sync::pull_router().layer(admit_read),
+            sync::pull_router().layer(admit_pull),
             DEFAULT_BODY_LIMIT,
         ))
         .merge(sync::events_router())

@@ -206,28 +206,36 @@ async fn list(
     // The records are read one at a time and only the page is kept, so a list of tens of
     // thousands costs the memory of one page.
     let mut page = Page::new(limit, sort.descending, cursor);
+    // Sorted by when or by whom, with no filter: the envelope alone says where a record goes,
+    // and only the page's records are read whole.
+    let envelope_only =
+        filters.is_empty() && matches!(sort.field.as_str(), "created_at" | "updated_at" | "owner");
     let mut unreadable = None;
     store::for_each_live(&state.db, &scope, collection, |body| {
-        let record = match parse_stored(&body) {
-            Ok(record) => record,
-            Err(e) => {
-                unreadable = Some(e);
-                return;
-            }
+        let placed = if envelope_only {
+            serde_json::from_str::<Envelope>(&body)
+                .map_err(|e| ApiError::internal(format!("stored record: {e}")))
+                .map(|head| Some((head.key(&sort.field), head.id)))
+        } else {
+            parse_stored(&body).map(|record| {
+                let keep = filters.iter().all(|(field, wanted)| {
+                    let have = sort_key(&record, field);
+                    have == *wanted || have.eq_ignore_ascii_case(wanted)
+                });
+                keep.then(|| (sort_key(&record, &sort.field), record.id))
+            })
         };
-        let keep = filters.iter().all(|(field, wanted)| {
-            let have = sort_key(&record, field);
-            have == *wanted || have.eq_ignore_ascii_case(wanted)
-        });
-        if keep {
-            page.offer(sort_key(&record, &sort.field), record);
+        match placed {
+            Ok(Some((key, id))) => page.offer(key, id, body),
+            Ok(None) => {}
+            Err(e) => unreadable = Some(e),
         }
     })
     .await?;
     if let Some(e) = unreadable {
         return Err(e);
     }
-    let (rows, more) = page.finish();
+    let (rows, more) = page.finish()?;
     let next_cursor = more
         .then(|| rows.last().map(|(k, r)| encode_cursor(k, r.id)))
         .flatten();
@@ -237,9 +245,29 @@ async fn list(
     })))
 }
 
+/// What a stored record says of itself besides its fields (the body is skipped, not parsed).
+#[derive(Deserialize)]
+struct Envelope {
+    id: RecordId,
+    owner: UserId,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl Envelope {
+    /// The same key as [`sort_key`] gives for these fields.
+    fn key(&self, field: &str) -> String {
+        match field {
+            "created_at" => self.created_at.to_string(),
+            "owner" => self.owner.to_string(),
+            _ => self.updated_at.to_string(),
+        }
+    }
+}
+
 /// One page of a sorted list, picked while the records stream past: the first `limit` after
 /// the cursor in the list's order (by sort key, then id), and whether more follow. Keeps at most
-/// `limit + 1` records at any time.
+/// `limit + 1` records (as stored) at any time.
 struct Page {
     limit: usize,
     descending: bool,
@@ -251,7 +279,8 @@ struct Page {
 /// A row in list order (`descending` flips it), so that a max-heap keeps the worst on top.
 struct Ranked {
     key: String,
-    record: Record,
+    id: RecordId,
+    body: String,
     descending: bool,
 }
 
@@ -262,7 +291,7 @@ fn list_order(a: (&str, RecordId), b: (&str, RecordId), descending: bool) -> Ord
 
 impl Ranked {
     fn position(&self) -> (&str, RecordId) {
-        (&self.key, self.record.id)
+        (&self.key, self.id)
     }
 }
 
@@ -296,15 +325,16 @@ impl Page {
         }
     }
 
-    fn offer(&mut self, key: String, record: Record) {
-        if let Some((k, id)) = &self.after
-            && list_order((&key, record.id), (k, *id), self.descending) != Ordering::Greater
+    fn offer(&mut self, key: String, id: RecordId, body: String) {
+        if let Some((k, after)) = &self.after
+            && list_order((&key, id), (k, *after), self.descending) != Ordering::Greater
         {
             return;
         }
         let row = Ranked {
             key,
-            record,
+            id,
+            body,
             descending: self.descending,
         };
         // One more than the page, to know whether more follow.
@@ -316,17 +346,16 @@ impl Page {
         }
     }
 
-    /// The page in order, and whether more rows follow it.
-    fn finish(self) -> (Vec<(String, Record)>, bool) {
-        let mut rows: Vec<(String, Record)> = self
-            .best
-            .into_sorted_vec()
+    /// The page in order (its records read whole), and whether more rows follow it.
+    fn finish(self) -> Result<(Vec<(String, Record)>, bool), ApiError> {
+        let mut sorted = self.best.into_sorted_vec();
+        let more = sorted.len() > self.limit;
+        sorted.truncate(self.limit);
+        let rows = sorted
             .into_iter()
-            .map(|r| (r.key, r.record))
-            .collect();
-        let more = rows.len() > self.limit;
-        rows.truncate(self.limit);
-        (rows, more)
+            .map(|r| Ok((r.key, parse_stored(&r.body)?)))
+            .collect::<Result<_, ApiError>>()?;
+        Ok((rows, more))
     }
 }
 
@@ -534,9 +563,11 @@ mod tests {
             loop {
                 let mut page = Page::new(4, descending, after.clone());
                 for (i, k) in keys.iter().enumerate().rev() {
-                    page.offer((*k).to_owned(), record(i as u128));
+                    let r = record(i as u128);
+                    let body = serde_json::to_string(&r).expect("serializes");
+                    page.offer((*k).to_owned(), r.id, body);
                 }
-                let (rows, more) = page.finish();
+                let (rows, more) = page.finish().expect("readable");
                 seen.extend(rows.iter().map(|(k, r)| (k.clone(), r.id)));
                 after = rows.last().map(|(k, r)| (k.clone(), r.id));
                 if !more {

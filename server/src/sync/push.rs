@@ -82,7 +82,12 @@ pub async fn push(
         journal: Some(crate::sync::new_record_id),
     };
     let (mut applied, mut rejected) = (0u32, 0u32);
-    for (envelope, mutation) in todo.iter().zip(parsed) {
+    for (n, (envelope, mutation)) in todo.iter().zip(parsed).enumerate() {
+        // A push of thousands of changes lets the other requests on this thread run now and
+        // then (pulls, sign-ins), rather than holding it for the whole batch.
+        if n % 64 == 63 {
+            tokio::task::yield_now().await;
+        }
         let outcome = mutation.and_then(|m| run(&m, &batch, &ctx).map(|effects| (m, effects)));
         match outcome {
             Ok((_, effects)) => {

@@ -445,7 +445,8 @@ async fn a_burst_of_pushes_waits_or_retries_but_never_fails(backend: Backend) {
         c.slots = Some(server::admission::Slots {
             large: 1,
             small: 1,
-            reads: 4,
+            pulls: 4,
+            lists: 2,
         });
         c.write_queue = 1;
         c.write_wait = Duration::from_secs(30);
