@@ -174,7 +174,10 @@ pub fn app(state: AppState) -> Router {
                 .make_span_with(|req: &Request<_>| {
                     tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                // Internal errors are logged where they happen (`ApiError`); a 503 that asks a
+                // device to come back later is no failure of the server.
+                .on_failure(()),
         )
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(ApiError::internal("a request handler panicked"))
