@@ -96,11 +96,27 @@ impl Session {
             .with(|a| matches!(a, Auth::SignedIn(me) if me.user.role == Role::Admin))
     }
 
+    /// Sign out and leave for the sign-in page (which is not part of the app).
     pub async fn sign_out(self) {
         let _ = api::post_empty("/api/auth/logout", &serde_json::json!({})).await;
-        self.auth.set(Auth::SignedOut {
-            setup_needed: false,
-        });
+        remember(None);
+        open_sign_in(None);
+    }
+}
+
+/// Leave the app for the sign-in page, `/login`: plain HTML served by the server, so that it
+/// opens at once on a phone (it fetches the app meanwhile). `next` is the app's address to come
+/// back to after signing in.
+pub fn open_sign_in(next: Option<&str>) {
+    let target = match next.filter(|p| p.starts_with('/') && *p != "/") {
+        Some(path) => format!(
+            "/login?next={}",
+            String::from(js_sys::encode_uri_component(path))
+        ),
+        None => "/login".to_owned(),
+    };
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(&target);
     }
 }
 
