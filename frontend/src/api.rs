@@ -125,6 +125,16 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Re
     decode(send(Method::POST, path, Some(encode(body)?)).await?).await
 }
 
+/// `POST`, and the answer's body as text (for answers too large to parse in one go).
+pub async fn post_text<B: Serialize>(path: &str, body: &B) -> Result<String, Failure> {
+    let response = send(Method::POST, path, Some(encode(body)?)).await?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| Failure::Unexpected(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| Failure::Unexpected(e.to_string()))
+}
+
 pub async fn post_empty<B: Serialize>(path: &str, body: &B) -> Result<(), Failure> {
     send(Method::POST, path, Some(encode(body)?))
         .await
