@@ -1,15 +1,34 @@
-// Writes `.gz` and `.br` next to every compressible file of a Trunk build (run as Trunk's
-// post_build hook, which sets TRUNK_STAGING_DIR). The server embeds both and picks one by
-// the request's Accept-Encoding.
+// Trunk's post_build hook (which sets TRUNK_STAGING_DIR), in two steps:
+// 1. bundles the parts of ECharts the app draws with (scripts/echarts-entry.mjs) into
+//    echarts.min.js, with esbuild (npm);
+// 2. writes `.gz` and `.br` next to every compressible file of the build. The server embeds
+//    both and picks one by the request's Accept-Encoding.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { build } from "esbuild";
 
 const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
 if (!dir) {
-  console.error("compress-dist: set TRUNK_STAGING_DIR or pass the directory");
+  console.error("post-build: set TRUNK_STAGING_DIR or pass the directory");
   process.exit(2);
 }
+
+// ECharts' own licence header, as its published build carries it.
+const here = dirname(fileURLToPath(import.meta.url));
+const published = readFileSync(join(here, "../node_modules/echarts/dist/echarts.min.js"), "utf8");
+const licence = (published.match(/^\s*\/\*[\s\S]*?\*\//) ?? [""])[0].trim();
+await build({
+  entryPoints: [join(here, "echarts-entry.mjs")],
+  banner: { js: licence },
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: "es2020",
+  outfile: join(dir, "echarts.min.js"),
+  logLevel: "warning",
+});
 
 const COMPRESSIBLE = /\.(html|js|mjs|wasm|css|svg|json|webmanifest|txt)$/;
 
@@ -37,7 +56,7 @@ function compress(file) {
   });
   writeFileSync(`${file}.gz`, gz);
   writeFileSync(`${file}.br`, br);
-  console.log(`compress-dist: ${file.slice(dir.length + 1)} ${raw.length} → gzip ${gz.length}, br ${br.length}`);
+  console.log(`post-build: ${file.slice(dir.length + 1)} ${raw.length} → gzip ${gz.length}, br ${br.length}`);
 }
 
 walk(dir);
