@@ -8,7 +8,8 @@
 #   of the company's records is part of what is measured.
 #
 # Prints one JSON line per page and run; `make lighthouse` runs it. QIAO_DIST_DIR (read by the
-# server's build) audits another build of the app.
+# server's build) audits another build of the app; QIAO_SERVER audits a qiao-server binary built
+# before (e.g. of another commit) instead of building one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -18,14 +19,18 @@ records=${RECORDS:-2000}
 target=${CARGO_TARGET_DIR:-$root/target}
 
 [ -d "$here/node_modules/lighthouse" ] || (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-(cd "$root" && cargo build --release --locked -p server --bin qiao-server)
+server=${QIAO_SERVER:-}
+if [ -z "$server" ]; then
+  (cd "$root" && cargo build --release --locked -p server --bin qiao-server)
+  server="$target/release/qiao-server"
+fi
 
 work=$(mktemp -d)
 server_pid=
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 db="sqlite://$work/qiao.db"
-QIAO_LOG=warn "$target/release/qiao-server" demo --db "$db" --records "$records" >"$work/demo.log" 2>&1
-QIAO_LOG=warn "$target/release/qiao-server" serve --db "$db" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+QIAO_LOG=warn "$server" demo --db "$db" --records "$records" >"$work/demo.log" 2>&1
+QIAO_LOG=warn "$server" serve --db "$db" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
