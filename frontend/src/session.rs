@@ -64,11 +64,13 @@ impl Session {
         session
     }
 
-    /// Ask the server who is signed in. Without a network, whoever was signed in last on this
-    /// device stays signed in, so the app works offline.
+    /// Ask the server who is signed in (at start-up, through the request `index.html` made
+    /// while the app was loading). Without a network, whoever was signed in last on this device
+    /// stays signed in, so the app works offline.
     pub fn refresh(self) {
         spawn_local(async move {
-            let next = match api::get::<SessionStatus>("/api/auth/session").await {
+            let asked = api::get_started::<SessionStatus>("/api/auth/session", "qiaoSession");
+            let next = match asked.await {
                 Ok(SessionStatus { me: Some(me), .. }) => Auth::SignedIn(me),
                 Ok(SessionStatus {
                     me: None,

@@ -34,7 +34,7 @@ const META: &str = "meta";
 const SEGMENT_RECORDS: usize = 2000;
 
 /// Records per segment when a pull page is saved (a page may hold thousands).
-const SAVED_RECORDS: usize = 500;
+const SAVED_RECORDS: usize = 200;
 
 /// One collection's share of a saved pull page: records put and ids deleted, in that order.
 #[derive(Debug, Serialize, Deserialize)]
