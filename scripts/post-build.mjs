@@ -24,7 +24,9 @@ await build({
   banner: { js: licence },
   bundle: true,
   minify: true,
-  format: "iife",
+  // A module: Chromium compiles it mostly off the page's thread (measured with a 4× slower CPU:
+  // about half the main-thread time of the same code as a classic script).
+  format: "esm",
   target: "es2020",
   outfile: join(dir, "echarts.min.js"),
   logLevel: "warning",

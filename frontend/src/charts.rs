@@ -130,6 +130,8 @@ pub async fn ensure_echarts() -> Result<(), JsValue> {
                         return;
                     };
                     let script: web_sys::HtmlScriptElement = element.unchecked_into();
+                    // An ES module (see scripts/post-build.mjs); it sets `window.echarts`.
+                    script.set_type("module");
                     script.set_src(SCRIPT_URL);
                     script.set_onload(Some(resolve.unchecked_ref()));
                     script.set_onerror(Some(reject.unchecked_ref()));
