@@ -45,9 +45,19 @@ session() {
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 audit() { # name path run [extra lighthouse args]
-  local name=$1 path=$2 run=$3; shift 3
-  "$here/node_modules/.bin/lighthouse" "$base$path" --quiet --chrome-flags="$flags --user-data-dir=$work/profile-$name-$run" \
-    --only-categories=performance,accessibility,best-practices --output=json --output-path="$work/$name-$run.json" "$@" >/dev/null 2>&1
+  local name=$1 path=$2 run=$3 try; shift 3
+  # A Lighthouse run that fails (Chromium crashing on a busy machine) is tried once more.
+  for try in 1 2; do
+    rm -rf "$work/profile-$name-$run"
+    "$here/node_modules/.bin/lighthouse" "$base$path" --quiet --chrome-flags="$flags --user-data-dir=$work/profile-$name-$run" \
+      --only-categories=performance,accessibility,best-practices --output=json --output-path="$work/$name-$run.json" "$@" \
+      >"$work/lighthouse.log" 2>&1 && break
+    if [ "$try" = 2 ]; then
+      tail -5 "$work/lighthouse.log" >&2
+      echo "{\"page\":\"$name\",\"run\":$run,\"error\":\"lighthouse failed twice\"}"
+      return 0
+    fi
+  done
   node -e '
     const r = require(process.argv[1]);
     const a = r.audits, c = r.categories;
