@@ -1,7 +1,11 @@
-// Qiao's service worker: keeps the app shell (page, script, WebAssembly, styles, ECharts) so the
-// app opens with no network after the first visit. Data never goes through here: the app keeps
-// its own copy in IndexedDB and syncs it over /api/sync/*.
-const SHELL = "qiao-shell-v1";
+// Qiao's service worker: keeps the app shell (page, script, WebAssembly, styles, ECharts) and
+// the sign-in page so the app opens with no network after the first visit. Data never goes
+// through here: the app keeps its own copy in IndexedDB and syncs it over /api/sync/*.
+const SHELL = "qiao-shell-v2";
+
+// The pages kept: the sign-in page (plain HTML, /login) and the app's page, which every other
+// address of the app opens.
+const pageOf = (pathname) => (pathname === "/login" ? "/login" : "/");
 
 async function cacheShell() {
   const cache = await caches.open(SHELL);
@@ -9,7 +13,9 @@ async function cacheShell() {
   if (!page.ok) return;
   const html = await page.clone().text();
   await cache.put("/", page);
-  const assets = new Set(["/echarts.min.js", "/favicon.svg"]);
+  const signIn = await fetch("/login", { cache: "no-store" });
+  if (signIn.ok) await cache.put("/login", signIn);
+  const assets = new Set(["/echarts.min.js", "/favicon.svg", "/login.js"]);
   for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
   await Promise.all(
     [...assets].map(async (url) => {
@@ -38,17 +44,24 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/") || url.pathname === "/healthz") return;
   if (request.mode === "navigate") {
-    // Fresh page when online (and remember it); the remembered one when not.
+    // Fresh page when online (and remember it); the remembered one when not (the app's page
+    // when the sign-in page was never kept: it opens for a remembered user, or says offline).
+    const page = pageOf(url.pathname);
     event.respondWith(
       fetch(request)
         .then((response) => {
           if (response.ok) {
             const copy = response.clone();
-            caches.open(SHELL).then((cache) => cache.put("/", copy));
+            caches.open(SHELL).then((cache) => cache.put(page, copy));
           }
           return response;
         })
-        .catch(() => caches.match("/").then((hit) => hit || Response.error())),
+        .catch(() =>
+          caches
+            .match(page)
+            .then((hit) => hit || caches.match("/"))
+            .then((hit) => hit || Response.error()),
+        ),
     );
     return;
   }

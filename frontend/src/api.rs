@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use shared::api::{ErrorBody, ErrorInfo};
 use shared::i18n::{Locale, Text, error_text};
 use shared::{FieldError, Problem};
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Why a request did not succeed.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +86,12 @@ async fn send(method: Method, path: &str, body: Option<String>) -> Result<Respon
     }
     .map_err(|e| Failure::Unexpected(e.to_string()))?;
     let response = request.send().await.map_err(|_| Failure::Offline)?;
+    answer(path, response).await
+}
+
+/// The server's answer to a request for `path`: itself when it is a success, else the failure
+/// it tells of.
+async fn answer(path: &str, response: Response) -> Result<Response, Failure> {
     if response.ok() {
         return Ok(response);
     }
@@ -121,8 +128,41 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
     decode(send(Method::GET, path, None).await?).await
 }
 
+/// `GET path` through the request the page started before the app was loaded (`index.html`
+/// keeps the promise of its answer in `window[started]`), so that the app need not wait for a
+/// round trip after it starts; a plain `GET` when there is none (or it was used already).
+pub async fn get_started<T: DeserializeOwned>(path: &str, started: &str) -> Result<T, Failure> {
+    let Some(window) = web_sys::window() else {
+        return get(path).await;
+    };
+    let key = JsValue::from_str(started);
+    let promise = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let Some(promise) = promise else {
+        return get(path).await;
+    };
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| Failure::Offline)?
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| Failure::Unexpected("not a response".to_owned()))?;
+    decode(answer(path, Response::from(response)).await?).await
+}
+
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, Failure> {
     decode(send(Method::POST, path, Some(encode(body)?)).await?).await
+}
+
+/// `POST`, and the answer's body as text (for answers too large to parse in one go).
+pub async fn post_text<B: Serialize>(path: &str, body: &B) -> Result<String, Failure> {
+    let response = send(Method::POST, path, Some(encode(body)?)).await?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| Failure::Unexpected(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| Failure::Unexpected(e.to_string()))
 }
 
 pub async fn post_empty<B: Serialize>(path: &str, body: &B) -> Result<(), Failure> {

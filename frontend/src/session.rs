@@ -64,11 +64,13 @@ impl Session {
         session
     }
 
-    /// Ask the server who is signed in. Without a network, whoever was signed in last on this
-    /// device stays signed in, so the app works offline.
+    /// Ask the server who is signed in (at start-up, through the request `index.html` made
+    /// while the app was loading). Without a network, whoever was signed in last on this device
+    /// stays signed in, so the app works offline.
     pub fn refresh(self) {
         spawn_local(async move {
-            let next = match api::get::<SessionStatus>("/api/auth/session").await {
+            let asked = api::get_started::<SessionStatus>("/api/auth/session", "qiaoSession");
+            let next = match asked.await {
                 Ok(SessionStatus { me: Some(me), .. }) => Auth::SignedIn(me),
                 Ok(SessionStatus {
                     me: None,
@@ -96,11 +98,27 @@ impl Session {
             .with(|a| matches!(a, Auth::SignedIn(me) if me.user.role == Role::Admin))
     }
 
+    /// Sign out and leave for the sign-in page (which is not part of the app).
     pub async fn sign_out(self) {
         let _ = api::post_empty("/api/auth/logout", &serde_json::json!({})).await;
-        self.auth.set(Auth::SignedOut {
-            setup_needed: false,
-        });
+        remember(None);
+        open_sign_in(None);
+    }
+}
+
+/// Leave the app for the sign-in page, `/login`: plain HTML served by the server, so that it
+/// opens at once on a phone (it fetches the app meanwhile). `next` is the app's address to come
+/// back to after signing in.
+pub fn open_sign_in(next: Option<&str>) {
+    let target = match next.filter(|p| p.starts_with('/') && *p != "/") {
+        Some(path) => format!(
+            "/login?next={}",
+            String::from(js_sys::encode_uri_component(path))
+        ),
+        None => "/login".to_owned(),
+    };
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(&target);
     }
 }
 

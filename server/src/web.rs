@@ -1,10 +1,16 @@
 //! The web app, embedded in the binary at build time (see `build.rs`): served with its content
 //! type, precompressed when the client accepts it, cached forever when its name carries a
 //! content hash and revalidated by ETag otherwise. App routes (paths without a file extension)
-//! get `index.html`, so deep links and reloads work; `/api/*` never does.
+//! get `index.html`, so deep links and reloads work; `/api/*` never does. The sign-in page,
+//! `/login`, is plain HTML without the app ([`login_page`]).
+
+mod login_page;
+
+use std::sync::LazyLock;
 
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
 use crate::api::error::ApiError;
 
@@ -24,6 +30,28 @@ include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 fn find(path: &str) -> Option<&'static Asset> {
     ASSETS.iter().find(|a| a.path == path)
 }
+
+/// The sign-in page, built once from its template and the app's `index.html` (the server's
+/// compression layer compresses it per request).
+static LOGIN: LazyLock<Option<Asset>> = LazyLock::new(|| {
+    let template = std::str::from_utf8(find("/login.html")?.body).ok()?;
+    let index = std::str::from_utf8(find("/index.html")?.body).ok()?;
+    let extra: Vec<&str> = find("/echarts.min.js")
+        .map(|a| a.path)
+        .into_iter()
+        .collect();
+    let page = login_page::render(template, index, &extra);
+    let digest = Sha256::digest(page.as_bytes());
+    let etag: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    Some(Asset {
+        path: "/login.html",
+        body: page.into_bytes().leak(),
+        gzip: None,
+        brotli: None,
+        etag: format!("\"{etag}\"").leak(),
+        immutable: false,
+    })
+});
 
 /// Whether the app was built into this binary.
 pub fn app_is_embedded() -> bool {
@@ -70,7 +98,10 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return ApiError::MethodNotAllowed.into_response();
     }
-    let asset = match find(path) {
+    let sign_in = (path == "/login" || path == "/login.html")
+        .then(|| LOGIN.as_ref())
+        .flatten();
+    let asset = match sign_in.or_else(|| find(path)) {
         Some(asset) => asset,
         None if has_extension(path) => return ApiError::NotFound("file").into_response(),
         None => match find("/index.html") {

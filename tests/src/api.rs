@@ -75,6 +75,22 @@ impl Api {
         self.send(reqwest::Method::POST, path, body).await
     }
 
+    /// `GET` as the signed-in person; the answer's body.
+    pub async fn get(&self, path: &str) -> Result<Value> {
+        let mut request = self.client.get(format!("{}{path}", self.url));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let reply = request.send().await.map_err(|e| e.to_string())?;
+        let status = reply.status();
+        let body: Value = reply.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(format!("{path} answered {status}: {body}"))
+        }
+    }
+
     /// The signed-in person's session token.
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()

@@ -369,6 +369,16 @@ impl Browser {
         .await
     }
 
+    /// Run the page's CPU `rate` times slower, as Lighthouse does to stand for a phone
+    /// (Chromium's own emulation; 1 turns it off).
+    pub async fn slow_cpu(&self, rate: f64) -> Result {
+        self.devtools(
+            "Emulation.setCPUThrottlingRate",
+            serde_json::json!({"rate": rate}),
+        )
+        .await
+    }
+
     /// One Chrome DevTools command, through chromedriver.
     async fn devtools(&self, cmd: &'static str, params: serde_json::Value) -> Result {
         self.client

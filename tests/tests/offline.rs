@@ -1,6 +1,7 @@
 //! Working without a network: a sales rep keeps creating and editing contacts while the server
-//! is down, reloads the app offline, and everything syncs when it is back; a manager in another
-//! browser sees it all; an edit that overwrote the manager's change shows up as a sync issue.
+//! is down, reloads the app offline (and the sign-in page lets them in), and everything syncs
+//! when it is back; a manager in another browser sees it all; an edit that overwrote the
+//! manager's change shows up as a sync issue.
 
 use tests::Result;
 use tests::browser::Browser;
@@ -47,6 +48,12 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         .await?;
     contacts::wait_pending(rep, 2).await?;
     rep.wait_text("[data-testid=sync-pending]", "2").await?;
+
+    // The sign-in page, opened with no network, lets the remembered rep into the app.
+    rep.open("/login").await?;
+    rep.wait_path("/").await?;
+    rep.wait_text("[data-testid=greeting]", REP.name).await?;
+    contacts::open(rep).await?;
 
     // Search works offline too: by pinyin initials, by full pinyin, by a phone number as typed.
     for typed in ["cjl", "chenjingli", "139-1234-5678"] {

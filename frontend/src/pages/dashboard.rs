@@ -3,10 +3,6 @@
 //! and admins, the team's won amounts. The figures come from `shared::dashboard`; this module
 //! only draws them. Every chart has a text summary for screen readers (and tests).
 
-use charming::Chart;
-use charming::component::{Axis, Grid, Legend};
-use charming::element::{AxisType, Sort, Tooltip, Trigger};
-use charming::series::{Bar, Funnel, Pie};
 use leptos::prelude::*;
 use shared::Role;
 use shared::dashboard::{self, Totals};
@@ -15,7 +11,8 @@ use shared::i18n::{Locale, Text};
 use shared::records::labels::choices;
 use shared::sync::Collection;
 
-use crate::charts::EChart;
+use crate::charts::{Chart, EChart};
+use crate::components::Loading;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 use crate::sync::{now_ms, use_sync};
@@ -101,26 +98,20 @@ pub fn Dashboard() -> impl IntoView {
         figures
     });
     let failed = Signal::derive(move || i18n.t(Text::ErrChart).to_owned());
+    // Charts are drawn once the device has the records (not during a first download: a partial
+    // picture, and ECharts starting up in the middle of it).
+    let settled = Memo::new(move |_| sync.settled());
 
     let funnel_chart = Signal::derive(move || {
+        if !settled.get() {
+            return None;
+        }
         figures.with(|f| {
-            Some(
-                Chart::new()
-                    .tooltip(Tooltip::new().trigger(Trigger::Item))
-                    .series(
-                        Funnel::new()
-                            .sort(Sort::None)
-                            .left("10%")
-                            .width("80%")
-                            .min_size("20%")
-                            .data(
-                                f.funnel
-                                    .iter()
-                                    .map(|(name, n, _)| (*n as f64, name.clone()))
-                                    .collect(),
-                            ),
-                    ),
-            )
+            Some(Chart::funnel(
+                f.funnel
+                    .iter()
+                    .map(|(name, n, _)| (*n as f64, name.clone())),
+            ))
         })
     });
     let funnel_text = Signal::derive(move || {
@@ -138,36 +129,25 @@ pub fn Dashboard() -> impl IntoView {
     });
 
     let months_chart = Signal::derive(move || {
+        if !settled.get() {
+            return None;
+        }
         figures.with(|f| {
-            let currencies = currencies(f.months.iter().map(|(_, t)| t));
-            let mut chart = Chart::new()
-                .tooltip(Tooltip::new().trigger(Trigger::Axis))
-                .legend(Legend::new().bottom(0))
-                .grid(
-                    Grid::new()
-                        .left(8)
-                        .right(16)
-                        .top(16)
-                        .bottom(32)
-                        .contain_label(true),
-                )
-                .x_axis(
-                    Axis::new()
-                        .type_(AxisType::Category)
-                        .data(f.months.iter().map(|(m, _)| m.clone()).collect()),
-                )
-                .y_axis(Axis::new().type_(AxisType::Value));
-            for currency in currencies {
-                chart = chart.series(
-                    Bar::new().name(currency.clone()).data(
-                        f.months
-                            .iter()
-                            .map(|(_, t)| main_units(t, &currency))
-                            .collect(),
-                    ),
-                );
-            }
-            Some(chart)
+            let series = currencies(f.months.iter().map(|(_, t)| t))
+                .into_iter()
+                .map(|currency| {
+                    let values = f
+                        .months
+                        .iter()
+                        .map(|(_, t)| main_units(t, &currency))
+                        .collect();
+                    (currency, values)
+                })
+                .collect();
+            Some(Chart::columns(
+                f.months.iter().map(|(m, _)| m.clone()).collect(),
+                series,
+            ))
         })
     });
     let months_text = Signal::derive(move || {
@@ -184,21 +164,16 @@ pub fn Dashboard() -> impl IntoView {
     });
 
     let week_chart = Signal::derive(move || {
+        if !settled.get() {
+            return None;
+        }
         figures.with(|f| {
-            Some(
-                Chart::new()
-                    .tooltip(Tooltip::new().trigger(Trigger::Item))
-                    .legend(Legend::new().bottom(0))
-                    .series(
-                        Pie::new().radius(vec!["35%", "65%"]).data(
-                            f.week
-                                .iter()
-                                .filter(|(_, n)| *n > 0)
-                                .map(|(name, n)| (*n as f64, name.clone()))
-                                .collect(),
-                        ),
-                    ),
-            )
+            Some(Chart::ring(
+                f.week
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(name, n)| (*n as f64, name.clone())),
+            ))
         })
     });
     let week_text = Signal::derive(move || {
@@ -212,31 +187,18 @@ pub fn Dashboard() -> impl IntoView {
     });
 
     let leaders_chart = Signal::derive(move || {
+        if !settled.get() {
+            return None;
+        }
         figures.with(|f| {
+            // ECharts draws categories bottom-up: the leader goes last, on top.
             let ordered: Vec<&(String, Totals)> = f.leaders.iter().rev().collect();
-            Some(
-                Chart::new()
-                    .tooltip(Tooltip::new().trigger(Trigger::Axis))
-                    .grid(
-                        Grid::new()
-                            .left(8)
-                            .right(24)
-                            .top(8)
-                            .bottom(24)
-                            .contain_label(true),
-                    )
-                    .x_axis(Axis::new().type_(AxisType::Value))
-                    .y_axis(
-                        Axis::new()
-                            .type_(AxisType::Category)
-                            .data(ordered.iter().map(|(n, _)| n.clone()).collect()),
-                    )
-                    .series(
-                        Bar::new()
-                            .name("CNY")
-                            .data(ordered.iter().map(|(_, t)| main_units(t, "CNY")).collect()),
-                    ),
-            )
+            Some(Chart::bars(
+                ordered.iter().map(|(n, _)| n.clone()).collect(),
+                "CNY",
+                ordered.iter().map(|(_, t)| main_units(t, "CNY")).collect(),
+                false,
+            ))
         })
     });
     let leaders_text = Signal::derive(move || {
@@ -255,19 +217,23 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="chart-funnel-title">
             <h2 id="chart-funnel-title">{move || i18n.t(Text::ChartFunnel)}</h2>
+            <Show when=move || !settled.get()><Loading /></Show>
             <EChart id="chart-funnel" chart=funnel_chart label=funnel_text failed_text=failed />
         </section>
         <section class="card" aria-labelledby="chart-months-title">
             <h2 id="chart-months-title">{move || i18n.t(Text::ChartPipelineMonth)}</h2>
+            <Show when=move || !settled.get()><Loading /></Show>
             <EChart id="chart-months" chart=months_chart label=months_text failed_text=failed />
         </section>
         <section class="card" aria-labelledby="chart-week-title">
             <h2 id="chart-week-title">{move || i18n.t(Text::ChartActivitiesWeek)}</h2>
+            <Show when=move || !settled.get()><Loading /></Show>
             <EChart id="chart-week" chart=week_chart label=week_text failed_text=failed />
         </section>
         <Show when=manager>
             <section class="card" aria-labelledby="chart-leaders-title">
                 <h2 id="chart-leaders-title">{move || i18n.t(Text::ChartLeaderboard)}</h2>
+                <Show when=move || !settled.get()><Loading /></Show>
                 <EChart id="chart-leaders" chart=leaders_chart label=leaders_text failed_text=failed />
             </section>
         </Show>

@@ -1,19 +1,16 @@
 //! The home screen: a greeting, the sales dashboard ([`crate::pages::dashboard`]) and active
 //! users per team.
 
-use charming::Chart;
-use charming::component::{Axis, Grid};
-use charming::element::{AxisType, Tooltip, Trigger};
-use charming::series::Bar;
 use leptos::prelude::*;
 use shared::api::TeamMembers;
 use shared::i18n::Text;
 
 use crate::api;
-use crate::charts::EChart;
+use crate::charts::{Chart, EChart};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+use crate::sync::use_sync;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -27,7 +24,12 @@ pub fn HomePage() -> impl IntoView {
             .unwrap_or_default()
     };
 
+    // Drawn with the dashboard, once a first download is over (see `Dashboard`).
+    let sync = use_sync();
     let chart = Signal::derive(move || {
+        if !sync.settled() {
+            return None;
+        }
         let series_name = i18n.t(Text::ActiveUsers);
         stats
             .get()
@@ -70,30 +72,14 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// Horizontal bars: team names on the left read well on a phone, however long they are.
+/// Lying bars: team names on the left read well on a phone, however long they are.
 fn team_members_chart(teams: &[TeamMembers], series_name: &str) -> Chart {
     // ECharts draws categories bottom-up; reverse so the largest team is on top.
     let ordered: Vec<&TeamMembers> = teams.iter().rev().collect();
-    Chart::new()
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(24)
-                .top(8)
-                .bottom(24)
-                .contain_label(true),
-        )
-        .x_axis(Axis::new().type_(AxisType::Value).min_interval(1.0))
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .data(ordered.iter().map(|t| t.team_name.clone()).collect()),
-        )
-        .series(
-            Bar::new()
-                .name(series_name)
-                .bar_width("60%")
-                .data(ordered.iter().map(|t| i64::from(t.active_users)).collect()),
-        )
+    Chart::bars(
+        ordered.iter().map(|t| t.team_name.clone()).collect(),
+        series_name,
+        ordered.iter().map(|t| f64::from(t.active_users)).collect(),
+        true,
+    )
 }

@@ -1,17 +1,15 @@
-//! The sign-in page.
+//! `/login` inside the app. The sign-in page itself is plain HTML that the server serves at
+//! `/login` (`public/login.html` and `public/login.js`), so that it opens without the app's
+//! WebAssembly; the app comes here only by its own links and redirects, and sends the person
+//! on to that page (or home, or to the setup, or says the server cannot be reached).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
-use shared::api::{LoginRequest, LoginResponse};
-use shared::i18n::Text;
+use leptos_router::hooks::use_query_map;
 
-use crate::api;
 use crate::components::Loading;
-use crate::components::form::{FormFooter, FormState, TextField};
-use crate::i18n::use_i18n;
-use crate::pages::shell::LanguageButton;
-use crate::session::{Auth, use_session};
+use crate::pages::shell::Unreachable;
+use crate::session::{Auth, open_sign_in, use_session};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -20,59 +18,15 @@ pub fn LoginPage() -> impl IntoView {
         Auth::Checking => view! { <main class="centered"><Loading /></main> }.into_any(),
         Auth::SignedIn(_) => view! { <Redirect path="/" /> }.into_any(),
         Auth::SignedOut { setup_needed: true } => view! { <Redirect path="/setup" /> }.into_any(),
-        Auth::SignedOut { .. } | Auth::Unreachable => view! { <LoginForm /> }.into_any(),
+        Auth::SignedOut { .. } => view! { <SignInPage /> }.into_any(),
+        Auth::Unreachable => view! { <Unreachable /> }.into_any(),
     }
 }
 
+/// Off to the sign-in page; `next` comes along from this address.
 #[component]
-fn LoginForm() -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let form = FormState::default();
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let request = LoginRequest {
-            email: email.get_untracked(),
-            password: password.get_untracked(),
-        };
-        form.begin();
-        if let Err(errors) = request.validate() {
-            form.invalid(errors);
-            return;
-        }
-        spawn_local(async move {
-            match api::post::<_, LoginResponse>("/api/auth/login", &request).await {
-                Ok(_) => {
-                    form.done();
-                    password.set(String::new());
-                    session.refresh();
-                }
-                Err(failure) => form.failed(failure),
-            }
-        });
-    };
-
-    view! {
-        <main class="centered auth-page">
-            <div class="card narrow">
-                <div class="auth-header">
-                    <p class="brand-mark" aria-hidden="true">{move || i18n.t(Text::BrandMark)}</p>
-                    <LanguageButton />
-                </div>
-                <h1>{move || i18n.t(Text::SignInTitle)}</h1>
-                <p class="muted">{move || i18n.t(Text::SignInIntro)}</p>
-                <Show when=move || session.auth.get() == Auth::Unreachable>
-                    <div class="banner error" role="alert">{move || i18n.t(Text::ErrOffline)}</div>
-                </Show>
-                <form on:submit=submit novalidate=true data-testid="login-form">
-                    <TextField form name="email" id_prefix="login" label=Text::Email value=email kind="email" autocomplete="username" />
-                    <TextField form name="password" id_prefix="login" label=Text::Password value=password kind="password" autocomplete="current-password" />
-                    <FormFooter form submit=Text::SignIn />
-                </form>
-            </div>
-        </main>
-    }
+pub fn SignInPage() -> impl IntoView {
+    let next = use_query_map().with_untracked(|q| q.get("next"));
+    open_sign_in(next.as_deref());
+    view! { <main class="centered"><Loading /></main> }
 }

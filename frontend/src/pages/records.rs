@@ -17,16 +17,16 @@ use shared::rows::{Contains, SortKey, sort_positions};
 use shared::search::{Found, Query};
 use shared::sync::{
     AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
-    DeleteRecord, MutateError, Mutation, Record, Rejection, UpdateRecord,
+    DeleteRecord, MutateError, Mutation, Presence, Record, Rejection, UpdateRecord,
 };
 use shared::{RecordId, UserId};
 use wasm_bindgen::JsValue;
 
-use crate::components::ErrorBanner;
 use crate::components::form::{FormFooter, FormState, SelectField};
 use crate::components::link_picker::{LinkPicker, LinksPicker};
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::components::virtual_rows::{ListRow, VirtualList};
+use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
 use crate::pages::bulk::BulkBar;
@@ -725,9 +725,69 @@ pub fn RecordEditorPage(
             }
         })
     });
-    move || match target.get() {
-        Some((collection, id)) => view! { <RecordEditor collection=collection id=id /> }.into_any(),
+    let sync = use_sync();
+    // A record opened by its address (a reload, a link) may not be on the device yet: its
+    // collection is still being read, or the first download is under way. Wait for it, and say
+    // it does not exist only once everything is read; once shown, the editor stays.
+    let shown = Memo::new(move |before: Option<&Option<Shown>>| {
+        let (collection, id) = target.get()?;
+        let Some(id) = id else {
+            return Some(Shown::New(collection));
+        };
+        let was = match before {
+            Some(Some(Shown::Record(c, i, was))) if (*c, *i) == (collection, id) => *was,
+            _ => Presence::Waiting,
+        };
+        Some(Shown::Record(
+            collection,
+            id,
+            was.then(sync.presence(collection, id)),
+        ))
+    });
+    move || match shown.get() {
         None => view! { <NotFound /> }.into_any(),
+        Some(Shown::New(collection)) => {
+            view! { <RecordEditor collection=collection id=None /> }.into_any()
+        }
+        Some(Shown::Record(collection, id, Presence::Present)) => {
+            view! { <RecordEditor collection=collection id=Some(id) /> }.into_any()
+        }
+        Some(Shown::Record(collection, _, presence)) => {
+            view! { <RecordAwaited collection=collection presence=presence /> }.into_any()
+        }
+    }
+}
+
+/// What the record page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    New(Collection),
+    Record(Collection, RecordId, Presence),
+}
+
+/// A record page whose record is not on the device: on its way, or not there at all.
+#[component]
+fn RecordAwaited(collection: Collection, presence: Presence) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = list_path(collection);
+    view! {
+        <div class="page">
+            <section class="card">
+                <div class="section-header">
+                    <h1>{move || collection_label(collection, i18n.locale())}</h1>
+                    <A href=list attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                </div>
+                {if presence == Presence::Absent {
+                    view! {
+                        <div class="banner error" role="alert" data-testid="record-missing">
+                            {move || i18n.t(Text::ErrNotFound)}
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <div data-testid="record-loading"><Loading /></div> }.into_any()
+                }}
+            </section>
+        </div>
     }
 }
 
@@ -753,9 +813,9 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     let navigate = use_navigate();
     let form = FormState::default();
     let banner = RwSignal::new(None::<String>);
+    // The page shows an editor for a record only once the record is on the device.
     let existing: Option<Record> =
-        id.and_then(|id| sync.with_core(|c| c.get(id).cloned()).flatten());
-    let missing = id.is_some() && existing.is_none();
+        id.and_then(|id| sync.with_core_untracked(|c| c.get(id).cloned()).flatten());
     let fields = records::fields_of(collection);
     let start: Patch = match &existing {
         Some(r) => fields
@@ -985,15 +1045,11 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                     <h1>{title}</h1>
                     <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
                 </div>
-                <Show when=move || missing>
-                    <div class="banner error" role="alert">{move || i18n.t(Text::ErrNotFound)}</div>
-                </Show>
                 <ErrorBanner message=message />
                 <Show when=move || converted>
                     <p class="banner" data-testid="lead-converted">{move || i18n.t(Text::LeadConverted)}</p>
                 </Show>
-                <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate
-                    class:hidden=move || missing>
+                <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate>
                     {widgets}
                     <Show when=move || id.is_some()>
                         <SelectField form=form name="owner" id_prefix="record" label=Text::Owner value=owner options=owners />
@@ -1012,7 +1068,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                     </FormFooter>
                 </form>
             </section>
-            {id.filter(|_| !missing && collection != Collection::Activity).map(|id| view! { <Timeline collection=collection id=id /> })}
+            {id.filter(|_| collection != Collection::Activity).map(|id| view! { <Timeline collection=collection id=id /> })}
         </div>
     }
 }

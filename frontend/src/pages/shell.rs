@@ -9,7 +9,7 @@ use shared::i18n::{Text, role_text};
 use crate::components::Loading;
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::use_i18n;
-use crate::session::{Auth, use_session};
+use crate::session::{Auth, open_sign_in, use_session};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
@@ -34,13 +34,31 @@ pub fn Shell() -> impl IntoView {
         Stage::Checking => view! { <main class="centered"><Loading /></main> }.into_any(),
         Stage::Unreachable => view! { <Unreachable /> }.into_any(),
         Stage::NeedsSetup => view! { <Redirect path="/setup" /> }.into_any(),
-        Stage::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+        Stage::SignedOut => view! { <SignInFirst /> }.into_any(),
         Stage::SignedIn => view! { <Layout /> }.into_any(),
     }
 }
 
+/// Nobody is signed in: off to the sign-in page, and back here afterwards.
 #[component]
-fn Unreachable() -> impl IntoView {
+fn SignInFirst() -> impl IntoView {
+    let here = web_sys::window()
+        .map(|w| {
+            let location = w.location();
+            format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    open_sign_in(Some(&here));
+    view! { <main class="centered"><Loading /></main> }
+}
+
+/// The server cannot be reached and nobody was signed in on this device.
+#[component]
+pub fn Unreachable() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {

@@ -20,6 +20,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 use shared::RecordId;
 use shared::ids::IdMap;
+use shared::sync::page_text::join_array;
 use shared::sync::{Collection, Cursor, Directory, MutationEnvelope, PullResponse, Record};
 use uuid::Uuid;
 
@@ -31,6 +32,9 @@ const META: &str = "meta";
 
 /// Records per segment when segments are rewritten.
 const SEGMENT_RECORDS: usize = 2000;
+
+/// Records per segment when a pull page is saved (a page may hold thousands).
+const SAVED_RECORDS: usize = 200;
 
 /// One collection's share of a saved pull page: records put and ids deleted, in that order.
 #[derive(Debug, Serialize, Deserialize)]
@@ -96,6 +100,9 @@ pub struct Saved {
     pub directory: Option<Directory>,
     pub next_mutation_id: u64,
     pub last_synced: Option<i64>,
+    /// The last pull page saved was the last one the server had (a first download that was
+    /// cut short is not).
+    pub complete: bool,
 }
 
 pub struct Store {
@@ -152,6 +159,9 @@ impl Store {
         saved.next_mutation_id = text(next).parse().unwrap_or(1);
         let synced: Option<String> = meta.get("last_synced").primitive()?.await?;
         saved.last_synced = text(synced).parse().ok();
+        // Copies saved before this was noted were complete once they had a cursor.
+        let complete: Option<String> = meta.get("complete").primitive()?.await?;
+        saved.complete = complete.map_or(saved.cursor.is_some(), |c| c == "1");
         Ok(saved)
     }
 
@@ -263,11 +273,15 @@ impl Store {
     }
 
     /// Save one pull page: records, processed mutations and the new cursor, all or nothing.
-    /// `collection_of` tells which collection a deleted record was in (deletions of records
-    /// the device does not have are not saved). Returns how many segments it wrote.
+    /// `texts` are the page's records of each collection as received; they are written as
+    /// segments of at most [`SAVED_RECORDS`] records, one after the other, so that no one step
+    /// holds the page for long. `collection_of` tells which collection a deleted record was in
+    /// (deletions of records the device does not have are not saved). Returns how many
+    /// segments it wrote.
     pub async fn save_page(
         &self,
         page: &PullResponse,
+        texts: &[(Collection, Vec<&str>)],
         done: &[u64],
         now: i64,
         collection_of: impl Fn(RecordId) -> Option<Collection>,
@@ -282,37 +296,52 @@ impl Store {
         if page.reset {
             segments.clear()?.await?;
         }
-        let mut by_collection: HashMap<Collection, Segment<&Record>> = HashMap::new();
+        let mut deletes: HashMap<Collection, Vec<RecordId>> = HashMap::new();
         for id in &page.deletes {
             if let Some(collection) = collection_of(*id) {
-                by_collection
-                    .entry(collection)
-                    .or_default()
-                    .deletes
-                    .push(*id);
+                deletes.entry(collection).or_default().push(*id);
             }
         }
-        for record in &page.puts {
-            by_collection
-                .entry(record.collection())
-                .or_default()
-                .puts
-                .push(record);
-        }
-        let written = by_collection.len();
-        if written > 0 {
-            let next: Option<String> = meta.get("next_segment").primitive()?.await?;
-            let next = next.and_then(|n| n.parse::<u64>().ok()).unwrap_or(1);
-            for (collection, segment) in &by_collection {
+        let next: Option<String> = meta.get("next_segment").primitive()?.await?;
+        let first = next.and_then(|n| n.parse::<u64>().ok()).unwrap_or(1);
+        let mut seq = first;
+        for collection in Collection::ALL {
+            let records = texts
+                .iter()
+                .find(|(c, _)| *c == collection)
+                .map_or(&[][..], |(_, records)| records.as_slice());
+            let gone = deletes.remove(&collection).unwrap_or_default();
+            if records.is_empty() && gone.is_empty() {
+                continue;
+            }
+            let mut gone = Some(gone);
+            let mut chunks = records.chunks(SAVED_RECORDS).peekable();
+            while gone.is_some() || chunks.peek().is_some() {
+                let chunk = chunks.next().unwrap_or_default();
+                let text = format!(
+                    "{{\"deletes\":{},\"puts\":{}}}",
+                    to_json(&gone.take().unwrap_or_default())?,
+                    join_array(chunk.iter().copied())
+                );
+                // Each written in a step of its own (the next one after this one is stored).
                 segments
-                    .put(to_json(segment)?)
-                    .with_key(segment_key(*collection, next))
-                    .primitive()?;
+                    .put(text)
+                    .with_key(segment_key(collection, seq))
+                    .primitive()?
+                    .await?;
+                seq += 1;
             }
-            meta.put((next + 1).to_string())
+        }
+        let written = usize::try_from(seq - first).unwrap_or(0);
+        if written > 0 {
+            meta.put(seq.to_string())
                 .with_key("next_segment")
                 .primitive()?;
         }
+        // Whether the device has everything the server had (no more pages to come).
+        meta.put(if page.more { "0" } else { "1" }.to_owned())
+            .with_key("complete")
+            .primitive()?;
         let pending = tx.object_store(PENDING)?;
         for id in done {
             pending.delete(pending_key(*id)).primitive()?;

@@ -5,10 +5,11 @@
 //! server and tells the others what changed ([`tabs`]).
 
 pub mod idb;
+pub mod page;
 pub mod tabs;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::RecordId;
 use shared::sync::{
-    ClientCore, Collection, MutateError, Mutation, PullRequest, PullResponse, PushRequest,
+    ClientCore, Collection, MutateError, Mutation, Presence, PullRequest, PushRequest,
     PushResponse, SCHEMA_VERSION,
 };
 use uuid::Uuid;
@@ -25,7 +26,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{self, Failure};
 use idb::{Replay, Store};
-use tabs::{Channel, Leadership, Message};
+use page::PageRead;
+use tabs::{Channel, Heard, Leadership, Message};
 
 /// Most mutations per push.
 const PUSH_BATCH: usize = 1000;
@@ -91,6 +93,12 @@ pub struct Sync {
     pub downloading: RwSignal<Option<usize>>,
     /// The device knows its user and colleagues (synced at least once).
     pub ready: RwSignal<bool>,
+    /// The collections read from the device's copy so far (bit `Collection::index`).
+    read: RwSignal<u32>,
+}
+
+fn bit(collection: Collection) -> u32 {
+    1 << collection.index()
 }
 
 struct Engine {
@@ -118,7 +126,10 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
     static EVENTS: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
     /// What other tabs said while this one was still reading its saved copy.
-    static INBOX: RefCell<Vec<Message>> = const { RefCell::new(Vec::new()) };
+    static INBOX: RefCell<Vec<Heard>> = const { RefCell::new(Vec::new()) };
+    /// Pull pages heard from the leading tab, applied one after the other.
+    static PAGES: RefCell<VecDeque<String>> = const { RefCell::new(VecDeque::new()) };
+    static APPLYING_PAGES: Cell<bool> = const { Cell::new(false) };
 }
 
 fn engine() -> Option<Rc<Engine>> {
@@ -175,6 +186,7 @@ impl Sync {
             last_synced: RwSignal::new(None),
             downloading: RwSignal::new(None),
             ready: RwSignal::new(false),
+            read: RwSignal::new(0),
         };
         provide_context(sync);
         sync.listen_to_the_browser();
@@ -187,10 +199,12 @@ impl Sync {
             g.set(g.get() + 1);
             g.get()
         });
+        self.read.set(0);
         spawn_local(async move {
             // Listen to the other tabs before reading the saved copy, so that nothing they
             // say meanwhile is missed.
             INBOX.with(|i| i.borrow_mut().clear());
+            PAGES.with(|p| p.borrow_mut().clear());
             let channel = Channel::open(&user, move |message| self.hear(generation, message));
             let store = match Store::open(&user).await {
                 Ok(store) => store,
@@ -233,6 +247,12 @@ impl Sync {
             self.last_synced.set(saved.last_synced);
             self.ready.set(core.is_ready());
             self.pending.set(core.pending().len());
+            // A first download cut short goes on where it stopped.
+            if core.cursor().is_some() && !saved.complete {
+                self.downloading.set(Some(0));
+            }
+            self.read
+                .set(first.iter().fold(0, |bits, c| bits | bit(*c)));
             ENGINE.with(|e| {
                 *e.borrow_mut() = Some(Rc::new(Engine {
                     store,
@@ -274,6 +294,7 @@ impl Sync {
                     .core
                     .borrow_mut()
                     .load_collection(collection, replay.finish());
+                self.read.update(|bits| *bits |= bit(collection));
                 self.rev.update(|r| *r += 1);
                 pause(0).await;
             }
@@ -308,41 +329,35 @@ impl Sync {
     }
 
     /// A message from another tab of this profile.
-    fn hear(self, generation: u64, message: Message) {
+    fn hear(self, generation: u64, heard: Heard) {
         let Some(engine) = engine().filter(|e| e.generation == generation && !e.loading.get())
         else {
             if GENERATION.with(Cell::get) == generation {
-                INBOX.with(|i| i.borrow_mut().push(message));
+                INBOX.with(|i| i.borrow_mut().push(heard));
             }
             return;
         };
-        let now = now_ms();
+        let message = match heard {
+            Heard::Message(message) => message,
+            Heard::Page(text) => {
+                PAGES.with(|p| p.borrow_mut().push_back(text));
+                if !APPLYING_PAGES.with(|a| a.replace(true)) {
+                    spawn_local(async move {
+                        while let Some(text) = PAGES.with(|p| p.borrow_mut().pop_front()) {
+                            self.take_page(generation, &text).await;
+                        }
+                        APPLYING_PAGES.with(|a| a.set(false));
+                    });
+                }
+                return;
+            }
+        };
         match message {
             Message::Mutation { envelope } => {
-                engine.core.borrow_mut().add_pending(envelope, now);
+                engine.core.borrow_mut().add_pending(envelope, now_ms());
                 self.pending.set(engine.core.borrow().pending().len());
                 self.rev.update(|r| *r += 1);
                 self.sync_now();
-            }
-            Message::Page { page } => {
-                let stale =
-                    engine.core.borrow().cursor().is_some_and(|mine| {
-                        page.cursor.version < mine.version || page.cursor == *mine
-                    });
-                if engine.leader.get() || stale {
-                    return;
-                }
-                let more = page.more;
-                let received = page.puts.len();
-                engine.core.borrow_mut().apply_pull(*page, now);
-                self.last_synced.set(Some(now));
-                self.pending.set(engine.core.borrow().pending().len());
-                self.ready.set(engine.core.borrow().is_ready());
-                self.downloading
-                    .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
-                if !more {
-                    self.rev.update(|r| *r += 1);
-                }
             }
             Message::Status { online } => {
                 if !engine.leader.get() {
@@ -350,6 +365,44 @@ impl Sync {
                 }
             }
             Message::SyncNow => self.sync_now(),
+        }
+    }
+
+    /// A pull page the leading tab saved: apply it here too (read a slice at a time).
+    async fn take_page(self, generation: u64, text: &str) {
+        let current = || engine().filter(|e| e.generation == generation && !e.leader.get());
+        if current().is_none() {
+            return;
+        }
+        let page = match page::read(text).await {
+            Ok(PageRead { page, .. }) => page,
+            Err(e) => {
+                web_sys::console::warn_1(&format!("tab page: {e}").into());
+                return;
+            }
+        };
+        let Some(engine) = current() else {
+            return;
+        };
+        let stale = engine
+            .core
+            .borrow()
+            .cursor()
+            .is_some_and(|mine| page.cursor.version < mine.version || page.cursor == *mine);
+        if stale {
+            return;
+        }
+        let now = now_ms();
+        let more = page.more;
+        let received = page.puts.len();
+        engine.core.borrow_mut().apply_pull(page, now);
+        self.last_synced.set(Some(now));
+        self.pending.set(engine.core.borrow().pending().len());
+        self.ready.set(engine.core.borrow().is_ready());
+        self.downloading
+            .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
+        if !more {
+            self.rev.update(|r| *r += 1);
         }
     }
 
@@ -369,6 +422,8 @@ impl Sync {
         });
         self.ready.set(false);
         self.pending.set(0);
+        self.read.set(0);
+        self.downloading.set(None);
         self.rev.update(|r| *r += 1);
     }
 
@@ -381,6 +436,23 @@ impl Sync {
     /// Read the records without tracking; pair it with [`Sync::changes`].
     pub fn with_core_untracked<T>(self, f: impl FnOnce(&ClientCore) -> T) -> Option<T> {
         engine().map(|e| f(&e.core.borrow()))
+    }
+
+    /// Whether the record `id` of `collection` can be shown yet (tracked): it may still be on
+    /// its way while the device reads its copy or downloads for the first time.
+    pub fn presence(self, collection: Collection, id: RecordId) -> Presence {
+        let found = self
+            .with_core(|c| c.get(id).is_some_and(|r| r.collection() == collection))
+            .unwrap_or(false);
+        let read = self.read.with(|bits| bits & bit(collection) != 0);
+        Presence::of(found, read, self.settled())
+    }
+
+    /// Whether the device has what the server had when it last synced: it has synced once and
+    /// is not in the middle of a first download (tracked). Screens that sum up many records
+    /// (the dashboard) wait for it rather than drawing a partial picture.
+    pub fn settled(self) -> bool {
+        self.ready.get() && self.downloading.with(Option::is_none)
     }
 
     /// The active colleagues a record can be handed to, as `(user id, name)` (tracked).
@@ -544,7 +616,12 @@ impl Sync {
                 schema_version: SCHEMA_VERSION,
                 cursor: engine.core.borrow().cursor().cloned(),
             };
-            let page: PullResponse = api::post("/api/sync/pull", &request).await?;
+            let text = api::post_text("/api/sync/pull", &request).await?;
+            if GENERATION.with(Cell::get) != engine.generation {
+                return Ok(());
+            }
+            // A page may hold thousands of records: read a slice at a time.
+            let PageRead { page, texts } = page::read(&text).await.map_err(Failure::Unexpected)?;
             if GENERATION.with(Cell::get) != engine.generation {
                 return Ok(());
             }
@@ -577,15 +654,17 @@ impl Sync {
             };
             let written = engine
                 .store
-                .save_page(&page, &done, now, |id| deleted.get(&id).copied())
+                .save_page(&page, &texts, &done, now, |id| deleted.get(&id).copied())
                 .await
                 .map_err(|e| Failure::Unexpected(e.to_string()))?;
+            drop(texts);
             engine.segments.set(if page.reset {
                 written
             } else {
                 engine.segments.get() + written
             });
-            engine.channel.send_page(&page);
+            engine.channel.send_page(&text);
+            drop(text);
             engine.core.borrow_mut().apply_pull(page, now);
             self.last_synced.set(Some(now));
             self.pending.set(engine.core.borrow().pending().len());

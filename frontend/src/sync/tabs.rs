@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
-use shared::sync::{MutationEnvelope, PullResponse};
+use shared::sync::MutationEnvelope;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -21,12 +21,18 @@ use wasm_bindgen::{JsCast, JsValue};
 pub enum Message {
     /// A change made in the sending tab, already in the outbox.
     Mutation { envelope: MutationEnvelope },
-    /// A pull page the leader has saved.
-    Page { page: Box<PullResponse> },
     /// How the leader's last exchange with the server went.
     Status { online: bool },
     /// A follower wants the leader to sync now (it came to the front, the network came back).
     SyncNow,
+}
+
+/// What a tab hears from another.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Heard {
+    Message(Message),
+    /// A pull page the leader has saved, as the server sent it (read a slice at a time).
+    Page(String),
 }
 
 /// The channel to the profile's other tabs for one user.
@@ -38,7 +44,7 @@ pub struct Channel {
 
 impl Channel {
     /// Listen on the channel of `user`'s tabs.
-    pub fn open(user: &str, on_message: impl Fn(Message) + 'static) -> Self {
+    pub fn open(user: &str, on_message: impl Fn(Heard) + 'static) -> Self {
         let Ok(inner) = web_sys::BroadcastChannel::new(&format!("qiao-sync-{user}")) else {
             return Channel {
                 inner: None,
@@ -47,11 +53,21 @@ impl Channel {
         };
         let handler =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(text) = event.data().as_string() else {
+                // A pull page comes as the bytes of its text, as the server sent it (a page is
+                // large: copied as bytes, it is neither serialized again nor parsed in one go).
+                let data = event.data();
+                if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
+                    match String::from_utf8(bytes.to_vec()) {
+                        Ok(text) => on_message(Heard::Page(text)),
+                        Err(e) => web_sys::console::warn_1(&format!("tab page: {e}").into()),
+                    }
+                    return;
+                }
+                let Some(text) = data.as_string() else {
                     return;
                 };
                 match serde_json::from_str::<Message>(&text) {
-                    Ok(message) => on_message(message),
+                    Ok(message) => on_message(Heard::Message(message)),
                     Err(e) => web_sys::console::warn_1(&format!("tab message: {e}").into()),
                 }
             });
@@ -72,18 +88,10 @@ impl Channel {
         }
     }
 
-    /// Tell the other tabs about a saved pull page (serialized from a borrow: pages are big).
-    pub fn send_page(&self, page: &PullResponse) {
-        #[derive(Serialize)]
-        struct PageOut<'a> {
-            kind: &'static str,
-            page: &'a PullResponse,
-        }
-        let Some(inner) = &self.inner else {
-            return;
-        };
-        if let Ok(text) = serde_json::to_string(&PageOut { kind: "page", page }) {
-            let _ = inner.post_message(&JsValue::from_str(&text));
+    /// Tell the other tabs about a saved pull page: its text as the server sent it, as bytes.
+    pub fn send_page(&self, text: &str) {
+        if let Some(inner) = &self.inner {
+            let _ = inner.post_message(&js_sys::Uint8Array::from(text.as_bytes()));
         }
     }
 

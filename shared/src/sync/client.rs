@@ -24,6 +24,38 @@ pub enum MutateError {
     Rejected(#[from] Rejection),
 }
 
+/// Whether a screen about one record can show it yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Not on the device (yet): its collection is still being read from the device's copy, or
+    /// the device is still downloading what the server has.
+    Waiting,
+    Present,
+    /// Not on the device, which has read its whole collection and everything sent so far.
+    Absent,
+}
+
+impl Presence {
+    /// `found`: the device has the record; `read`: its collection has been read from the
+    /// device's copy; `complete`: the device has synced once and no download is under way.
+    pub fn of(found: bool, read: bool, complete: bool) -> Self {
+        match (found, read && complete) {
+            (true, _) => Presence::Present,
+            (false, true) => Presence::Absent,
+            (false, false) => Presence::Waiting,
+        }
+    }
+
+    /// What a screen that showed `self` shows now that the device says `now`: a record once
+    /// shown stays (the screen holds the person's edits; saving tells them if it is gone).
+    pub fn then(self, now: Presence) -> Presence {
+        match self {
+            Presence::Present => Presence::Present,
+            _ => now,
+        }
+    }
+}
+
 /// Confirmed records, one map per collection, so that a screen walks only its own collection
 /// (a contact list need not look at 150,000 deals and activities).
 #[derive(Debug, Default)]

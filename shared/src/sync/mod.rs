@@ -8,12 +8,13 @@ pub mod client;
 pub mod crm;
 pub mod issue;
 pub mod mutators;
+pub mod page_text;
 pub mod pipelines;
 pub mod protocol;
 pub mod record;
 pub mod scope;
 
-pub use client::{ClientCore, MutateError, Pulled};
+pub use client::{ClientCore, MutateError, Presence, Pulled};
 pub use crm::{AssignRecord, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
 pub use issue::{IssueKind, MAX_OPEN_ISSUES, Rejection, SyncIssue};
 pub use mutators::{

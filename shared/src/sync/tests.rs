@@ -954,3 +954,69 @@ fn only_admins_save_pipelines_and_deals_follow_the_saved_one_everywhere() {
         Err(Rejection::Exists)
     );
 }
+
+#[test]
+fn a_page_cut_into_its_records_reads_as_the_whole_page() {
+    let dir = directory(1, Role::Sales, DataScope::Own);
+    let mut core = ClientCore::default();
+    let cursor = Cursor {
+        version: 3,
+        scope: dir.scope(),
+        directory: dir.fingerprint(),
+        moving: None,
+    };
+    let empty = PullResponse {
+        cursor,
+        reset: false,
+        puts: vec![],
+        deletes: vec![rid(9)],
+        last_mutation_id: Some(2),
+        more: true,
+        directory: Some(dir),
+    };
+    core.apply_pull(empty.clone(), 1);
+    core.mutate(&create(1, "陈 \"老\" [总]"), 1)
+        .expect("queued");
+    core.mutate(&create(2, "李}{,"), 1).expect("queued");
+    let page = PullResponse {
+        puts: core.records().cloned().collect(),
+        ..empty
+    };
+    let text = serde_json::to_string(&page).expect("json");
+    let cut = page_text::split_page(&text).expect("a page");
+    let mut again: PullResponse = serde_json::from_str(&cut.rest).expect("the rest reads");
+    assert!(again.puts.is_empty());
+    for record in &cut.puts {
+        again
+            .puts
+            .push(serde_json::from_str(record).expect("a record reads"));
+    }
+    assert_eq!(again, page);
+}
+
+#[test]
+fn a_record_is_absent_only_once_everything_is_read() {
+    use Presence::{Absent, Present, Waiting};
+    // (found, collection read, download complete) → presence
+    let cases = [
+        ((true, false, false), Present),
+        ((true, true, false), Present),
+        ((true, true, true), Present),
+        ((false, false, false), Waiting),
+        ((false, false, true), Waiting),
+        ((false, true, false), Waiting),
+        ((false, true, true), Absent),
+    ];
+    for ((found, read, complete), expected) in cases {
+        assert_eq!(
+            Presence::of(found, read, complete),
+            expected,
+            "found {found}, read {read}, complete {complete}"
+        );
+    }
+    // Once shown, a record stays on its screen; a record waited for may arrive or not.
+    assert_eq!(Present.then(Absent), Present);
+    assert_eq!(Waiting.then(Present), Present);
+    assert_eq!(Waiting.then(Absent), Absent);
+    assert_eq!(Absent.then(Present), Present);
+}

@@ -13,9 +13,16 @@ pub async fn greeting(b: &Browser) -> Result<String> {
         .map_err(|e| e.to_string())
 }
 
-/// Wait until the team chart has drawn something: an ECharts canvas with painted pixels.
+/// Wait until the team chart has drawn something: an ECharts canvas with painted pixels. It is
+/// at the bottom of the page, and charts are drawn when they come near the screen: scroll to it,
+/// as a person does.
 pub async fn wait_for_chart(b: &Browser) -> Result<u64> {
     let started = Instant::now();
+    b.run(
+        "const chart = document.querySelector('#chart-team-members');
+         if (chart) chart.scrollIntoView({block: 'center'});",
+    )
+    .await?;
     loop {
         let painted = b
             .run(

@@ -1,4 +1,4 @@
-//! The sign-in screen.
+//! The sign-in screen: a plain page (`/login`), not part of the app.
 
 use super::Person;
 use crate::Result;
@@ -36,4 +36,23 @@ pub async fn error(b: &Browser) -> Result<String> {
         .text()
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The message under a field of the sign-in form (`email`, `password`).
+pub async fn field_error(b: &Browser, field: &str) -> Result<String> {
+    b.find(&format!("#login-{field}-error"))
+        .await?
+        .text()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The page's heading.
+pub async fn title(b: &Browser) -> Result<String> {
+    b.find("h1").await?.text().await.map_err(|e| e.to_string())
+}
+
+/// Switch the sign-in page between Chinese and English.
+pub async fn switch_language(b: &Browser) -> Result {
+    b.click("[data-testid=switch-language]").await
 }
