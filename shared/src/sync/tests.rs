@@ -964,6 +964,7 @@ fn a_page_cut_into_its_records_reads_as_the_whole_page() {
         scope: dir.scope(),
         directory: dir.fingerprint(),
         moving: None,
+        sig: "00ff".repeat(16),
     };
     let empty = PullResponse {
         cursor,
