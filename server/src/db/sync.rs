@@ -385,10 +385,11 @@ pub async fn write_moves(
     Ok(())
 }
 
-/// Which records a scope reads, as SQL over `records`: one branch per way of seeing a record
-/// (owning it; a public collection; each team in sight, or every team), each answered by an
+/// Which records a scope reads, as SQL over `records`: for a limited scope, one branch per way
+/// of seeing a record (owning it; a public collection; each team in sight), each answered by an
 /// index (`records_owner`, `records_collection`, `records_team`) rather than a scan of
-/// everything, and joined with `UNION ALL` (the branches never overlap).
+/// everything, joined with `UNION ALL` (the branches never overlap); for a scope over every
+/// team, one branch (most records are in sight, so one scan in version order finds them).
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub user: Uuid,
@@ -423,6 +424,13 @@ impl Filter {
     /// The conditions of the branches, the user bound at `$first` and the teams after it.
     fn branches(&self, first: usize) -> Vec<String> {
         let user = format!("${first}");
+        if self.everything {
+            // Everything but others' private records: one scan, whoever owns what.
+            let private = collections(Collection::is_private);
+            return vec![format!(
+                "(owner_id = {user} OR collection NOT IN ({private}))"
+            )];
+        }
         let public = collections(Collection::is_public);
         // Records others own that only the owner sees, or that everyone sees (branch two).
         let not_shared = collections(|c| c.is_private() || c.is_public());
@@ -430,17 +438,11 @@ impl Filter {
             format!("owner_id = {user}"),
             format!("collection IN ({public}) AND owner_id <> {user}"),
         ];
-        if self.everything {
+        for n in 0..self.teams.len() {
             branches.push(format!(
-                "collection NOT IN ({not_shared}) AND owner_id <> {user}"
+                "team_id = ${} AND collection NOT IN ({not_shared}) AND owner_id <> {user}",
+                first + 1 + n
             ));
-        } else {
-            for n in 0..self.teams.len() {
-                branches.push(format!(
-                    "team_id = ${} AND collection NOT IN ({not_shared}) AND owner_id <> {user}",
-                    first + 1 + n
-                ));
-            }
         }
         branches
     }
