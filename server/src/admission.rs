@@ -119,7 +119,12 @@ impl Lane {
         }
         match tokio::time::timeout(self.limits.wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(_)) | Err(_) => Err(self.come_back_after(before)),
+            // The queue as it is now, not as it was on arrival: a write that waited long is
+            // near its front by now, and is not sent to the back of a burst that has drained.
+            Ok(Err(_)) | Err(_) => {
+                let behind_it = self.waiting.load(Ordering::Acquire).saturating_sub(1);
+                Err(self.come_back_after(behind_it))
+            }
         }
     }
 
@@ -209,6 +214,38 @@ mod tests {
         assert!(
             gate.lane(Some(2_000)).enter().await.is_ok(),
             "small lane free"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_write_that_waited_too_long_comes_back_by_the_queue_it_leaves() {
+        // One slot, busy; 40 writes arrive, then 39 of them give up (their clients left).
+        let gate = admission(1, 100, 200);
+        let _busy = gate.enter().await.expect("a free slot");
+        let mut early = Vec::new();
+        for _ in 0..39 {
+            let gate = gate.clone();
+            early.push(tokio::spawn(async move { gate.enter().await.err() }));
+        }
+        while gate.waiting.load(Ordering::Acquire) < 39 {
+            tokio::task::yield_now().await;
+        }
+        let last = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.enter().await.err() })
+        };
+        while gate.waiting.load(Ordering::Acquire) < 40 {
+            tokio::task::yield_now().await;
+        }
+        for waiting in &early {
+            waiting.abort();
+        }
+        // It arrived 40th (come back after 30 s, had it been told on arrival), but when its
+        // wait ends nobody waits with it any more.
+        assert_eq!(
+            last.await.expect("joins"),
+            Some(Duration::from_secs(1)),
+            "told to come back soon"
         );
     }
 

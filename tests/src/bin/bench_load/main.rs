@@ -2,8 +2,9 @@
 //! people in four teams, 200 simulated devices (two per person) for 60 s — each pulls whenever
 //! it is poked and, every 5–15 s, pushes 1–10 changes (three times in five) or reads a page
 //! of contacts through the REST API — and, 20 s in, a burst of 100 more devices (one per
-//! person) pushing 3,000 new records each at once, as after an outage. Prints one JSON line per kind of request (requests, 5xx, other
-//! failures, p50/p99/max) and the server's peak resident memory.
+//! person) pushing 3,000 new records each at once, as after an outage. Prints one JSON line per
+//! kind of request (requests, 5xx errors, 503 "come back later" answers, other failures,
+//! p50/p99/max) and the server's peak resident memory.
 //!
 //!     cargo build --release -p server --bin qiao-server -p tests --bin bench-load
 //!     target/release/bench-load --db sqlite      # or --db postgres (QIAO_TEST_POSTGRES)

@@ -30,7 +30,8 @@ impl Stats {
         *entry.statuses.entry(status).or_default() += 1;
     }
 
-    /// One JSON line per kind: requests, 5xx, other failures, p50/p99/max in ms.
+    /// One JSON line per kind: requests, 5xx errors, 503s (come back later), other failures,
+    /// p50/p99/max in ms.
     pub fn report(&self, db: &str) -> Vec<serde_json::Value> {
         let mut kinds = self.kinds.lock().unwrap_or_else(|e| e.into_inner());
         kinds
@@ -61,7 +62,10 @@ impl Stats {
                     "db": db,
                     "kind": name,
                     "requests": kind.micros.len(),
-                    "errors_5xx": count(&|s| s >= 500),
+                    // 503 is admission control's "come back later" (with `Retry-After`),
+                    // which devices retry: counted apart from the errors.
+                    "errors_5xx": count(&|s| s >= 500 && s != 503),
+                    "busy_503": count(&|s| s == 503),
                     "failed_other": count(&|s| s == 0 || (400..500).contains(&s)),
                     "p50_ms": ms(0.5),
                     "p99_ms": ms(0.99),
