@@ -225,18 +225,28 @@ impl Browser {
 
     /// Click an element, scrolled to the middle of the screen first (as a person scrolls to a
     /// button hidden under the phone's tab bar).
+    ///
+    /// An element that the app draws anew between finding it and clicking it (a sync arriving
+    /// re-renders a list) is found again and clicked, as a finger would tap what is there now.
     pub async fn click(&self, css: &str) -> Result {
-        let element = self.find(css).await?;
-        if let Ok(arg) = serde_json::to_value(&element) {
-            let _ = self
-                .client
-                .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
-                .await;
+        let mut attempt = 0;
+        loop {
+            let element = self.find(css).await?;
+            if let Ok(arg) = serde_json::to_value(&element) {
+                let _ = self
+                    .client
+                    .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                    .await;
+            }
+            match element.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 3 && e.to_string().contains("stale element") => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(format!("click {css}: {e}")),
+            }
         }
-        element
-            .click()
-            .await
-            .map_err(|e| format!("click {css}: {e}"))
     }
 
     /// Choose the option whose visible text contains `label`.
