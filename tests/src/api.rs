@@ -19,16 +19,16 @@ impl Api {
         }
     }
 
+    /// A request as the signed-in person, with `body` as JSON unless it is null; the answer's body.
     async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value> {
         let mut request = self.client.request(method, format!("{}{path}", self.url));
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let reply = request
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        let reply = request.send().await.map_err(|e| e.to_string())?;
         let status = reply.status();
         let body: Value = reply.json().await.unwrap_or(Value::Null);
         if status.is_success() {
@@ -77,18 +77,7 @@ impl Api {
 
     /// `GET` as the signed-in person; the answer's body.
     pub async fn get(&self, path: &str) -> Result<Value> {
-        let mut request = self.client.get(format!("{}{path}", self.url));
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let reply = request.send().await.map_err(|e| e.to_string())?;
-        let status = reply.status();
-        let body: Value = reply.json().await.unwrap_or(Value::Null);
-        if status.is_success() {
-            Ok(body)
-        } else {
-            Err(format!("{path} answered {status}: {body}"))
-        }
+        self.send(reqwest::Method::GET, path, Value::Null).await
     }
 
     /// The signed-in person's session token.
@@ -98,9 +87,7 @@ impl Api {
 
     /// The id of the company (the root team).
     pub async fn root_team(&self) -> Result<String> {
-        let teams = self
-            .send(reqwest::Method::GET, "/api/teams", Value::Null)
-            .await?;
+        let teams = self.get("/api/teams").await?;
         teams
             .as_array()
             .and_then(|ts| ts.iter().find(|t| t["parent_id"].is_null()))
