@@ -135,11 +135,10 @@ impl Lane {
     }
 }
 
-/// Middleware for the REST API: run a writing request in a write slot, a reading one (`GET`,
-/// `HEAD`) in a list slot.
+/// Middleware: run a writing request in a write slot of its size (reads pass).
 pub async fn admit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
-        return run_in(&state.admission.lists, request, next).await;
+        return next.run(request).await;
     }
     let length = request
         .headers()
@@ -147,6 +146,11 @@ pub async fn admit(State(state): State<AppState>, request: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     run_in(state.admission.lane(length), request, next).await
+}
+
+/// Middleware: run a REST list in a list slot.
+pub async fn admit_list(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    run_in(&state.admission.lists, request, next).await
 }
 
 /// Middleware: run a pull in a pull slot.

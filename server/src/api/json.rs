@@ -16,9 +16,10 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
-/// Bodies larger than this are parsed on the blocking pool, so that parsing megabytes does not
-/// hold up the other requests served by the same runtime thread.
-const PARSE_ASIDE: usize = 64 * 1024;
+/// Bodies larger than a small write (`crate::admission::SMALL_WRITE`) are parsed on the
+/// blocking pool, so that parsing megabytes does not hold up the other requests served by the
+/// same runtime thread.
+const PARSE_ASIDE: usize = crate::admission::SMALL_WRITE as usize;
 
 impl<S: Send + Sync, T: DeserializeOwned + Send + 'static> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;

@@ -44,7 +44,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(with_body_limit(small, AUTH_BODY_LIMIT))
         .merge(with_body_limit(general, DEFAULT_BODY_LIMIT))
         .merge(with_body_limit(
-            records::router().layer(admit.clone()),
+            records::router(state).layer(admit.clone()),
             DEFAULT_BODY_LIMIT,
         ))
         .merge(with_body_limit(
@@ -73,16 +73,10 @@ async fn poke_after_change(
         match crate::db::sync::head(&state.db).await {
             Ok(head) => {
                 let everyone = shared::sync::Reach::everyone();
-                if let crate::db::Db::Postgres(pool) = &state.db {
-                    let note = crate::sync::events::note(head.version, &everyone);
-                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                        .bind(crate::sync::events::CHANNEL)
-                        .bind(note)
-                        .execute(pool)
-                        .await
-                    {
-                        tracing::warn!(error = %e, "cannot poke the other instances");
-                    }
+                if let crate::db::Db::Postgres(pool) = &state.db
+                    && let Err(e) = crate::sync::events::notify(pool, head.version, &everyone).await
+                {
+                    tracing::warn!(error = %e, "cannot poke the other instances");
                 }
                 state.pokes.poke(head.version, everyone);
             }

@@ -39,10 +39,16 @@ use crate::sync::apply::apply;
 pub const MAX_LIMIT: usize = 500;
 const DEFAULT_LIMIT: usize = 50;
 
-pub fn router() -> Router<AppState> {
+/// The REST records; lists wait for a list slot (`crate::admission`), single reads do not.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let admit_list =
+        axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit_list);
     Router::new()
         .route("/api/v1/pipelines", get(pipelines))
-        .route("/api/v1/{collection}", get(list).post(create))
+        .route(
+            "/api/v1/{collection}",
+            get(list).layer(admit_list).post(create),
+        )
         .route(
             "/api/v1/{collection}/{id}",
             get(read_one).patch(update).delete(remove),
@@ -115,11 +121,20 @@ struct Sort {
 }
 
 fn sort_key(record: &Record, field: &str) -> String {
+    envelope_key(field, record.created_at, record.updated_at, record.owner)
+        .unwrap_or_else(|| record.body.text(field))
+}
+
+/// The fields every record has besides its body.
+const ENVELOPE_FIELDS: [&str; 3] = ["created_at", "updated_at", "owner"];
+
+/// The sort key of one of [`ENVELOPE_FIELDS`], or `None` for a body field.
+fn envelope_key(field: &str, created_at: i64, updated_at: i64, owner: UserId) -> Option<String> {
     match field {
-        "created_at" => record.created_at.to_string(),
-        "updated_at" => record.updated_at.to_string(),
-        "owner" => record.owner.to_string(),
-        other => record.body.text(other),
+        "created_at" => Some(created_at.to_string()),
+        "updated_at" => Some(updated_at.to_string()),
+        "owner" => Some(owner.to_string()),
+        _ => None,
     }
 }
 
@@ -208,8 +223,7 @@ async fn list(
     let mut page = Page::new(limit, sort.descending, cursor);
     // Sorted by when or by whom, with no filter: the envelope alone says where a record goes,
     // and only the page's records are read whole.
-    let envelope_only =
-        filters.is_empty() && matches!(sort.field.as_str(), "created_at" | "updated_at" | "owner");
+    let envelope_only = filters.is_empty() && ENVELOPE_FIELDS.contains(&sort.field.as_str());
     let mut unreadable = None;
     store::for_each_live(&state.db, &scope, collection, |body| {
         let placed = if envelope_only {
@@ -255,13 +269,9 @@ struct Envelope {
 }
 
 impl Envelope {
-    /// The same key as [`sort_key`] gives for these fields.
+    /// The same key as [`sort_key`] gives (empty for a body field: not asked of an envelope).
     fn key(&self, field: &str) -> String {
-        match field {
-            "created_at" => self.created_at.to_string(),
-            "owner" => self.owner.to_string(),
-            _ => self.updated_at.to_string(),
-        }
+        envelope_key(field, self.created_at, self.updated_at, self.owner).unwrap_or_default()
     }
 }
 

@@ -627,17 +627,9 @@ pub async fn live(
     scope: &shared::sync::Scope,
     collection: Collection,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let filter = Filter::of(scope);
-    let sql = filter.select("body", "collection = $1 AND NOT deleted", 2, None);
-    read!(db, |pool| {
-        let mut query = sqlx::query_scalar(&sql)
-            .bind(collection.as_str())
-            .bind(filter.user);
-        for team in &filter.teams {
-            query = query.bind(*team);
-        }
-        query.fetch_all(pool).await
-    })
+    let mut bodies = Vec::new();
+    for_each_live(db, scope, collection, |body| bodies.push(body)).await?;
+    Ok(bodies)
 }
 
 /// Each live record of `collection` that `scope` sees, as stored (JSON), one at a time.

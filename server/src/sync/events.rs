@@ -36,8 +36,23 @@ struct Note {
     reach: Reach,
 }
 
+/// Wake the other instances (Postgres): a change at `version` concerning `reach`. Sent
+/// within a transaction, it goes out when the transaction commits.
+pub async fn notify<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    version: i64,
+    reach: &Reach,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(note(version, reach))
+        .execute(executor)
+        .await
+        .map(drop)
+}
+
 /// The `NOTIFY` payload for a change at `version` concerning `reach`.
-pub fn note(version: i64, reach: &Reach) -> String {
+fn note(version: i64, reach: &Reach) -> String {
     let full = serde_json::to_string(&Note {
         version,
         reach: reach.clone(),
@@ -123,17 +138,21 @@ impl Listener {
                 got = self.pokes.recv() => match got {
                     Ok((version, reach)) => {
                         // Coalesce: a burst of writes becomes one poke with the newest version.
-                        let mut newest = None;
-                        let mut pending = Some((version, reach));
-                        while let Some((version, reach)) = pending.take() {
-                            if reach.everyone && !self.refresh().await {
-                                return None;
-                            }
-                            if reach.concerns(&self.scope) {
-                                newest = newest.max(Some(version));
-                            }
-                            pending = self.pokes.try_recv().ok();
+                        let mut burst = vec![(version, reach)];
+                        while let Ok(next) = self.pokes.try_recv() {
+                            burst.push(next);
                         }
+                        // People, teams or roles changed: the scope is read again, once.
+                        if burst.iter().any(|(_, reach)| reach.everyone)
+                            && !self.refresh(true).await
+                        {
+                            return None;
+                        }
+                        let newest = burst
+                            .iter()
+                            .filter(|(_, reach)| reach.concerns(&self.scope))
+                            .map(|(version, _)| *version)
+                            .max();
                         if newest.is_some() {
                             return newest;
                         }
@@ -148,12 +167,12 @@ impl Listener {
                 },
                 _ = self.closing.changed() => return None,
                 changed = self.sessions.changed() => {
-                    if changed.is_err() || !self.refresh().await {
+                    if changed.is_err() || !self.refresh(false).await {
                         return None;
                     }
                 }
                 _ = self.recheck.tick() => {
-                    if !self.refresh().await {
+                    if !self.refresh(false).await {
                         return None;
                     }
                 }
@@ -161,8 +180,10 @@ impl Listener {
         }
     }
 
-    /// Read the session's user and scope again; whether the session still lives.
-    async fn refresh(&mut self) -> bool {
+    /// Whether the session still lives (checked again later if the database cannot say now);
+    /// with `rescope`, the user's scope is read again too (a change to people, teams or roles
+    /// reaches every stream as a poke for everyone).
+    async fn refresh(&mut self, rescope: bool) -> bool {
         let user = match CurrentUser::of_session(&self.state, self.token_hash.clone()).await {
             Ok(Some(user)) => user,
             Ok(None) => return false,
@@ -172,7 +193,8 @@ impl Listener {
                 return true;
             }
         };
-        if let Ok(directory) = db::sync::directory_now(&self.state.db, &user.actor).await {
+        if rescope && let Ok(directory) = db::sync::directory_now(&self.state.db, &user.actor).await
+        {
             self.scope = directory.scope();
         }
         true

@@ -163,11 +163,7 @@ pub(super) async fn notify_peers(
     reach: &Reach,
 ) -> Result<(), sqlx::Error> {
     if let Tx::Postgres(t) = tx {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(super::events::CHANNEL)
-            .bind(super::events::note(version, reach))
-            .execute(&mut **t)
-            .await?;
+        super::events::notify(&mut **t, version, reach).await?;
     }
     Ok(())
 }

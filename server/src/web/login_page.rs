@@ -60,6 +60,9 @@ pub fn render(template: &str, index: &str, extra: &[&str]) -> String {
                 if let Some(text) = text_named(name) {
                     out.push_str(&escape(text.get(Locale::ZhCn)));
                     named.push(text);
+                } else {
+                    // Left as written, so that a misspelt name shows (and fails the tests).
+                    out.push_str(&rest[start..start + 2 + len + 2]);
                 }
             }
         }
@@ -104,11 +107,14 @@ fn catalog(texts: &[Text]) -> String {
             json!({"texts": texts, "errors": errors, "problems": problems}),
         );
     }
-    Value::from(serde_json::Map::from_iter(
+    script_json(&Value::from(serde_json::Map::from_iter(
         all.into_iter().map(|(k, v)| (k.to_owned(), v)),
-    ))
-    .to_string()
-    .replace('<', "\\u003c")
+    )))
+}
+
+/// `value` as JSON that can stand inside a `<script>` element (no `</script>` in it).
+fn script_json(value: &Value) -> String {
+    value.to_string().replace('<', "\\u003c")
 }
 
 /// `(rel, href)` of every `<link>` in `html`.
@@ -232,9 +238,23 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_name_is_left_in_sight() {
+        let page = render("<p>{{SignInTitel}}</p><h1>{{SignInTitle}}</h1>", INDEX, &[]);
+        assert!(
+            page.starts_with("<p>{{SignInTitel}}</p><h1>登录桥 CRM</h1>"),
+            "{page}"
+        );
+    }
+
+    #[test]
     fn escapes_what_it_writes() {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
-        assert!(!catalog(&[Text::AppName]).contains('<'));
+        let script = script_json(&json!({"name": "</script><script>alert(1)</script>"}));
+        assert!(!script.contains('<'), "{script}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&script).expect("still JSON")["name"],
+            "</script><script>alert(1)</script>"
+        );
         assert_eq!(
             attribute("<link rel='x' data-href=\"no\" href=\"/y\">", "href"),
             Some("/y")
