@@ -185,8 +185,6 @@ pub(super) struct Batch<'a> {
     issues: Vec<Record>,
     /// Issues about records the author does not see now: `(index in issues, record, name)`.
     unnamed: Vec<(usize, RecordId, String)>,
-    /// Some of the author's older issues were dismissed.
-    buried: bool,
 }
 
 impl Source for Batch<'_> {
@@ -219,7 +217,6 @@ impl<'a> Batch<'a> {
             writes: BTreeMap::new(),
             issues: Vec::new(),
             unnamed: Vec::new(),
-            buried: false,
         }
     }
 
@@ -333,7 +330,6 @@ impl<'a> Batch<'a> {
         if excess > 0 {
             store::bury(tx, &open[..excess], version, now).await?;
             pruned += excess;
-            self.buried = true;
         }
         if pruned > 0
             && let Some(Body::Issue(newest)) = self.issues.last_mut().map(|r| &mut r.body)
@@ -414,10 +410,8 @@ impl<'a> Batch<'a> {
                 reach.add(before.record.collection(), m.owner, m.team);
             }
         }
-        // Issues buried to keep their owner's list short.
-        if self.buried {
-            reach.owners.insert(by);
-        }
+        // Issues buried to keep their owner's list short reach them with the new issues,
+        // which are theirs too.
         Ok(reach)
     }
 }
