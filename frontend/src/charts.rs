@@ -198,7 +198,10 @@ fn near_screen(element: NodeRef<leptos::html::Div>) -> ReadSignal<bool> {
 /// How near the screen (in CSS pixels) a chart is drawn, so that it is there when scrolled to.
 const NEAR_PX: u32 = 100;
 
-/// A chart drawn into a div. Redrawn whenever `chart` changes; resized with the window.
+/// A chart drawn into a div. Redrawn whenever `chart` changes; resized with the window. Drawn
+/// once the device has its records and the chart is near the screen: not during a first
+/// download (a partial picture, and ECharts starting up in the middle of it), which it shows
+/// as loading.
 #[component]
 pub fn EChart(
     /// Unique element id on the page.
@@ -213,12 +216,14 @@ pub fn EChart(
     let failed = RwSignal::new(false);
     let holder = NodeRef::<leptos::html::Div>::new();
     let near = near_screen(holder);
+    let sync = crate::sync::use_sync();
+    let settled = Memo::new(move |_| sync.settled());
 
     Effect::new(move |_| {
-        let Some(chart) = chart.get() else { return };
-        if !near.get() {
+        if !settled.get() || !near.get() {
             return;
         }
+        let Some(chart) = chart.get() else { return };
         spawn_local(async move {
             if ensure_echarts().await.is_err() {
                 failed.set(true);
@@ -264,6 +269,7 @@ pub fn EChart(
     });
 
     view! {
+        <Show when=move || !settled.get()><crate::components::Loading /></Show>
         <div class="chart" id=id role="img" aria-label=move || label.get() node_ref=holder></div>
         <Show when=move || failed.get()>
             <p class="banner error">{move || failed_text.get()}</p>

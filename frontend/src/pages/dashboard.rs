@@ -12,7 +12,6 @@ use shared::records::labels::choices;
 use shared::sync::Collection;
 
 use crate::charts::{Chart, EChart};
-use crate::components::Loading;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 use crate::sync::{now_ms, use_sync};
@@ -98,14 +97,7 @@ pub fn Dashboard() -> impl IntoView {
         figures
     });
     let failed = Signal::derive(move || i18n.t(Text::ErrChart).to_owned());
-    // Charts are drawn once the device has the records (not during a first download: a partial
-    // picture, and ECharts starting up in the middle of it).
-    let settled = Memo::new(move |_| sync.settled());
-
     let funnel_chart = Signal::derive(move || {
-        if !settled.get() {
-            return None;
-        }
         figures.with(|f| {
             Some(Chart::funnel(
                 f.funnel
@@ -129,9 +121,6 @@ pub fn Dashboard() -> impl IntoView {
     });
 
     let months_chart = Signal::derive(move || {
-        if !settled.get() {
-            return None;
-        }
         figures.with(|f| {
             let series = currencies(f.months.iter().map(|(_, t)| t))
                 .into_iter()
@@ -164,9 +153,6 @@ pub fn Dashboard() -> impl IntoView {
     });
 
     let week_chart = Signal::derive(move || {
-        if !settled.get() {
-            return None;
-        }
         figures.with(|f| {
             Some(Chart::ring(
                 f.week
@@ -187,9 +173,6 @@ pub fn Dashboard() -> impl IntoView {
     });
 
     let leaders_chart = Signal::derive(move || {
-        if !settled.get() {
-            return None;
-        }
         figures.with(|f| {
             // ECharts draws categories bottom-up: the leader goes last, on top.
             let ordered: Vec<&(String, Totals)> = f.leaders.iter().rev().collect();
@@ -217,24 +200,20 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="chart-funnel-title">
             <h2 id="chart-funnel-title">{move || i18n.t(Text::ChartFunnel)}</h2>
-            <Show when=move || !settled.get()><Loading /></Show>
             <EChart id="chart-funnel" chart=funnel_chart label=funnel_text failed_text=failed />
         </section>
         <section class="card" aria-labelledby="chart-months-title">
             <h2 id="chart-months-title">{move || i18n.t(Text::ChartPipelineMonth)}</h2>
-            <Show when=move || !settled.get()><Loading /></Show>
             <EChart id="chart-months" chart=months_chart label=months_text failed_text=failed />
         </section>
         <section class="card" aria-labelledby="chart-week-title">
             <h2 id="chart-week-title">{move || i18n.t(Text::ChartActivitiesWeek)}</h2>
-            <Show when=move || !settled.get()><Loading /></Show>
             <EChart id="chart-week" chart=week_chart label=week_text failed_text=failed />
         </section>
         <Show when=manager>
             <section class="card" aria-labelledby="chart-leaders-title">
                 <h2 id="chart-leaders-title">{move || i18n.t(Text::ChartLeaderboard)}</h2>
-                <Show when=move || !settled.get()><Loading /></Show>
-                <EChart id="chart-leaders" chart=leaders_chart label=leaders_text failed_text=failed />
+                    <EChart id="chart-leaders" chart=leaders_chart label=leaders_text failed_text=failed />
             </section>
         </Show>
     }

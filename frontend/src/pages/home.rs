@@ -24,12 +24,8 @@ pub fn HomePage() -> impl IntoView {
             .unwrap_or_default()
     };
 
-    // Drawn with the dashboard, once a first download is over (see `Dashboard`).
     let sync = use_sync();
     let chart = Signal::derive(move || {
-        if !sync.settled() {
-            return None;
-        }
         let series_name = i18n.t(Text::ActiveUsers);
         stats
             .get()
@@ -57,7 +53,8 @@ pub fn HomePage() -> impl IntoView {
             <crate::pages::dashboard::Dashboard />
             <section class="card" aria-labelledby="chart-team-members-title">
                 <h2 id="chart-team-members-title">{move || i18n.t(Text::ChartTeamMembers)}</h2>
-                <Show when=move || stats.get().is_none()>
+                // Until the first download is over, the chart says it is loading.
+                <Show when=move || sync.settled() && stats.get().is_none()>
                     <Loading />
                 </Show>
                 <ErrorBanner message=error />

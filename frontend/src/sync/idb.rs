@@ -45,15 +45,6 @@ struct Segment<R> {
     puts: Vec<R>,
 }
 
-impl<R> Default for Segment<R> {
-    fn default() -> Self {
-        Segment {
-            deletes: Vec::new(),
-            puts: Vec::new(),
-        }
-    }
-}
-
 fn segment_key(collection: Collection, seq: u64) -> String {
     format!("{}/{seq:012}", collection.as_str())
 }

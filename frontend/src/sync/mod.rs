@@ -17,8 +17,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::RecordId;
 use shared::sync::{
-    ClientCore, Collection, MutateError, Mutation, Presence, PullRequest, PushRequest,
-    PushResponse, SCHEMA_VERSION,
+    ClientCore, Collection, MutateError, Mutation, Presence, PullRequest, PullResponse,
+    PushRequest, PushResponse, SCHEMA_VERSION,
 };
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
@@ -127,8 +127,10 @@ thread_local! {
     static EVENTS: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
     /// What other tabs said while this one was still reading its saved copy.
     static INBOX: RefCell<Vec<Heard>> = const { RefCell::new(Vec::new()) };
-    /// Pull pages heard from the leading tab, applied one after the other.
-    static PAGES: RefCell<VecDeque<String>> = const { RefCell::new(VecDeque::new()) };
+    /// Pull pages heard from the leading tab, applied one after the other, each with the
+    /// generation it was heard in (a loop still draining after a new sign-in applies the new
+    /// sign-in's pages, not drops them).
+    static PAGES: RefCell<VecDeque<(u64, String)>> = const { RefCell::new(VecDeque::new()) };
     static APPLYING_PAGES: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -340,11 +342,13 @@ impl Sync {
         let message = match heard {
             Heard::Message(message) => message,
             Heard::Page(text) => {
-                PAGES.with(|p| p.borrow_mut().push_back(text));
+                PAGES.with(|p| p.borrow_mut().push_back((generation, text)));
                 if !APPLYING_PAGES.with(|a| a.replace(true)) {
                     spawn_local(async move {
-                        while let Some(text) = PAGES.with(|p| p.borrow_mut().pop_front()) {
-                            self.take_page(generation, &text).await;
+                        while let Some((heard_in, text)) =
+                            PAGES.with(|p| p.borrow_mut().pop_front())
+                        {
+                            self.take_page(heard_in, &text).await;
                         }
                         APPLYING_PAGES.with(|a| a.set(false));
                     });
@@ -392,16 +396,31 @@ impl Sync {
         if stale {
             return;
         }
-        let now = now_ms();
+        self.apply_page(&engine, page, now_ms(), true, true);
+    }
+
+    /// Apply a pull page to the device's copy and tell the screens: how far a download has
+    /// come (when `downloading`) and, when something `changed`, that there is something new
+    /// (during a download, once at its end).
+    fn apply_page(
+        self,
+        engine: &Engine,
+        page: PullResponse,
+        now: i64,
+        downloading: bool,
+        changed: bool,
+    ) {
         let more = page.more;
         let received = page.puts.len();
         engine.core.borrow_mut().apply_pull(page, now);
         self.last_synced.set(Some(now));
         self.pending.set(engine.core.borrow().pending().len());
         self.ready.set(engine.core.borrow().is_ready());
-        self.downloading
-            .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
-        if !more {
+        if downloading {
+            self.downloading
+                .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
+        }
+        if changed && !(downloading && more) {
             self.rev.update(|r| *r += 1);
         }
     }
@@ -638,7 +657,6 @@ impl Sync {
                 None => Vec::new(),
             };
             let now = now_ms();
-            let received = page.puts.len();
             let changed = !page.puts.is_empty()
                 || !page.deletes.is_empty()
                 || !done.is_empty()
@@ -665,19 +683,8 @@ impl Sync {
             });
             engine.channel.send_page(&text);
             drop(text);
-            engine.core.borrow_mut().apply_pull(page, now);
-            self.last_synced.set(Some(now));
-            self.pending.set(engine.core.borrow().pending().len());
-            self.ready.set(engine.core.borrow().is_ready());
             let downloading = first || self.downloading.get_untracked().is_some();
-            if downloading {
-                self.downloading
-                    .set(more.then(|| self.downloading.get_untracked().unwrap_or(0) + received));
-            }
-            // During the first download, screens refresh once at the end.
-            if changed && !(downloading && more) {
-                self.rev.update(|r| *r += 1);
-            }
+            self.apply_page(engine, page, now, downloading, changed);
             if !more {
                 break;
             }
