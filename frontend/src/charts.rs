@@ -226,29 +226,34 @@ pub fn EChart(
         let Some(chart) = chart.get() else { return };
         spawn_local(async move {
             if ensure_echarts().await.is_err() {
-                failed.set(true);
+                failed.try_set(true);
                 return;
             }
             // Each chart in a task of its own: several charts waiting for the script do not
             // all draw in the one task that follows its loading.
             crate::sync::pause(0).await;
-            failed.set(false);
-            let option = chart.to_js();
-            let drawn = instance.with_value(|i| {
-                i.as_ref()
-                    .map(|echarts| echarts.set_option(&option, true))
-                    .is_some()
-            });
-            if !drawn {
-                match holder.get_untracked() {
-                    Some(div) => {
-                        let echarts = init_chart(&div);
-                        echarts.set_option(&option, true);
-                        instance.set_value(Some(echarts));
-                    }
-                    None => failed.set(true),
+            failed.try_set(false);
+            // Starting a chart (its canvas) and drawing it are two tasks, so that neither holds
+            // the page still for long on a slow phone. (ECharts' `lazyUpdate` is no help: the
+            // charts' drawings would then all fall into one animation frame.)
+            // (The screen may have gone meanwhile: then nothing is drawn.)
+            if instance.try_with_value(Option::is_none) == Some(true) {
+                let Some(div) = holder.try_get_untracked().flatten() else {
+                    failed.try_set(true);
+                    return;
+                };
+                if let Some(Some(orphan)) = instance.try_set_value(Some(init_chart(&div))) {
+                    dispose_chart(&orphan);
+                    return;
                 }
+                crate::sync::pause(0).await;
             }
+            let option = chart.to_js();
+            instance.try_with_value(|i| {
+                if let Some(echarts) = i {
+                    echarts.set_option(&option, true);
+                }
+            });
         });
     });
 

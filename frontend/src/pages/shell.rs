@@ -116,6 +116,13 @@ fn NavLinks() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     let i18n = use_i18n();
+    // The frame (navigation, top bar) is drawn first and the screen in a task of its own just
+    // after, so that neither holds the page still for long while the app starts on a phone.
+    let framed = RwSignal::new(false);
+    spawn_local(async move {
+        crate::sync::pause(0).await;
+        framed.try_set(true);
+    });
     view! {
         <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
         <div class="app">
@@ -135,7 +142,9 @@ fn Layout() -> impl IntoView {
                     <UserMenu />
                 </header>
                 <main id="content" class="content">
-                    <Outlet />
+                    <Show when=move || framed.get()>
+                        <Outlet />
+                    </Show>
                 </main>
                 <QuickAdd />
                 <Reminders />

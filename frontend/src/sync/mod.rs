@@ -629,6 +629,9 @@ impl Sync {
         }
         loop {
             let first = engine.core.borrow().cursor().is_none();
+            if first {
+                crate::marks::mark("download-start");
+            }
             let request = PullRequest {
                 client_group: engine.client,
                 client: engine.client,
@@ -686,6 +689,9 @@ impl Sync {
             let downloading = first || self.downloading.get_untracked().is_some();
             self.apply_page(engine, page, now, downloading, changed);
             if !more {
+                if downloading {
+                    crate::marks::mark("download-end");
+                }
                 break;
             }
         }
