@@ -369,6 +369,50 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         }
         (Problem::UnknownField, Locale::ZhCn) => "该记录没有这个字段。".to_owned(),
         (Problem::UnknownField, Locale::En) => "This record has no such field.".to_owned(),
+        (Problem::InvalidKey, Locale::ZhCn) => {
+            "请以小写英文字母开头，只用小写字母、数字和下划线，如 lead_source。".to_owned()
+        }
+        (Problem::InvalidKey, Locale::En) => {
+            "Start with a lower-case letter and use only lower-case letters, digits and _, such as lead_source.".to_owned()
+        }
+        (Problem::InvalidNumber, Locale::ZhCn) => "请输入数字，如 1200 或 -3.5。".to_owned(),
+        (Problem::InvalidNumber, Locale::En) => "Enter a number such as 1200 or -3.5.".to_owned(),
+        (Problem::TooPrecise { max: 0 }, Locale::ZhCn) => "请输入整数。".to_owned(),
+        (Problem::TooPrecise { max: 0 }, Locale::En) => "Enter a whole number.".to_owned(),
+        (Problem::TooPrecise { max }, Locale::ZhCn) => format!("小数点后最多 {max} 位。"),
+        (Problem::TooPrecise { max }, Locale::En) => {
+            format!("At most {max} digits after the point.")
+        }
+        (Problem::InvalidTime, Locale::ZhCn) => "请输入时间，如 09:30。".to_owned(),
+        (Problem::InvalidTime, Locale::En) => "Enter a time such as 09:30.".to_owned(),
+        (Problem::InvalidDuration, Locale::ZhCn) => {
+            "请输入时长，如 90（分钟）、1:30 或 1小时30分钟。".to_owned()
+        }
+        (Problem::InvalidDuration, Locale::En) => {
+            "Enter a length of time such as 90 (minutes), 1:30 or 1h30m.".to_owned()
+        }
+        (Problem::UnknownOption, Locale::ZhCn) => "请从选项中选择。".to_owned(),
+        (Problem::UnknownOption, Locale::En) => "Choose one of the options.".to_owned(),
+        (Problem::InvalidUrl, Locale::ZhCn) => "请输入网址，如 https://example.com。".to_owned(),
+        (Problem::InvalidUrl, Locale::En) => {
+            "Enter a web address such as https://example.com.".to_owned()
+        }
+        (Problem::InvalidWechat, Locale::ZhCn) => {
+            "微信号为 6 到 20 位，以字母开头，可用字母、数字、- 和 _。".to_owned()
+        }
+        (Problem::InvalidWechat, Locale::En) => {
+            "A WeChat ID has 6 to 20 characters: a letter first, then letters, digits, - or _.".to_owned()
+        }
+        (Problem::InvalidIdCard, Locale::ZhCn) => "身份证号无效，请核对 18 位号码。".to_owned(),
+        (Problem::InvalidIdCard, Locale::En) => {
+            "Not a valid identity card number: check its 18 characters.".to_owned()
+        }
+        (Problem::InvalidCreditCode, Locale::ZhCn) => {
+            "统一社会信用代码无效，请核对 18 位代码。".to_owned()
+        }
+        (Problem::InvalidCreditCode, Locale::En) => {
+            "Not a valid unified social credit code: check its 18 characters.".to_owned()
+        }
     }
 }
 

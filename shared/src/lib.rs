@@ -19,6 +19,7 @@ pub mod problem;
 pub mod records;
 pub mod role;
 pub mod rows;
+pub mod schema;
 pub mod search;
 pub mod sync;
 pub mod team;

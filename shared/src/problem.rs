@@ -48,6 +48,26 @@ pub enum Problem {
     RequiredForStage,
     #[error("is not a field of this record")]
     UnknownField,
+    #[error("must be a lower-case letter, then lower-case letters, digits or _")]
+    InvalidKey,
+    #[error("is not a number")]
+    InvalidNumber,
+    #[error("must have at most {max} digits after the point")]
+    TooPrecise { max: u8 },
+    #[error("is not a time of day (HH:MM)")]
+    InvalidTime,
+    #[error("is not a length of time")]
+    InvalidDuration,
+    #[error("is not one of the field's choices")]
+    UnknownOption,
+    #[error("is not a web address")]
+    InvalidUrl,
+    #[error("is not a WeChat ID")]
+    InvalidWechat,
+    #[error("is not a valid identity card number")]
+    InvalidIdCard,
+    #[error("is not a valid unified social credit code")]
+    InvalidCreditCode,
 }
 
 impl Problem {
@@ -73,6 +93,16 @@ impl Problem {
             Problem::OutOfRange { .. } => "out_of_range",
             Problem::RequiredForStage => "required_for_stage",
             Problem::UnknownField => "unknown_field",
+            Problem::InvalidKey => "invalid_key",
+            Problem::InvalidNumber => "invalid_number",
+            Problem::TooPrecise { .. } => "too_precise",
+            Problem::InvalidTime => "invalid_time",
+            Problem::InvalidDuration => "invalid_duration",
+            Problem::UnknownOption => "unknown_option",
+            Problem::InvalidUrl => "invalid_url",
+            Problem::InvalidWechat => "invalid_wechat",
+            Problem::InvalidIdCard => "invalid_id_card",
+            Problem::InvalidCreditCode => "invalid_credit_code",
         }
     }
 

@@ -1,0 +1,400 @@
+//! Objects and fields as data: what a kind of record is ([`ObjectDef`]) and what each of its
+//! fields holds ([`FieldDef`], [`FieldType`]), so that an admin can add fields and objects
+//! without code, and forms, lists, REST, import and search all read one definition.
+//!
+//! - [`field_type`]: the field types and their options;
+//! - [`value`]: one parser, formatter, comparator and search text per field type;
+//! - [`checks`]: identity card numbers and unified social credit codes.
+
+pub mod checks;
+pub mod field_type;
+pub mod value;
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::Problem;
+
+pub use field_type::{Choice, FieldKind, FieldType, RollupFn};
+pub use value::Value;
+
+/// A text in both languages of the UI.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Labels {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Labels {
+    pub fn new(zh: &str, en: &str) -> Self {
+        Labels {
+            zh: zh.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+
+    /// The text in `locale`, or the other language's when this one is blank.
+    pub fn get(&self, locale: crate::i18n::Locale) -> &str {
+        let (first, second) = match locale {
+            crate::i18n::Locale::ZhCn => (&self.zh, &self.en),
+            crate::i18n::Locale::En => (&self.en, &self.zh),
+        };
+        if first.trim().is_empty() {
+            second
+        } else {
+            first
+        }
+    }
+}
+
+/// Longest key of a field or an object.
+pub const KEY_MAX: usize = 40;
+
+macro_rules! key_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// A key: a lower-case ASCII letter, then lower-case letters, digits and `_`, at
+            /// most [`KEY_MAX`] characters (`amount`, `lead_source`, `x_region_2`).
+            pub fn parse(raw: &str) -> Result<Self, Problem> {
+                parse_key(raw).map($name)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Problem;
+            fn try_from(raw: String) -> Result<Self, Problem> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(key: $name) -> String {
+                key.0
+            }
+        }
+    };
+}
+
+key_type! {
+    /// The stable key of a field: stored in records and used by REST, formulas and rules; it
+    /// never changes once the field exists (labels may).
+    FieldKey
+}
+
+key_type! {
+    /// The stable key of an object (`contacts`, `deals`, `projects`): its REST path segment.
+    ObjectKey
+}
+
+fn parse_key(raw: &str) -> Result<String, Problem> {
+    let key = raw.trim();
+    if key.is_empty() {
+        return Err(Problem::Required);
+    }
+    if key.len() > KEY_MAX {
+        return Err(Problem::TooLong { max: KEY_MAX });
+    }
+    let mut chars = key.chars();
+    let starts_well = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+    if !starts_well || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(Problem::InvalidKey);
+    }
+    Ok(key.to_owned())
+}
+
+/// When a field is shown (or required): another field of the record compared with a value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub field: FieldKey,
+    pub op: ConditionOp,
+    /// The value compared with, in the field's JSON form (ignored by `empty`/`not_empty`).
+    #[serde(default)]
+    pub value: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionOp {
+    Is,
+    IsNot,
+    Empty,
+    NotEmpty,
+}
+
+/// One field of an object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldDef {
+    pub key: FieldKey,
+    pub label: Labels,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub help: Labels,
+    #[serde(rename = "field_type")]
+    pub field_type: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    /// No two records of the object may hold the same value.
+    #[serde(default)]
+    pub unique: bool,
+    /// The value a new record starts with, in the field's JSON form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    #[serde(default)]
+    pub read_only: bool,
+    /// Shown only when this holds (and then only required when shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_when: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<Condition>,
+    /// A field the product defines (relabelled or hidden, never deleted or retyped).
+    #[serde(default)]
+    pub system: bool,
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+fn is_blank(labels: &Labels) -> bool {
+    labels.zh.is_empty() && labels.en.is_empty()
+}
+
+impl FieldDef {
+    /// A field with only its key, label and type set.
+    pub fn new(key: &str, label: Labels, field_type: FieldType) -> Result<Self, Problem> {
+        Ok(FieldDef {
+            key: FieldKey::parse(key)?,
+            label,
+            help: Labels::default(),
+            field_type,
+            required: false,
+            unique: false,
+            default: None,
+            read_only: false,
+            shown_when: None,
+            required_when: None,
+            system: false,
+            hidden: false,
+        })
+    }
+}
+
+/// A kind of record: a built-in one (contacts, deals, …) or one an admin made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectDef {
+    pub key: ObjectKey,
+    pub name: Labels,
+    /// The field that names a record in lists, links and search.
+    pub name_field: FieldKey,
+    /// The columns a list shows until someone chooses others.
+    #[serde(default)]
+    pub list_columns: Vec<FieldKey>,
+    #[serde(default)]
+    pub icon: String,
+    /// Built into the product (its Rust logic reads fields through this definition).
+    #[serde(default)]
+    pub system: bool,
+    pub fields: Vec<FieldDef>,
+}
+
+/// Why an object's definition cannot be saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchemaError {
+    #[error("two fields have the key {0}")]
+    DuplicateKey(String),
+    #[error("the name field {0} is not a field of the object")]
+    UnknownNameField(String),
+    #[error("the list column {0} is not a field of the object")]
+    UnknownColumn(String),
+    #[error("the condition of {field} names {missing}, which is not a field of the object")]
+    UnknownConditionField { field: String, missing: String },
+    #[error("{field} offers the choice {choice} twice")]
+    DuplicateChoice { field: String, choice: String },
+}
+
+impl ObjectDef {
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.key.as_str() == key)
+    }
+
+    /// Whether the definition holds together: keys unique, the name field, list columns and
+    /// conditions naming fields that exist, each select's choices unique.
+    pub fn check(&self) -> Result<(), SchemaError> {
+        for (i, field) in self.fields.iter().enumerate() {
+            if self.fields[..i].iter().any(|f| f.key == field.key) {
+                return Err(SchemaError::DuplicateKey(field.key.as_str().to_owned()));
+            }
+            let choices = field.field_type.choices();
+            for (j, choice) in choices.iter().enumerate() {
+                if choices[..j].iter().any(|c| c.key == choice.key) {
+                    return Err(SchemaError::DuplicateChoice {
+                        field: field.key.as_str().to_owned(),
+                        choice: choice.key.clone(),
+                    });
+                }
+            }
+            for condition in [&field.shown_when, &field.required_when]
+                .into_iter()
+                .flatten()
+            {
+                if self.field(condition.field.as_str()).is_none() {
+                    return Err(SchemaError::UnknownConditionField {
+                        field: field.key.as_str().to_owned(),
+                        missing: condition.field.as_str().to_owned(),
+                    });
+                }
+            }
+        }
+        if self.field(self.name_field.as_str()).is_none() {
+            return Err(SchemaError::UnknownNameField(
+                self.name_field.as_str().to_owned(),
+            ));
+        }
+        if let Some(column) = self
+            .list_columns
+            .iter()
+            .find(|c| self.field(c.as_str()).is_none())
+        {
+            return Err(SchemaError::UnknownColumn(column.as_str().to_owned()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        let cases: &[(&str, Result<&str, Problem>)] = &[
+            ("amount", Ok("amount")),
+            (" lead_source ", Ok("lead_source")),
+            ("x_region_2", Ok("x_region_2")),
+            ("", Err(Problem::Required)),
+            ("Amount", Err(Problem::InvalidKey)),
+            ("2nd", Err(Problem::InvalidKey)),
+            ("_x", Err(Problem::InvalidKey)),
+            ("金额", Err(Problem::InvalidKey)),
+            ("a-b", Err(Problem::InvalidKey)),
+            (
+                "a_very_long_key_that_goes_on_and_on_and_on",
+                Err(Problem::TooLong { max: KEY_MAX }),
+            ),
+        ];
+        for (raw, expected) in cases {
+            let got = FieldKey::parse(raw);
+            assert_eq!(
+                got.as_ref().map(FieldKey::as_str),
+                expected.as_ref().map(|k| *k),
+                "{raw:?}"
+            );
+        }
+        // A stored key is read back through the same parser.
+        assert!(serde_json::from_str::<FieldKey>("\"Bad Key\"").is_err());
+    }
+
+    fn project() -> ObjectDef {
+        let name =
+            FieldDef::new("name", Labels::new("名称", "Name"), FieldType::Text).expect("key");
+        let stage = FieldDef::new(
+            "stage",
+            Labels::new("阶段", "Stage"),
+            FieldType::SingleSelect {
+                options: vec![
+                    Choice {
+                        key: "plan".into(),
+                        label: Labels::new("规划", "Planning"),
+                        color: None,
+                        retired: false,
+                    },
+                    Choice {
+                        key: "build".into(),
+                        label: Labels::new("实施", "Building"),
+                        color: Some("#1f4fd1".into()),
+                        retired: false,
+                    },
+                ],
+            },
+        )
+        .expect("key");
+        ObjectDef {
+            key: ObjectKey::parse("projects").expect("key"),
+            name: Labels::new("项目", "Projects"),
+            name_field: name.key.clone(),
+            list_columns: vec![name.key.clone(), stage.key.clone()],
+            icon: "▣".into(),
+            system: false,
+            fields: vec![name, stage],
+        }
+    }
+
+    #[test]
+    fn an_object_definition_holds_together_or_says_why_not() {
+        let good = project();
+        assert_eq!(good.check(), Ok(()));
+        let json = serde_json::to_string(&good).expect("serializes");
+        let back: ObjectDef = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, good);
+
+        let mut twice = project();
+        twice.fields.push(twice.fields[0].clone());
+        assert_eq!(twice.check(), Err(SchemaError::DuplicateKey("name".into())));
+
+        let mut no_name = project();
+        no_name.name_field = FieldKey::parse("title").expect("key");
+        assert_eq!(
+            no_name.check(),
+            Err(SchemaError::UnknownNameField("title".into()))
+        );
+
+        let mut column = project();
+        column
+            .list_columns
+            .push(FieldKey::parse("owner").expect("key"));
+        assert_eq!(
+            column.check(),
+            Err(SchemaError::UnknownColumn("owner".into()))
+        );
+
+        let mut condition = project();
+        condition.fields[1].shown_when = Some(Condition {
+            field: FieldKey::parse("kind").expect("key"),
+            op: ConditionOp::Is,
+            value: serde_json::json!("internal"),
+        });
+        assert_eq!(
+            condition.check(),
+            Err(SchemaError::UnknownConditionField {
+                field: "stage".into(),
+                missing: "kind".into()
+            })
+        );
+
+        let mut choice = project();
+        if let FieldType::SingleSelect { options } = &mut choice.fields[1].field_type {
+            let again = options[0].clone();
+            options.push(again);
+        }
+        assert_eq!(
+            choice.check(),
+            Err(SchemaError::DuplicateChoice {
+                field: "stage".into(),
+                choice: "plan".into()
+            })
+        );
+    }
+
+    #[test]
+    fn labels_fall_back_to_the_other_language() {
+        use crate::i18n::Locale;
+        assert_eq!(Labels::new("项目", "Projects").get(Locale::En), "Projects");
+        assert_eq!(Labels::new("项目", "").get(Locale::En), "项目");
+        assert_eq!(Labels::new("", "Projects").get(Locale::ZhCn), "Projects");
+    }
+}

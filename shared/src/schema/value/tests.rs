@@ -1,0 +1,389 @@
+//! Case tables per field type: what typing gives, how it reads back from JSON, shows and
+//! orders.
+
+use std::cmp::Ordering;
+
+use serde_json::json;
+
+use super::*;
+use crate::schema::{Choice, Labels};
+
+fn stages() -> FieldType {
+    let choice = |key: &str, zh: &str, en: &str, retired: bool| Choice {
+        key: key.into(),
+        label: Labels::new(zh, en),
+        color: None,
+        retired,
+    };
+    FieldType::SingleSelect {
+        options: vec![
+            choice("new", "新建", "New", false),
+            choice("won", "赢单", "Won", false),
+            choice("old", "旧阶段", "Old stage", true),
+        ],
+    }
+}
+
+fn multi() -> FieldType {
+    FieldType::MultiSelect {
+        options: stages().choices().to_vec(),
+    }
+}
+
+/// `(type, typed, expected)`: one line per case.
+fn check(field_type: &FieldType, typed: &str, expected: Result<Value, Problem>) {
+    assert_eq!(
+        Value::parse(field_type, typed),
+        expected,
+        "{:?} typed {typed:?}",
+        field_type.kind()
+    );
+}
+
+fn dec(units: i64, scale: u8) -> Value {
+    Value::Decimal { units, scale }
+}
+
+#[test]
+fn typing_numbers() {
+    let int = FieldType::Integer;
+    check(&int, "1200", Ok(Value::Integer(1200)));
+    check(&int, " 1,200 ", Ok(Value::Integer(1200)));
+    check(&int, "１２００", Ok(Value::Integer(1200)));
+    check(&int, "-7", Ok(Value::Integer(-7)));
+    check(&int, "3.0", Ok(Value::Integer(3)));
+    check(&int, "3.5", Err(Problem::TooPrecise { max: 0 }));
+    check(&int, "12a", Err(Problem::InvalidNumber));
+    check(&int, "-", Err(Problem::InvalidNumber));
+    check(&int, "", Ok(Value::Empty));
+    check(
+        &int,
+        "99999999999999999999",
+        Err(Problem::OutOfRange {
+            min: -NUMBER_MAX,
+            max: NUMBER_MAX,
+        }),
+    );
+
+    let two = FieldType::Decimal { precision: 2 };
+    check(&two, "3.14", Ok(dec(314, 2)));
+    check(&two, "3.1", Ok(dec(310, 2)));
+    check(&two, ".5", Ok(dec(50, 2)));
+    check(&two, "-0.25", Ok(dec(-25, 2)));
+    check(&two, "3.141", Err(Problem::TooPrecise { max: 2 }));
+    check(&two, "3.14.1", Err(Problem::InvalidNumber));
+
+    let percent = FieldType::Percent { precision: 1 };
+    check(&percent, "12.5%", Ok(dec(125, 1)));
+    check(&percent, "12.5 ％", Ok(dec(125, 1)));
+
+    let money = FieldType::Money {
+        currency: "CNY".into(),
+    };
+    let cny = |hundredths| Value::Money {
+        hundredths,
+        currency: "CNY".into(),
+    };
+    check(&money, "¥1,200.50", Ok(cny(120_050)));
+    check(&money, "1200", Ok(cny(120_000)));
+    check(&money, "1200.505", Err(Problem::TooPrecise { max: 2 }));
+
+    let rating = FieldType::Rating { max: 5 };
+    check(&rating, "4", Ok(Value::Rating(4)));
+    check(&rating, "6", Err(Problem::OutOfRange { min: 1, max: 5 }));
+    check(&rating, "0", Err(Problem::OutOfRange { min: 1, max: 5 }));
+}
+
+#[test]
+fn typing_days_times_and_durations() {
+    let date = FieldType::Date;
+    check(&date, "2026-12-31", Ok(Value::Date("2026-12-31".into())));
+    check(&date, "2026/1/5", Ok(Value::Date("2026-01-05".into())));
+    check(&date, "2026年2月28日", Ok(Value::Date("2026-02-28".into())));
+    check(&date, "2028-02-29", Ok(Value::Date("2028-02-29".into())));
+    check(&date, "2026-02-29", Err(Problem::InvalidDate));
+    check(&date, "2026-13-01", Err(Problem::InvalidDate));
+    check(&date, "tomorrow", Err(Problem::InvalidDate));
+
+    let time = FieldType::Time;
+    check(&time, "9:30", Ok(Value::Time(570)));
+    check(&time, "21:05", Ok(Value::Time(1265)));
+    check(&time, "9点30分", Ok(Value::Time(570)));
+    check(&time, "9点", Ok(Value::Time(540)));
+    check(&time, "24:00", Err(Problem::InvalidTime));
+    check(&time, "9:60", Err(Problem::InvalidTime));
+
+    let duration = FieldType::Duration;
+    check(&duration, "90", Ok(Value::Duration(90)));
+    check(&duration, "1:30", Ok(Value::Duration(90)));
+    check(&duration, "1h30m", Ok(Value::Duration(90)));
+    check(&duration, "2h", Ok(Value::Duration(120)));
+    check(&duration, "45m", Ok(Value::Duration(45)));
+    check(&duration, "1小时30分钟", Ok(Value::Duration(90)));
+    check(&duration, "1:75", Err(Problem::InvalidDuration));
+    check(&duration, "-5", Err(Problem::InvalidDuration));
+    check(&duration, "soon", Err(Problem::InvalidDuration));
+}
+
+#[test]
+fn typing_texts_and_codes() {
+    check(
+        &FieldType::Text,
+        "  华东区  ",
+        Ok(Value::Text("华东区".into())),
+    );
+    check(
+        &FieldType::Text,
+        &"长".repeat(201),
+        Err(Problem::TooLong { max: 200 }),
+    );
+    check(
+        &FieldType::LongText,
+        "第一行\n第二行",
+        Ok(Value::Text("第一行\n第二行".into())),
+    );
+    check(
+        &FieldType::Phone,
+        "138 0013 8000",
+        Ok(Value::Text("+8613800138000".into())),
+    );
+    check(&FieldType::Phone, "call me", Err(Problem::InvalidPhone));
+    check(
+        &FieldType::Email,
+        "Li.Lei@Example.com",
+        Value::parse(&FieldType::Email, "li.lei@example.com").map_err(|_| Problem::InvalidEmail),
+    );
+    check(&FieldType::Email, "li.lei@", Err(Problem::InvalidEmail));
+    check(
+        &FieldType::Url,
+        "example.com/about",
+        Ok(Value::Text("https://example.com/about".into())),
+    );
+    check(
+        &FieldType::Url,
+        "http://例子.中国",
+        Ok(Value::Text("http://例子.中国".into())),
+    );
+    check(
+        &FieldType::Url,
+        "ftp://example.com",
+        Err(Problem::InvalidUrl),
+    );
+    check(&FieldType::Url, "not a url", Err(Problem::InvalidUrl));
+    check(&FieldType::Url, "localhost", Err(Problem::InvalidUrl));
+    check(
+        &FieldType::Wechat,
+        "wxid_lilei88",
+        Ok(Value::Text("wxid_lilei88".into())),
+    );
+    check(&FieldType::Wechat, "88lilei", Err(Problem::InvalidWechat));
+    check(&FieldType::Wechat, "li", Err(Problem::InvalidWechat));
+    check(
+        &FieldType::IdCard,
+        "11010519491231002x",
+        Ok(Value::Text("11010519491231002X".into())),
+    );
+    check(
+        &FieldType::IdCard,
+        "110105194912310021",
+        Err(Problem::InvalidIdCard),
+    );
+    check(
+        &FieldType::CreditCode,
+        "91350100M000100Y43",
+        Ok(Value::Text("91350100M000100Y43".into())),
+    );
+    check(
+        &FieldType::CreditCode,
+        "91350100M000100Y44",
+        Err(Problem::InvalidCreditCode),
+    );
+}
+
+#[test]
+fn typing_choices_tags_and_checkboxes() {
+    let stages = stages();
+    check(&stages, "won", Ok(Value::Choice("won".into())));
+    check(&stages, "赢单", Ok(Value::Choice("won".into())));
+    check(&stages, "WON", Ok(Value::Choice("won".into())));
+    // A retired choice stays in old records but is no longer offered.
+    check(&stages, "old", Err(Problem::UnknownOption));
+    check(&stages, "lost", Err(Problem::UnknownOption));
+    check(
+        &multi(),
+        "新建，won、new",
+        Ok(Value::List(vec!["new".into(), "won".into()])),
+    );
+    check(&multi(), "new, lost", Err(Problem::UnknownOption));
+    check(
+        &FieldType::Tags,
+        "重点, VIP，重点",
+        Ok(Value::List(vec!["重点".into(), "VIP".into()])),
+    );
+    for yes in ["是", "true", "Yes", "1", "✓"] {
+        check(&FieldType::Checkbox, yes, Ok(Value::Bool(true)));
+    }
+    for no in ["否", "false", "No", "0"] {
+        check(&FieldType::Checkbox, no, Ok(Value::Bool(false)));
+    }
+    check(&FieldType::Checkbox, "maybe", Err(Problem::Invalid));
+    // Values that are picked or worked out, not typed.
+    check(&FieldType::Address, "北京", Err(Problem::Invalid));
+}
+
+#[test]
+fn json_forms_round_trip_and_refuse_wrong_types() {
+    let money = FieldType::Money {
+        currency: "CNY".into(),
+    };
+    let cases: Vec<(FieldType, &str)> = vec![
+        (FieldType::Integer, "1200"),
+        (FieldType::Decimal { precision: 3 }, "-2.125"),
+        (money.clone(), "1200.5"),
+        (FieldType::Date, "2026-12-31"),
+        (FieldType::Time, "09:30"),
+        (FieldType::Duration, "90"),
+        (FieldType::Checkbox, "是"),
+        (stages(), "won"),
+        (multi(), "new,won"),
+        (FieldType::Tags, "a,b"),
+        (FieldType::Phone, "13800138000"),
+        (FieldType::Rating { max: 5 }, "3"),
+    ];
+    for (field_type, typed) in cases {
+        let value = Value::parse(&field_type, typed).expect("typed value parses");
+        let json = value.to_json();
+        assert_eq!(
+            Value::from_json(&field_type, &json),
+            Ok(value),
+            "{:?}: {json}",
+            field_type.kind()
+        );
+    }
+    assert_eq!(
+        Value::parse(&money, "1200.5").map(|v| v.to_json()),
+        Ok(json!({"amount": "1200.5", "currency": "CNY"}))
+    );
+    // A REST client or an older device sends the wrong type: refused, not stored.
+    let refused = [
+        (FieldType::Integer, json!("twelve")),
+        (FieldType::Integer, json!(1.5)),
+        (FieldType::Checkbox, json!("perhaps")),
+        (FieldType::Checkbox, json!(1.5)),
+        (money.clone(), json!(12)),
+        (money.clone(), json!({"amount": "12", "currency": "yuan"})),
+        (money, json!({"currency": "CNY"})),
+        (multi(), json!("new")),
+        (multi(), json!([1, 2])),
+        (stages(), json!(["won"])),
+        (FieldType::Date, json!(20261231)),
+        (FieldType::Text, json!({"text": "hi"})),
+    ];
+    for (field_type, json) in refused {
+        assert!(
+            Value::from_json(&field_type, &json).is_err(),
+            "{:?} took {json}",
+            field_type.kind()
+        );
+    }
+    assert_eq!(
+        Value::from_json(&FieldType::Text, &json!(null)),
+        Ok(Value::Empty)
+    );
+}
+
+#[test]
+fn values_as_people_read_them() {
+    let show = |field_type: &FieldType, typed: &str, locale| {
+        Value::parse(field_type, typed)
+            .expect("parses")
+            .format(field_type, locale)
+    };
+    use Locale::{En, ZhCn};
+    assert_eq!(show(&FieldType::Integer, "1234567", ZhCn), "1,234,567");
+    assert_eq!(
+        show(&FieldType::Decimal { precision: 2 }, "-1234.5", En),
+        "-1,234.5"
+    );
+    assert_eq!(
+        show(&FieldType::Percent { precision: 1 }, "12.5", En),
+        "12.5%"
+    );
+    let money = FieldType::Money {
+        currency: "CNY".into(),
+    };
+    assert_eq!(show(&money, "1200.5", ZhCn), "¥1,200.50");
+    assert_eq!(show(&FieldType::Checkbox, "1", ZhCn), "是");
+    assert_eq!(show(&FieldType::Checkbox, "0", En), "No");
+    assert_eq!(show(&FieldType::Duration, "90", ZhCn), "1 小时 30 分钟");
+    assert_eq!(show(&FieldType::Duration, "45", En), "45 min");
+    assert_eq!(show(&FieldType::Time, "9:05", En), "09:05");
+    assert_eq!(show(&stages(), "won", ZhCn), "赢单");
+    assert_eq!(show(&stages(), "won", En), "Won");
+    assert_eq!(show(&multi(), "won,new", ZhCn), "赢单、新建");
+    assert_eq!(show(&FieldType::Rating { max: 5 }, "3", En), "★★★");
+    assert_eq!(
+        show(&FieldType::Phone, "13800138000", ZhCn),
+        "138 0013 8000"
+    );
+}
+
+#[test]
+fn ordering_values_of_a_field() {
+    let sorted = |field_type: &FieldType, typed: &[&str]| -> Vec<String> {
+        let mut values: Vec<Value> = typed
+            .iter()
+            .map(|t| Value::parse(field_type, t).expect("parses"))
+            .collect();
+        values.sort_by(|a, b| a.compare(b, field_type));
+        values
+            .iter()
+            .map(|v| v.format(field_type, Locale::En))
+            .collect()
+    };
+    // Numbers by size, not by their text; empty last.
+    assert_eq!(
+        sorted(
+            &FieldType::Decimal { precision: 2 },
+            &["10", "", "9.5", "-1"]
+        ),
+        ["-1", "9.5", "10", ""]
+    );
+    // Choices in the order the field offers them.
+    assert_eq!(sorted(&stages(), &["won", "new"]), ["New", "Won"]);
+    assert_eq!(
+        sorted(&FieldType::Date, &["2026-12-01", "2026-02-01"]),
+        ["Feb 1, 2026", "Dec 1, 2026"]
+    );
+    // Decimals of different scales (a precision changed under old records) compare by value.
+    assert_eq!(
+        dec(15, 1).compare(&dec(150, 2), &FieldType::Integer),
+        Ordering::Equal
+    );
+    assert_eq!(
+        dec(15, 1).compare(&dec(149, 2), &FieldType::Integer),
+        Ordering::Greater
+    );
+    // Amounts of different currencies are never compared as numbers.
+    let usd = Value::Money {
+        hundredths: 1,
+        currency: "USD".into(),
+    };
+    let cny = Value::Money {
+        hundredths: 1_000_000,
+        currency: "CNY".into(),
+    };
+    assert_eq!(cny.compare(&usd, &FieldType::Integer), Ordering::Less);
+}
+
+#[test]
+fn search_texts() {
+    let phone = Value::parse(&FieldType::Phone, "138 0013 8000").expect("parses");
+    let text = phone.search_text(&FieldType::Phone);
+    assert!(text.contains("13800138000") && text.contains("+8613800138000"));
+    let won = Value::Choice("won".into());
+    let text = won.search_text(&stages());
+    assert!(text.contains("赢单") && text.contains("Won"));
+    let amount = Value::parse(&FieldType::Integer, "1200").expect("parses");
+    assert_eq!(amount.search_text(&FieldType::Integer), "1200");
+}
