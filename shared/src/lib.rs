@@ -10,6 +10,7 @@ pub mod contact;
 pub mod dashboard;
 pub mod email;
 pub mod format;
+pub mod formula;
 pub mod i18n;
 pub mod ids;
 pub mod name;

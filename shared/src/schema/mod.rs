@@ -215,6 +215,13 @@ pub enum SchemaError {
     UnknownConditionField { field: String, missing: String },
     #[error("{field} offers the choice {choice} twice")]
     DuplicateChoice { field: String, choice: String },
+    /// A formula that does not compile (a syntax or type error, a cycle): its field and the
+    /// error, with the part of the expression to underline.
+    #[error("the formula of {field} is wrong")]
+    Formula {
+        field: String,
+        error: crate::formula::FormulaError,
+    },
 }
 
 impl ObjectDef {
@@ -223,7 +230,8 @@ impl ObjectDef {
     }
 
     /// Whether the definition holds together: keys unique, the name field, list columns and
-    /// conditions naming fields that exist, each select's choices unique.
+    /// conditions naming fields that exist, each select's choices unique, each formula
+    /// compiling (types checked, no cycles).
     pub fn check(&self) -> Result<(), SchemaError> {
         for (i, field) in self.fields.iter().enumerate() {
             if self.fields[..i].iter().any(|f| f.key == field.key) {
@@ -237,6 +245,14 @@ impl ObjectDef {
                         choice: choice.key.clone(),
                     });
                 }
+            }
+            if matches!(field.field_type, FieldType::Formula { .. }) {
+                crate::formula::Formula::compile_field(field.key.as_str(), &self.fields).map_err(
+                    |error| SchemaError::Formula {
+                        field: field.key.as_str().to_owned(),
+                        error,
+                    },
+                )?;
             }
             for condition in [&field.shown_when, &field.required_when]
                 .into_iter()
