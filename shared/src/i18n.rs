@@ -413,6 +413,18 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         (Problem::InvalidCreditCode, Locale::En) => {
             "Not a valid unified social credit code: check its 18 characters.".to_owned()
         }
+        (Problem::InvalidDateTime, Locale::ZhCn) => {
+            "请输入日期和时间，如 2026-12-31 09:30。".to_owned()
+        }
+        (Problem::InvalidDateTime, Locale::En) => {
+            "Enter a date and time such as 2026-12-31 09:30.".to_owned()
+        }
+        (Problem::NotAnImage, Locale::ZhCn) => "请选择图片文件。".to_owned(),
+        (Problem::NotAnImage, Locale::En) => "Choose an image file.".to_owned(),
+        (Problem::ReadOnly, Locale::ZhCn) => "该字段由系统计算，不能填写。".to_owned(),
+        (Problem::ReadOnly, Locale::En) => {
+            "This field is worked out by the system and cannot be written.".to_owned()
+        }
     }
 }
 

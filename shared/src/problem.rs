@@ -68,6 +68,12 @@ pub enum Problem {
     InvalidIdCard,
     #[error("is not a valid unified social credit code")]
     InvalidCreditCode,
+    #[error("is not a valid date and time")]
+    InvalidDateTime,
+    #[error("is not an image")]
+    NotAnImage,
+    #[error("is worked out, not written")]
+    ReadOnly,
 }
 
 impl Problem {
@@ -103,6 +109,9 @@ impl Problem {
             Problem::InvalidWechat => "invalid_wechat",
             Problem::InvalidIdCard => "invalid_id_card",
             Problem::InvalidCreditCode => "invalid_credit_code",
+            Problem::InvalidDateTime => "invalid_date_time",
+            Problem::NotAnImage => "not_an_image",
+            Problem::ReadOnly => "read_only",
         }
     }
 

@@ -399,6 +399,14 @@ fn from_value(field_type: &FieldType, value: Value) -> Val {
         Value::Text(s) | Value::Choice(s) => Val::Text(s),
         Value::Time(minutes) => Val::Number(Dec::from_int(i64::from(minutes))),
         Value::List(items) => Val::Text(items.join(", ")),
+        // Not readable by formulas (the checker refuses such fields).
+        Value::DateTime(_)
+        | Value::Id(_)
+        | Value::Ids(_)
+        | Value::Address(_)
+        | Value::Geo { .. }
+        | Value::Rows(_)
+        | Value::Files(_) => Val::Empty,
     }
 }
 
@@ -453,7 +461,7 @@ pub fn days_of(iso: &str) -> Option<i32> {
 }
 
 /// The civil date of `days` since 1970-01-01.
-fn civil(days: i32) -> (i32, u32, u32) {
+pub fn civil(days: i32) -> (i32, u32, u32) {
     let z = i64::from(days) + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;

@@ -25,7 +25,7 @@ use serde_json::{Map, Value as Json};
 use crate::i18n::Locale;
 use crate::schema::FieldDef;
 
-pub use eval::{EvalError, Val};
+pub use eval::{EvalError, Val, civil, days_of};
 pub use types::Type;
 
 use parse::Expr;

@@ -53,7 +53,54 @@ pub enum Value {
     Choice(String),
     /// Keys of a multiple select's choices, or tags.
     List(Vec<String>),
+    /// A moment, milliseconds since 1970-01-01 UTC.
+    DateTime(i64),
+    /// A person, team or record, by id.
+    Id(uuid::Uuid),
+    /// People or records, by id, in the order chosen.
+    Ids(Vec<uuid::Uuid>),
+    Address(Address),
+    /// Latitude and longitude in millionths of a degree.
+    Geo {
+        lat: i32,
+        lng: i32,
+    },
+    /// A sub-table's rows: each row's typed values, by column key.
+    Rows(Vec<Vec<(String, Value)>>),
+    /// Uploaded files (an image or a signature is one file).
+    Files(Vec<FileRef>),
 }
+
+/// A postal address in China: province, city and district (as the cascade offers them) and the
+/// street.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Address {
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub street: String,
+}
+
+/// An uploaded file as a record holds it: the upload's id and what to show of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileRef {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// Bytes.
+    pub size: u64,
+    /// Its content type, as the server checked it.
+    #[serde(rename = "type")]
+    pub content_type: String,
+}
+
+/// Most rows of a sub-table, people or records of a many-field, and files of a field.
+pub const MANY_MAX: usize = 500;
+/// Longest part of an address, file name or content type, in characters.
+const PART_MAX: usize = 200;
 
 impl Value {
     /// Read what a person typed into a field of `field_type`; blank is [`Value::Empty`]
@@ -97,6 +144,7 @@ impl Value {
                 Value::Rating(stars as u8)
             }
             FieldType::Date => Value::Date(date(text)?),
+            FieldType::DateTime => Value::DateTime(date_time(text)?),
             FieldType::Time => Value::Time(time(text)?),
             FieldType::Duration => Value::Duration(duration(text)?),
             FieldType::Checkbox => Value::Bool(checkbox(text)?),
@@ -143,6 +191,22 @@ impl Value {
             Value::Time(minutes) => json!(format!("{:02}:{:02}", minutes / 60, minutes % 60)),
             Value::Rating(n) => json!(n),
             Value::List(items) => json!(items),
+            Value::DateTime(ms) => json!(rfc3339(*ms)),
+            Value::Id(id) => json!(id),
+            Value::Ids(ids) => json!(ids),
+            Value::Address(address) => json!(address),
+            Value::Geo { lat, lng } => json!({
+                "lat": f64::from(*lat) / 1e6,
+                "lng": f64::from(*lng) / 1e6,
+            }),
+            Value::Rows(rows) => Json::Array(
+                rows.iter()
+                    .map(|row| {
+                        Json::Object(row.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+                    })
+                    .collect(),
+            ),
+            Value::Files(files) => json!(files),
         }
     }
 
@@ -188,6 +252,129 @@ impl Value {
             (FieldType::Money { .. } | FieldType::MultiSelect { .. } | FieldType::Tags, _) => {
                 Err(Problem::Invalid)
             }
+            (
+                FieldType::User { many: false }
+                | FieldType::Team
+                | FieldType::Link { .. }
+                | FieldType::CreatedBy
+                | FieldType::ModifiedBy,
+                Json::String(s),
+            ) => Ok(Value::Id(id(s)?)),
+            (FieldType::User { many: true } | FieldType::Links { .. }, Json::Array(items)) => {
+                if items.len() > MANY_MAX {
+                    return Err(Problem::TooMany { max: MANY_MAX });
+                }
+                let mut ids = Vec::with_capacity(items.len());
+                for item in items {
+                    let one = id(item.as_str().ok_or(Problem::Invalid)?)?;
+                    if !ids.contains(&one) {
+                        ids.push(one);
+                    }
+                }
+                Ok(Value::Ids(ids))
+            }
+            (
+                FieldType::DateTime | FieldType::CreatedAt | FieldType::ModifiedAt,
+                Json::String(s),
+            ) => Ok(Value::DateTime(date_time(s)?)),
+            (FieldType::Address, Json::Object(_)) => {
+                let address: Address =
+                    serde_json::from_value(json.clone()).map_err(|_| Problem::Invalid)?;
+                for part in [
+                    &address.province,
+                    &address.city,
+                    &address.district,
+                    &address.street,
+                ] {
+                    if !part.is_empty() {
+                        bounded_text(part, PART_MAX)?;
+                    }
+                }
+                Ok(Value::Address(address))
+            }
+            (FieldType::Geo, Json::Object(place)) => {
+                let degrees = |key: &str, max: f64| -> Result<i32, Problem> {
+                    let d = place
+                        .get(key)
+                        .and_then(Json::as_f64)
+                        .ok_or(Problem::Invalid)?;
+                    if !(-max..=max).contains(&d) {
+                        return Err(Problem::OutOfRange {
+                            min: -(max as i64),
+                            max: max as i64,
+                        });
+                    }
+                    Ok((d * 1e6).round() as i32)
+                };
+                Ok(Value::Geo {
+                    lat: degrees("lat", 90.0)?,
+                    lng: degrees("lng", 180.0)?,
+                })
+            }
+            (FieldType::SubTable { columns }, Json::Array(rows)) => {
+                if rows.len() > MANY_MAX {
+                    return Err(Problem::TooMany { max: MANY_MAX });
+                }
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let Json::Object(cells) = row else {
+                        return Err(Problem::Invalid);
+                    };
+                    if cells
+                        .keys()
+                        .any(|k| !columns.iter().any(|c| c.key.as_str() == k))
+                    {
+                        return Err(Problem::UnknownField);
+                    }
+                    let mut typed = Vec::with_capacity(columns.len());
+                    for column in columns {
+                        let cell = cells.get(column.key.as_str()).unwrap_or(&Json::Null);
+                        let value = Value::from_json(&column.field_type, cell)?;
+                        if column.required && value == Value::Empty {
+                            return Err(Problem::Required);
+                        }
+                        if value != Value::Empty {
+                            typed.push((column.key.as_str().to_owned(), value));
+                        }
+                    }
+                    out.push(typed);
+                }
+                Ok(Value::Rows(out))
+            }
+            (FieldType::File { .. } | FieldType::Image | FieldType::Signature, _) => {
+                let items = match json {
+                    Json::Array(items) => items.clone(),
+                    Json::Object(_) => vec![json.clone()],
+                    _ => return Err(Problem::Invalid),
+                };
+                let many = matches!(field_type, FieldType::File { many: true });
+                let max = if many { MANY_MAX } else { 1 };
+                if items.len() > max {
+                    return Err(Problem::TooMany { max });
+                }
+                let mut files = Vec::with_capacity(items.len());
+                for item in items {
+                    let file: FileRef =
+                        serde_json::from_value(item).map_err(|_| Problem::Invalid)?;
+                    bounded_text(&file.name, PART_MAX)?;
+                    bounded_text(&file.content_type, PART_MAX)?;
+                    let image_only = !matches!(field_type, FieldType::File { .. });
+                    if image_only && !file.content_type.starts_with("image/") {
+                        return Err(Problem::NotAnImage);
+                    }
+                    files.push(file);
+                }
+                Ok(Value::Files(files))
+            }
+            // Assigned by the server, and read back as it wrote it.
+            (FieldType::AutoNumber { .. }, Json::String(s)) => {
+                Ok(Value::Text(bounded_text(s, LINE_MAX)?.to_owned()))
+            }
+            // Worked out, never written.
+            (
+                FieldType::Formula { .. } | FieldType::Rollup { .. } | FieldType::Lookup { .. },
+                _,
+            ) => Err(Problem::ReadOnly),
             (_, Json::String(s)) if !s.trim().is_empty() => Value::parse(field_type, s),
             _ => Err(Problem::Invalid),
         }
@@ -249,6 +436,58 @@ impl Value {
                     items.iter().map(|k| label(k)).collect::<Vec<_>>().join(sep)
                 }
             }
+            // In China's time: the screens show the device's own time zone instead.
+            Value::DateTime(ms) => {
+                let local = ms.div_euclid(60_000) + CHINA_OFFSET_MINUTES;
+                let (y, m, d) = civil(local.div_euclid(1440));
+                let minute = local.rem_euclid(1440);
+                crate::format::date_time(
+                    locale,
+                    y,
+                    m,
+                    d,
+                    (minute / 60) as u32,
+                    (minute % 60) as u32,
+                )
+            }
+            // People, teams and records are shown by their names, which the screen looks up.
+            Value::Id(id) => id.to_string(),
+            Value::Ids(ids) => ids
+                .iter()
+                .map(uuid::Uuid::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Address(a) => {
+                let region = [&a.province, &a.city, &a.district]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>();
+                match locale {
+                    Locale::ZhCn => format!("{}{}", region.concat(), a.street),
+                    Locale::En => {
+                        let mut parts: Vec<&str> = Vec::new();
+                        if !a.street.is_empty() {
+                            parts.push(&a.street);
+                        }
+                        parts.extend(region.iter().rev());
+                        parts.join(", ")
+                    }
+                }
+            }
+            Value::Geo { lat, lng } => {
+                format!("{:.6}, {:.6}", f64::from(*lat) / 1e6, f64::from(*lng) / 1e6)
+            }
+            Value::Rows(rows) => match locale {
+                Locale::ZhCn => format!("{} 行", rows.len()),
+                Locale::En if rows.len() == 1 => "1 row".to_owned(),
+                Locale::En => format!("{} rows", rows.len()),
+            },
+            Value::Files(files) => files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 
@@ -299,6 +538,19 @@ impl Value {
             (Value::Time(a), Value::Time(b)) => a.cmp(b),
             (Value::Rating(a), Value::Rating(b)) => a.cmp(b),
             (Value::List(a), Value::List(b)) => a.cmp(b),
+            (Value::DateTime(a), Value::DateTime(b)) => a.cmp(b),
+            (Value::Id(a), Value::Id(b)) => a.cmp(b),
+            (Value::Ids(a), Value::Ids(b)) => a.len().cmp(&b.len()).then(a.cmp(b)),
+            (Value::Address(a), Value::Address(b)) => (
+                &a.province,
+                &a.city,
+                &a.district,
+                &a.street,
+            )
+                .cmp(&(&b.province, &b.city, &b.district, &b.street)),
+            (Value::Geo { lat: a, lng: x }, Value::Geo { lat: b, lng: y }) => (a, x).cmp(&(b, y)),
+            (Value::Rows(a), Value::Rows(b)) => a.len().cmp(&b.len()),
+            (Value::Files(a), Value::Files(b)) => a.len().cmp(&b.len()),
             // Values of different shapes (a field retyped under old records): a fixed order.
             _ => self.rank().cmp(&other.rank()),
         }
@@ -306,7 +558,14 @@ impl Value {
 
     fn rank(&self) -> u8 {
         match self {
-            Value::Empty => 12,
+            Value::Empty => 20,
+            Value::DateTime(_) => 11,
+            Value::Id(_) => 12,
+            Value::Ids(_) => 13,
+            Value::Address(_) => 14,
+            Value::Geo { .. } => 15,
+            Value::Rows(_) => 16,
+            Value::Files(_) => 17,
             Value::Text(_) => 0,
             Value::Integer(_) => 1,
             Value::Decimal { .. } => 2,
@@ -339,6 +598,28 @@ impl Value {
                 .collect::<Vec<_>>()
                 .join(" "),
             Value::List(items) => items.join(" "),
+            Value::Address(a) => format!("{} {} {} {}", a.province, a.city, a.district, a.street),
+            Value::Files(files) => files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Value::Rows(rows) => rows
+                .iter()
+                .flatten()
+                .map(|(key, v)| {
+                    let column = match field_type {
+                        FieldType::SubTable { columns } => {
+                            columns.iter().find(|c| c.key.as_str() == key)
+                        }
+                        _ => None,
+                    };
+                    column.map_or_else(String::new, |c| v.search_text(&c.field_type))
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            // Found by their names, which search reads from the people and records themselves.
+            Value::Id(_) | Value::Ids(_) | Value::Geo { .. } => String::new(),
             other => other
                 .to_json()
                 .as_str()
@@ -602,6 +883,75 @@ fn wechat(raw: &str) -> Result<String, Problem> {
     } else {
         Err(Problem::InvalidWechat)
     }
+}
+
+fn id(raw: &str) -> Result<uuid::Uuid, Problem> {
+    uuid::Uuid::parse_str(raw.trim()).map_err(|_| Problem::Invalid)
+}
+
+/// China's offset from UTC, the time zone of a typed date-time without one.
+const CHINA_OFFSET_MINUTES: i64 = 8 * 60;
+
+/// A moment typed as `2026-12-31 09:30` (China's time), or written with its offset as
+/// `2026-12-31T09:30:00+08:00` or `…Z` (what REST sends), as milliseconds since 1970 UTC.
+fn date_time(raw: &str) -> Result<i64, Problem> {
+    let text = raw.trim();
+    let split = text.find(['T', 't', ' ']).ok_or(Problem::InvalidDateTime)?;
+    let (day, rest) = (&text[..split], text[split + 1..].trim());
+    let day = date(day).map_err(|_| Problem::InvalidDateTime)?;
+    // The offset: `Z`, `+08:00`, `-05:30`, or China's when none is written.
+    let (clock, offset) = if let Some(clock) = rest.strip_suffix(['Z', 'z']) {
+        (clock, 0)
+    } else if let Some(at) = rest.rfind(['+', '-']) {
+        let (clock, zone) = rest.split_at(at);
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let digits: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
+        let (h, m) = match digits.len() {
+            2 => (digits.parse::<i64>().ok(), Some(0)),
+            4 => (digits[..2].parse().ok(), digits[2..].parse().ok()),
+            _ => (None, None),
+        };
+        match (h, m) {
+            (Some(h), Some(m)) if h <= 14 && m < 60 => (clock, sign * (h * 60 + m)),
+            _ => return Err(Problem::InvalidDateTime),
+        }
+    } else {
+        (rest, CHINA_OFFSET_MINUTES)
+    };
+    // Seconds (and their fractions) are dropped: a CRM keeps moments to the minute.
+    let mut parts = clock.split(':');
+    let hour = parts.next().and_then(|h| h.parse::<i64>().ok());
+    let minute = parts.next().and_then(|m| m.parse::<i64>().ok());
+    let second_ok = parts.next().is_none_or(|s| {
+        s.split('.')
+            .next()
+            .and_then(|s| s.parse::<u32>().ok())
+            .is_some_and(|s| s < 60)
+    });
+    let (Some(hour), Some(minute)) = (hour, minute) else {
+        return Err(Problem::InvalidDateTime);
+    };
+    if hour > 23 || minute > 59 || !second_ok || parts.next().is_some() {
+        return Err(Problem::InvalidDateTime);
+    }
+    let days = i64::from(crate::formula::days_of(&day).ok_or(Problem::InvalidDateTime)?);
+    Ok(((days * 1440 + hour * 60 + minute) - offset) * 60_000)
+}
+
+/// `ms` as REST writes a moment: RFC 3339 in UTC, to the minute.
+fn rfc3339(ms: i64) -> String {
+    let minutes = ms.div_euclid(60_000);
+    let (y, m, d) = civil(minutes.div_euclid(1440));
+    let minute = minutes.rem_euclid(1440);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z",
+        minute / 60,
+        minute % 60
+    )
+}
+
+fn civil(days: i64) -> (i32, u32, u32) {
+    crate::formula::civil(i32::try_from(days).unwrap_or(0))
 }
 
 #[cfg(test)]

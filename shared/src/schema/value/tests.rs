@@ -387,3 +387,169 @@ fn search_texts() {
     let amount = Value::parse(&FieldType::Integer, "1200").expect("parses");
     assert_eq!(amount.search_text(&FieldType::Integer), "1200");
 }
+
+#[test]
+fn moments_people_records_places_rows_and_files() {
+    use crate::schema::{FieldDef, ObjectKey};
+    // A moment typed in China's time, or sent with its offset, is one instant.
+    let typed = Value::parse(&FieldType::DateTime, "2026-12-31 09:30").expect("parses");
+    for sent in [
+        json!("2026-12-31T09:30:00+08:00"),
+        json!("2026-12-31T01:30:00Z"),
+        json!("2026-12-30T20:30:45.5-05:00"),
+    ] {
+        assert_eq!(
+            Value::from_json(&FieldType::DateTime, &sent),
+            Ok(typed.clone()),
+            "{sent}"
+        );
+    }
+    assert_eq!(typed.to_json(), json!("2026-12-31T01:30:00Z"));
+    assert_eq!(
+        typed.format(&FieldType::DateTime, Locale::ZhCn),
+        crate::format::date_time(Locale::ZhCn, 2026, 12, 31, 9, 30)
+    );
+    for bad in [
+        "2026-12-31",
+        "2026-12-31 25:00",
+        "2026-02-30 09:00",
+        "2026-12-31T09:30+99:00",
+    ] {
+        assert_eq!(
+            Value::parse(&FieldType::DateTime, bad),
+            Err(Problem::InvalidDateTime),
+            "{bad}"
+        );
+    }
+
+    let a = "0190f7a4-0000-7000-8000-000000000001";
+    let b = "0190f7a4-0000-7000-8000-000000000002";
+    let link = FieldType::Link {
+        object: ObjectKey::parse("accounts").expect("key"),
+    };
+    let links = FieldType::Links {
+        object: ObjectKey::parse("accounts").expect("key"),
+    };
+    assert!(matches!(
+        Value::from_json(&link, &json!(a)),
+        Ok(Value::Id(_))
+    ));
+    assert_eq!(
+        Value::from_json(&link, &json!("not-an-id")),
+        Err(Problem::Invalid)
+    );
+    assert_eq!(Value::from_json(&link, &json!([a])), Err(Problem::Invalid));
+    let both = Value::from_json(&links, &json!([a, b, a])).expect("ids");
+    assert_eq!(both.to_json(), json!([a, b]), "a repeated id counts once");
+    let too_many: Vec<String> = (0..=MANY_MAX)
+        .map(|i| format!("0190f7a4-0000-7000-8000-{i:012}"))
+        .collect();
+    assert_eq!(
+        Value::from_json(&links, &json!(too_many)),
+        Err(Problem::TooMany { max: MANY_MAX })
+    );
+    let people = FieldType::User { many: true };
+    assert!(matches!(
+        Value::from_json(&people, &json!([a])),
+        Ok(Value::Ids(_))
+    ));
+
+    let address = json!({"province": "浙江省", "city": "杭州市", "district": "西湖区", "street": "文三路 90 号"});
+    let value = Value::from_json(&FieldType::Address, &address).expect("address");
+    assert_eq!(value.to_json(), address);
+    assert_eq!(
+        value.format(&FieldType::Address, Locale::ZhCn),
+        "浙江省杭州市西湖区文三路 90 号"
+    );
+    assert_eq!(
+        value.format(&FieldType::Address, Locale::En),
+        "文三路 90 号, 西湖区, 杭州市, 浙江省"
+    );
+    assert!(value.search_text(&FieldType::Address).contains("西湖区"));
+    assert_eq!(
+        Value::from_json(&FieldType::Address, &json!({"city": 12})),
+        Err(Problem::Invalid)
+    );
+
+    let place = Value::from_json(&FieldType::Geo, &json!({"lat": 30.2741, "lng": 120.1551}))
+        .expect("place");
+    assert_eq!(place.to_json(), json!({"lat": 30.2741, "lng": 120.1551}));
+    assert_eq!(
+        Value::from_json(&FieldType::Geo, &json!({"lat": 91, "lng": 0})),
+        Err(Problem::OutOfRange { min: -90, max: 90 })
+    );
+
+    let lines = FieldType::SubTable {
+        columns: vec![
+            FieldDef {
+                required: true,
+                ..FieldDef::new("item", Labels::new("产品", "Item"), FieldType::Text).expect("key")
+            },
+            FieldDef::new(
+                "price",
+                Labels::new("单价", "Price"),
+                FieldType::Money {
+                    currency: "CNY".into(),
+                },
+            )
+            .expect("key"),
+        ],
+    };
+    let rows = json!([
+        {"item": "云服务", "price": {"amount": "100", "currency": "CNY"}},
+        {"item": "实施"},
+    ]);
+    let value = Value::from_json(&lines, &rows).expect("rows");
+    assert_eq!(value.to_json(), rows);
+    assert_eq!(value.format(&lines, Locale::En), "2 rows");
+    assert!(value.search_text(&lines).contains("云服务"));
+    assert_eq!(
+        Value::from_json(
+            &lines,
+            &json!([{"price": {"amount": "1", "currency": "CNY"}}])
+        ),
+        Err(Problem::Required)
+    );
+    assert_eq!(
+        Value::from_json(&lines, &json!([{"item": "x", "colour": "red"}])),
+        Err(Problem::UnknownField)
+    );
+    assert_eq!(
+        Value::from_json(&lines, &json!([{"item": "x", "price": 12}])),
+        Err(Problem::Invalid)
+    );
+
+    let file = json!({"id": a, "name": "合同.pdf", "size": 1024, "type": "application/pdf"});
+    let files = FieldType::File { many: true };
+    let value = Value::from_json(&files, &json!([file])).expect("files");
+    assert_eq!(value.to_json(), json!([file]));
+    assert_eq!(value.format(&files, Locale::ZhCn), "合同.pdf");
+    assert_eq!(
+        Value::from_json(&FieldType::Image, &file),
+        Err(Problem::NotAnImage)
+    );
+    assert_eq!(
+        Value::from_json(&FieldType::File { many: false }, &json!([file, file])),
+        Err(Problem::TooMany { max: 1 })
+    );
+
+    // Worked-out fields are never written; an auto number reads back as the server wrote it.
+    assert_eq!(
+        Value::from_json(
+            &FieldType::Formula {
+                expression: "1".into()
+            },
+            &json!(1)
+        ),
+        Err(Problem::ReadOnly)
+    );
+    let number = FieldType::AutoNumber {
+        prefix: "HT-".into(),
+        date: true,
+        digits: 4,
+    };
+    assert_eq!(
+        Value::from_json(&number, &json!("HT-20261130-0001")),
+        Ok(Value::Text("HT-20261130-0001".into()))
+    );
+}
