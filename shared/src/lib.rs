@@ -17,6 +17,7 @@ pub mod name;
 pub mod password;
 pub mod phone;
 pub mod problem;
+pub mod query;
 pub mod records;
 pub mod role;
 pub mod rows;
