@@ -397,11 +397,9 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         (Problem::InvalidUrl, Locale::En) => {
             "Enter a web address such as https://example.com.".to_owned()
         }
-        (Problem::InvalidWechat, Locale::ZhCn) => {
-            "微信号为 6 到 20 位，以字母开头，可用字母、数字、- 和 _。".to_owned()
-        }
+        (Problem::InvalidWechat, Locale::ZhCn) => "微信号只能包含字母、数字、- 和 _。".to_owned(),
         (Problem::InvalidWechat, Locale::En) => {
-            "A WeChat ID has 6 to 20 characters: a letter first, then letters, digits, - or _.".to_owned()
+            "A WeChat ID has only letters, digits, - and _.".to_owned()
         }
         (Problem::InvalidIdCard, Locale::ZhCn) => "身份证号无效，请核对 18 位号码。".to_owned(),
         (Problem::InvalidIdCard, Locale::En) => {

@@ -4,8 +4,10 @@
 //!
 //! - [`field_type`]: the field types and their options;
 //! - [`value`]: one parser, formatter, comparator and search text per field type;
-//! - [`checks`]: identity card numbers and unified social credit codes.
+//! - [`checks`]: identity card numbers and unified social credit codes;
+//! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way.
 
+pub mod builtin;
 pub mod checks;
 pub mod field_type;
 pub mod value;

@@ -277,6 +277,14 @@ impl Value {
                 FieldType::DateTime | FieldType::CreatedAt | FieldType::ModifiedAt,
                 Json::String(s),
             ) => Ok(Value::DateTime(date_time(s)?)),
+            // Records of the built-in objects store moments as milliseconds.
+            (
+                FieldType::DateTime | FieldType::CreatedAt | FieldType::ModifiedAt,
+                Json::Number(n),
+            ) => match n.as_i64() {
+                Some(ms) if ms > 0 => Ok(Value::DateTime(ms)),
+                _ => Err(Problem::InvalidDateTime),
+            },
             (FieldType::Address, Json::Object(_)) => {
                 let address: Address =
                     serde_json::from_value(json.clone()).map_err(|_| Problem::Invalid)?;
@@ -859,26 +867,27 @@ fn url(raw: &str) -> Result<String, Problem> {
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
     let name = host.split(':').next().unwrap_or("");
-    let valid_host = name.contains('.')
-        && !name.starts_with('.')
-        && !name.ends_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    let valid_host = name.contains('.') && !name.starts_with('.') && !name.ends_with('.');
     if !valid_host || full.chars().any(char::is_whitespace) {
         return Err(Problem::InvalidUrl);
     }
     Ok(full)
 }
 
-/// A WeChat id: 6 to 20 characters, a letter first, then letters, digits, `-` and `_`.
+/// A WeChat id as people share it: letters, digits, `_` and `-` (ids made from a phone number
+/// are digits only), at most [`crate::contact::WECHAT_MAX`] characters: what contacts have
+/// always accepted, so that no stored id becomes invalid.
 fn wechat(raw: &str) -> Result<String, Problem> {
     let id = raw.trim();
-    let mut chars = id.chars();
-    let valid = (6..=20).contains(&id.len())
-        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
+    if id.chars().count() > crate::contact::WECHAT_MAX {
+        return Err(Problem::TooLong {
+            max: crate::contact::WECHAT_MAX,
+        });
+    }
+    if id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         Ok(id.to_owned())
     } else {
         Err(Problem::InvalidWechat)

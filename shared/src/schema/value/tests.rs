@@ -176,8 +176,19 @@ fn typing_texts_and_codes() {
         "wxid_lilei88",
         Ok(Value::Text("wxid_lilei88".into())),
     );
-    check(&FieldType::Wechat, "88lilei", Err(Problem::InvalidWechat));
-    check(&FieldType::Wechat, "li", Err(Problem::InvalidWechat));
+    // Ids made from a phone number are digits only.
+    check(
+        &FieldType::Wechat,
+        "13800138000",
+        Ok(Value::Text("13800138000".into())),
+    );
+    check(&FieldType::Wechat, "li lei", Err(Problem::InvalidWechat));
+    check(&FieldType::Wechat, "李雷", Err(Problem::InvalidWechat));
+    check(
+        &FieldType::Wechat,
+        &"w".repeat(41),
+        Err(Problem::TooLong { max: 40 }),
+    );
     check(
         &FieldType::IdCard,
         "11010519491231002x",
