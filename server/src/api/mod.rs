@@ -5,6 +5,7 @@ pub mod error;
 pub mod guard;
 pub mod health;
 pub mod json;
+pub mod objects;
 pub mod records;
 pub mod roles;
 pub mod setup;
@@ -34,7 +35,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             state.clone(),
             poke_after_change,
         ))
-        .merge(stats::router());
+        .merge(stats::router())
+        .merge(objects::router());
     // Writes to synced records take a write slot before their body is read; pulls and REST
     // lists take slots of their own (see `crate::admission`).
     let admit = axum::middleware::from_fn_with_state(state.clone(), crate::admission::admit);

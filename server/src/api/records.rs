@@ -369,6 +369,20 @@ impl Page {
     }
 }
 
+/// The company's deal pipelines as `user` reads them (the standard one until an admin saves
+/// one).
+pub(crate) async fn company_pipelines(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<shared::records::Pipelines, ApiError> {
+    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    let mut records = Vec::new();
+    for body in store::live(&state.db, &scope, Collection::Pipeline).await? {
+        records.push(parse_stored(&body)?);
+    }
+    Ok(shared::records::Pipelines::of(&records))
+}
+
 /// `GET /api/v1/pipelines`: every deal pipeline, the main one first (the standard one until an
 /// admin saves it), with stage keys, names, probabilities, won/lost and gate fields: what an
 /// API client needs to move deals (`{"fields": {"stage": key}}`). Set up in the app.
@@ -376,12 +390,7 @@ async fn pipelines(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Value>, ApiError> {
-    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
-    let mut records = Vec::new();
-    for body in store::live(&state.db, &scope, Collection::Pipeline).await? {
-        records.push(parse_stored(&body)?);
-    }
-    let all = shared::records::Pipelines::of(&records);
+    let all = company_pipelines(&state, &user).await?;
     let items: Vec<Value> = all
         .list()
         .iter()

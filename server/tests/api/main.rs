@@ -12,6 +12,7 @@ mod crm;
 mod errors;
 mod events;
 mod hardening;
+mod objects;
 mod rest;
 mod roles;
 mod scale_out;

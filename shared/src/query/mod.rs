@@ -89,6 +89,21 @@ pub enum OpKind {
     Me,
 }
 
+impl OpKind {
+    /// The name REST and the field-type list use.
+    pub fn key(self) -> &'static str {
+        match self {
+            OpKind::Is => "is",
+            OpKind::In => "in",
+            OpKind::Contains => "contains",
+            OpKind::Order => "order",
+            OpKind::Empty => "empty",
+            OpKind::Period => "period",
+            OpKind::Me => "me",
+        }
+    }
+}
+
 impl Op {
     pub fn kind(&self) -> OpKind {
         match self {

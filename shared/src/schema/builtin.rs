@@ -6,7 +6,8 @@
 
 use super::{Choice, FieldDef, FieldKey, FieldType, Labels, ObjectDef, ObjectKey};
 use crate::i18n::Locale;
-use crate::records::labels::{choices, field_label};
+use crate::records::Pipelines;
+use crate::records::labels::{choices_with, field_label};
 use crate::sync::record::Collection;
 
 /// The object key a link to "any record" names (an activity or task is about a contact, an
@@ -41,14 +42,14 @@ fn key(text: &str) -> ObjectKey {
     ObjectKey(text.to_owned())
 }
 
-/// The type of a built-in field.
-fn field_type(collection: Collection, field: &str) -> FieldType {
+/// The type of a built-in field (a deal's stages: every stage of the company's pipelines).
+fn field_type(collection: Collection, field: &str, pipelines: &Pipelines) -> FieldType {
     let link = |to: &str| FieldType::Link { object: key(to) };
     let select = || FieldType::SingleSelect {
-        options: choices(collection, field, Locale::ZhCn)
+        options: choices_with(collection, field, Locale::ZhCn, pipelines)
             .unwrap_or_default()
             .into_iter()
-            .zip(choices(collection, field, Locale::En).unwrap_or_default())
+            .zip(choices_with(collection, field, Locale::En, pipelines).unwrap_or_default())
             .filter(|((k, _), _)| !k.is_empty())
             .map(|((k, zh), (_, en))| Choice {
                 key: k,
@@ -89,8 +90,13 @@ fn field_type(collection: Collection, field: &str) -> FieldType {
 }
 
 /// The definition of a built-in collection's object, or `None` for collections that are not
-/// objects (sync issues, views, pipelines, changes).
+/// objects (sync issues, views, pipelines, changes); deal stages of the standard pipeline.
 pub fn object(collection: Collection) -> Option<ObjectDef> {
+    object_with(collection, &Pipelines::default())
+}
+
+/// [`object`] with the deal stages of the company's `pipelines`.
+pub fn object_with(collection: Collection, pipelines: &Pipelines) -> Option<ObjectDef> {
     use crate::records::{Account, Activity, Contact, Deal, Kind, Lead, Task};
     let (fields, required, name_field): (&[&str], &[&str], &str) = match collection {
         Collection::Contact => (Contact::FIELDS, Contact::REQUIRED, "name"),
@@ -110,7 +116,12 @@ pub fn object(collection: Collection) -> Option<ObjectDef> {
     let mut defs: Vec<FieldDef> = fields
         .iter()
         .filter_map(|field| {
-            let mut def = FieldDef::new(field, label(field), field_type(collection, field)).ok()?;
+            let mut def = FieldDef::new(
+                field,
+                label(field),
+                field_type(collection, field, pipelines),
+            )
+            .ok()?;
             def.required = required.contains(field);
             def.system = true;
             // A deal's currency is part of its amount (a money value carries its currency).
@@ -143,9 +154,12 @@ pub fn object(collection: Collection) -> Option<ObjectDef> {
     })
 }
 
-/// Every built-in object.
-pub fn objects() -> Vec<ObjectDef> {
-    COLLECTIONS.into_iter().filter_map(object).collect()
+/// Every built-in object, deal stages from the company's `pipelines`.
+pub fn objects(pipelines: &Pipelines) -> Vec<ObjectDef> {
+    COLLECTIONS
+        .into_iter()
+        .filter_map(|c| object_with(c, pipelines))
+        .collect()
 }
 
 /// Why a change to a built-in object's field is refused.
@@ -203,7 +217,7 @@ mod tests {
                 Ok(text.to_owned())
             );
         }
-        let all = objects();
+        let all = objects(&Pipelines::default());
         assert_eq!(all.len(), 6);
         for object in &all {
             assert_eq!(object.check(), Ok(()), "{}", object.key.as_str());

@@ -216,6 +216,24 @@ impl FieldKind {
         Self::ALL.iter().copied().find(|k| k.key() == key)
     }
 
+    /// The options a type of this kind carries (`{"type": "money", "currency": …}`).
+    pub fn options(self) -> &'static [&'static str] {
+        match self {
+            FieldKind::Decimal | FieldKind::Percent => &["precision"],
+            FieldKind::Money => &["currency"],
+            FieldKind::Rating => &["max"],
+            FieldKind::SingleSelect | FieldKind::MultiSelect => &["options"],
+            FieldKind::User | FieldKind::File => &["many"],
+            FieldKind::Link | FieldKind::Links => &["object"],
+            FieldKind::SubTable => &["columns"],
+            FieldKind::AutoNumber => &["prefix", "date", "digits"],
+            FieldKind::Formula => &["expression"],
+            FieldKind::Rollup => &["link", "field", "function", "filter"],
+            FieldKind::Lookup => &["link", "field"],
+            _ => &[],
+        }
+    }
+
     /// Whether people never type the value: the device or the server works it out.
     pub fn is_computed(self) -> bool {
         matches!(
