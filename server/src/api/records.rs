@@ -2,7 +2,9 @@
 //! allows; writes run the same mutators as devices (through [`crate::sync::apply`]), so they
 //! are checked the same way and reach every device.
 //!
-//! - `GET /api/v1/{collection}?limit=&cursor=&sort=&{field}=` → `{"items", "next_cursor"}`
+//! - `GET /api/v1/{collection}?limit=&cursor=&sort=&filter=&{field}=` → `{"items",
+//!   "next_cursor"}` (`filter` in the query language of `shared::query`, e.g.
+//!   `stage in (won, lost) and amount >= 10000`)
 //! - `POST /api/v1/{collection}` `{"fields": {…}, "owner"?, "id"?}` → 201 and the record
 //! - `GET|PATCH|DELETE /api/v1/{collection}/{id}` (`PATCH` takes `{"fields"?, "owner"?}`)
 //! - `GET /api/v1/pipelines` → every deal pipeline (read only; admins set them up in the app)
@@ -176,8 +178,10 @@ async fn list(
         descending: true,
     };
     let mut filters: Vec<(String, String)> = Vec::new();
+    let mut filter_text = None;
     for (key, value) in &params {
         match key.as_str() {
+            "filter" => filter_text = Some(value.as_str()),
             "limit" => {
                 limit = value
                     .parse()
@@ -217,13 +221,44 @@ async fn list(
             }
         }
     }
-    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    let directory = store::directory_now(&state.db, &user.actor).await?;
+    let scope = directory.scope();
+    // `filter=`: the query language over the object's fields (see `shared::query`).
+    let query = match filter_text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => {
+            let object = shared::schema::builtin::object_with(
+                collection,
+                &company_pipelines(&state, &user).await?,
+            )
+            .ok_or(ApiError::NotFound("collection"))?;
+            let filter = shared::query::parse(text, &object).map_err(|e| ApiError::BadRequest {
+                code: "invalid_filter",
+                message: format!("filter: {}", e.message(shared::i18n::Locale::En)),
+            })?;
+            let me = user.actor.user;
+            let context = shared::query::Context {
+                me: me.as_uuid(),
+                my_team: directory
+                    .users
+                    .iter()
+                    .filter(|m| m.team == user.actor.team)
+                    .map(|m| m.id.as_uuid())
+                    .collect(),
+                now_ms: crate::db::now_ms(),
+                // The company's calendar is China's until it can be set.
+                offset_minutes: 8 * 60,
+            };
+            Some((object, filter, context))
+        }
+        None => None,
+    };
     // The records are read one at a time and only the page is kept, so a list of tens of
     // thousands costs the memory of one page.
     let mut page = Page::new(limit, sort.descending, cursor);
     // Sorted by when or by whom, with no filter: the envelope alone says where a record goes,
     // and only the page's records are read whole.
-    let envelope_only = filters.is_empty() && ENVELOPE_FIELDS.contains(&sort.field.as_str());
+    let envelope_only =
+        filters.is_empty() && query.is_none() && ENVELOPE_FIELDS.contains(&sort.field.as_str());
     let mut unreadable = None;
     store::for_each_live(&state.db, &scope, collection, |body| {
         let placed = if envelope_only {
@@ -235,6 +270,13 @@ async fn list(
                 let keep = filters.iter().all(|(field, wanted)| {
                     let have = sort_key(&record, field);
                     have == *wanted || have.eq_ignore_ascii_case(wanted)
+                }) && query.as_ref().is_none_or(|(object, filter, context)| {
+                    let values = shared::schema::builtin::values(
+                        object,
+                        |field| record.body.text(field),
+                        record.owner.as_uuid(),
+                    );
+                    filter.matches(object, &values, context)
                 });
                 keep.then(|| (sort_key(&record, &sort.field), record.id))
             })

@@ -10,6 +10,7 @@ use crate::harness::{Backend, TestApp, both};
 both!(
     every_collection_has_crud,
     lists_filter_sort_and_page,
+    lists_take_a_filter_in_the_query_language,
     bad_writes_get_clear_answers,
     scope_holds_in_rest_too
 );
@@ -330,5 +331,133 @@ async fn scope_holds_in_rest_too(backend: Backend) {
         .next()
         .map(|r| r.body.text("city"));
     assert_eq!(city.as_deref(), Some("天津"));
+    app.finish().await;
+}
+
+/// `text` for a URL's query string.
+fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn lists_take_a_filter_in_the_query_language(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, boss, far] = app.two_sales_teams().await;
+    let account = |token: String, name: &'static str| {
+        let app = &app;
+        async move {
+            id_of(
+                &app.post(
+                    "/api/v1/accounts",
+                    Some(&token),
+                    json!({"fields": {"name": name}}),
+                )
+                .await
+                .body,
+            )
+        }
+    };
+    let mine = account(rep.clone(), "甲").await;
+    let theirs = account(far.clone(), "乙").await;
+    let deals = [
+        (&rep, &mine, "杭州云", 12_000, "qualify", "2026-11-03"),
+        (&rep, &mine, "宁波港", 800, "needs", "2026-12-02"),
+        (&boss, &mine, "温州鞋", 5_000, "needs", ""),
+        (&far, &theirs, "广州茶", 90_000, "qualify", "2026-11-20"),
+    ];
+    for (token, account, name, amount, stage, close) in deals {
+        let made = app
+            .post(
+                "/api/v1/deals",
+                Some(token),
+                json!({"fields": {"name": name, "account": account, "amount": amount,
+                    "stage": stage, "close_date": close}}),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let names = |reply: &Value| -> Vec<String> {
+        let mut out: Vec<String> = reply["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| i["fields"]["name"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    };
+    let list = |token: String, filter: &'static str| {
+        let app = &app;
+        async move {
+            let reply = app
+                .get(
+                    &format!("/api/v1/deals?filter={}", encoded(filter)),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(reply.status, 200, "{filter}: {}", reply.body);
+            names(&reply.body)
+        }
+    };
+    // The manager sees the team's deals; the filter runs over the fields' typed values.
+    assert_eq!(
+        list(boss.clone(), "amount >= 5000").await,
+        ["杭州云", "温州鞋"]
+    );
+    assert_eq!(
+        list(boss.clone(), "amount > \"¥1,000\" and stage = needs").await,
+        ["温州鞋"]
+    );
+    assert_eq!(
+        list(boss.clone(), "name contains 杭州 or name contains 宁波").await,
+        ["宁波港", "杭州云"]
+    );
+    assert_eq!(list(boss.clone(), "close_date is empty").await, ["温州鞋"]);
+    assert_eq!(
+        list(
+            boss.clone(),
+            "close_date >= 2026-11-01 and close_date < 2026-12-01"
+        )
+        .await,
+        ["杭州云"]
+    );
+    assert_eq!(list(boss.clone(), "owner is me").await, ["温州鞋"]);
+    assert_eq!(
+        list(boss.clone(), "owner is my_team").await,
+        ["宁波港", "杭州云", "温州鞋"]
+    );
+    // A filter never reaches past the caller's scope: the other team's deal stays unseen.
+    assert_eq!(
+        list(rep.clone(), "amount > 50000").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(list(far.clone(), "amount > 50000").await, ["广州茶"]);
+    // Mistakes come back as 400 with what is wrong and where.
+    for (bad, said) in [
+        ("amount contains 5", "cannot be filtered that way"),
+        ("stag = needs", "no field stag"),
+        ("amount > lots", "number"),
+        ("(stage = needs", "Expected )"),
+    ] {
+        let reply = app
+            .get(
+                &format!("/api/v1/deals?filter={}", encoded(bad)),
+                Some(&boss),
+            )
+            .await;
+        reply.assert_error(400, "invalid_filter");
+        let message = reply.body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(said), "{bad}: {message}");
+    }
     app.finish().await;
 }

@@ -4,7 +4,7 @@
 //! (lead conversion, pipeline gates, lifecycle) stay; the tests below hold the two together, so
 //! that every value those structs accept reads as valid under its field's type.
 
-use super::{Choice, FieldDef, FieldKey, FieldType, Labels, ObjectDef, ObjectKey};
+use super::{Choice, FieldDef, FieldKey, FieldType, Labels, ObjectDef, ObjectKey, Value};
 use crate::i18n::Locale;
 use crate::records::Pipelines;
 use crate::records::labels::{choices_with, field_label};
@@ -162,6 +162,51 @@ pub fn objects(pipelines: &Pipelines) -> Vec<ObjectDef> {
         .collect()
 }
 
+/// A built-in record's fields in the schema's JSON form (what queries, formulas and the
+/// generic screens read), from the typed record's text of each field (`text`, as
+/// [`crate::records::Kind::get`] gives it) and its owner. A value that does not read under its
+/// type is left out (a test holds that none does).
+pub fn values(
+    object: &ObjectDef,
+    text: impl Fn(&str) -> String,
+    owner: uuid::Uuid,
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{Value as Json, json};
+    let mut out = serde_json::Map::new();
+    for def in &object.fields {
+        let key = def.key.as_str();
+        if key == "owner" {
+            out.insert(key.to_owned(), json!(owner));
+            continue;
+        }
+        let raw = text(key);
+        if raw.is_empty() {
+            continue;
+        }
+        let read = match &def.field_type {
+            // Moments are kept as milliseconds.
+            FieldType::DateTime => raw
+                .parse::<i64>()
+                .map_err(|_| crate::Problem::InvalidDateTime)
+                .and_then(|ms| Value::from_json(&def.field_type, &json!(ms))),
+            // Links hold ids, several separated by commas.
+            FieldType::Link { .. } => Value::from_json(&def.field_type, &json!(raw.trim())),
+            FieldType::Links { .. } => {
+                let ids: Vec<&str> = raw.split(',').map(str::trim).collect();
+                Value::from_json(&def.field_type, &json!(ids))
+            }
+            other => Value::parse(other, &raw),
+        };
+        if let Ok(value) = read
+            && value != Value::Empty
+        {
+            let json: Json = value.to_json();
+            out.insert(key.to_owned(), json);
+        }
+    }
+    out
+}
+
 /// Why a change to a built-in object's field is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SystemFieldError {
@@ -198,7 +243,6 @@ pub fn keeps_system_fields(
 mod tests {
     use super::*;
     use crate::records::{Account, Activity, Contact, Deal, Kind, Lead, Task, patch};
-    use crate::schema::Value;
 
     #[test]
     fn every_built_in_object_describes_its_fields() {
@@ -280,6 +324,16 @@ mod tests {
         let record = crate::records::create::<K>(&patch(values))
             .unwrap_or_else(|e| panic!("{values:?}: {e:?}"));
         let object = object(K::COLLECTION).expect("an object");
+        // Every field with a value comes through the projection.
+        let projected = super::values(&object, |f| record.get(f), uuid::Uuid::nil());
+        for field in K::FIELDS {
+            assert_eq!(
+                projected.contains_key(*field),
+                !record.get(field).is_empty(),
+                "{}.{field}",
+                object.key.as_str()
+            );
+        }
         for field in K::FIELDS {
             let def = object.field(field).expect("described");
             let text = record.get(field);
