@@ -215,6 +215,8 @@ impl Value {
     pub fn from_json(field_type: &FieldType, json: &Json) -> Result<Value, Problem> {
         match (field_type, json) {
             (_, Json::Null) => Ok(Value::Empty),
+            // A blank text clears the field, whatever its type.
+            (_, Json::String(s)) if s.trim().is_empty() => Ok(Value::Empty),
             (FieldType::Checkbox, Json::Bool(b)) => Ok(Value::Bool(*b)),
             (
                 FieldType::Integer
