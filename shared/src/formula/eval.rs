@@ -366,7 +366,7 @@ impl Env<'_> {
 }
 
 /// A field's stored value as a formula reads it.
-fn from_value(field_type: &FieldType, value: Value) -> Val {
+pub(crate) fn from_value(field_type: &FieldType, value: Value) -> Val {
     match value {
         Value::Empty => match field_type {
             FieldType::Date => Val::Empty,

@@ -12,12 +12,14 @@
 //!
 //! Numbers are exact decimals ([`dec::Dec`]); money keeps its currency, and amounts of two
 //! currencies are never added or compared. A formula may use another formula field; cycles are
-//! refused when it is compiled.
+//! refused when it is compiled. Rollups and lookups (values of linked records) are in
+//! [`rollup`].
 
 pub mod dec;
 mod eval;
 mod lex;
 mod parse;
+pub mod rollup;
 mod types;
 
 use serde_json::{Map, Value as Json};
