@@ -5,11 +5,13 @@
 //! - [`field_type`]: the field types and their options;
 //! - [`value`]: one parser, formatter, comparator and search text per field type;
 //! - [`record`]: a write checked against the definition (types, conditions, required fields);
+//! - [`convert`]: changing a field's type (which changes are offered, what becomes of values);
 //! - [`checks`]: identity card numbers and unified social credit codes;
 //! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way.
 
 pub mod builtin;
 pub mod checks;
+pub mod convert;
 pub mod field_type;
 pub mod record;
 pub mod value;
