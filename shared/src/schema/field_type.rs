@@ -125,8 +125,11 @@ pub enum FieldType {
     Formula {
         expression: String,
     },
-    /// Folds a field of the records linked through `link`.
+    /// Folds `field` of the records of `object` whose link field `link` points to this record
+    /// (an account's deals: `{"object": "deals", "link": "account", "field": "amount"}`), those
+    /// passing `filter` (the query language, over `object`) only.
     Rollup {
+        object: ObjectKey,
         link: FieldKey,
         field: FieldKey,
         function: RollupFn,
@@ -228,7 +231,7 @@ impl FieldKind {
             FieldKind::SubTable => &["columns"],
             FieldKind::AutoNumber => &["prefix", "date", "digits"],
             FieldKind::Formula => &["expression"],
-            FieldKind::Rollup => &["link", "field", "function", "filter"],
+            FieldKind::Rollup => &["object", "link", "field", "function", "filter"],
             FieldKind::Lookup => &["link", "field"],
             _ => &[],
         }
@@ -337,6 +340,7 @@ mod tests {
                 digits: 4,
             },
             FieldType::Rollup {
+                object: ObjectKey::parse("deals").expect("key"),
                 link: FieldKey::parse("account").expect("key"),
                 field: FieldKey::parse("amount").expect("key"),
                 function: RollupFn::Sum,

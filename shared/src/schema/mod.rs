@@ -6,6 +6,7 @@
 //! - [`value`]: one parser, formatter, comparator and search text per field type;
 //! - [`record`]: a write checked against the definition (types, conditions, required fields);
 //! - [`convert`]: changing a field's type (which changes are offered, what becomes of values);
+//! - [`registry`]: the whole schema checked together (links, rollups, lookups, reserved keys);
 //! - [`checks`]: identity card numbers and unified social credit codes;
 //! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way.
 
@@ -14,6 +15,7 @@ pub mod checks;
 pub mod convert;
 pub mod field_type;
 pub mod record;
+pub mod registry;
 pub mod value;
 
 use serde::{Deserialize, Serialize};
