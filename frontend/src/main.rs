@@ -10,6 +10,7 @@ mod i18n;
 mod marks;
 mod notify;
 mod pages;
+mod readings;
 mod session;
 mod sync;
 

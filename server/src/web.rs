@@ -39,6 +39,7 @@ static LOGIN: LazyLock<Option<Asset>> = LazyLock::new(|| {
     let extra: Vec<&str> = find("/echarts.min.js")
         .map(|a| a.path)
         .into_iter()
+        .chain([shared::readings::URL])
         .collect();
     let page = login_page::render(template, index, &extra);
     let digest = Sha256::digest(page.as_bytes());
@@ -51,6 +52,23 @@ static LOGIN: LazyLock<Option<Asset>> = LazyLock::new(|| {
         etag: format!("\"{etag}\"").leak(),
         immutable: false,
     })
+});
+
+/// The pinyin readings the app fetches after its first screen ([`shared::readings`]), built
+/// from the `pinyin` crate on first request; its address names its version, so it is kept for
+/// ever (the compression layer compresses it).
+static READINGS: LazyLock<Asset> = LazyLock::new(|| {
+    let body = shared::readings::Readings::from_crate().to_bytes();
+    let digest = Sha256::digest(&body);
+    let etag: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    Asset {
+        path: shared::readings::URL,
+        body: body.leak(),
+        gzip: None,
+        brotli: None,
+        etag: format!("\"{etag}\"").leak(),
+        immutable: true,
+    }
 });
 
 /// Whether the app was built into this binary.
@@ -101,7 +119,8 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     let sign_in = (path == "/login" || path == "/login.html")
         .then(|| LOGIN.as_ref())
         .flatten();
-    let asset = match sign_in.or_else(|| find(path)) {
+    let readings = (path == shared::readings::URL).then(|| &*READINGS);
+    let asset = match sign_in.or(readings).or_else(|| find(path)) {
         Some(asset) => asset,
         None if has_extension(path) => return ApiError::NotFound("file").into_response(),
         None => match find("/index.html") {

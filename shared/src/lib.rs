@@ -2,8 +2,9 @@
 //! app and the server share.
 //!
 //! This crate does no I/O and knows nothing about screens or databases: it builds for
-//! `wasm32-unknown-unknown` and natively, and depends only on serde, serde_json, thiserror, uuid and pinyin (readings of Chinese
-//! characters, for search).
+//! `wasm32-unknown-unknown` and natively, and depends only on serde, serde_json, thiserror and
+//! uuid, and natively on pinyin (readings of Chinese characters, which the browser app fetches
+//! as a table instead: see [`readings`]).
 
 pub mod api;
 pub mod contact;
@@ -18,6 +19,7 @@ pub mod password;
 pub mod phone;
 pub mod problem;
 pub mod query;
+pub mod readings;
 pub mod records;
 pub mod role;
 pub mod rows;

@@ -7,8 +7,6 @@
 //! keystroke only compares strings: [`Query::rank`] says how well an entry matches, lower is
 //! better, so that results can be sorted best first.
 
-use pinyin::ToPinyin;
-
 use crate::phone::Phone;
 
 /// How well an entry matches a query; lower is better.
@@ -53,12 +51,12 @@ impl Forms {
         let mut full = String::new();
         let mut initials = String::new();
         let mut chinese = false;
-        for (c, reading) in plain.chars().zip(plain.as_str().to_pinyin()) {
-            match reading {
+        for c in plain.chars() {
+            match crate::readings::reading(c) {
                 Some(p) => {
                     chinese = true;
-                    full.push_str(p.plain());
-                    initials.push_str(p.first_letter());
+                    full.push_str(p);
+                    initials.extend(p.chars().next());
                 }
                 None => {
                     full.push(c);

@@ -32,6 +32,8 @@ pub fn use_order(
             for c in &changed {
                 let _ = c.get();
             }
+            // Entries made before the pinyin table arrived have no pinyin forms.
+            let _ = sync.readings.get();
             version.update_value(|v| *v += 1);
             let ids = sync
                 .with_core_untracked(|core| {

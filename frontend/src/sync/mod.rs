@@ -95,6 +95,8 @@ pub struct Sync {
     pub ready: RwSignal<bool>,
     /// The collections read from the device's copy so far (bit `Collection::index`).
     read: RwSignal<u32>,
+    /// The pinyin table has arrived (search indexes are worked out again with it).
+    pub readings: RwSignal<bool>,
 }
 
 fn bit(collection: Collection) -> u32 {
@@ -189,6 +191,7 @@ impl Sync {
             downloading: RwSignal::new(None),
             ready: RwSignal::new(false),
             read: RwSignal::new(0),
+            readings: RwSignal::new(shared::readings::installed()),
         };
         provide_context(sync);
         sync.listen_to_the_browser();
@@ -301,6 +304,8 @@ impl Sync {
                 pause(0).await;
             }
             crate::marks::mark("all-loaded");
+            // Search by pinyin needs the table of readings: fetched now that the screen is up.
+            spawn_local(crate::readings::load(self));
             let Some(loaded) = engine().filter(|e| e.generation == generation) else {
                 return;
             };
@@ -732,6 +737,7 @@ impl Sync {
         };
         let on_online = Closure::<dyn Fn()>::new(move || {
             self.online.set(true);
+            spawn_local(crate::readings::load(self));
             self.wake();
         });
         let on_offline = Closure::<dyn Fn()>::new(move || self.online.set(false));

@@ -96,3 +96,30 @@ async fn api_answers_are_compressed_when_asked() {
     assert_eq!(reply.headers()["content-encoding"], "gzip");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_pinyin_table_is_served_for_ever_and_the_service_worker_keeps_it() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let url = shared::readings::URL;
+    // reqwest here has no decompression: the body is asked for plain.
+    let table = fetch(&app, url, &[("accept-encoding", "identity")]).await;
+    assert_eq!(table.status(), 200);
+    assert_eq!(
+        table.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(table.headers().get("etag").is_some());
+    let bytes = table.bytes().await.expect("body");
+    let readings = shared::readings::Readings::from_bytes(&bytes).expect("a table");
+    assert_eq!(readings.of('张'), Some("zhang"));
+    assert_eq!(readings.of('李'), Some("li"));
+    assert_eq!(readings.of('a'), None);
+    // Compressed for browsers that ask.
+    let gzipped = fetch(&app, url, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert!(gzipped.bytes().await.expect("body").len() < bytes.len() / 2);
+    // The service worker keeps it for offline search, under the same address.
+    let worker = include_str!("../../../public/sw.js");
+    assert!(worker.contains(url), "sw.js names {url}");
+    app.finish().await;
+}
