@@ -18,14 +18,8 @@ use crate::sync::use_sync;
 /// Most results shown.
 const SHOWN: usize = 50;
 
-const SEARCHED: [Collection; 6] = [
-    Collection::Contact,
-    Collection::Account,
-    Collection::Lead,
-    Collection::Deal,
-    Collection::Activity,
-    Collection::Task,
-];
+/// Every object's records are searched.
+const SEARCHED: [Collection; 6] = shared::schema::builtin::COLLECTIONS;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {

@@ -58,15 +58,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 fn collection_of(path: &str) -> Result<Collection, ApiError> {
-    Ok(match path {
-        "accounts" => Collection::Account,
-        "contacts" => Collection::Contact,
-        "leads" => Collection::Lead,
-        "deals" => Collection::Deal,
-        "activities" => Collection::Activity,
-        "tasks" => Collection::Task,
-        _ => return Err(ApiError::NotFound("collection")),
-    })
+    shared::schema::builtin::collection_of(path).ok_or(ApiError::NotFound("collection"))
 }
 
 /// A record as API clients see it: the envelope, and its typed fields under `fields`.

@@ -53,32 +53,14 @@ pub fn tokens(text: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
                 continue;
             }
             '"' | '“' => {
-                let close = if c == '"' { '"' } else { '”' };
-                let mut s = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(FormulaError::new(
-                                ErrorKind::UnclosedText,
-                                Span::new(start, chars.len()),
-                            ));
-                        }
-                        Some('\\') if chars.get(i + 1).is_some_and(|n| *n == close) => {
-                            s.push(close);
-                            i += 2;
-                        }
-                        Some(ch) if *ch == close => {
-                            i += 1;
-                            break;
-                        }
-                        Some(ch) => {
-                            s.push(*ch);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push((Tok::Text(s), Span::new(start, i)));
+                let Some((text, end)) = quoted(&chars, start) else {
+                    return Err(FormulaError::new(
+                        ErrorKind::UnclosedText,
+                        Span::new(start, chars.len()),
+                    ));
+                };
+                i = end;
+                out.push((Tok::Text(text), Span::new(start, i)));
                 continue;
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
@@ -130,4 +112,29 @@ pub fn tokens(text: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
         i += 1;
     }
     Ok(out)
+}
+
+/// The text quoted from `chars[start]` (`"…"`, or Chinese quotes `“…”`; `\"` stands for the
+/// quote itself) and the position after its closing quote; `None` when it is never closed.
+pub(crate) fn quoted(chars: &[char], start: usize) -> Option<(String, usize)> {
+    let close = if chars.get(start) == Some(&'“') {
+        '”'
+    } else {
+        '"'
+    };
+    let mut text = String::new();
+    let mut i = start + 1;
+    loop {
+        match chars.get(i)? {
+            '\\' if chars.get(i + 1) == Some(&close) => {
+                text.push(close);
+                i += 2;
+            }
+            ch if *ch == close => return Some((text, i + 1)),
+            ch => {
+                text.push(*ch);
+                i += 1;
+            }
+        }
+    }
 }

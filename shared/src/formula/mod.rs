@@ -28,6 +28,7 @@ use crate::i18n::Locale;
 use crate::schema::FieldDef;
 
 pub use eval::{EvalError, Val, civil, days_of};
+pub(crate) use lex::quoted;
 pub use types::Type;
 
 use parse::Expr;

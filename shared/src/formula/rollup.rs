@@ -151,21 +151,14 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::schema::{FieldKey, FieldType, Labels, ObjectKey};
-
-    fn field(key: &str, field_type: FieldType) -> FieldDef {
-        FieldDef::new(key, Labels::new(key, key), field_type).expect("key")
-    }
+    use crate::schema::FieldType;
+    use crate::schema::fixtures::{field, object};
 
     fn deals() -> ObjectDef {
-        ObjectDef {
-            key: ObjectKey::parse("deals").expect("key"),
-            name: Labels::new("商机", "Deals"),
-            name_field: FieldKey::parse("name").expect("key"),
-            list_columns: Vec::new(),
-            icon: String::new(),
-            system: true,
-            fields: vec![
+        object(
+            "deals",
+            "name",
+            vec![
                 field("name", FieldType::Text),
                 field(
                     "amount",
@@ -178,7 +171,7 @@ mod tests {
                 field("grade", FieldType::Text),
                 field("owner", FieldType::User { many: false }),
             ],
-        }
+        )
     }
 
     fn records(values: Json) -> Vec<Map<String, Json>> {

@@ -4,11 +4,8 @@
 use serde_json::{Map, json};
 
 use super::*;
-use crate::schema::{FieldType, Labels};
-
-fn field(key: &str, field_type: FieldType) -> FieldDef {
-    FieldDef::new(key, Labels::new(key, key), field_type).expect("key")
-}
+use crate::schema::FieldType;
+use crate::schema::fixtures::{field, object};
 
 fn formula(key: &str, expression: &str) -> FieldDef {
     field(
@@ -333,19 +330,11 @@ fn blanks_money_and_bad_values() {
 
 #[test]
 fn an_object_with_a_broken_formula_is_not_saved() {
-    use crate::schema::{ObjectDef, ObjectKey, SchemaError};
+    use crate::schema::SchemaError;
     let object = |extra: FieldDef| {
         let mut fields = fields();
         fields.push(extra);
-        ObjectDef {
-            key: ObjectKey::parse("contacts").expect("key"),
-            name: Labels::new("联系人", "Contacts"),
-            name_field: crate::schema::FieldKey::parse("name").expect("key"),
-            list_columns: Vec::new(),
-            icon: String::new(),
-            system: true,
-            fields,
-        }
+        object("contacts", "name", fields)
     };
     assert_eq!(object(formula("ok", "amount * 2")).check(), Ok(()));
     let Err(SchemaError::Formula { field, error }) =

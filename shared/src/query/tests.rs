@@ -5,11 +5,8 @@ use serde_json::{Map, json};
 use uuid::Uuid;
 
 use super::*;
-use crate::schema::{Choice, FieldDef, Labels, ObjectKey};
-
-fn field(key: &str, field_type: FieldType) -> FieldDef {
-    FieldDef::new(key, Labels::new(key, key), field_type).expect("key")
-}
+use crate::schema::fixtures::{field, object};
+use crate::schema::{Choice, Labels};
 
 fn choice(key: &str, zh: &str) -> Choice {
     Choice {
@@ -21,14 +18,10 @@ fn choice(key: &str, zh: &str) -> Choice {
 }
 
 fn deals() -> ObjectDef {
-    ObjectDef {
-        key: ObjectKey::parse("deals").expect("key"),
-        name: Labels::new("商机", "Deals"),
-        name_field: FieldKey::parse("name").expect("key"),
-        list_columns: Vec::new(),
-        icon: String::new(),
-        system: true,
-        fields: vec![
+    object(
+        "deals",
+        "name",
+        vec![
             field("name", FieldType::Text),
             field("city", FieldType::Text),
             field(
@@ -60,7 +53,7 @@ fn deals() -> ObjectDef {
             field("phone", FieldType::Phone),
             field("files", FieldType::File { many: true }),
         ],
-    }
+    )
 }
 
 const ME: &str = "0190f7a4-0000-7000-8000-00000000000a";

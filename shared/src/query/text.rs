@@ -92,32 +92,14 @@ fn tokens(text: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
                 Tok::Comma
             }
             '"' | '“' => {
-                let close = if c == '"' { '"' } else { '”' };
-                let mut s = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(ParseError::new(
-                                ParseErrorKind::UnclosedText,
-                                Span::new(start, chars.len()),
-                            ));
-                        }
-                        Some('\\') if chars.get(i + 1) == Some(&close) => {
-                            s.push(close);
-                            i += 2;
-                        }
-                        Some(ch) if *ch == close => {
-                            i += 1;
-                            break;
-                        }
-                        Some(ch) => {
-                            s.push(*ch);
-                            i += 1;
-                        }
-                    }
-                }
-                Tok::Text(s)
+                let Some((text, end)) = crate::formula::quoted(&chars, start) else {
+                    return Err(ParseError::new(
+                        ParseErrorKind::UnclosedText,
+                        Span::new(start, chars.len()),
+                    ));
+                };
+                i = end;
+                Tok::Text(text)
             }
             '=' | '!' | '<' | '>' => {
                 let next = chars.get(i + 1).copied();

@@ -37,6 +37,13 @@ pub fn object_key(collection: Collection) -> Option<&'static str> {
     })
 }
 
+/// The built-in collection whose object key is `key`.
+pub fn collection_of(key: &str) -> Option<Collection> {
+    COLLECTIONS
+        .into_iter()
+        .find(|c| object_key(*c) == Some(key))
+}
+
 /// One of the keys written in this module (each is read by `ObjectKey::parse` in a test).
 fn key(text: &str) -> ObjectKey {
     ObjectKey(text.to_owned())
@@ -302,6 +309,10 @@ mod tests {
             .collect();
         assert_eq!(required, Deal::REQUIRED);
         assert!(object(Collection::Issue).is_none());
+        for c in COLLECTIONS {
+            assert_eq!(object_key(c).and_then(collection_of), Some(c));
+        }
+        assert_eq!(collection_of("pipelines"), None);
         // Choices come from the same table the screens use.
         let leads = object(Collection::Lead).expect("leads");
         let status = leads.field("status").expect("status");

@@ -14,6 +14,8 @@ pub mod builtin;
 pub mod checks;
 pub mod convert;
 pub mod field_type;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod record;
 pub mod registry;
 pub mod value;

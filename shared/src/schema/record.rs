@@ -130,11 +130,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::schema::{Choice, FieldKey, FieldType, Labels, ObjectKey};
-
-    fn field(key: &str, field_type: FieldType) -> FieldDef {
-        FieldDef::new(key, Labels::new(key, key), field_type).expect("key")
-    }
+    use crate::schema::fixtures::{field, object};
+    use crate::schema::{Choice, FieldKey, FieldType, Labels};
 
     fn condition(field: &str, op: ConditionOp, value: Json) -> Option<Condition> {
         Some(Condition {
@@ -153,14 +150,10 @@ mod tests {
             color: None,
             retired: false,
         };
-        ObjectDef {
-            key: ObjectKey::parse("visits").expect("key"),
-            name: Labels::new("拜访", "Visits"),
-            name_field: FieldKey::parse("subject").expect("key"),
-            list_columns: Vec::new(),
-            icon: String::new(),
-            system: false,
-            fields: vec![
+        object(
+            "visits",
+            "subject",
+            vec![
                 FieldDef {
                     required: true,
                     ..field("subject", FieldType::Text)
@@ -192,7 +185,7 @@ mod tests {
                     },
                 ),
             ],
-        }
+        )
     }
 
     fn map(value: Json) -> Map<String, Json> {

@@ -197,24 +197,17 @@ impl Schema {
 mod tests {
     use super::*;
     use crate::records::Pipelines;
-    use crate::schema::{FieldKey, Labels, ObjectKey, RollupFn, builtin};
-
-    fn field(key: &str, field_type: FieldType) -> FieldDef {
-        FieldDef::new(key, Labels::new(key, key), field_type).expect("key")
-    }
+    use crate::schema::fixtures::{field, object};
+    use crate::schema::{FieldKey, ObjectKey, RollupFn, builtin};
 
     /// The built-in objects, a custom object 项目 linked to accounts, and on accounts a rollup
     /// of its projects' budgets.
     fn schema(extra_on_accounts: FieldType) -> Schema {
         let mut objects = builtin::objects(&Pipelines::default());
-        objects.push(ObjectDef {
-            key: ObjectKey::parse("projects").expect("key"),
-            name: Labels::new("项目", "Projects"),
-            name_field: FieldKey::parse("name").expect("key"),
-            list_columns: Vec::new(),
-            icon: String::new(),
-            system: false,
-            fields: vec![
+        objects.push(object(
+            "projects",
+            "name",
+            vec![
                 field("name", FieldType::Text),
                 field(
                     "account",
@@ -237,7 +230,7 @@ mod tests {
                     },
                 ),
             ],
-        });
+        ));
         if let Some(accounts) = objects.iter_mut().find(|o| o.key.as_str() == "accounts") {
             accounts
                 .fields
