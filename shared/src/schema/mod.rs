@@ -8,8 +8,10 @@
 //! - [`convert`]: changing a field's type (which changes are offered, what becomes of values);
 //! - [`registry`]: the whole schema checked together (links, rollups, lookups, reserved keys);
 //! - [`checks`]: identity card numbers and unified social credit codes;
-//! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way.
+//! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way;
+//! - [`auto_number`]: numbers the server assigns (`HT-20261130-0001`) and provisional ones.
 
+pub mod auto_number;
 pub mod builtin;
 pub mod checks;
 pub mod convert;
