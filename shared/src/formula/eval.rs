@@ -91,6 +91,25 @@ pub struct Env<'a> {
     pub record: &'a Map<String, Json>,
     pub today: i32,
     pub depth: usize,
+    pub linked: Option<Linked<'a>>,
+}
+
+/// Where linked records come from: the device's copy or the server's database.
+pub trait Records {
+    /// The records of `object` whose field `link` points to the record `id`.
+    fn pointing_to(&self, object: &str, link: &str, id: &str) -> Vec<Map<String, Json>>;
+    /// The record `id` of `object`.
+    fn record(&self, object: &str, id: &str) -> Option<Map<String, Json>>;
+}
+
+/// What rollups and lookups read: the schema, the linked records, who asks (for the filters'
+/// `me` and periods), and the id of the record being worked out.
+#[derive(Clone, Copy)]
+pub struct Linked<'a> {
+    pub schema: &'a crate::schema::registry::Schema,
+    pub records: &'a dyn Records,
+    pub context: &'a crate::query::Context,
+    pub id: &'a str,
 }
 
 fn number(v: &Val) -> Dec {
@@ -153,6 +172,84 @@ impl Env<'_> {
                 ..*self
             }
             .eval(&inner);
+        }
+        if let Some(linked) = self.linked {
+            match &def.field_type {
+                FieldType::Rollup {
+                    object,
+                    link,
+                    field,
+                    function,
+                    filter,
+                } => {
+                    let Some(source) = linked.schema.object(object.as_str()) else {
+                        return Ok(Val::Empty);
+                    };
+                    let Some(folded) = source.field(field.as_str()) else {
+                        return Ok(Val::Empty);
+                    };
+                    let filter = match filter {
+                        Some(text) => Some(
+                            crate::query::parse(text, source)
+                                .map_err(|_| EvalError::BadValue(key.to_owned()))?,
+                        ),
+                        None => None,
+                    };
+                    let rows =
+                        linked
+                            .records
+                            .pointing_to(object.as_str(), link.as_str(), linked.id);
+                    return super::rollup::rollup(
+                        *function,
+                        folded,
+                        source,
+                        &rows,
+                        filter.as_ref(),
+                        linked.context,
+                    );
+                }
+                FieldType::Lookup { link, field } => {
+                    let target =
+                        self.fields.iter().find(|f| f.key == *link).and_then(|f| {
+                            match &f.field_type {
+                                FieldType::Link { object } => linked.schema.object(object.as_str()),
+                                _ => None,
+                            }
+                        });
+                    let Some(target) = target else {
+                        return Ok(Val::Empty);
+                    };
+                    let Some(read) = target.field(field.as_str()) else {
+                        return Ok(Val::Empty);
+                    };
+                    let Some(id) = self.record.get(link.as_str()).and_then(Json::as_str) else {
+                        return Ok(Val::Empty);
+                    };
+                    let row = linked.records.record(target.key.as_str(), id);
+                    // A formula of the linked record is worked out there.
+                    if let (FieldType::Formula { .. }, Some(row)) = (&read.field_type, &row) {
+                        if self.depth >= DEPTH_MAX {
+                            return Err(EvalError::TooDeep);
+                        }
+                        let formula = super::Formula::compile_field_in(
+                            read.key.as_str(),
+                            target,
+                            Some(linked.schema),
+                        )
+                        .map_err(|_| EvalError::BadValue(key.to_owned()))?;
+                        return Env {
+                            fields: &target.fields,
+                            record: row,
+                            today: self.today,
+                            depth: self.depth + 1,
+                            linked: None,
+                        }
+                        .eval(&formula.expr);
+                    }
+                    return super::rollup::lookup(read, row.as_ref());
+                }
+                _ => {}
+            }
         }
         let json = self.record.get(key).unwrap_or(&Json::Null);
         let value = Value::from_json(&def.field_type, json)

@@ -27,7 +27,7 @@ use serde_json::{Map, Value as Json};
 use crate::i18n::Locale;
 use crate::schema::FieldDef;
 
-pub use eval::{EvalError, Val, civil, days_of};
+pub use eval::{EvalError, Linked, Records, Val, civil, days_of};
 pub(crate) use lex::quoted;
 pub use types::Type;
 
@@ -177,7 +177,35 @@ pub struct Formula {
 impl Formula {
     /// Check `text` as a formula over `fields` (the object's fields, other formulas included).
     pub fn compile(text: &str, fields: &[FieldDef]) -> Result<Formula, FormulaError> {
-        compile_with(text, fields, &mut Vec::new())
+        compile_with(text, fields, None, &mut Vec::new())
+    }
+
+    /// [`Formula::compile`] for a field of `object` with the whole `schema` at hand, so that
+    /// the formula may read rollups and lookups.
+    pub fn compile_in(
+        text: &str,
+        object: &crate::schema::ObjectDef,
+        schema: Option<&crate::schema::registry::Schema>,
+    ) -> Result<Formula, FormulaError> {
+        compile_with(text, &object.fields, schema, &mut Vec::new())
+    }
+
+    /// [`Formula::compile_field`] with the whole `schema` at hand.
+    pub fn compile_field_in(
+        key: &str,
+        object: &crate::schema::ObjectDef,
+        schema: Option<&crate::schema::registry::Schema>,
+    ) -> Result<Formula, FormulaError> {
+        let text = object
+            .field(key)
+            .and_then(|f| match &f.field_type {
+                crate::schema::FieldType::Formula { expression } => Some(expression.as_str()),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                FormulaError::new(ErrorKind::UnknownField(key.to_owned()), Span::new(0, 0))
+            })?;
+        compile_with(text, &object.fields, schema, &mut vec![key.to_owned()])
     }
 
     /// Check the formula of the field `key` of `fields` (refusing one that uses itself).
@@ -192,7 +220,7 @@ impl Formula {
             .ok_or_else(|| {
                 FormulaError::new(ErrorKind::UnknownField(key.to_owned()), Span::new(0, 0))
             })?;
-        compile_with(text, fields, &mut vec![key.to_owned()])
+        compile_with(text, fields, None, &mut vec![key.to_owned()])
     }
 
     /// The type of the formula's result.
@@ -218,6 +246,26 @@ impl Formula {
             record,
             today,
             depth: 0,
+            linked: None,
+        }
+        .eval(&self.expr)
+    }
+
+    /// [`Formula::eval`] for a record of `object`, reading rollups and lookups through
+    /// `linked` (the records that point to this one, and the ones it points to).
+    pub fn eval_linked(
+        &self,
+        object: &crate::schema::ObjectDef,
+        record: &Map<String, Json>,
+        today: i32,
+        linked: Linked<'_>,
+    ) -> Result<Val, EvalError> {
+        eval::Env {
+            fields: &object.fields,
+            record,
+            today,
+            depth: 0,
+            linked: Some(linked),
         }
         .eval(&self.expr)
     }
@@ -226,6 +274,7 @@ impl Formula {
 fn compile_with(
     text: &str,
     fields: &[FieldDef],
+    schema: Option<&crate::schema::registry::Schema>,
     stack: &mut Vec<String>,
 ) -> Result<Formula, FormulaError> {
     let tokens = lex::tokens(text)?;
@@ -233,6 +282,7 @@ fn compile_with(
     let mut uses = Vec::new();
     let result = types::Checker {
         fields,
+        schema,
         stack,
         uses: &mut uses,
     }

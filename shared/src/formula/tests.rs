@@ -5,6 +5,7 @@ use serde_json::{Map, json};
 
 use super::*;
 use crate::schema::FieldType;
+use crate::schema::ObjectDef;
 use crate::schema::fixtures::{field, object};
 
 fn formula(key: &str, expression: &str) -> FieldDef {
@@ -349,4 +350,179 @@ fn an_object_with_a_broken_formula_is_not_saved() {
         panic!("a cycle is refused");
     };
     assert!(matches!(error.kind, ErrorKind::Cycle(_)));
+}
+
+/// Linked records in memory: `(object, id, fields)`.
+struct Memory(Vec<(&'static str, &'static str, Map<String, serde_json::Value>)>);
+
+impl Records for Memory {
+    fn pointing_to(
+        &self,
+        object: &str,
+        link: &str,
+        id: &str,
+    ) -> Vec<Map<String, serde_json::Value>> {
+        self.0
+            .iter()
+            .filter(|(o, _, r)| *o == object && r.get(link).and_then(|v| v.as_str()) == Some(id))
+            .map(|(_, _, r)| r.clone())
+            .collect()
+    }
+
+    fn record(&self, object: &str, id: &str) -> Option<Map<String, serde_json::Value>> {
+        self.0
+            .iter()
+            .find(|(o, i, _)| *o == object && *i == id)
+            .map(|(_, _, r)| r.clone())
+    }
+}
+
+#[test]
+fn formulas_read_rollups_and_lookups() {
+    use crate::schema::registry::Schema;
+    use crate::schema::{FieldKey, ObjectKey, RollupFn};
+    let key = |k: &str| FieldKey::parse(k).expect("key");
+    let cny = || FieldType::Money {
+        currency: "CNY".into(),
+    };
+    let accounts = object(
+        "accounts",
+        "name",
+        vec![
+            field("name", FieldType::Text),
+            field("grade", FieldType::Text),
+            field(
+                "active_budget",
+                FieldType::Rollup {
+                    object: ObjectKey::parse("projects").expect("key"),
+                    link: key("account"),
+                    field: key("budget"),
+                    function: RollupFn::Sum,
+                    filter: Some("stage = 进行中".into()),
+                },
+            ),
+            formula("doubled", "active_budget * 2"),
+            formula("title", "CONCAT(name, \" \", grade)"),
+        ],
+    );
+    let projects = object(
+        "projects",
+        "name",
+        vec![
+            field("name", FieldType::Text),
+            field(
+                "account",
+                FieldType::Link {
+                    object: ObjectKey::parse("accounts").expect("key"),
+                },
+            ),
+            field("budget", cny()),
+            field("stage", FieldType::Text),
+            field(
+                "account_grade",
+                FieldType::Lookup {
+                    link: key("account"),
+                    field: key("grade"),
+                },
+            ),
+            field(
+                "account_title",
+                FieldType::Lookup {
+                    link: key("account"),
+                    field: key("title"),
+                },
+            ),
+            formula("priority", "IF(account_grade = \"A\", budget, 0 * budget)"),
+        ],
+    );
+    let schema = Schema {
+        objects: vec![accounts.clone(), projects.clone()],
+    };
+    assert_eq!(schema.check(), Ok(()));
+    // Typed through the schema: a rollup of money is money, a lookup has its field's type.
+    let typed = |object: &ObjectDef, text: &str| {
+        Formula::compile_in(text, object, Some(&schema)).map(|f| f.result_type())
+    };
+    assert_eq!(typed(&accounts, "doubled"), Ok(Type::Money));
+    assert_eq!(typed(&projects, "account_title & \"!\""), Ok(Type::Text));
+    assert_eq!(typed(&projects, "priority"), Ok(Type::Money));
+    // Without the schema a rollup cannot be typed, and says so.
+    assert_eq!(
+        Formula::compile("active_budget * 2", &accounts.fields).map_err(|e| e.kind),
+        Err(ErrorKind::UnusableField("active_budget".into()))
+    );
+
+    let row = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
+    let account = "0190f7a4-0000-7000-8000-0000000000a1";
+    let memory = Memory(vec![
+        (
+            "accounts",
+            account,
+            row(json!({"name": "杭州云", "grade": "A"})),
+        ),
+        (
+            "projects",
+            "p1",
+            row(
+                json!({"name": "一期", "account": account, "stage": "进行中",
+            "budget": {"amount": "1000", "currency": "CNY"}}),
+            ),
+        ),
+        (
+            "projects",
+            "p2",
+            row(
+                json!({"name": "二期", "account": account, "stage": "进行中",
+            "budget": {"amount": "250.5", "currency": "CNY"}}),
+            ),
+        ),
+        (
+            "projects",
+            "p3",
+            row(json!({"name": "旧", "account": account, "stage": "结束",
+            "budget": {"amount": "9999", "currency": "CNY"}})),
+        ),
+    ]);
+    let context = crate::query::Context {
+        me: uuid::Uuid::nil(),
+        my_team: Vec::new(),
+        now_ms: 0,
+        offset_minutes: 480,
+    };
+    let run =
+        |object: &ObjectDef, id: &str, record: &Map<String, serde_json::Value>, text: &str| {
+            let formula = Formula::compile_in(text, object, Some(&schema)).expect("compiles");
+            let linked = Linked {
+                schema: &schema,
+                records: &memory,
+                context: &context,
+                id,
+            };
+            formula
+                .eval_linked(object, record, TODAY, linked)
+                .map(|v| v.to_value().to_json().to_string())
+        };
+    let the_account = memory.record("accounts", account).expect("account");
+    assert_eq!(
+        run(&accounts, account, &the_account, "doubled"),
+        Ok(r#"{"amount":"2501","currency":"CNY"}"#.to_owned())
+    );
+    let p1 = memory.record("projects", "p1").expect("project");
+    assert_eq!(
+        run(&projects, "p1", &p1, "priority"),
+        Ok(r#"{"amount":"1000","currency":"CNY"}"#.to_owned())
+    );
+    assert_eq!(
+        run(&projects, "p1", &p1, "account_title"),
+        Ok("\"杭州云 A\"".to_owned())
+    );
+    // A project whose account is gone: its lookups are blank.
+    let orphan = row(
+        json!({"name": "孤", "account": "0190f7a4-0000-7000-8000-0000000000ff",
+        "budget": {"amount": "5", "currency": "CNY"}}),
+    );
+    assert_eq!(
+        run(&projects, "p9", &orphan, "account_grade & \"-\""),
+        Ok("\"-\"".to_owned())
+    );
 }

@@ -4,6 +4,7 @@
 use super::parse::{Expr, Op};
 use super::{ErrorKind, FormulaError, Span};
 use crate::i18n::Locale;
+use crate::schema::registry::Schema;
 use crate::schema::{FieldDef, FieldType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,8 @@ impl Type {
 
 pub struct Checker<'a> {
     pub fields: &'a [FieldDef],
+    /// Every object, to type rollups and lookups (without it formulas cannot use them).
+    pub schema: Option<&'a Schema>,
     /// The formula fields being checked, outermost first (to find cycles).
     pub stack: &'a mut Vec<String>,
     pub uses: &'a mut Vec<String>,
@@ -105,7 +108,7 @@ impl Checker<'_> {
                     return Err(FormulaError::new(ErrorKind::Cycle(path), span));
                 }
                 self.stack.push(key.to_owned());
-                let inner = super::compile_with(expression, self.fields, self.stack);
+                let inner = super::compile_with(expression, self.fields, self.schema, self.stack);
                 self.stack.pop();
                 match inner {
                     Ok(formula) => Ok(formula.result),
@@ -115,6 +118,49 @@ impl Checker<'_> {
                         ..
                     }) => Err(FormulaError::new(kind, span)),
                     Err(_) => Err(FormulaError::new(
+                        ErrorKind::UnusableField(key.to_owned()),
+                        span,
+                    )),
+                }
+            }
+            FieldType::Rollup {
+                object,
+                field,
+                function,
+                ..
+            } => self
+                .schema
+                .and_then(|s| s.object(object.as_str()))
+                .and_then(|o| o.field(field.as_str()))
+                .and_then(|folded| super::rollup::rollup_type(*function, folded).ok())
+                .ok_or_else(|| FormulaError::new(ErrorKind::UnusableField(key.to_owned()), span)),
+            FieldType::Lookup { link, field } => {
+                let target = match self.fields.iter().find(|f| f.key == *link) {
+                    Some(FieldDef {
+                        field_type: FieldType::Link { object },
+                        ..
+                    }) => self.schema.and_then(|s| s.object(object.as_str())),
+                    _ => None,
+                };
+                let read = target.and_then(|t| t.field(field.as_str()).map(|f| (t, f)));
+                match read {
+                    // A formula of the linked object: its own type, checked there.
+                    Some((
+                        t,
+                        FieldDef {
+                            field_type: FieldType::Formula { .. },
+                            key: read_key,
+                            ..
+                        },
+                    )) => super::Formula::compile_field_in(read_key.as_str(), t, self.schema)
+                        .map(|f| f.result)
+                        .map_err(|_| {
+                            FormulaError::new(ErrorKind::UnusableField(key.to_owned()), span)
+                        }),
+                    Some((_, f)) => Type::of_field(&f.field_type).ok_or_else(|| {
+                        FormulaError::new(ErrorKind::UnusableField(key.to_owned()), span)
+                    }),
+                    None => Err(FormulaError::new(
                         ErrorKind::UnusableField(key.to_owned()),
                         span,
                     )),

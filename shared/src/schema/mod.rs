@@ -243,8 +243,14 @@ impl ObjectDef {
 
     /// Whether the definition holds together: keys unique, the name field, list columns and
     /// conditions naming fields that exist, each select's choices unique, each formula
-    /// compiling (types checked, no cycles).
+    /// compiling (types checked, no cycles). Formulas reading rollups or lookups need the
+    /// other objects: check those with the whole schema ([`registry::Schema::check`]).
     pub fn check(&self) -> Result<(), SchemaError> {
+        self.check_in(None)
+    }
+
+    /// [`ObjectDef::check`] with every object of `schema` at hand.
+    pub fn check_in(&self, schema: Option<&registry::Schema>) -> Result<(), SchemaError> {
         for (i, field) in self.fields.iter().enumerate() {
             if self.fields[..i].iter().any(|f| f.key == field.key) {
                 return Err(SchemaError::DuplicateKey(field.key.as_str().to_owned()));
@@ -259,12 +265,11 @@ impl ObjectDef {
                 }
             }
             if matches!(field.field_type, FieldType::Formula { .. }) {
-                crate::formula::Formula::compile_field(field.key.as_str(), &self.fields).map_err(
-                    |error| SchemaError::Formula {
+                crate::formula::Formula::compile_field_in(field.key.as_str(), self, schema)
+                    .map_err(|error| SchemaError::Formula {
                         field: field.key.as_str().to_owned(),
                         error,
-                    },
-                )?;
+                    })?;
             }
             for condition in [&field.shown_when, &field.required_when]
                 .into_iter()

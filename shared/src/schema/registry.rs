@@ -78,10 +78,12 @@ impl Schema {
             if !object.system && (RESERVED_KEYS.contains(&name) || LINKABLE.contains(&name)) {
                 return Err(RegistryError::ReservedKey(name.to_owned()));
             }
-            object.check().map_err(|error| RegistryError::Object {
-                object: name.to_owned(),
-                error,
-            })?;
+            object
+                .check_in(Some(self))
+                .map_err(|error| RegistryError::Object {
+                    object: name.to_owned(),
+                    error,
+                })?;
             for field in &object.fields {
                 self.check_field(object, field)?;
             }
