@@ -227,6 +227,10 @@ pub enum SchemaError {
     UnknownConditionField { field: String, missing: String },
     #[error("{field} offers the choice {choice} twice")]
     DuplicateChoice { field: String, choice: String },
+    #[error("the default of {field} is not a value of its type")]
+    BadDefault { field: String, problem: Problem },
+    #[error("the condition of {field} compares with a value its field cannot hold")]
+    BadConditionValue { field: String, problem: Problem },
     /// A formula that does not compile (a syntax or type error, a cycle): its field and the
     /// error, with the part of the expression to underline.
     #[error("the formula of {field} is wrong")]
@@ -275,12 +279,31 @@ impl ObjectDef {
                 .into_iter()
                 .flatten()
             {
-                if self.field(condition.field.as_str()).is_none() {
+                let Some(compared) = self.field(condition.field.as_str()) else {
                     return Err(SchemaError::UnknownConditionField {
                         field: field.key.as_str().to_owned(),
                         missing: condition.field.as_str().to_owned(),
                     });
+                };
+                // The value compared with must be one the compared field can hold.
+                let needs_value = matches!(condition.op, ConditionOp::Is | ConditionOp::IsNot);
+                if needs_value
+                    && let Err(problem) = Value::from_json(&compared.field_type, &condition.value)
+                {
+                    return Err(SchemaError::BadConditionValue {
+                        field: field.key.as_str().to_owned(),
+                        problem,
+                    });
                 }
+            }
+            // A default must be a value of the field's type.
+            if let Some(default) = &field.default
+                && let Err(problem) = Value::from_json(&field.field_type, default)
+            {
+                return Err(SchemaError::BadDefault {
+                    field: field.key.as_str().to_owned(),
+                    problem,
+                });
             }
         }
         if self.field(self.name_field.as_str()).is_none() {
@@ -408,6 +431,38 @@ mod tests {
                 missing: "kind".into()
             })
         );
+
+        let mut default = project();
+        default.fields[1].default = Some(serde_json::json!("done"));
+        assert_eq!(
+            default.check(),
+            Err(SchemaError::BadDefault {
+                field: "stage".into(),
+                problem: Problem::UnknownOption
+            })
+        );
+        default.fields[1].default = Some(serde_json::json!("plan"));
+        assert_eq!(default.check(), Ok(()));
+
+        let mut compared = project();
+        compared.fields[0].shown_when = Some(Condition {
+            field: FieldKey::parse("stage").expect("key"),
+            op: ConditionOp::Is,
+            value: serde_json::json!("launched"),
+        });
+        assert_eq!(
+            compared.check(),
+            Err(SchemaError::BadConditionValue {
+                field: "name".into(),
+                problem: Problem::UnknownOption
+            })
+        );
+        compared.fields[0].shown_when = Some(Condition {
+            field: FieldKey::parse("stage").expect("key"),
+            op: ConditionOp::Empty,
+            value: serde_json::Value::Null,
+        });
+        assert_eq!(compared.check(), Ok(()));
 
         let mut choice = project();
         if let FieldType::SingleSelect { options } = &mut choice.fields[1].field_type {
