@@ -233,7 +233,7 @@ impl Env<'_> {
                         }
                         let formula = super::Formula::compile_field_in(
                             read.key.as_str(),
-                            target,
+                            &target.fields,
                             Some(linked.schema),
                         )
                         .map_err(|_| EvalError::BadValue(key.to_owned()))?;
@@ -467,7 +467,6 @@ pub(crate) fn from_value(field_type: &FieldType, value: Value) -> Val {
     match value {
         Value::Empty => match field_type {
             FieldType::Date => Val::Empty,
-            FieldType::Checkbox => Val::Bool(false),
             FieldType::Money { currency } => Val::Money(Dec::ZERO, currency.clone()),
             _ => match super::Type::of_field(field_type) {
                 Some(super::Type::Number) => Val::Number(Dec::ZERO),

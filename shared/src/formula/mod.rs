@@ -177,39 +177,30 @@ pub struct Formula {
 impl Formula {
     /// Check `text` as a formula over `fields` (the object's fields, other formulas included).
     pub fn compile(text: &str, fields: &[FieldDef]) -> Result<Formula, FormulaError> {
-        compile_with(text, fields, None, &mut Vec::new())
+        Self::compile_in(text, fields, None)
     }
 
-    /// [`Formula::compile`] for a field of `object` with the whole `schema` at hand, so that
-    /// the formula may read rollups and lookups.
+    /// [`Formula::compile`] with the whole `schema` at hand, so that the formula may read
+    /// rollups and lookups.
     pub fn compile_in(
         text: &str,
-        object: &crate::schema::ObjectDef,
+        fields: &[FieldDef],
         schema: Option<&crate::schema::registry::Schema>,
     ) -> Result<Formula, FormulaError> {
-        compile_with(text, &object.fields, schema, &mut Vec::new())
+        compile_with(text, fields, schema, &mut Vec::new())
+    }
+
+    /// Check the formula of the field `key` of `fields` (refusing one that uses itself).
+    pub fn compile_field(key: &str, fields: &[FieldDef]) -> Result<Formula, FormulaError> {
+        Self::compile_field_in(key, fields, None)
     }
 
     /// [`Formula::compile_field`] with the whole `schema` at hand.
     pub fn compile_field_in(
         key: &str,
-        object: &crate::schema::ObjectDef,
+        fields: &[FieldDef],
         schema: Option<&crate::schema::registry::Schema>,
     ) -> Result<Formula, FormulaError> {
-        let text = object
-            .field(key)
-            .and_then(|f| match &f.field_type {
-                crate::schema::FieldType::Formula { expression } => Some(expression.as_str()),
-                _ => None,
-            })
-            .ok_or_else(|| {
-                FormulaError::new(ErrorKind::UnknownField(key.to_owned()), Span::new(0, 0))
-            })?;
-        compile_with(text, &object.fields, schema, &mut vec![key.to_owned()])
-    }
-
-    /// Check the formula of the field `key` of `fields` (refusing one that uses itself).
-    pub fn compile_field(key: &str, fields: &[FieldDef]) -> Result<Formula, FormulaError> {
         let text = fields
             .iter()
             .find(|f| f.key.as_str() == key)
@@ -220,7 +211,7 @@ impl Formula {
             .ok_or_else(|| {
                 FormulaError::new(ErrorKind::UnknownField(key.to_owned()), Span::new(0, 0))
             })?;
-        compile_with(text, fields, None, &mut vec![key.to_owned()])
+        compile_with(text, fields, schema, &mut vec![key.to_owned()])
     }
 
     /// The type of the formula's result.

@@ -441,7 +441,7 @@ fn formulas_read_rollups_and_lookups() {
     assert_eq!(schema.check(), Ok(()));
     // Typed through the schema: a rollup of money is money, a lookup has its field's type.
     let typed = |object: &ObjectDef, text: &str| {
-        Formula::compile_in(text, object, Some(&schema)).map(|f| f.result_type())
+        Formula::compile_in(text, &object.fields, Some(&schema)).map(|f| f.result_type())
     };
     assert_eq!(typed(&accounts, "doubled"), Ok(Type::Money));
     assert_eq!(typed(&projects, "account_title & \"!\""), Ok(Type::Text));
@@ -491,7 +491,8 @@ fn formulas_read_rollups_and_lookups() {
     };
     let run =
         |object: &ObjectDef, id: &str, record: &Map<String, serde_json::Value>, text: &str| {
-            let formula = Formula::compile_in(text, object, Some(&schema)).expect("compiles");
+            let formula =
+                Formula::compile_in(text, &object.fields, Some(&schema)).expect("compiles");
             let linked = Linked {
                 schema: &schema,
                 records: &memory,

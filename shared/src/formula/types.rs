@@ -152,11 +152,13 @@ impl Checker<'_> {
                             key: read_key,
                             ..
                         },
-                    )) => super::Formula::compile_field_in(read_key.as_str(), t, self.schema)
-                        .map(|f| f.result)
-                        .map_err(|_| {
-                            FormulaError::new(ErrorKind::UnusableField(key.to_owned()), span)
-                        }),
+                    )) => {
+                        super::Formula::compile_field_in(read_key.as_str(), &t.fields, self.schema)
+                            .map(|f| f.result)
+                            .map_err(|_| {
+                                FormulaError::new(ErrorKind::UnusableField(key.to_owned()), span)
+                            })
+                    }
                     Some((_, f)) => Type::of_field(&f.field_type).ok_or_else(|| {
                         FormulaError::new(ErrorKind::UnusableField(key.to_owned()), span)
                     }),

@@ -82,12 +82,7 @@ impl Filter {
 }
 
 fn value_of(field_type: &FieldType, json: Option<&Json>) -> Value {
-    match Value::from_json(field_type, json.unwrap_or(&Json::Null)) {
-        // An unticked box is "no".
-        Ok(Value::Empty) if *field_type == FieldType::Checkbox => Value::Bool(false),
-        Ok(value) => value,
-        Err(_) => Value::Empty,
-    }
+    Value::from_json(field_type, json.unwrap_or(&Json::Null)).unwrap_or(Value::Empty)
 }
 
 /// A value's elements: the items of a list, or the value itself.

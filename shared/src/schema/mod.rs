@@ -269,7 +269,7 @@ impl ObjectDef {
                 }
             }
             if matches!(field.field_type, FieldType::Formula { .. }) {
-                crate::formula::Formula::compile_field_in(field.key.as_str(), self, schema)
+                crate::formula::Formula::compile_field_in(field.key.as_str(), &self.fields, schema)
                     .map_err(|error| SchemaError::Formula {
                         field: field.key.as_str().to_owned(),
                         error,

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::{Condition, ConditionOp, FieldDef, FieldKind, ObjectDef, Value};
+use super::{Condition, ConditionOp, FieldDef, ObjectDef, Value};
 use crate::problem::{FieldError, Problem};
 
 /// Whether `condition` holds for a record whose fields are `record` (its JSON form).
@@ -32,9 +32,6 @@ pub fn holds(condition: &Condition, object: &ObjectDef, record: &Map<String, Jso
         match (&value, &wanted) {
             // A list "is" a value when it holds it.
             (Value::List(items), Value::List(w)) => w.iter().all(|x| items.contains(x)),
-            (Value::Empty, _) if def.field_type.kind() == FieldKind::Checkbox => {
-                wanted == Value::Bool(false)
-            }
             _ => value == wanted,
         }
     };

@@ -108,7 +108,11 @@ impl Value {
     pub fn parse(field_type: &FieldType, raw: &str) -> Result<Value, Problem> {
         let text = raw.trim();
         if text.is_empty() {
-            return Ok(Value::Empty);
+            // An unticked box is "no": a checkbox is never empty.
+            return Ok(match field_type {
+                FieldType::Checkbox => Value::Bool(false),
+                _ => Value::Empty,
+            });
         }
         Ok(match field_type {
             FieldType::Text => Value::Text(bounded_text(text, LINE_MAX)?.to_owned()),
@@ -214,9 +218,10 @@ impl Value {
     /// device): the same checks as typing it, so a wrong type or value is refused, not stored.
     pub fn from_json(field_type: &FieldType, json: &Json) -> Result<Value, Problem> {
         match (field_type, json) {
-            (_, Json::Null) => Ok(Value::Empty),
-            // A blank text clears the field, whatever its type.
-            (_, Json::String(s)) if s.trim().is_empty() => Ok(Value::Empty),
+            // Nothing (or a blank text) clears the field, whatever its type (an unticked box
+            // is "no").
+            (_, Json::Null) => Value::parse(field_type, ""),
+            (_, Json::String(s)) if s.trim().is_empty() => Value::parse(field_type, ""),
             (FieldType::Checkbox, Json::Bool(b)) => Ok(Value::Bool(*b)),
             (
                 FieldType::Integer

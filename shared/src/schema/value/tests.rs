@@ -238,6 +238,12 @@ fn typing_choices_tags_and_checkboxes() {
         check(&FieldType::Checkbox, no, Ok(Value::Bool(false)));
     }
     check(&FieldType::Checkbox, "maybe", Err(Problem::Invalid));
+    // An unticked box is "no", never empty.
+    check(&FieldType::Checkbox, "", Ok(Value::Bool(false)));
+    assert_eq!(
+        Value::from_json(&FieldType::Checkbox, &json!(null)),
+        Ok(Value::Bool(false))
+    );
     // Values that are picked or worked out, not typed.
     check(&FieldType::Address, "北京", Err(Problem::Invalid));
 }
