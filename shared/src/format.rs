@@ -25,14 +25,7 @@ fn symbol(currency: &str, locale: Locale) -> Option<&'static str> {
 /// `hundredths` of `currency` (fen for CNY), grouped by thousands, cents shown when there are
 /// any: `¥1,200,000.50`, `US$999`, `CHF 12.30`.
 pub fn money(locale: Locale, currency: &str, hundredths: i64) -> String {
-    let whole = (hundredths / 100).unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = grouped(&(hundredths / 100).unsigned_abs().to_string());
     let cents = (hundredths % 100).unsigned_abs();
     let number = if cents == 0 {
         grouped
@@ -44,6 +37,18 @@ pub fn money(locale: Locale, currency: &str, hundredths: i64) -> String {
         Some(symbol) => format!("{sign}{symbol}{number}"),
         None => format!("{sign}{currency} {number}"),
     }
+}
+
+/// Digits with a comma between each group of three: `1234567` → `1,234,567`.
+pub(crate) fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 const MONTHS: [&str; 12] = [

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{self, choice, count, line, optional_line, tags, tags_text};
+use super::fields::{choice, count, line, optional_line, tags, tags_text};
 use super::{Kind, Lifecycle};
 use crate::problem::Problem;
 use crate::sync::record::{Body, Collection};
@@ -139,29 +139,12 @@ impl Kind for Account {
     }
 }
 
-/// A web address; `www.example.com` is taken as `https://www.example.com`.
+/// A web address ([`crate::schema::value`] reads it); blank means none.
 fn website(raw: &str) -> Result<String, Problem> {
-    let s = fields::optional_line(raw)?;
-    if s.is_empty() {
-        return Ok(s);
+    if raw.trim().is_empty() {
+        return Ok(String::new());
     }
-    let url = if s.starts_with("http://") || s.starts_with("https://") {
-        s
-    } else {
-        format!("https://{s}")
-    };
-    let host = url
-        .split("://")
-        .nth(1)
-        .unwrap_or("")
-        .split('/')
-        .next()
-        .unwrap_or("");
-    if host.contains('.') && !host.contains(char::is_whitespace) {
-        Ok(url)
-    } else {
-        Err(Problem::Invalid)
-    }
+    crate::schema::value::url(raw)
 }
 
 #[cfg(test)]
@@ -207,7 +190,7 @@ mod tests {
                 ("grade".to_owned(), "invalid"),
                 ("name".to_owned(), "required"),
                 ("size".to_owned(), "invalid"),
-                ("website".to_owned(), "invalid"),
+                ("website".to_owned(), "invalid_url"),
             ]
         );
     }

@@ -162,7 +162,8 @@ pub fn date(raw: &str) -> Result<Option<String>, Problem> {
     Ok(Some(format!("{y:04}-{m:02}-{d:02}")))
 }
 
-fn days_in(year: u32, month: u32) -> u32 {
+/// Days in `month` (1–12) of `year`.
+pub(crate) fn days_in(year: u32, month: u32) -> u32 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
             29

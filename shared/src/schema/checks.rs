@@ -42,21 +42,11 @@ pub fn id_card(raw: &str) -> Option<String> {
     let number = |from: usize, to: usize| id[from..to].parse::<u32>().ok();
     let (year, month, day) = (number(6, 10)?, number(10, 12)?, number(12, 14)?);
     (1900..=2100).contains(&year).then_some(())?;
-    (1..=days_in_month(year, month)?)
+    (1..=12).contains(&month).then_some(())?;
+    (1..=crate::records::fields::days_in(year, month))
         .contains(&day)
         .then_some(())?;
     Some(id)
-}
-
-fn days_in_month(year: u32, month: u32) -> Option<u32> {
-    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-    Some(match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    })
 }
 
 /// The 31 characters of unified social credit codes (no I, O, S, V, Z), in the order of
