@@ -32,8 +32,6 @@ pub fn use_order(
             for c in &changed {
                 let _ = c.get();
             }
-            // Entries made before the pinyin table arrived have no pinyin forms.
-            let _ = sync.readings.get();
             version.update_value(|v| *v += 1);
             let ids = sync
                 .with_core_untracked(|core| {
@@ -56,6 +54,8 @@ pub fn use_order(
 struct State {
     /// The version of the order the entries are for.
     version: u64,
+    /// Whether the entries have pinyin forms (made after the pinyin table arrived).
+    readings: bool,
     entries: Vec<Entry>,
     index: Option<Index>,
 }
@@ -71,9 +71,11 @@ impl State {
         deadline: Option<i64>,
     ) -> bool {
         let (version, ids) = order;
-        if self.version != *version {
+        let readings = shared::readings::installed();
+        if self.version != *version || self.readings != readings {
             *self = State {
                 version: *version,
+                readings,
                 ..State::default()
             };
         }
@@ -111,9 +113,11 @@ impl BackgroundIndex {
             entry,
             sync,
         };
-        // Each new order starts a builder; an older one stops at its next slice.
+        // Each new order (or the pinyin table's arrival) starts a builder; an older one stops
+        // at its next slice.
         Effect::new(move |_| {
             let version = order.with(|(v, _)| *v);
+            sync.readings.track();
             spawn_local(async move {
                 loop {
                     pause(0).await;
@@ -145,9 +149,11 @@ impl BackgroundIndex {
         })
     }
 
-    /// Run `f` with the complete index (finishing it now if need be). Tracks the order.
+    /// Run `f` with the complete index (finishing it now if need be). Tracks the order and the
+    /// pinyin table.
     pub fn with<T>(self, f: impl FnOnce(&Index) -> T) -> T {
         self.order.with(|_| ());
+        self.sync.readings.track();
         self.advance(None);
         match self.state.try_update_value(|s| s.index.take()).flatten() {
             Some(index) => {

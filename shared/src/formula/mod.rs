@@ -45,6 +45,14 @@ impl Span {
         Span { start, end }
     }
 
+    /// The part of `text` this span covers (what a screen underlines).
+    pub fn of(self, text: &str) -> String {
+        text.chars()
+            .skip(self.start)
+            .take(self.end.saturating_sub(self.start))
+            .collect()
+    }
+
     /// From this span's start to `other`'s end.
     pub fn to(self, other: Span) -> Span {
         Span::new(self.start, other.end.max(self.end))

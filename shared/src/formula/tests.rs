@@ -53,12 +53,7 @@ fn compile(text: &str) -> Result<Type, FormulaError> {
 
 fn refused(text: &str) -> (ErrorKind, String) {
     let error = compile(text).expect_err(text);
-    let underlined: String = text
-        .chars()
-        .skip(error.span.start)
-        .take(error.span.end - error.span.start)
-        .collect();
-    (error.kind, underlined)
+    (error.kind, error.span.of(text))
 }
 
 #[test]

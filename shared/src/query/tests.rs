@@ -171,12 +171,7 @@ fn filters_as_people_write_them() {
 /// The error's kind and the text it points at.
 fn refused(text: &str) -> (ParseErrorKind, String) {
     let error = parse(text, &deals()).expect_err(text);
-    let at: String = text
-        .chars()
-        .skip(error.span.start)
-        .take(error.span.end - error.span.start)
-        .collect();
-    (error.kind, at)
+    (error.kind, error.span.of(text))
 }
 
 #[test]
