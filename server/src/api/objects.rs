@@ -28,7 +28,10 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn objects(state: &AppState, user: &CurrentUser) -> Result<Vec<ObjectDef>, ApiError> {
-    Ok(builtin::objects(&company_pipelines(state, user).await?))
+    let scope = crate::db::sync::directory_now(&state.db, &user.actor)
+        .await?
+        .scope();
+    Ok(builtin::objects(&company_pipelines(state, &scope).await?))
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {

@@ -220,7 +220,7 @@ async fn list(
         Some(text) => {
             let object = shared::schema::builtin::object_with(
                 collection,
-                &company_pipelines(&state, &user).await?,
+                &company_pipelines(&state, &scope).await?,
             )
             .ok_or(ApiError::NotFound("collection"))?;
             let filter = shared::query::parse(text, &object).map_err(|e| ApiError::BadRequest {
@@ -403,15 +403,14 @@ impl Page {
     }
 }
 
-/// The company's deal pipelines as `user` reads them (the standard one until an admin saves
-/// one).
+/// The company's deal pipelines as a reader with `scope` sees them (the standard one until an
+/// admin saves one).
 pub(crate) async fn company_pipelines(
     state: &AppState,
-    user: &CurrentUser,
+    scope: &shared::sync::Scope,
 ) -> Result<shared::records::Pipelines, ApiError> {
-    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
     let mut records = Vec::new();
-    for body in store::live(&state.db, &scope, Collection::Pipeline).await? {
+    for body in store::live(&state.db, scope, Collection::Pipeline).await? {
         records.push(parse_stored(&body)?);
     }
     Ok(shared::records::Pipelines::of(&records))
@@ -424,7 +423,8 @@ async fn pipelines(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Value>, ApiError> {
-    let all = company_pipelines(&state, &user).await?;
+    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    let all = company_pipelines(&state, &scope).await?;
     let items: Vec<Value> = all
         .list()
         .iter()
