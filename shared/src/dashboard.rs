@@ -189,6 +189,7 @@ mod tests {
             updated_at: 1_000,
             version: 1,
             body: body.into_body(),
+            custom: Default::default(),
         }
     }
 

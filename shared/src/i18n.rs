@@ -423,6 +423,30 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         (Problem::ReadOnly, Locale::En) => {
             "This field is worked out by the system and cannot be written.".to_owned()
         }
+        (Problem::Reserved, Locale::ZhCn) => "这是系统保留的标识，请换一个。".to_owned(),
+        (Problem::Reserved, Locale::En) => "The product uses this key; choose another.".to_owned(),
+        (Problem::SystemField, Locale::ZhCn) => {
+            "这是系统字段：可以改名或隐藏，不能删除或更改类型。".to_owned()
+        }
+        (Problem::SystemField, Locale::En) => {
+            "A system field can be relabelled or hidden, not deleted or retyped.".to_owned()
+        }
+        (Problem::UnsafeConversion, Locale::ZhCn) => {
+            "不能改成这种类型：已有的值无法转换。".to_owned()
+        }
+        (Problem::UnsafeConversion, Locale::En) => {
+            "It cannot change to this type: its values would not convert.".to_owned()
+        }
+        (Problem::ChoiceRemoved, Locale::ZhCn) => {
+            "记录可能仍在使用该选项：请将其停用，而不是删除。".to_owned()
+        }
+        (Problem::ChoiceRemoved, Locale::En) => {
+            "Records may still hold this choice: retire it instead of removing it.".to_owned()
+        }
+        (Problem::Formula { message, .. }, Locale::ZhCn) => format!("公式有误：{message}"),
+        (Problem::Formula { message, .. }, Locale::En) => format!("The formula is wrong: {message}"),
+        (Problem::InvalidSchema { reason }, Locale::ZhCn) => format!("无法保存：{reason}"),
+        (Problem::InvalidSchema { reason }, Locale::En) => format!("Cannot be saved: {reason}"),
     }
 }
 

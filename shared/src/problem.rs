@@ -74,6 +74,25 @@ pub enum Problem {
     NotAnImage,
     #[error("is worked out, not written")]
     ReadOnly,
+    #[error("is a key the product uses")]
+    Reserved,
+    #[error("belongs to the product: it can be relabelled or hidden, not deleted or retyped")]
+    SystemField,
+    #[error("cannot change to this type: its values would not convert")]
+    UnsafeConversion,
+    #[error("still offers a choice records may hold: retire the choice instead of removing it")]
+    ChoiceRemoved,
+    /// A formula that does not compile; `start..end` is the part of the expression to mark.
+    #[error("{message}")]
+    Formula {
+        message: String,
+        start: usize,
+        end: usize,
+    },
+    /// The schema would not hold together (a link to an object that does not exist, a rollup
+    /// over a field that cannot be folded, …).
+    #[error("{reason}")]
+    InvalidSchema { reason: String },
 }
 
 impl Problem {
@@ -112,6 +131,12 @@ impl Problem {
             Problem::InvalidDateTime => "invalid_date_time",
             Problem::NotAnImage => "not_an_image",
             Problem::ReadOnly => "read_only",
+            Problem::Reserved => "reserved",
+            Problem::SystemField => "system_field",
+            Problem::UnsafeConversion => "unsafe_conversion",
+            Problem::ChoiceRemoved => "choice_removed",
+            Problem::Formula { .. } => "formula",
+            Problem::InvalidSchema { .. } => "invalid_schema",
         }
     }
 

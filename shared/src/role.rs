@@ -64,7 +64,8 @@ impl Role {
             Capability::ManageUsers
             | Capability::ManageTeams
             | Capability::ManageRoles
-            | Capability::ManagePipelines => self == Role::Admin,
+            | Capability::ManagePipelines
+            | Capability::ManageSchema => self == Role::Admin,
         }
     }
 }
@@ -94,6 +95,8 @@ pub enum Capability {
     ManageRoles,
     /// Set up deal pipelines: stages, probabilities, won/lost, stage gates.
     ManagePipelines,
+    /// Shape objects and fields: custom objects, custom fields, labels, hidden fields.
+    ManageSchema,
 }
 
 /// Which records a role may see. Serialized in snake case; do not rename.

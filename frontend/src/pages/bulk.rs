@@ -96,6 +96,7 @@ pub fn BulkBar(
             let next = add_tag(&current, &new);
             (next != current).then(|| {
                 Mutation::UpdateRecord(UpdateRecord {
+                    custom: Default::default(),
                     id,
                     set: [("tags".to_owned(), next)].into_iter().collect(),
                     was: [("tags".to_owned(), current)].into_iter().collect(),

@@ -103,6 +103,7 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
         }
         let id = RecordId::from_uuid(new_uuid());
         let mutation = Mutation::CreateRecord(CreateRecord {
+            custom: Default::default(),
             collection: Collection::View,
             id,
             owner: None,

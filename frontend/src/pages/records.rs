@@ -908,6 +908,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             let mut mutations = Vec::new();
             match id {
                 None => mutations.push(Mutation::CreateRecord(CreateRecord {
+                    custom: Default::default(),
                     collection,
                     id: RecordId::from_uuid(new_uuid()),
                     owner: None,
@@ -1476,6 +1477,7 @@ pub fn PipelinePage() -> impl IntoView {
             return;
         }
         let mutation = Mutation::UpdateRecord(UpdateRecord {
+            custom: Default::default(),
             id,
             set: [("stage".to_owned(), stage)].into_iter().collect(),
             was: [("stage".to_owned(), from)].into_iter().collect(),

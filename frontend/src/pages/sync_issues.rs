@@ -219,6 +219,7 @@ fn revert_to(sync: crate::sync::Sync, id: RecordId, field: &str, theirs: &str) -
         .into_iter()
         .collect();
     Some(Mutation::UpdateRecord(UpdateRecord {
+        custom: Default::default(),
         id,
         set,
         was,

@@ -525,6 +525,7 @@ async fn create(
     let owner = body.owner.map(UserId::from_uuid);
     let patch = as_patch(&body.fields)?;
     let mutation = Mutation::CreateRecord(CreateRecord {
+        custom: Default::default(),
         collection,
         id,
         owner,
@@ -550,6 +551,7 @@ async fn update(
     let patch = as_patch(&body.fields)?;
     if !patch.is_empty() {
         let mutation = Mutation::UpdateRecord(UpdateRecord {
+            custom: Default::default(),
             id,
             set: patch,
             was: Patch::new(),

@@ -32,6 +32,7 @@ async fn a_lead_becomes_a_deal_that_the_manager_sees(backend: Backend) {
     rep.pull(&app).await;
     let lead = new_id();
     rep.mutate(&Mutation::CreateRecord(CreateRecord {
+        custom: Default::default(),
         collection: Collection::Lead,
         id: lead,
         owner: None,
@@ -73,6 +74,7 @@ async fn a_lead_becomes_a_deal_that_the_manager_sees(backend: Backend) {
 
     // The manager moves it on; the rep's device follows.
     boss.mutate(&Mutation::UpdateRecord(UpdateRecord {
+        custom: Default::default(),
         id: deal,
         set: patch(&[("stage", "proposal"), ("close_date", "2026-12-31")]),
         was: patch(&[]),
@@ -109,6 +111,7 @@ async fn the_server_holds_the_stage_gate(backend: Backend) {
     rep.pull(&app).await;
     let account = new_id();
     rep.mutate(&Mutation::CreateRecord(CreateRecord {
+        custom: Default::default(),
         collection: Collection::Account,
         id: account,
         owner: None,

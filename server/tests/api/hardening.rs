@@ -41,6 +41,7 @@ fn new_id() -> RecordId {
 
 fn create(collection: Collection, id: RecordId, fields: &[(&str, &str)]) -> Mutation {
     Mutation::CreateRecord(CreateRecord {
+        custom: Default::default(),
         collection,
         id,
         owner: None,

@@ -74,6 +74,7 @@ pub fn collection_label(collection: Collection, locale: Locale) -> &'static str 
         Collection::View => ("视图", "Views"),
         Collection::Change => ("变更", "Changes"),
         Collection::Pipeline => ("销售流程", "Pipelines"),
+        Collection::Schema => ("对象与字段", "Objects and fields"),
     };
     match locale {
         Locale::ZhCn => zh,

@@ -116,7 +116,7 @@ pub fn fields_of(collection: Collection) -> &'static [&'static str] {
         Collection::Activity => Activity::FIELDS,
         Collection::Task => Task::FIELDS,
         Collection::View => SavedView::FIELDS,
-        Collection::Issue | Collection::Change | Collection::Pipeline => &[],
+        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => &[],
     }
 }
 
@@ -137,7 +137,9 @@ pub fn defaults(collection: Collection) -> Patch {
         Collection::Activity => of::<Activity>(),
         Collection::Task => of::<Task>(),
         Collection::View => of::<SavedView>(),
-        Collection::Issue | Collection::Change | Collection::Pipeline => Patch::new(),
+        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
+            Patch::new()
+        }
     }
 }
 

@@ -9,11 +9,13 @@
 //! - [`registry`]: the whole schema checked together (links, rollups, lookups, reserved keys);
 //! - [`checks`]: identity card numbers and unified social credit codes;
 //! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way;
+//! - [`company`]: the company's schema as one synced record, and the admin's changes to it;
 //! - [`auto_number`]: numbers the server assigns (`HT-20261130-0001`) and provisional ones.
 
 pub mod auto_number;
 pub mod builtin;
 pub mod checks;
+pub mod company;
 pub mod convert;
 pub mod field_type;
 #[cfg(test)]
@@ -170,6 +172,10 @@ pub struct FieldDef {
     pub system: bool,
     #[serde(default)]
     pub hidden: bool,
+    /// When an admin deleted the field (UTC ms): its values stay in the records, out of sight,
+    /// and it can be restored for [`company::KEEP_DELETED_MS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<i64>,
 }
 
 fn is_blank(labels: &Labels) -> bool {
@@ -192,6 +198,7 @@ impl FieldDef {
             required_when: None,
             system: false,
             hidden: false,
+            deleted_at: None,
         })
     }
 }

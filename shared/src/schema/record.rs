@@ -77,6 +77,25 @@ pub fn write(
     before: &Map<String, Json>,
     changes: &Changes,
 ) -> Result<Map<String, Json>, Vec<FieldError>> {
+    write_checking(object, before, changes, true)
+}
+
+/// [`write`] for an edit of a record that may predate a field's being required: only the
+/// fields the edit changes must not be left empty.
+pub fn edit(
+    object: &ObjectDef,
+    before: &Map<String, Json>,
+    changes: &Changes,
+) -> Result<Map<String, Json>, Vec<FieldError>> {
+    write_checking(object, before, changes, false)
+}
+
+fn write_checking(
+    object: &ObjectDef,
+    before: &Map<String, Json>,
+    changes: &Changes,
+    every_required: bool,
+) -> Result<Map<String, Json>, Vec<FieldError>> {
     let mut after = before.clone();
     let mut problems = Vec::new();
     for (key, json) in changes {
@@ -110,7 +129,8 @@ pub fn write(
                 Some(Json::Array(items)) => items.is_empty(),
                 Some(_) => false,
             };
-            if missing && def.is_required(object, &after) {
+            let checked = every_required || changes.contains_key(key);
+            if missing && checked && def.is_required(object, &after) {
                 problems.push(Problem::Required.at(key));
             }
         }

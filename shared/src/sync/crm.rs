@@ -3,6 +3,7 @@
 //! lead into an account, a contact and maybe a deal in one step.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
 
 use crate::ids::{RecordId, UserId};
 use crate::problem::{FieldError, Problem};
@@ -11,6 +12,7 @@ use crate::records::{
     self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, SavedView,
     Task,
 };
+use crate::schema::FieldType;
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Overwrite, Tx, assignable, visible};
 use crate::sync::pipelines::TxEnv;
@@ -24,6 +26,10 @@ pub struct CreateRecord {
     #[serde(default)]
     pub owner: Option<UserId>,
     pub fields: Patch,
+    /// Custom fields' values in their JSON form (see [`Record::custom`]); absent from older
+    /// devices' mutations, which still apply.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub custom: Map<String, Json>,
 }
 
 /// `record.update`: set the fields `set` carries. `was` holds what the device showed in those
@@ -36,6 +42,9 @@ pub struct UpdateRecord {
     pub was: Patch,
     #[serde(default)]
     pub seen: i64,
+    /// Custom fields to set (JSON `null` empties one), as in [`CreateRecord::custom`].
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub custom: Map<String, Json>,
 }
 
 /// `record.delete`
@@ -75,7 +84,7 @@ pub struct ConvertDeal {
 pub fn is_generic(collection: Collection) -> bool {
     !matches!(
         collection,
-        Collection::Issue | Collection::Change | Collection::Pipeline
+        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema
     )
 }
 
@@ -84,6 +93,17 @@ fn generic(tx: &dyn Tx, ctx: &Ctx, id: RecordId) -> Result<Record, Rejection> {
     tx.record(id)
         .filter(|r| is_generic(r.collection()) && ctx.scope.sees(r))
         .ok_or(Rejection::NotFound)
+}
+
+/// Ids in custom values (links to other records), for loading them up front.
+pub fn custom_ids(custom: &Map<String, Json>) -> impl Iterator<Item = RecordId> + '_ {
+    custom
+        .values()
+        .flat_map(|v| match v {
+            Json::Array(items) => items.iter().collect::<Vec<_>>(),
+            one => vec![one],
+        })
+        .filter_map(|v| v.as_str()?.parse().ok())
 }
 
 /// Ids in a patch's values (links to other records), for loading them up front.
@@ -133,7 +153,9 @@ pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => create_kind::<Activity>(a, tx, ctx),
         Collection::Task => create_kind::<Task>(a, tx, ctx),
         Collection::View => create_kind::<SavedView>(a, tx, ctx),
-        Collection::Issue | Collection::Change | Collection::Pipeline => Err(Rejection::Forbidden),
+        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
+            Err(Rejection::Forbidden)
+        }
     }
 }
 
@@ -141,7 +163,9 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
     if tx.exists(a.id) {
         return Err(Rejection::Exists);
     }
-    let record: K = records::create_in(&TxEnv(&*tx), &a.fields).map_err(invalid)?;
+    let typed: Result<K, _> = records::create_in(&TxEnv(&*tx), &a.fields);
+    let custom = custom_write(tx, ctx, a.collection, &Map::new(), &a.custom, true);
+    let (record, custom) = both(typed, custom)?;
     check_links(&record, &a.fields, tx, ctx)?;
     let owner = a.owner.unwrap_or(ctx.actor.user);
     // A private collection (saved views) is written by its owner alone.
@@ -149,14 +173,16 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
         return Err(Rejection::Forbidden);
     }
     let team = assignable(ctx, owner)?;
-    tx.put(Record::created(
+    let mut record = Record::created(
         a.id,
         owner,
         team,
         ctx.actor.user,
         ctx.now,
         record.into_body(),
-    ));
+    );
+    record.custom = custom;
+    tx.put(record);
     Ok(())
 }
 
@@ -170,7 +196,9 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
         Collection::Task => update_kind::<Task>(a, record, tx, ctx),
         Collection::View => update_kind::<SavedView>(a, record, tx, ctx),
-        Collection::Issue | Collection::Change | Collection::Pipeline => Err(Rejection::NotFound),
+        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
+            Err(Rejection::NotFound)
+        }
     }
 }
 
@@ -183,7 +211,16 @@ fn update_kind<K: Kind>(
     let before = K::from_body(&record.body)
         .ok_or(Rejection::NotFound)?
         .clone();
-    let after = records::apply_in(&TxEnv(&*tx), &before, &a.set).map_err(invalid)?;
+    let typed = records::apply_in(&TxEnv(&*tx), &before, &a.set);
+    let custom = custom_write(
+        tx,
+        ctx,
+        record.collection(),
+        &record.custom,
+        &a.custom,
+        false,
+    );
+    let (after, custom) = both(typed, custom)?;
     check_links(&after, &a.set, tx, ctx)?;
     let changed = records::changed(&before, &after);
     for field in &changed {
@@ -200,8 +237,10 @@ fn update_kind<K: Kind>(
             from: before.get(f),
             to: after.get(f),
         })
+        .chain(custom_changes(&record.custom, &custom))
         .collect();
     journal(tx, ctx, &record, after.label(), fields);
+    record.custom = custom;
     record.body = after.into_body();
     record.updated_at = ctx.now;
     tx.put(record);
@@ -237,6 +276,110 @@ pub(crate) fn note_overwrite(
             theirs_by: stamp.by,
         });
     }
+}
+
+/// A typed write's and a custom write's results together: both problems lists when both fail.
+fn both<K>(
+    typed: Result<K, Vec<FieldError>>,
+    custom: Result<Map<String, Json>, Vec<FieldError>>,
+) -> Result<(K, Map<String, Json>), Rejection> {
+    match (typed, custom) {
+        (Ok(k), Ok(c)) => Ok((k, c)),
+        (Err(mut a), Err(b)) => {
+            a.extend(b);
+            Err(invalid(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(invalid(e)),
+    }
+}
+
+/// The custom values after a write to a record of `collection` (see
+/// [`crate::sync::schema::custom_values`]), their links checked like the typed fields' links.
+fn custom_write(
+    tx: &dyn Tx,
+    ctx: &Ctx,
+    collection: Collection,
+    before: &Map<String, Json>,
+    changes: &Map<String, Json>,
+    creating: bool,
+) -> Result<Map<String, Json>, Vec<FieldError>> {
+    let Some(key) = crate::schema::builtin::object_key(collection) else {
+        return if changes.is_empty() {
+            Ok(before.clone())
+        } else {
+            Err(changes
+                .keys()
+                .map(|k| Problem::UnknownField.at(k))
+                .collect())
+        };
+    };
+    let schema = crate::sync::schema::company(tx);
+    let after = crate::sync::schema::custom_values(&schema, key, before, changes, creating)?;
+    let mut errors = Vec::new();
+    for field in schema.custom_fields(key) {
+        let name = field.key.as_str();
+        let Some(value) = changes.get(name).and_then(|_| after.get(name)) else {
+            continue;
+        };
+        if !links_resolve(tx, ctx, &field.field_type, value) {
+            errors.push(Problem::NotFound.at(name));
+        }
+    }
+    if errors.is_empty() {
+        Ok(after)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Whether every record or person a custom value names exists and is one the actor sees.
+fn links_resolve(tx: &dyn Tx, ctx: &Ctx, field_type: &FieldType, value: &Json) -> bool {
+    let ids = || -> Vec<&str> {
+        match value {
+            Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
+            one => one.as_str().into_iter().collect(),
+        }
+    };
+    match field_type {
+        FieldType::Link { object } | FieldType::Links { object } => ids().iter().all(|raw| {
+            raw.parse::<RecordId>()
+                .ok()
+                .and_then(|id| tx.record(id))
+                .is_some_and(|r| {
+                    ctx.scope.sees(&r)
+                        && (object.as_str() == crate::schema::builtin::ANY_OBJECT
+                            || crate::schema::builtin::object_key(r.collection())
+                                == Some(object.as_str()))
+                })
+        }),
+        FieldType::User { .. } => ids().iter().all(|raw| {
+            raw.parse::<UserId>()
+                .is_ok_and(|id| ctx.directory.member(id).is_some())
+        }),
+        _ => true,
+    }
+}
+
+/// What a write changed in the custom values, for the record's history.
+fn custom_changes(
+    before: &Map<String, Json>,
+    after: &Map<String, Json>,
+) -> impl Iterator<Item = FieldChange> {
+    let text = |v: Option<&Json>| match v {
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            from: text(before.get(k)),
+            to: text(after.get(k)),
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 pub fn delete(a: &DeleteRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {

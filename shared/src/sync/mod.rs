@@ -12,6 +12,7 @@ pub mod page_text;
 pub mod pipelines;
 pub mod protocol;
 pub mod record;
+pub mod schema;
 pub mod scope;
 
 pub use client::{ClientCore, MutateError, Presence, Pulled};
@@ -27,6 +28,7 @@ pub use protocol::{
     PushResponse, SCHEMA_VERSION, ScopeMove,
 };
 pub use record::{Body, Collection, Record};
+pub use schema::{CreateObject, FieldRef, SaveField};
 pub use scope::{Directory, Member, Reach, Scope, TeamEntry};
 
 #[cfg(test)]

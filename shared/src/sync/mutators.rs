@@ -15,10 +15,12 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{RecordId, UserId};
 use crate::records::Patch;
 use crate::role::Actor;
+use crate::schema::company::{ObjectUpdate, SCHEMA_ID};
 use crate::sync::crm::{self, AssignRecord, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
 use crate::sync::issue::Rejection;
 use crate::sync::pipelines::{self, SavePipeline};
 use crate::sync::record::{Collection, Record};
+use crate::sync::schema::{self, CreateObject, FieldRef, SaveField};
 use crate::sync::scope::{Directory, Scope};
 
 /// Who last wrote a field, and in which server version. Known only on the server.
@@ -198,6 +200,11 @@ pub enum Mutation {
     AssignRecord(AssignRecord),
     ConvertLead(ConvertLead),
     SavePipeline(SavePipeline),
+    CreateObject(CreateObject),
+    UpdateObject(ObjectUpdate),
+    SaveField(SaveField),
+    DeleteField(FieldRef),
+    RestoreField(FieldRef),
 }
 
 fn args<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Rejection> {
@@ -221,6 +228,11 @@ impl Mutation {
             "record.assign" => Mutation::AssignRecord(args(value)?),
             "lead.convert" => Mutation::ConvertLead(args(value)?),
             "pipeline.save" => Mutation::SavePipeline(args(value)?),
+            "object.create" => Mutation::CreateObject(args(value)?),
+            "object.update" => Mutation::UpdateObject(args(value)?),
+            "field.save" => Mutation::SaveField(args(value)?),
+            "field.delete" => Mutation::DeleteField(args(value)?),
+            "field.restore" => Mutation::RestoreField(args(value)?),
             _ => return Err(Rejection::UnknownMutation),
         })
     }
@@ -238,6 +250,11 @@ impl Mutation {
             Mutation::AssignRecord(_) => "record.assign",
             Mutation::ConvertLead(_) => "lead.convert",
             Mutation::SavePipeline(_) => "pipeline.save",
+            Mutation::CreateObject(_) => "object.create",
+            Mutation::UpdateObject(_) => "object.update",
+            Mutation::SaveField(_) => "field.save",
+            Mutation::DeleteField(_) => "field.delete",
+            Mutation::RestoreField(_) => "field.restore",
         }
     }
 
@@ -254,6 +271,10 @@ impl Mutation {
             Mutation::AssignRecord(a) => serde_json::to_value(a),
             Mutation::ConvertLead(a) => serde_json::to_value(a),
             Mutation::SavePipeline(a) => serde_json::to_value(a),
+            Mutation::CreateObject(a) => serde_json::to_value(a),
+            Mutation::UpdateObject(a) => serde_json::to_value(a),
+            Mutation::SaveField(a) => serde_json::to_value(a),
+            Mutation::DeleteField(a) | Mutation::RestoreField(a) => serde_json::to_value(a),
         };
         value.unwrap_or(serde_json::Value::Null)
     }
@@ -272,16 +293,28 @@ impl Mutation {
             Mutation::AssignRecord(a) => a.id,
             Mutation::ConvertLead(a) => a.lead,
             Mutation::SavePipeline(a) => a.id,
+            Mutation::CreateObject(_)
+            | Mutation::UpdateObject(_)
+            | Mutation::SaveField(_)
+            | Mutation::DeleteField(_)
+            | Mutation::RestoreField(_) => SCHEMA_ID,
         }
     }
 
     /// Every record the mutation may read, so that a driver can load them up front (besides
     /// the pipelines, which a driver always loads: see [`crate::sync::pipelines::TxEnv`]).
+    /// The schema is among them: record mutators check custom fields against it.
     pub fn touches(&self) -> Vec<RecordId> {
-        let mut ids = vec![self.record()];
+        let mut ids = vec![self.record(), SCHEMA_ID];
         match self {
-            Mutation::CreateRecord(a) => ids.extend(crm::linked_ids(&a.fields)),
-            Mutation::UpdateRecord(a) => ids.extend(crm::linked_ids(&a.set)),
+            Mutation::CreateRecord(a) => {
+                ids.extend(crm::linked_ids(&a.fields));
+                ids.extend(crm::custom_ids(&a.custom));
+            }
+            Mutation::UpdateRecord(a) => {
+                ids.extend(crm::linked_ids(&a.set));
+                ids.extend(crm::custom_ids(&a.custom));
+            }
             Mutation::ConvertLead(a) => {
                 ids.extend([a.account, a.contact]);
                 if let Some(deal) = &a.deal {
@@ -310,6 +343,11 @@ impl Mutation {
             Mutation::AssignRecord(a) => crm::assign(a, tx, ctx),
             Mutation::ConvertLead(a) => crm::convert_lead(a, tx, ctx),
             Mutation::SavePipeline(a) => pipelines::save(a, tx, ctx),
+            Mutation::CreateObject(a) => schema::create_object(a, tx, ctx),
+            Mutation::UpdateObject(a) => schema::update_object(a, tx, ctx),
+            Mutation::SaveField(a) => schema::save_field(a, tx, ctx),
+            Mutation::DeleteField(a) => schema::delete_field(a, tx, ctx),
+            Mutation::RestoreField(a) => schema::restore_field(a, tx, ctx),
             Mutation::DismissIssue(a) => {
                 let issue = visible(tx, ctx, a.id, Collection::Issue)?;
                 if issue.owner != ctx.actor.user {
@@ -358,6 +396,7 @@ fn create_contact(a: &CreateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
         id: a.id,
         owner: a.owner,
         fields: a.fields.clone(),
+        custom: Default::default(),
     };
     crm::create(&create, tx, ctx)
 }
@@ -369,6 +408,7 @@ fn update_contact(a: &UpdateContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
         set: a.set.clone(),
         was: a.was.clone(),
         seen: a.seen,
+        custom: Default::default(),
     };
     crm::update(&update, tx, ctx)
 }

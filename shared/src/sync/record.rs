@@ -8,6 +8,7 @@ use crate::contact::Contact;
 use crate::ids::{RecordId, TeamId, UserId};
 use crate::records::history::Change;
 use crate::records::{self, Account, Activity, Deal, Kind, Lead, Pipeline, SavedView, Task};
+use crate::schema::company::CompanySchema;
 use crate::sync::issue::SyncIssue;
 
 /// A collection of synced records.
@@ -28,10 +29,13 @@ pub enum Collection {
     Change,
     /// Deal pipelines, set up by an admin and seen by everyone.
     Pipeline,
+    /// The company's schema (one record, [`crate::schema::company::SCHEMA_ID`]), seen by
+    /// everyone, changed by admins.
+    Schema,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 10] = [
+    pub const ALL: [Collection; 11] = [
         Collection::Contact,
         Collection::Issue,
         Collection::Account,
@@ -42,6 +46,7 @@ impl Collection {
         Collection::View,
         Collection::Change,
         Collection::Pipeline,
+        Collection::Schema,
     ];
 
     /// Position in [`Collection::ALL`].
@@ -61,6 +66,7 @@ impl Collection {
             Collection::View => "view",
             Collection::Change => "change",
             Collection::Pipeline => "pipeline",
+            Collection::Schema => "schema",
         }
     }
 
@@ -75,7 +81,7 @@ impl Collection {
 
     /// Whether everyone sees every record of this collection (company-wide settings).
     pub fn is_public(self) -> bool {
-        matches!(self, Collection::Pipeline)
+        matches!(self, Collection::Pipeline | Collection::Schema)
     }
 }
 
@@ -94,6 +100,13 @@ pub struct Record {
     #[serde(default)]
     pub version: i64,
     pub body: Body,
+    /// The values of the custom fields an admin added to the record's object, by field key, in
+    /// each type's JSON form ([`crate::schema::Value::to_json`]). Kept apart from the typed
+    /// body, so that a field a later version builds in never meets a company's own; an app
+    /// that does not know of it reads the record without it and writes it no harm (devices
+    /// send changes, not records).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The typed content of a record, tagged by collection.
@@ -110,6 +123,7 @@ pub enum Body {
     View(SavedView),
     Change(Change),
     Pipeline(Pipeline),
+    Schema(CompanySchema),
 }
 
 /// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for sync
@@ -124,7 +138,7 @@ macro_rules! with_kind {
             Body::Activity($k) => $e,
             Body::Task($k) => $e,
             Body::View($k) => $e,
-            Body::Issue(_) | Body::Change(_) | Body::Pipeline(_) => $other,
+            Body::Issue(_) | Body::Change(_) | Body::Pipeline(_) | Body::Schema(_) => $other,
         }
     };
 }
@@ -142,6 +156,7 @@ impl Body {
             Body::View(_) => Collection::View,
             Body::Change(_) => Collection::Change,
             Body::Pipeline(_) => Collection::Pipeline,
+            Body::Schema(_) => Collection::Schema,
         }
     }
 
@@ -182,7 +197,7 @@ impl Body {
             Body::Activity(_) => Activity::FIELDS,
             Body::Task(_) => Task::FIELDS,
             Body::View(_) => SavedView::FIELDS,
-            Body::Change(_) | Body::Pipeline(_) => &["*"],
+            Body::Change(_) | Body::Pipeline(_) | Body::Schema(_) => &["*"],
         }
     }
 
@@ -199,6 +214,7 @@ impl Body {
             Body::Issue(i) => i.label.clone(),
             Body::Change(c) => c.label.clone(),
             Body::Pipeline(p) => p.name.clone(),
+            Body::Schema(_) => String::new(),
             other => with_kind!(other, |k| k.label(), String::new()),
         }
     }
@@ -223,6 +239,7 @@ impl Record {
             updated_at: now,
             version: 0,
             body,
+            custom: serde_json::Map::new(),
         }
     }
 

@@ -245,6 +245,7 @@ fn the_server_journals_what_edits_and_moves_changed() {
         "creating is not a change"
     );
     let update = Mutation::UpdateRecord(UpdateRecord {
+        custom: Default::default(),
         id: rid(2),
         set: patch(&[("stage", "needs"), ("name", "ERP 一期")]),
         was: Patch::new(),
@@ -284,6 +285,7 @@ fn the_server_journals_what_edits_and_moves_changed() {
         (user(2), user(2).to_string())
     );
     let same = Mutation::UpdateRecord(UpdateRecord {
+        custom: Default::default(),
         id: rid(2),
         set: patch(&[("name", "ERP 一期")]),
         was: Patch::new(),
@@ -530,6 +532,7 @@ fn change_id() -> RecordId {
 
 fn create_record(collection: Collection, n: u128, pairs: &[(&str, &str)]) -> Mutation {
     Mutation::CreateRecord(CreateRecord {
+        custom: Default::default(),
         collection,
         id: rid(n),
         owner: None,
@@ -539,6 +542,7 @@ fn create_record(collection: Collection, n: u128, pairs: &[(&str, &str)]) -> Mut
 
 fn update_record(n: u128, pairs: &[(&str, &str)], seen: i64) -> Mutation {
     Mutation::UpdateRecord(UpdateRecord {
+        custom: Default::default(),
         id: rid(n),
         set: patch(pairs),
         was: crate::records::Patch::new(),
@@ -1021,3 +1025,5 @@ fn a_record_is_absent_only_once_everything_is_read() {
     assert_eq!(Waiting.then(Absent), Absent);
     assert_eq!(Absent.then(Present), Present);
 }
+
+mod schema;

@@ -1,0 +1,157 @@
+//! The schema's mutators, run by admins on the device and again on the server:
+//!
+//! - `object.create` `{object}`: a custom object with its first fields;
+//! - `object.update` `{key, name?, icon?, list_columns?, name_field?}`;
+//! - `field.save` `{object, field}`: add a field or change one (same key);
+//! - `field.delete` / `field.restore` `{object, field}`: a custom field out of sight (values
+//!   kept) and back.
+//!
+//! Each edits the one schema record ([`SCHEMA_ID`]) through [`CompanySchema`]'s checked changes,
+//! so two admins' changes to different fields both apply, in the server's order. And
+//! [`custom_values`]: how record mutators check the values of custom fields.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use crate::problem::{FieldError, Problem};
+use crate::records::Pipelines;
+use crate::role::Capability;
+use crate::schema::company::{Change, CompanySchema, ObjectUpdate, SCHEMA_ID};
+use crate::schema::{FieldDef, FieldKey, ObjectDef, ObjectKey, record};
+use crate::sync::issue::Rejection;
+use crate::sync::mutators::{Ctx, Source, Tx};
+use crate::sync::record::{Body, Record};
+
+/// `object.create`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateObject {
+    pub object: Box<ObjectDef>,
+}
+
+/// `field.save`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveField {
+    pub object: ObjectKey,
+    pub field: Box<FieldDef>,
+}
+
+/// `field.delete` and `field.restore`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldRef {
+    pub object: ObjectKey,
+    pub field: FieldKey,
+}
+
+/// The company's schema as the records a mutation sees hold it.
+pub fn company(source: &dyn Source) -> CompanySchema {
+    match source.record(SCHEMA_ID).map(|r| r.body) {
+        Some(Body::Schema(schema)) => schema,
+        _ => CompanySchema::default(),
+    }
+}
+
+/// The pipelines a schema change is checked with: the standard stages (a condition or default
+/// on a deal's stage names a standard stage).
+fn pipelines() -> Pipelines {
+    Pipelines::default()
+}
+
+/// Run an admin's change to the schema and write the schema record.
+pub fn change(
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+    edit: impl FnOnce(&mut CompanySchema, &Pipelines) -> Change,
+) -> Result<(), Rejection> {
+    if !ctx.actor.can(Capability::ManageSchema) {
+        return Err(Rejection::Forbidden);
+    }
+    let pipelines = pipelines();
+    let next = company(&*tx)
+        .changed(ctx.now, |schema| edit(schema, &pipelines))
+        .map_err(|errors| Rejection::Invalid { errors })?;
+    let record = match tx.record(SCHEMA_ID) {
+        Some(mut record) => {
+            record.body = Body::Schema(next);
+            record.updated_at = ctx.now;
+            record
+        }
+        None => Record::created(
+            SCHEMA_ID,
+            ctx.actor.user,
+            ctx.actor.team,
+            ctx.actor.user,
+            ctx.now,
+            Body::Schema(next),
+        ),
+    };
+    tx.put(record);
+    Ok(())
+}
+
+pub fn create_object(a: &CreateObject, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    change(tx, ctx, |s, p| s.create_object(&a.object, p))
+}
+
+pub fn update_object(a: &ObjectUpdate, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    change(tx, ctx, |s, p| s.update_object(a, p))
+}
+
+pub fn save_field(a: &SaveField, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    change(tx, ctx, |s, p| s.save_field(&a.object, &a.field, p))
+}
+
+pub fn delete_field(a: &FieldRef, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let now = ctx.now;
+    change(tx, ctx, |s, p| s.delete_field(&a.object, &a.field, now, p))
+}
+
+pub fn restore_field(a: &FieldRef, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let now = ctx.now;
+    change(tx, ctx, |s, p| s.restore_field(&a.object, &a.field, now, p))
+}
+
+/// The custom values a record of object `key` holds after a write: `before` (empty for a new
+/// record) with `changes` read through each custom field's type, defaults filled in on a new
+/// record. Keys that are not live custom fields of the object are refused, as are values of
+/// the wrong type and (on a new record, or when a write empties one) required fields left
+/// empty. Values of fields deleted or unknown to this schema are kept as they were.
+pub fn custom_values(
+    schema: &CompanySchema,
+    key: &str,
+    before: &Map<String, Json>,
+    changes: &Map<String, Json>,
+    creating: bool,
+) -> Result<Map<String, Json>, Vec<FieldError>> {
+    let fields: Vec<FieldDef> = schema.custom_fields(key).cloned().collect();
+    let Some(first) = fields.first().map(|f| f.key.clone()) else {
+        return if changes.is_empty() {
+            Ok(before.clone())
+        } else {
+            Err(changes
+                .keys()
+                .map(|k| Problem::UnknownField.at(k))
+                .collect())
+        };
+    };
+    let object = ObjectDef {
+        key: ObjectKey::parse(key).map_err(|p| vec![p.at("collection")])?,
+        name: Default::default(),
+        name_field: first,
+        list_columns: Vec::new(),
+        icon: String::new(),
+        system: false,
+        fields,
+    };
+    if !creating {
+        return record::edit(&object, before, changes);
+    }
+    let mut changes = changes.clone();
+    for field in &object.fields {
+        if let Some(default) = &field.default
+            && !changes.contains_key(field.key.as_str())
+        {
+            changes.insert(field.key.as_str().to_owned(), default.clone());
+        }
+    }
+    record::write(&object, before, &changes)
+}

@@ -1,0 +1,457 @@
+//! The schema's mutators and custom values on records, as an admin and a rep use them.
+
+use serde_json::{Map, Value as Json, json};
+
+use super::*;
+use crate::schema::company::{CompanySchema, ObjectUpdate, SCHEMA_ID};
+use crate::schema::fixtures::{field, object};
+use crate::schema::{Choice, FieldDef, FieldKey, FieldType, Labels, ObjectDef, ObjectKey};
+
+fn key(k: &str) -> ObjectKey {
+    ObjectKey::parse(k).expect("key")
+}
+
+fn choice(k: &str) -> Choice {
+    Choice {
+        key: k.into(),
+        label: Labels::new(k, k),
+        color: None,
+        retired: false,
+    }
+}
+
+fn grade() -> FieldDef {
+    field(
+        "grade",
+        FieldType::SingleSelect {
+            options: vec![choice("a"), choice("b")],
+        },
+    )
+}
+
+fn save(object: &str, field: FieldDef) -> Mutation {
+    Mutation::SaveField(SaveField {
+        object: key(object),
+        field: Box::new(field),
+    })
+}
+
+fn schema_of(store: &Store) -> CompanySchema {
+    match store.records.get(&SCHEMA_ID).map(|r| &r.body) {
+        Some(Body::Schema(s)) => s.clone(),
+        other => panic!("no schema record: {other:?}"),
+    }
+}
+
+fn custom(pairs: &[(&str, Json)]) -> Map<String, Json> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn create_with(n: u128, name: &str, values: Map<String, Json>) -> Mutation {
+    Mutation::CreateRecord(CreateRecord {
+        collection: Collection::Contact,
+        id: rid(n),
+        owner: None,
+        fields: patch(&[("name", name)]),
+        custom: values,
+    })
+}
+
+fn update_with(n: u128, values: Map<String, Json>) -> Mutation {
+    Mutation::UpdateRecord(UpdateRecord {
+        id: rid(n),
+        set: Patch::new(),
+        was: Patch::new(),
+        seen: 0,
+        custom: values,
+    })
+}
+
+#[test]
+fn only_admins_shape_the_schema_and_every_change_is_checked() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let add = save("contacts", grade());
+    assert_eq!(Mutation::parse(add.name(), &add.args()), Ok(add.clone()));
+    assert_eq!(apply(&mut store, &rep, &add, 1), Err(Rejection::Forbidden));
+    apply(&mut store, &admin, &add, 1).expect("added");
+    let saved = schema_of(&store);
+    assert_eq!(saved.revision, 1);
+    assert_eq!(
+        saved
+            .custom_fields("contacts")
+            .map(|f| f.key.as_str())
+            .collect::<Vec<_>>(),
+        ["grade"]
+    );
+    // Everyone sees the schema; nobody edits it through record.*.
+    assert!(rep.scope().sees(&store.records[&SCHEMA_ID]));
+    assert_eq!(
+        apply(
+            &mut store,
+            &rep,
+            &Mutation::DeleteRecord(DeleteRecord { id: SCHEMA_ID }),
+            2
+        ),
+        Err(Rejection::NotFound)
+    );
+
+    let refused = |store: &mut Store, m: Mutation| codes(apply(store, &admin, &m, 2));
+    // A key the object has, a key every record has, a system field retyped, a choice removed,
+    // a type change that loses values, a formula with a mistake.
+    let mut phone = field("phone", FieldType::Text);
+    phone.label = Labels::new("手机", "Mobile");
+    assert_eq!(
+        refused(&mut store, save("contacts", phone)),
+        [("field_type".to_owned(), "system_field")]
+    );
+    assert_eq!(
+        refused(
+            &mut store,
+            save("contacts", field("created_at", FieldType::Text))
+        ),
+        [("key".to_owned(), "reserved")]
+    );
+    let fewer = field(
+        "grade",
+        FieldType::SingleSelect {
+            options: vec![choice("a")],
+        },
+    );
+    assert_eq!(
+        refused(&mut store, save("contacts", fewer)),
+        [("field_type".to_owned(), "choice_removed")]
+    );
+    assert_eq!(
+        refused(&mut store, save("contacts", field("grade", FieldType::Geo))),
+        [("field_type".to_owned(), "unsafe_conversion")]
+    );
+    let wrong = field(
+        "score",
+        FieldType::Formula {
+            expression: "grade + 1".into(),
+        },
+    );
+    let errors = match apply(&mut store, &admin, &save("contacts", wrong), 2) {
+        Err(Rejection::Invalid { errors }) => errors,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        &errors[0].problem,
+        Problem::Formula {
+            start: 0,
+            end: 5,
+            ..
+        }
+    ));
+    // A system field may be relabelled and hidden, not deleted.
+    let mut relabelled = crate::schema::builtin::object(Collection::Contact)
+        .and_then(|o| o.field("company").cloned())
+        .expect("contacts have a company");
+    relabelled.label = Labels::new("单位", "Employer");
+    relabelled.hidden = true;
+    apply(&mut store, &admin, &save("contacts", relabelled), 2).expect("relabelled");
+    let objects = schema_of(&store).objects(&Default::default());
+    let contacts = objects
+        .iter()
+        .find(|o| o.key.as_str() == "contacts")
+        .expect("contacts");
+    let company = contacts.field("company").expect("still there");
+    assert_eq!((company.label.zh.as_str(), company.hidden), ("单位", true));
+    assert_eq!(company.field_type, FieldType::Text);
+    let delete = |f: &str| {
+        Mutation::DeleteField(FieldRef {
+            object: key("contacts"),
+            field: FieldKey::parse(f).expect("key"),
+        })
+    };
+    assert_eq!(
+        refused(&mut store, delete("company")),
+        [("field".to_owned(), "system_field")]
+    );
+    assert_eq!(schema_of(&store).revision, 2, "refusals change nothing");
+}
+
+#[test]
+fn custom_objects_get_their_own_key_and_fields() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let projects = object(
+        "projects",
+        "name",
+        vec![
+            field("name", FieldType::Text),
+            field(
+                "account",
+                FieldType::Link {
+                    object: key("accounts"),
+                },
+            ),
+        ],
+    );
+    let create = |o: ObjectDef| {
+        Mutation::CreateObject(CreateObject {
+            object: Box::new(o),
+        })
+    };
+    apply(&mut store, &admin, &create(projects.clone()), 1).expect("created");
+    assert_eq!(
+        codes(apply(&mut store, &admin, &create(projects.clone()), 2)),
+        [("key".to_owned(), "taken")]
+    );
+    let mut clash = projects.clone();
+    clash.key = key("deals");
+    assert_eq!(
+        codes(apply(&mut store, &admin, &create(clash), 2)),
+        [("key".to_owned(), "taken")]
+    );
+    let mut reserved = projects.clone();
+    reserved.key = key("objects");
+    assert_eq!(
+        codes(apply(&mut store, &admin, &create(reserved), 2)),
+        [("key".to_owned(), "reserved")]
+    );
+    let mut dangling = projects.clone();
+    dangling.key = key("visits");
+    dangling.fields[1].field_type = FieldType::Link {
+        object: key("stores"),
+    };
+    assert_eq!(
+        codes(apply(&mut store, &admin, &create(dangling), 2)),
+        [("field_type".to_owned(), "invalid_schema")]
+    );
+    // A rollup on accounts over the projects that link to them.
+    let mut budget = field(
+        "budget",
+        FieldType::Money {
+            currency: "CNY".into(),
+        },
+    );
+    budget.required = true;
+    apply(&mut store, &admin, &save("projects", budget), 2).expect("budget");
+    let rollup = field(
+        "project_budget",
+        FieldType::Rollup {
+            object: key("projects"),
+            link: FieldKey::parse("account").expect("key"),
+            field: FieldKey::parse("budget").expect("key"),
+            function: crate::schema::RollupFn::Sum,
+            filter: None,
+        },
+    );
+    apply(&mut store, &admin, &save("accounts", rollup), 3).expect("rollup");
+    // The rollup's source cannot be deleted while the rollup reads it.
+    let delete = Mutation::DeleteField(FieldRef {
+        object: key("projects"),
+        field: FieldKey::parse("budget").expect("key"),
+    });
+    assert_eq!(
+        codes(apply(&mut store, &admin, &delete, 4)),
+        [("field_type".to_owned(), "invalid_schema")]
+    );
+    let rename = Mutation::UpdateObject(ObjectUpdate {
+        key: key("projects"),
+        name: Some(Labels::new("项目", "Projects")),
+        icon: None,
+        list_columns: Some(vec![FieldKey::parse("budget").expect("key")]),
+        name_field: None,
+    });
+    assert_eq!(
+        Mutation::parse(rename.name(), &rename.args()),
+        Ok(rename.clone())
+    );
+    apply(&mut store, &admin, &rename, 4).expect("renamed");
+    let schema = schema_of(&store).schema(&Default::default());
+    assert_eq!(schema.check(), Ok(()));
+    let projects = schema.object("projects").expect("projects");
+    assert_eq!(projects.name.zh, "项目");
+    assert_eq!(projects.list_columns[0].as_str(), "budget");
+}
+
+#[test]
+fn records_hold_custom_values_checked_by_their_type() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let mut grade = grade();
+    grade.default = Some(json!("b"));
+    apply(&mut store, &admin, &save("contacts", grade), 1).expect("grade");
+    let budget = field(
+        "budget",
+        FieldType::Money {
+            currency: "CNY".into(),
+        },
+    );
+    apply(&mut store, &admin, &save("contacts", budget), 2).expect("budget");
+
+    // Wrong values are refused at their fields, with the typed fields' problems alongside.
+    let bad = Mutation::CreateRecord(CreateRecord {
+        collection: Collection::Contact,
+        id: rid(1),
+        owner: None,
+        fields: patch(&[("name", ""), ("phone", "12")]),
+        custom: custom(&[("grade", json!("z")), ("nope", json!(1))]),
+    });
+    let mut got = codes(apply(&mut store, &rep, &bad, 3));
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("grade".to_owned(), "unknown_option"),
+            ("name".to_owned(), "required"),
+            ("nope".to_owned(), "unknown_field"),
+            ("phone".to_owned(), "invalid_phone"),
+        ]
+    );
+    assert!(!store.records.contains_key(&rid(1)));
+
+    // A default fills in; a value is kept in its canonical form.
+    let good = create_with(
+        1,
+        "王芳",
+        custom(&[("budget", json!({"amount": "12000.5", "currency": "CNY"}))]),
+    );
+    apply(&mut store, &rep, &good, 3).expect("created");
+    let record = store.records[&rid(1)].clone();
+    assert_eq!(record.custom.get("grade"), Some(&json!("b")));
+    assert!(record.custom.contains_key("budget"));
+    // An edit sets one, empties another; the history says what changed.
+    apply(
+        &mut store,
+        &rep,
+        &update_with(1, custom(&[("grade", json!("a")), ("budget", Json::Null)])),
+        4,
+    )
+    .expect("edited");
+    let record = store.records[&rid(1)].clone();
+    assert_eq!(record.custom.get("grade"), Some(&json!("a")));
+    assert!(!record.custom.contains_key("budget"));
+    let history: Vec<String> = store
+        .records
+        .values()
+        .filter_map(|r| match &r.body {
+            Body::Change(c) if c.record == rid(1) => Some(c.fields.iter().map(|f| f.field.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(history, ["budget", "grade"]);
+
+    // A field made required later does not block edits that leave it alone; a new record
+    // must fill it in.
+    let mut required = crate::schema::fixtures::field("region", FieldType::Text);
+    required.required = true;
+    apply(&mut store, &admin, &save("contacts", required), 5).expect("region");
+    apply(
+        &mut store,
+        &rep,
+        &update_record(1, &[("company", "甲公司")], 5),
+        6,
+    )
+    .expect("an old record stays editable");
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &create_with(2, "李雷", Map::new()),
+            7
+        )),
+        [("region".to_owned(), "required")]
+    );
+
+    // A deleted field's values stay, out of sight; restored, they are back.
+    let field_ref = FieldRef {
+        object: key("contacts"),
+        field: FieldKey::parse("grade").expect("key"),
+    };
+    apply(
+        &mut store,
+        &admin,
+        &Mutation::DeleteField(field_ref.clone()),
+        8,
+    )
+    .expect("deleted");
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &update_with(1, custom(&[("grade", json!("b"))])),
+            9
+        )),
+        [("grade".to_owned(), "unknown_field")]
+    );
+    assert_eq!(
+        store.records[&rid(1)].custom.get("grade"),
+        Some(&json!("a"))
+    );
+    // Its key is not free while it can be restored.
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &admin,
+            &save("contacts", self::grade()),
+            9
+        )),
+        [("key".to_owned(), "taken")]
+    );
+    apply(&mut store, &admin, &Mutation::RestoreField(field_ref), 9).expect("restored");
+    apply(
+        &mut store,
+        &rep,
+        &update_with(1, custom(&[("grade", json!("b"))])),
+        10,
+    )
+    .expect("writable again");
+}
+
+#[test]
+fn custom_links_point_only_at_records_the_writer_sees() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let other = directory(2, Role::Sales, DataScope::Own);
+    let partner = field(
+        "partner",
+        FieldType::Link {
+            object: key("accounts"),
+        },
+    );
+    apply(&mut store, &admin, &save("contacts", partner), 1).expect("partner");
+    apply(
+        &mut store,
+        &other,
+        &create_record(Collection::Account, 50, &[("name", "别人的客户")]),
+        2,
+    )
+    .expect("someone else's account");
+    apply(
+        &mut store,
+        &rep,
+        &create_record(Collection::Account, 51, &[("name", "我的客户")]),
+        3,
+    )
+    .expect("my account");
+    let link = |n: u128| custom(&[("partner", json!(rid(n).to_string()))]);
+    let hidden = create_with(1, "王芳", link(50));
+    assert!(hidden.touches().contains(&rid(50)));
+    assert_eq!(
+        codes(apply(&mut store, &rep, &hidden, 4)),
+        [("partner".to_owned(), "not_found")]
+    );
+    // A contact is not an account.
+    apply(&mut store, &rep, &create_with(2, "李雷", Map::new()), 4).expect("contact");
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &create_with(3, "韩梅梅", link(2)),
+            5
+        )),
+        [("partner".to_owned(), "not_found")]
+    );
+    apply(&mut store, &rep, &create_with(3, "韩梅梅", link(51)), 5).expect("linked");
+}
