@@ -1,4 +1,4 @@
-//! The schema as integrators and admins' scripts read it:
+//! The schema as integrators and admins' scripts read and shape it:
 //!
 //! - `GET /api/v1/objects` → `{"items": [object, …]}`: every object with its fields, their
 //!   types and options (a select's choices, a deal's stages from the company's pipelines);
@@ -7,31 +7,78 @@
 //!   "computed"}, …]}`: every field type, the options it carries and the filter operators it
 //!   offers (`?filter=` on lists).
 //!
-//! Today the objects are the built-in ones ([`shared::schema::builtin`]).
+//! Admins write through the same mutators as the app's settings (`object.create`,
+//! `object.update`, `field.save`, `field.delete`, `field.restore`), so every device hears of
+//! the change with its next pull:
+//!
+//! - `POST /api/v1/objects` (an object with its first fields) → 201 and the object;
+//! - `PATCH /api/v1/objects/{object}` `{"name"?, "icon"?, "list_columns"?, "name_field"?}`;
+//! - `POST /api/v1/objects/{object}/fields` (a field) → 201 and the object (409 when the key
+//!   is taken);
+//! - `PATCH /api/v1/objects/{object}/fields/{key}` (the parts of the field to change);
+//! - `DELETE /api/v1/objects/{object}/fields/{key}` → 204 (restorable for 30 days:
+//!   `POST /api/v1/objects/{object}/fields/{key}/restore`).
 
 use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::schema::{FieldKind, ObjectDef, builtin};
+use shared::schema::company::{CompanySchema, ObjectUpdate, SCHEMA_ID};
+use shared::schema::{FieldDef, FieldKey, FieldKind, Labels, ObjectDef, ObjectKey};
+use shared::sync::{CreateObject, FieldRef, Mutation, Rejection, SaveField};
 
 use super::error::ApiError;
+use super::json::ApiJson;
 use super::records::company_pipelines;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::db::sync as store;
+use crate::sync::apply::apply;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/objects", get(list))
-        .route("/api/v1/objects/{object}", get(one))
+        .route("/api/v1/objects", get(list).post(create_object))
+        .route("/api/v1/objects/{object}", get(one).patch(update_object))
+        .route("/api/v1/objects/{object}/fields", post(add_field))
+        .route(
+            "/api/v1/objects/{object}/fields/{key}",
+            patch(change_field).delete(delete_field),
+        )
+        .route(
+            "/api/v1/objects/{object}/fields/{key}/restore",
+            post(restore_field),
+        )
         .route("/api/v1/field-types", get(field_types))
 }
 
+/// The company's schema record as stored (empty until an admin first changes the schema).
+pub(crate) async fn company_schema(state: &AppState) -> Result<CompanySchema, ApiError> {
+    let Some(body) = store::live_one(&state.db, SCHEMA_ID.as_uuid()).await? else {
+        return Ok(CompanySchema::default());
+    };
+    let record: shared::sync::Record = serde_json::from_str(&body)
+        .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+    match record.body {
+        shared::sync::Body::Schema(schema) => Ok(schema),
+        _ => Err(ApiError::internal("the schema record holds something else")),
+    }
+}
+
+/// Every object as the company has it, without deleted fields.
+pub(crate) async fn company_objects(
+    state: &AppState,
+    scope: &shared::sync::Scope,
+) -> Result<Vec<ObjectDef>, ApiError> {
+    let pipelines = company_pipelines(state, scope).await?;
+    Ok(company_schema(state).await?.schema(&pipelines).objects)
+}
+
 async fn objects(state: &AppState, user: &CurrentUser) -> Result<Vec<ObjectDef>, ApiError> {
-    let scope = crate::db::sync::directory_now(&state.db, &user.actor)
-        .await?
-        .scope();
-    Ok(builtin::objects(&company_pipelines(state, &scope).await?))
+    let scope = store::directory_now(&state.db, &user.actor).await?.scope();
+    company_objects(state, &scope).await
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
@@ -39,17 +86,210 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<V
     Ok(Json(json!({ "items": items, "next_cursor": null })))
 }
 
+async fn find(state: &AppState, user: &CurrentUser, key: &str) -> Result<ObjectDef, ApiError> {
+    objects(state, user)
+        .await?
+        .into_iter()
+        .find(|o| o.key.as_str() == key)
+        .ok_or(ApiError::NotFound("object"))
+}
+
 async fn one(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(key): Path<String>,
 ) -> Result<Json<ObjectDef>, ApiError> {
-    objects(&state, &user)
+    find(&state, &user, &key).await.map(Json)
+}
+
+/// Run a schema mutation as `user`, saying a refusal the REST way.
+async fn run(state: &AppState, user: &CurrentUser, mutation: Mutation) -> Result<(), ApiError> {
+    match apply(state, &user.actor, &mutation).await? {
+        Ok(_) => Ok(()),
+        Err(Rejection::Forbidden) => Err(ApiError::Forbidden),
+        Err(Rejection::Invalid { errors }) => {
+            let missing = |field: &str| {
+                errors.len() == 1
+                    && errors[0].field == field
+                    && errors[0].problem == shared::Problem::NotFound
+            };
+            if missing("object") {
+                Err(ApiError::NotFound("object"))
+            } else if missing("field") {
+                Err(ApiError::NotFound("field"))
+            } else {
+                Err(ApiError::Validation(errors))
+            }
+        }
+        Err(other) => Err(ApiError::BadRequest {
+            code: "malformed",
+            message: other.to_string(),
+        }),
+    }
+}
+
+/// Admins only, before any work (a refusal says nothing of the schema).
+fn admin(user: &CurrentUser) -> Result<(), ApiError> {
+    if user.actor.can(shared::role::Capability::ManageSchema) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+fn object_key(raw: &str) -> Result<ObjectKey, ApiError> {
+    ObjectKey::parse(raw).map_err(|_| ApiError::NotFound("object"))
+}
+
+async fn create_object(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(object): ApiJson<ObjectDef>,
+) -> Result<Response, ApiError> {
+    admin(&user)?;
+    let key = object.key.clone();
+    if find(&state, &user, key.as_str()).await.is_ok() {
+        return Err(ApiError::Conflict {
+            code: "exists",
+            message: format!("there is an object {} already", key.as_str()),
+            field: Some("key"),
+        });
+    }
+    let mutation = Mutation::CreateObject(CreateObject {
+        object: Box::new(object),
+    });
+    run(&state, &user, mutation).await?;
+    let created = find(&state, &user, key.as_str()).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// `PATCH /api/v1/objects/{object}`: what may change of an object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectPatch {
+    #[serde(default)]
+    name: Option<Labels>,
+    #[serde(default)]
+    icon: Option<String>,
+    #[serde(default)]
+    list_columns: Option<Vec<FieldKey>>,
+    #[serde(default)]
+    name_field: Option<FieldKey>,
+}
+
+async fn update_object(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+    ApiJson(body): ApiJson<ObjectPatch>,
+) -> Result<Json<ObjectDef>, ApiError> {
+    admin(&user)?;
+    let key = object_key(&key)?;
+    let mutation = Mutation::UpdateObject(ObjectUpdate {
+        key: key.clone(),
+        name: body.name,
+        icon: body.icon,
+        list_columns: body.list_columns,
+        name_field: body.name_field,
+    });
+    run(&state, &user, mutation).await?;
+    find(&state, &user, key.as_str()).await.map(Json)
+}
+
+async fn add_field(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+    ApiJson(field): ApiJson<FieldDef>,
+) -> Result<Response, ApiError> {
+    admin(&user)?;
+    let object = find(&state, &user, &key).await?;
+    let taken = company_schema(&state)
         .await?
-        .into_iter()
-        .find(|o| o.key.as_str() == key)
-        .map(Json)
-        .ok_or(ApiError::NotFound("object"))
+        .objects(&Default::default())
+        .iter()
+        .any(|o| o.key == object.key && o.field(field.key.as_str()).is_some());
+    if taken {
+        return Err(ApiError::Conflict {
+            code: "exists",
+            message: format!(
+                "{} already has a field {}",
+                object.key.as_str(),
+                field.key.as_str()
+            ),
+            field: Some("key"),
+        });
+    }
+    let mutation = Mutation::SaveField(SaveField {
+        object: object.key.clone(),
+        field: Box::new(field),
+    });
+    run(&state, &user, mutation).await?;
+    let saved = find(&state, &user, object.key.as_str()).await?;
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
+}
+
+async fn change_field(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((key, field)): Path<(String, String)>,
+    ApiJson(changes): ApiJson<serde_json::Map<String, Value>>,
+) -> Result<Json<ObjectDef>, ApiError> {
+    admin(&user)?;
+    let object = find(&state, &user, &key).await?;
+    let current = object.field(&field).ok_or(ApiError::NotFound("field"))?;
+    // The field as it is, with the parts the body names replaced.
+    let mut merged = serde_json::to_value(current)
+        .map_err(ApiError::internal)?
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for (name, value) in changes {
+        if name == "key" && value.as_str() != Some(field.as_str()) {
+            return Err(ApiError::invalid(shared::Problem::ReadOnly.at("key")));
+        }
+        merged.insert(name, value);
+    }
+    let changed: FieldDef =
+        serde_json::from_value(Value::Object(merged)).map_err(|e| ApiError::BadRequest {
+            code: "invalid_field",
+            message: format!("the field does not read: {e}"),
+        })?;
+    let mutation = Mutation::SaveField(SaveField {
+        object: object.key.clone(),
+        field: Box::new(changed),
+    });
+    run(&state, &user, mutation).await?;
+    find(&state, &user, object.key.as_str()).await.map(Json)
+}
+
+fn field_ref(object: &str, field: &str) -> Result<FieldRef, ApiError> {
+    Ok(FieldRef {
+        object: object_key(object)?,
+        field: FieldKey::parse(field).map_err(|_| ApiError::NotFound("field"))?,
+    })
+}
+
+async fn delete_field(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((key, field)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    admin(&user)?;
+    let mutation = Mutation::DeleteField(field_ref(&key, &field)?);
+    run(&state, &user, mutation).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn restore_field(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((key, field)): Path<(String, String)>,
+) -> Result<Json<ObjectDef>, ApiError> {
+    admin(&user)?;
+    let mutation = Mutation::RestoreField(field_ref(&key, &field)?);
+    run(&state, &user, mutation).await?;
+    find(&state, &user, &key).await.map(Json)
 }
 
 async fn field_types(_user: CurrentUser) -> Json<Value> {

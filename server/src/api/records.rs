@@ -29,8 +29,11 @@ use shared::sync::{
 use shared::{Problem, RecordId, UserId};
 use uuid::Uuid;
 
+use shared::schema::company::CompanySchema;
+
 use super::error::ApiError;
 use super::json::ApiJson;
+use super::objects::company_schema;
 use super::parse_id;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -61,8 +64,9 @@ fn collection_of(path: &str) -> Result<Collection, ApiError> {
     shared::schema::builtin::collection_of(path).ok_or(ApiError::NotFound("collection"))
 }
 
-/// A record as API clients see it: the envelope, and its typed fields under `fields`.
-fn item(record: &Record) -> Value {
+/// A record as API clients see it: the envelope, and its fields under `fields` (the typed
+/// ones, then the object's custom fields, `custom`, in their JSON form).
+fn item(record: &Record, custom: &[String]) -> Value {
     let mut fields = serde_json::to_value(&record.body)
         .ok()
         .and_then(|body| body.as_object().and_then(|o| o.values().next().cloned()))
@@ -71,6 +75,10 @@ fn item(record: &Record) -> Value {
     if let Some(object) = fields.as_object_mut() {
         for field in record.body.fields() {
             object.entry(*field).or_insert(Value::Null);
+        }
+        for key in custom {
+            let value = record.custom.get(key).cloned().unwrap_or(Value::Null);
+            object.insert(key.clone(), value);
         }
     }
     json!({
@@ -116,7 +124,37 @@ struct Sort {
 
 fn sort_key(record: &Record, field: &str) -> String {
     envelope_key(field, record.created_at, record.updated_at, record.owner)
+        .or_else(|| record.custom.get(field).map(custom_key))
         .unwrap_or_else(|| record.body.text(field))
+}
+
+/// A custom value as text that sorts and compares the way [`sort_key`]'s keys do: numbers as
+/// numbers (a money value by its amount), text as itself, lists by their first item.
+fn custom_key(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) => items.first().map(custom_key).unwrap_or_default(),
+        Value::Object(o) => o
+            .get("amount")
+            .or_else(|| o.values().next())
+            .map(custom_key)
+            .unwrap_or_default(),
+        Value::Null => String::new(),
+    }
+}
+
+/// The keys of the custom fields of `collection`'s object in `schema`.
+fn custom_keys(schema: &CompanySchema, collection: Collection) -> Vec<String> {
+    shared::schema::builtin::object_key(collection)
+        .map(|key| {
+            schema
+                .custom_fields(key)
+                .map(|f| f.key.as_str().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The fields every record has besides its body.
@@ -162,7 +200,10 @@ async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let collection = collection_of(&path)?;
-    let fields = shared::records::fields_of(collection);
+    let schema = company_schema(&state).await?;
+    let custom = custom_keys(&schema, collection);
+    let typed = shared::records::fields_of(collection);
+    let known = |field: &str| typed.contains(&field) || custom.iter().any(|c| c == field);
     let mut limit = DEFAULT_LIMIT;
     let mut cursor = None;
     let mut sort = Sort {
@@ -192,9 +233,7 @@ async fn list(
                     Some(f) => (f, true),
                     None => (value.as_str(), false),
                 };
-                if !(fields.contains(&field)
-                    || matches!(field, "created_at" | "updated_at" | "owner"))
-                {
+                if !(known(field) || matches!(field, "created_at" | "updated_at" | "owner")) {
                     return Err(bad_param("sort", "names no field of this collection"));
                 }
                 sort = Sort {
@@ -202,7 +241,7 @@ async fn list(
                     descending,
                 };
             }
-            other if fields.contains(&other) || other == "owner" => {
+            other if known(other) || other == "owner" => {
                 filters.push((other.to_owned(), value.clone()));
             }
             _ => {
@@ -218,11 +257,10 @@ async fn list(
     // `filter=`: the query language over the object's fields (see `shared::query`).
     let query = match filter_text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => {
-            let object = shared::schema::builtin::object_with(
-                collection,
-                &company_pipelines(&state, &scope).await?,
-            )
-            .ok_or(ApiError::NotFound("collection"))?;
+            let pipelines = company_pipelines(&state, &scope).await?;
+            let object = shared::schema::builtin::object_key(collection)
+                .and_then(|key| schema.schema(&pipelines).object(key).cloned())
+                .ok_or(ApiError::NotFound("collection"))?;
             let filter = shared::query::parse(text, &object).map_err(|e| ApiError::BadRequest {
                 code: "invalid_filter",
                 message: format!("filter: {}", e.message(shared::i18n::Locale::En)),
@@ -263,11 +301,12 @@ async fn list(
                     let have = sort_key(&record, field);
                     have == *wanted || have.eq_ignore_ascii_case(wanted)
                 }) && query.as_ref().is_none_or(|(object, filter, context)| {
-                    let values = shared::schema::builtin::values(
+                    let mut values = shared::schema::builtin::values(
                         object,
                         |field| record.body.text(field),
                         record.owner.as_uuid(),
                     );
+                    values.extend(record.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
                     filter.matches(object, &values, context)
                 });
                 keep.then(|| (sort_key(&record, &sort.field), record.id))
@@ -288,7 +327,7 @@ async fn list(
         .then(|| rows.last().map(|(k, r)| encode_cursor(k, r.id)))
         .flatten();
     Ok(Json(json!({
-        "items": rows.iter().map(|(_, r)| item(r)).collect::<Vec<_>>(),
+        "items": rows.iter().map(|(_, r)| item(r, &custom)).collect::<Vec<_>>(),
         "next_cursor": next_cursor,
     })))
 }
@@ -448,7 +487,8 @@ async fn read_one(
     let collection = collection_of(&path)?;
     let id: RecordId = parse_id(&id, "record")?;
     let record = visible(&state, &user, collection, id).await?;
-    Ok(Json(item(&record)))
+    let custom = custom_keys(&company_schema(&state).await?, collection);
+    Ok(Json(item(&record, &custom)))
 }
 
 // ---- writing ----
@@ -462,6 +502,40 @@ struct WriteBody {
     owner: Option<Uuid>,
     #[serde(default)]
     fields: BTreeMap<String, Value>,
+}
+
+/// The body's fields split into the typed ones (as the text a form would send) and the custom
+/// ones (in their JSON form; text is read the way a form reads it, so `"12000"` is a money
+/// amount in the field's currency). Names that are neither go with the typed ones, to be
+/// refused there by name.
+fn split_fields(
+    fields: &BTreeMap<String, Value>,
+    schema: &CompanySchema,
+    collection: Collection,
+) -> Result<(Patch, serde_json::Map<String, Value>), ApiError> {
+    let key = shared::schema::builtin::object_key(collection).unwrap_or_default();
+    let mut typed = BTreeMap::new();
+    let mut custom = serde_json::Map::new();
+    for (name, value) in fields {
+        match schema.custom_fields(key).find(|f| f.key.as_str() == name) {
+            Some(def) => {
+                let read = |v: &Value| shared::schema::Value::from_json(&def.field_type, v);
+                let value = match (read(value), value) {
+                    (Err(_), Value::String(text)) => {
+                        shared::schema::Value::parse(&def.field_type, text)
+                            .map(|v| v.to_json())
+                            .unwrap_or_else(|_| value.clone())
+                    }
+                    _ => value.clone(),
+                };
+                custom.insert(name.clone(), value);
+            }
+            None => {
+                typed.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    Ok((as_patch(&typed)?, custom))
 }
 
 /// Field values as the text a form would send.
@@ -523,9 +597,10 @@ async fn create(
     let collection = collection_of(&path)?;
     let id = RecordId::from_uuid(body.id.unwrap_or_else(Uuid::now_v7));
     let owner = body.owner.map(UserId::from_uuid);
-    let patch = as_patch(&body.fields)?;
+    let schema = company_schema(&state).await?;
+    let (patch, custom) = split_fields(&body.fields, &schema, collection)?;
     let mutation = Mutation::CreateRecord(CreateRecord {
-        custom: Default::default(),
+        custom,
         collection,
         id,
         owner,
@@ -533,7 +608,8 @@ async fn create(
     });
     run_as(&state, &user, mutation).await?;
     let record = visible(&state, &user, collection, id).await?;
-    Ok((StatusCode::CREATED, Json(item(&record))).into_response())
+    let custom = custom_keys(&schema, collection);
+    Ok((StatusCode::CREATED, Json(item(&record, &custom))).into_response())
 }
 
 async fn update(
@@ -548,10 +624,11 @@ async fn update(
         return Err(ApiError::invalid(Problem::Invalid.at("id")));
     }
     let current = visible(&state, &user, collection, id).await?;
-    let patch = as_patch(&body.fields)?;
-    if !patch.is_empty() {
+    let schema = company_schema(&state).await?;
+    let (patch, custom) = split_fields(&body.fields, &schema, collection)?;
+    if !patch.is_empty() || !custom.is_empty() {
         let mutation = Mutation::UpdateRecord(UpdateRecord {
-            custom: Default::default(),
+            custom,
             id,
             set: patch,
             was: Patch::new(),
@@ -565,7 +642,7 @@ async fn update(
     }
     // Reassigned out of sight, the answer is what was written.
     match visible(&state, &user, collection, id).await {
-        Ok(record) => Ok(Json(item(&record))),
+        Ok(record) => Ok(Json(item(&record, &custom_keys(&schema, collection)))),
         Err(ApiError::NotFound(_)) => Ok(Json(json!({"id": id, "moved": true}))),
         Err(e) => Err(e),
     }

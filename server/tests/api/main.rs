@@ -9,6 +9,7 @@ mod cli;
 mod convergence;
 mod crash;
 mod crm;
+mod custom;
 mod errors;
 mod events;
 mod hardening;
