@@ -12,6 +12,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsPage};
 use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::settings::fields::FieldsPage;
 use crate::pages::settings::pipelines::PipelinesPage;
 use crate::pages::settings::roles::RolesPage;
 use crate::pages::settings::teams::TeamsPage;
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/teams") view=TeamsPage />
                         <Route path=path!("/roles") view=RolesPage />
                         <Route path=path!("/pipelines") view=PipelinesPage />
+                        <Route path=path!("/fields") view=FieldsPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -175,29 +175,40 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
 #[component]
 pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
     let i18n = use_i18n();
-    let fields = fields_of(collection)
+    // The product's fields, then the company's own (custom fields keep their labels).
+    let locale = untrack(|| i18n.locale());
+    let mut fields: Vec<(String, Option<String>)> = fields_of(collection)
         .iter()
         .copied()
         .filter(|f| *f != "name" && *f != "title")
-        .collect::<Vec<_>>();
+        .map(|f| (f.to_owned(), None))
+        .collect();
+    fields.extend(
+        crate::pages::records::custom_fields(collection, locale)
+            .into_iter()
+            .map(|(key, label)| (key, Some(label))),
+    );
     view! {
         <fieldset class="column-picker" data-testid="column-picker">
             <legend>{move || i18n.t(Text::ShownFields)}</legend>
-            {fields.into_iter().map(|field| view! {
-                <label class="check">
-                    <input type="checkbox" data-testid="column" value=field
-                        prop:checked=move || settings.columns.with(|c| c.iter().any(|f| f == field))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            settings.columns.update(|c| {
-                                c.retain(|f| f != field);
-                                if on {
-                                    c.push(field.to_owned());
-                                }
-                            });
-                        } />
-                    {move || field_label(field, i18n.locale())}
-                </label>
+            {fields.into_iter().map(|(field, custom)| {
+                let (f1, f2, f3) = (field.clone(), field.clone(), field.clone());
+                view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid="column" value=field
+                            prop:checked=move || settings.columns.with(|c| c.contains(&f1))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                settings.columns.update(|c| {
+                                    c.retain(|f| *f != f2);
+                                    if on {
+                                        c.push(f2.clone());
+                                    }
+                                });
+                            } />
+                        {move || custom.clone().unwrap_or_else(|| field_label(&f3, i18n.locale()).to_owned())}
+                    </label>
+                }
             }).collect_view()}
         </fieldset>
     }

@@ -2,6 +2,7 @@
 
 pub mod board_touch;
 pub mod bulk;
+pub mod custom_fields;
 pub mod dashboard;
 pub mod home;
 pub mod list_views;

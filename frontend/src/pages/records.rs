@@ -30,6 +30,7 @@ use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
 use crate::pages::bulk::BulkBar;
+use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
 use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
 use crate::pages::sync_issues::rejection_text;
@@ -72,16 +73,58 @@ pub fn segment_of(collection: Collection) -> &'static str {
         Collection::View => "views",
         Collection::Change => "changes",
         Collection::Pipeline => "pipelines",
+        Collection::Schema => "schema",
     }
 }
 
-/// The allowed values of a choice field (deal stages and pipelines as this device has them).
+/// The allowed values of a choice field (deal stages and pipelines as this device has them; a
+/// custom single select's choices).
 pub fn choices(
     collection: Collection,
     field: &str,
     locale: Locale,
 ) -> Option<Vec<(String, String)>> {
-    choices_with(collection, field, locale, &crate::sync::pipelines())
+    choices_with(collection, field, locale, &crate::sync::pipelines()).or_else(|| {
+        custom_field(collection, field).and_then(|def| match def.field_type {
+            shared::schema::FieldType::SingleSelect { options } => Some(
+                options
+                    .iter()
+                    .map(|c| (c.key.clone(), c.label.get(locale).to_owned()))
+                    .collect(),
+            ),
+            _ => None,
+        })
+    })
+}
+
+/// The live custom field `field` of `collection`'s object, if it is one.
+fn custom_field(collection: Collection, field: &str) -> Option<shared::schema::FieldDef> {
+    let key = shared::schema::builtin::object_key(collection)?;
+    crate::sync::company_schema()
+        .custom_fields(key)
+        .find(|f| f.key.as_str() == field)
+        .cloned()
+}
+
+/// The custom fields of `collection`'s object as `(key, label)`.
+pub fn custom_fields(collection: Collection, locale: Locale) -> Vec<(String, String)> {
+    let Some(key) = shared::schema::builtin::object_key(collection) else {
+        return Vec::new();
+    };
+    crate::sync::company_schema()
+        .custom_fields(key)
+        .map(|f| (f.key.as_str().to_owned(), f.label.get(locale).to_owned()))
+        .collect()
+}
+
+/// A field's label: the product's, or a custom field's own.
+pub fn label_of(collection: Collection, field: &str, locale: Locale) -> String {
+    match custom_field(collection, field) {
+        Some(def) if !records::fields_of(collection).contains(&field) => {
+            def.label.get(locale).to_owned()
+        }
+        _ => field_label(field, locale).to_owned(),
+    }
 }
 
 /// A choice's label, or the raw value.
@@ -179,9 +222,11 @@ fn detail(record: &Record, locale: Locale) -> String {
             },
         ],
         Collection::Contact => vec![t("job_title"), t("phone")],
-        Collection::Issue | Collection::View | Collection::Change | Collection::Pipeline => {
-            Vec::new()
-        }
+        Collection::Issue
+        | Collection::View
+        | Collection::Change
+        | Collection::Pipeline
+        | Collection::Schema => Vec::new(),
     };
     parts
         .into_iter()
@@ -227,7 +272,7 @@ fn checks(collection: Collection, filters: &[(String, String)], locale: Locale) 
 /// Whether a record passes every filter.
 fn passes(core: &ClientCore, record: &Record, checks: &[Check]) -> bool {
     checks.iter().all(|check| {
-        let have = record.body.text_ref(&check.field);
+        let have = record.field_text(&check.field);
         match &check.how {
             How::Equals(wanted) => have == wanted.as_str(),
             How::Contains(wanted) => wanted.matches(&have),
@@ -286,6 +331,15 @@ impl ListWords {
 /// a time in local time, money with its currency.
 fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> String {
     let c = r.collection();
+    if let Some(json) = r.custom.get(field) {
+        return custom_field(c, field)
+            .and_then(|def| {
+                shared::schema::Value::from_json(&def.field_type, json)
+                    .ok()
+                    .map(|v| v.format(&def.field_type, locale))
+            })
+            .unwrap_or_default();
+    }
     let text = r.body.text(field);
     if text.is_empty() {
         return text;
@@ -459,7 +513,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                 let mut keys = vec![SortKey::Empty; ids.len()];
                                 each(&mut |place, r| {
                                     if let Some(slot) = keys.get_mut(place) {
-                                        *slot = SortKey::of(r.body.text_ref(&sort_field));
+                                        *slot = SortKey::of(r.field_text(&sort_field));
                                     }
                                 });
                                 let in_order = sort_positions(&keys);
@@ -578,11 +632,15 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         }
     };
     let words = ListWords::of(collection);
+    let schema_changed = sync.changes(Collection::Schema);
     let field_options = move || {
-        records::fields_of(collection)
+        schema_changed.track();
+        let mut all: Vec<(String, String)> = records::fields_of(collection)
             .iter()
             .map(|f| ((*f).to_owned(), field_label(f, i18n.locale()).to_owned()))
-            .collect::<Vec<_>>()
+            .collect();
+        all.extend(custom_fields(collection, i18n.locale()));
+        all
     };
     let filter_field = RwSignal::new(String::new());
     let filter_value = RwSignal::new(String::new());
@@ -682,7 +740,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                 .unwrap_or(value.clone());
                             view! {
                                 <li class="chip" data-testid="filter-chip">
-                                    {format!("{}: {shown}", field_label(&field, i18n.locale()))}
+                                    {format!("{}: {shown}", label_of(collection, &field, i18n.locale()))}
                                     <button type="button" aria-label=move || i18n.t(Text::RemoveFilter)
                                         on:click=move |_| filters.update(|f| { if i < f.len() { f.remove(i); } })>"×"</button>
                                 </li>
@@ -865,6 +923,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             });
         }
     }
+    let custom_inputs = CustomInputs::new(collection, existing.as_ref());
     let seen = existing.as_ref().map_or(0, |r| r.version);
     let converted = existing
         .as_ref()
@@ -891,10 +950,18 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
         let values = values.clone();
         let start = start.clone();
         let list = list.clone();
+        let custom_inputs = custom_inputs.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             form.begin();
             banner.set(None);
+            let custom = match custom_inputs.changes(id.is_none()) {
+                Ok(custom) => custom,
+                Err(errors) => {
+                    form.invalid(errors);
+                    return;
+                }
+            };
             let mut set = Patch::new();
             let mut was = Patch::new();
             for (field, value) in &values {
@@ -908,15 +975,21 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             let mut mutations = Vec::new();
             match id {
                 None => mutations.push(Mutation::CreateRecord(CreateRecord {
-                    custom: Default::default(),
+                    custom,
                     collection,
                     id: RecordId::from_uuid(new_uuid()),
                     owner: None,
                     fields: set,
                 })),
                 Some(id) => {
-                    if !set.is_empty() {
-                        mutations.push(Mutation::UpdateRecord(UpdateRecord { id, set, was, seen }));
+                    if !set.is_empty() || !custom.is_empty() {
+                        mutations.push(Mutation::UpdateRecord(UpdateRecord {
+                            id,
+                            set,
+                            was,
+                            seen,
+                            custom,
+                        }));
                     }
                     // A new owner: the record moves to them (and their team).
                     if let Ok(new_owner) = owner.get_untracked().parse::<UserId>()
@@ -1052,6 +1125,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                 </Show>
                 <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate>
                     {widgets}
+                    <CustomFieldWidgets form=form inputs=custom_inputs.clone() system=values.clone() />
                     <Show when=move || id.is_some()>
                         <SelectField form=form name="owner" id_prefix="record" label=Text::Owner value=owner options=owners />
                     </Show>

@@ -42,7 +42,8 @@ const COMPACT_AFTER: usize = 1500;
 /// the others.
 fn reading_order(path: &str) -> (Vec<Collection>, Vec<Collection>) {
     let segment = |i: usize| path.split('/').nth(i).unwrap_or_default();
-    let first: Vec<Collection> = match segment(1) {
+    // The schema (one record) first everywhere: forms and lists read custom fields from it.
+    let mut first: Vec<Collection> = match segment(1) {
         "contacts" => vec![Collection::Contact],
         "r" => crate::pages::records::collection_of(segment(2))
             .into_iter()
@@ -52,6 +53,9 @@ fn reading_order(path: &str) -> (Vec<Collection>, Vec<Collection>) {
         "sync-issues" => vec![Collection::Issue],
         _ => Collection::ALL.to_vec(),
     };
+    if !first.contains(&Collection::Schema) {
+        first.insert(0, Collection::Schema);
+    }
     let rest = Collection::ALL
         .into_iter()
         .filter(|c| !first.contains(c))
@@ -162,6 +166,33 @@ pub fn pipelines() -> Rc<shared::records::Pipelines> {
         let mut cache = cache.borrow_mut();
         if cache.0 != key {
             *cache = (key, Rc::new(core.pipelines()));
+        }
+        cache.1.clone()
+    })
+}
+
+thread_local! {
+    /// The company's schema as last read, and which copy of the store it was read from.
+    static SCHEMA: RefCell<((u64, u64), Rc<shared::schema::company::CompanySchema>)> =
+        RefCell::new(((0, 0), Rc::default()));
+}
+
+/// The company's schema on this device (custom objects and fields; empty until an admin
+/// changes it), read again only when it changes. Untracked: screens that must follow it track
+/// `Sync::changes(Collection::Schema)`.
+pub fn company_schema() -> Rc<shared::schema::company::CompanySchema> {
+    let Some(engine) = engine() else {
+        return Rc::default();
+    };
+    let core = engine.core.borrow();
+    let key = (
+        GENERATION.with(Cell::get),
+        core.changes(shared::sync::Collection::Schema),
+    );
+    SCHEMA.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != key {
+            *cache = (key, Rc::new(core.company_schema()));
         }
         cache.1.clone()
     })

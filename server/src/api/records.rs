@@ -124,37 +124,7 @@ struct Sort {
 
 fn sort_key(record: &Record, field: &str) -> String {
     envelope_key(field, record.created_at, record.updated_at, record.owner)
-        .or_else(|| record.custom.get(field).map(custom_key))
-        .unwrap_or_else(|| record.body.text(field))
-}
-
-/// A custom value as text that sorts and compares the way [`sort_key`]'s keys do: numbers as
-/// numbers (a money value by its amount), text as itself, lists by their first item.
-fn custom_key(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Array(items) => items.first().map(custom_key).unwrap_or_default(),
-        Value::Object(o) => o
-            .get("amount")
-            .or_else(|| o.values().next())
-            .map(custom_key)
-            .unwrap_or_default(),
-        Value::Null => String::new(),
-    }
-}
-
-/// The keys of the custom fields of `collection`'s object in `schema`.
-fn custom_keys(schema: &CompanySchema, collection: Collection) -> Vec<String> {
-    shared::schema::builtin::object_key(collection)
-        .map(|key| {
-            schema
-                .custom_fields(key)
-                .map(|f| f.key.as_str().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+        .unwrap_or_else(|| record.field_text(field).into_owned())
 }
 
 /// The fields every record has besides its body.

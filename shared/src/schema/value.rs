@@ -395,6 +395,25 @@ impl Value {
         }
     }
 
+    /// The text a form's input holds for this value, which [`Value::parse`] reads back to the
+    /// same value (a choice by its key, an amount without grouping or currency sign).
+    pub fn edit_text(&self, field_type: &FieldType) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) | Value::Date(s) | Value::Choice(s) => s.clone(),
+            Value::Integer(n) => n.to_string(),
+            Value::Duration(minutes) => format!("{}:{:02}", minutes / 60, minutes % 60),
+            Value::Decimal { units, scale } => decimal_text(*units, *scale),
+            Value::Money { hundredths, .. } => decimal_text(*hundredths, 2),
+            Value::Bool(b) => if *b { "true" } else { "" }.to_owned(),
+            Value::Time(minutes) => format!("{:02}:{:02}", minutes / 60, minutes % 60),
+            Value::Rating(n) => n.to_string(),
+            Value::List(items) => items.join(", "),
+            Value::DateTime(ms) => rfc3339(*ms),
+            other => other.format(field_type, Locale::En),
+        }
+    }
+
     /// The value as a person reads it in `locale` (choices by their label).
     pub fn format(&self, field_type: &FieldType, locale: Locale) -> String {
         let label = |key: &str| {

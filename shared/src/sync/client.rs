@@ -458,6 +458,16 @@ impl ClientCore {
             )
     }
 
+    /// The company's schema as this device has it (pending changes applied).
+    pub fn company_schema(&self) -> crate::schema::company::CompanySchema {
+        self.collection(Collection::Schema)
+            .find_map(|r| match &r.body {
+                crate::sync::Body::Schema(s) => Some(s.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     /// The deal pipelines as this device has them (pending changes applied).
     pub fn pipelines(&self) -> crate::records::Pipelines {
         crate::records::Pipelines::of(self.collection(Collection::Pipeline))

@@ -247,6 +247,16 @@ impl Record {
         self.body.collection()
     }
 
+    /// The text of a field, typed or custom: what lists sort and filter by. A custom value
+    /// reads plainly (a number as digits, an amount by its amount, a list by its first item),
+    /// so that numbers sort as numbers.
+    pub fn field_text(&self, field: &str) -> std::borrow::Cow<'_, str> {
+        match self.custom.get(field) {
+            Some(value) if !self.body.fields().contains(&field) => plain(value),
+            _ => self.body.text_ref(field),
+        }
+    }
+
     pub fn as_contact(&self) -> Option<&Contact> {
         match &self.body {
             Body::Contact(c) => Some(c),
@@ -270,5 +280,22 @@ impl Record {
 
     pub fn as_lead(&self) -> Option<&Lead> {
         self.body.as_lead()
+    }
+}
+
+/// A custom value's JSON as plain text (see [`Record::field_text`]).
+pub fn plain(value: &serde_json::Value) -> std::borrow::Cow<'_, str> {
+    use serde_json::Value as Json;
+    use std::borrow::Cow;
+    match value {
+        Json::String(s) => Cow::Borrowed(s),
+        Json::Number(n) => Cow::Owned(n.to_string()),
+        Json::Bool(true) => Cow::Borrowed("true"),
+        Json::Bool(false) | Json::Null => Cow::Borrowed(""),
+        Json::Array(items) => items.first().map_or(Cow::Borrowed(""), plain),
+        Json::Object(o) => o
+            .get("amount")
+            .or_else(|| o.values().next())
+            .map_or(Cow::Borrowed(""), plain),
     }
 }

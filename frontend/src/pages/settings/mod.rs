@@ -1,6 +1,7 @@
-//! Settings: the admin's screens for users, teams, role scopes and deal pipelines. Other roles get a
+//! Settings: the admin's screens for users, teams, role scopes, deal pipelines and fields. Other roles get a
 //! "no access" page here (and the server refuses their requests anyway).
 
+pub mod fields;
 pub mod pipelines;
 pub mod roles;
 pub mod teams;
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/teams" attr:class="tab" attr:data-testid="tab-teams">{move || i18n.t(Text::Teams)}</A>
                     <A href="/settings/roles" attr:class="tab" attr:data-testid="tab-roles">{move || i18n.t(Text::RolesAndScopes)}</A>
                     <A href="/settings/pipelines" attr:class="tab" attr:data-testid="tab-pipelines">{move || i18n.t(Text::PipelineSettings)}</A>
+                    <A href="/settings/fields" attr:class="tab" attr:data-testid="tab-fields">{move || i18n.t(Text::FieldSettings)}</A>
                 </nav>
                 <Outlet />
             </div>

@@ -570,3 +570,42 @@ fn moments_people_records_places_rows_and_files() {
         Ok(Value::Text("HT-20261130-0001".into()))
     );
 }
+
+/// What a form shows for editing reads back to the same value, for every type a person types.
+#[test]
+fn edit_texts_read_back() {
+    let money = FieldType::Money {
+        currency: "CNY".into(),
+    };
+    let cases: Vec<(FieldType, &str)> = vec![
+        (FieldType::Text, "华北大区"),
+        (FieldType::LongText, "第一行\n第二行"),
+        (FieldType::Integer, "-1,234"),
+        (FieldType::Decimal { precision: 3 }, "12.345"),
+        (money, "¥12,000.50"),
+        (FieldType::Percent { precision: 1 }, "12.5%"),
+        (FieldType::Rating { max: 5 }, "4"),
+        (FieldType::Date, "2026-11-30"),
+        (FieldType::DateTime, "2026-11-30 09:30"),
+        (FieldType::Time, "9点30"),
+        (FieldType::Duration, "1小时30分钟"),
+        (FieldType::Checkbox, "是"),
+        (FieldType::Checkbox, ""),
+        (stages(), "won"),
+        (multi(), "new, won"),
+        (FieldType::Tags, "老客户, 华北"),
+        (FieldType::Phone, "138 0013 8000"),
+        (FieldType::Email, "Wang@Example.com"),
+        (FieldType::Url, "qiao.example/path"),
+        (FieldType::IdCard, "11010519491231002X"),
+    ];
+    for (field_type, typed) in cases {
+        let value = Value::parse(&field_type, typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+        let text = value.edit_text(&field_type);
+        assert_eq!(
+            Value::parse(&field_type, &text),
+            Ok(value.clone()),
+            "{typed} → {text}"
+        );
+    }
+}

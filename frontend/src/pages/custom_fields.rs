@@ -1,0 +1,292 @@
+//! Custom fields in a record's form: one input per live custom field of the record's object,
+//! chosen by the field's type, and the formulas worked out again as the person types (the
+//! same `shared` parser, formula language and checks the server runs).
+
+use leptos::prelude::*;
+use serde_json::{Map, Value as Json};
+use shared::FieldError;
+use shared::formula::Formula;
+use shared::i18n::{Locale, problem_text};
+use shared::schema::builtin;
+use shared::schema::company::CompanySchema;
+use shared::schema::registry::Schema;
+use shared::schema::{FieldDef, FieldKind, FieldType, ObjectDef, Value};
+use shared::sync::{Collection, Record};
+
+use crate::components::form::FormState;
+use crate::i18n::use_i18n;
+
+/// The inputs of one form's custom fields.
+#[derive(Clone)]
+pub struct CustomInputs {
+    key: &'static str,
+    schema: Schema,
+    /// Each live custom field of the object and what its input holds (as typed).
+    pub inputs: Vec<(FieldDef, RwSignal<String>)>,
+    before: Map<String, Json>,
+}
+
+impl CustomInputs {
+    /// The custom fields of `collection`'s object, filled from `existing` (or each field's
+    /// default for a new record).
+    pub fn new(collection: Collection, existing: Option<&Record>) -> Self {
+        let company: std::rc::Rc<CompanySchema> = crate::sync::company_schema();
+        let key = builtin::object_key(collection).unwrap_or_default();
+        let schema = company.schema(&crate::sync::pipelines());
+        let before = existing.map(|r| r.custom.clone()).unwrap_or_default();
+        let inputs = company
+            .custom_fields(key)
+            .map(|def| {
+                let stored = match existing {
+                    Some(_) => before.get(def.key.as_str()).cloned(),
+                    None => def.default.clone(),
+                };
+                let text = stored
+                    .and_then(|json| Value::from_json(&def.field_type, &json).ok())
+                    .map(|v| v.edit_text(&def.field_type))
+                    .unwrap_or_default();
+                (def.clone(), RwSignal::new(text))
+            })
+            .collect();
+        CustomInputs {
+            key,
+            schema,
+            inputs,
+            before,
+        }
+    }
+
+    fn object(&self) -> Option<&ObjectDef> {
+        self.schema.object(self.key)
+    }
+
+    /// The JSON forms of what the inputs hold that reads under its type (tracked).
+    fn typed_values(&self) -> Map<String, Json> {
+        self.inputs
+            .iter()
+            .filter(|(def, _)| !def.field_type.kind().is_computed())
+            .filter_map(|(def, text)| {
+                let value = Value::parse(&def.field_type, &text.get()).ok()?;
+                (value != Value::Empty).then(|| (def.key.as_str().to_owned(), value.to_json()))
+            })
+            .collect()
+    }
+
+    /// What to send: every value of a new record, or the ones an edit changed (`null` empties
+    /// one); or the problems at their fields.
+    pub fn changes(&self, creating: bool) -> Result<Map<String, Json>, Vec<FieldError>> {
+        let mut out = Map::new();
+        let mut errors = Vec::new();
+        for (def, text) in &self.inputs {
+            if def.field_type.kind().is_computed() || !editable(def.field_type.kind()) {
+                continue;
+            }
+            let key = def.key.as_str();
+            match Value::parse(&def.field_type, &text.get_untracked()) {
+                Ok(Value::Empty) if creating => {}
+                Ok(value) => {
+                    let json = value.to_json();
+                    let was = self.before.get(key).cloned().unwrap_or(Json::Null);
+                    if creating || json != was {
+                        out.insert(key.to_owned(), json);
+                    }
+                }
+                Err(problem) => errors.push(problem.at(key)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The formula of `def` worked out over the inputs and the typed fields (`system`: the
+    /// form's other inputs by field), as a person reads it; empty when it has no value yet.
+    fn formula_text(
+        &self,
+        def: &FieldDef,
+        system: &[(&'static str, RwSignal<String>)],
+        locale: Locale,
+    ) -> String {
+        let Some(object) = self.object() else {
+            return String::new();
+        };
+        let Ok(formula) =
+            Formula::compile_field_in(def.key.as_str(), &object.fields, Some(&self.schema))
+        else {
+            return String::new();
+        };
+        let text = |field: &str| {
+            system
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, v)| v.get())
+                .unwrap_or_default()
+        };
+        let mut record = builtin::values(object, text, uuid::Uuid::nil());
+        record.extend(self.typed_values());
+        let now = crate::sync::now_ms();
+        // The company's calendar day (China's).
+        let today = i32::try_from((now.div_euclid(60_000) + 480).div_euclid(1440)).unwrap_or(0);
+        formula
+            .eval(&object.fields, &record, today)
+            .map(|v| v.to_value().format(&def.field_type, locale))
+            .unwrap_or_else(|e| e.to_string())
+    }
+}
+
+/// Whether a person types or picks this kind's value in the form today (the others are shown,
+/// not edited, here).
+fn editable(kind: FieldKind) -> bool {
+    !matches!(
+        kind,
+        FieldKind::Address
+            | FieldKind::Geo
+            | FieldKind::User
+            | FieldKind::Team
+            | FieldKind::Link
+            | FieldKind::Links
+            | FieldKind::SubTable
+            | FieldKind::File
+            | FieldKind::Image
+            | FieldKind::Signature
+    )
+}
+
+/// The inputs of the custom fields, after the form's own.
+#[component]
+pub fn CustomFieldWidgets(
+    form: FormState,
+    inputs: CustomInputs,
+    /// The form's typed fields, which formulas may read.
+    system: Vec<(&'static str, RwSignal<String>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let shared_inputs = StoredValue::new(inputs.clone());
+    inputs
+        .inputs
+        .into_iter()
+        .map(|(def, value)| {
+            let key = def.key.as_str().to_owned();
+            let id = format!("record-{key}");
+            let error = {
+                let key = key.clone();
+                Memo::new(move |_| {
+                    form.field_error(&key, i18n.locale())
+                        .or_else(|| live_problem(&def_type(&shared_inputs, &key), &value.get(), i18n.locale()))
+                })
+            };
+            let label = def.label.clone();
+            let label_text = move || label.get(i18n.locale()).to_owned();
+            let input = widget(&def, &id, value, shared_inputs, system.clone());
+            view! {
+                <div class="field" class:invalid=move || error.get().is_some() data-field=key.clone()>
+                    <label for=id.clone()>{label_text}</label>
+                    {input}
+                    <Show when=move || error.get().is_some()>
+                        <p class="field-error">{move || error.get()}</p>
+                    </Show>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+fn def_type(inputs: &StoredValue<CustomInputs>, key: &str) -> Option<FieldType> {
+    inputs.with_value(|i| {
+        i.inputs
+            .iter()
+            .find(|(d, _)| d.key.as_str() == key)
+            .map(|(d, _)| d.field_type.clone())
+    })
+}
+
+/// What is wrong with what is typed so far, once something is typed.
+fn live_problem(field_type: &Option<FieldType>, text: &str, locale: Locale) -> Option<String> {
+    let field_type = field_type.as_ref()?;
+    if text.trim().is_empty() || !editable(field_type.kind()) || field_type.kind().is_computed() {
+        return None;
+    }
+    Value::parse(field_type, text)
+        .err()
+        .map(|p| problem_text(&p, locale))
+}
+
+fn widget(
+    def: &FieldDef,
+    id: &str,
+    value: RwSignal<String>,
+    inputs: StoredValue<CustomInputs>,
+    system: Vec<(&'static str, RwSignal<String>)>,
+) -> AnyView {
+    let i18n = use_i18n();
+    let id = id.to_owned();
+    let name = def.key.as_str().to_owned();
+    let kind = def.field_type.kind();
+    match &def.field_type {
+        FieldType::Formula { .. } => {
+            let testid = format!("formula-{}", def.key.as_str());
+            let def = def.clone();
+            let shown = move || {
+                inputs.with_value(|i| i.formula_text(&def, &system, i18n.locale()))
+            };
+            view! { <output id=id name=name data-testid=testid>{shown}</output> }
+                .into_any()
+        }
+        FieldType::SingleSelect { options } => {
+            let options: Vec<_> = options.clone();
+            let current = value.get_untracked();
+            view! {
+                <select id=id name=name on:change=move |ev| value.set(event_target_value(&ev))>
+                    <option value="" selected=current.is_empty()>{move || i18n.t(shared::i18n::Text::NoneChosen)}</option>
+                    {options.into_iter()
+                        .filter(|c| !c.retired || c.key == current)
+                        .map(|c| {
+                            let selected = c.key == current;
+                            let label = c.label.clone();
+                            view! { <option value=c.key.clone() selected=selected>{move || label.get(i18n.locale()).to_owned()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldType::Checkbox => view! {
+            <input id=id name=name type="checkbox" class="checkbox"
+                prop:checked=move || !value.get().is_empty()
+                on:change=move |ev| value.set(if event_target_checked(&ev) { "true".into() } else { String::new() }) />
+        }
+        .into_any(),
+        FieldType::LongText | FieldType::RichText => view! {
+            <textarea id=id name=name rows="3" bind:value=value></textarea>
+        }
+        .into_any(),
+        _ if kind.is_computed() || !editable(kind) => {
+            let shown = inputs.with_value(|i| {
+                i.before
+                    .get(&name)
+                    .and_then(|json| Value::from_json(&def.field_type, json).ok())
+                    .map(|v| v.format(&def.field_type, i18n.locale()))
+                    .unwrap_or_default()
+            });
+            view! { <output id=id name=name>{shown}</output> }.into_any()
+        }
+        other => {
+            let (kind, mode) = match other {
+                FieldType::Integer
+                | FieldType::Decimal { .. }
+                | FieldType::Money { .. }
+                | FieldType::Percent { .. }
+                | FieldType::Rating { .. } => ("text", "decimal"),
+                FieldType::Phone => ("tel", "tel"),
+                FieldType::Email => ("email", "email"),
+                FieldType::Url => ("url", "url"),
+                FieldType::Date => ("date", "text"),
+                FieldType::Time => ("time", "text"),
+                _ => ("text", "text"),
+            };
+            view! { <input id=id name=name type=kind inputmode=mode bind:value=value /> }.into_any()
+        }
+    }
+}

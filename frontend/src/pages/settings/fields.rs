@@ -1,0 +1,449 @@
+//! Settings → Fields: the admin sees every field of an object (the product's and the company's
+//! own), adds custom fields of the common types (choices, amounts, dates, formulas, links …),
+//! and deletes or restores custom ones. The object is in the address (`?object=contacts`), so
+//! a reload or a shared link opens the same list. Changes are `field.save` / `field.delete` /
+//! `field.restore` mutations: checked on the device at once, again by the server, and synced.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use serde_json::{Value as Json, json};
+use shared::formula::Formula;
+use shared::i18n::{Locale, Text};
+use shared::problem::Problem;
+use shared::schema::{FieldDef, FieldKey, FieldKind, FieldType, Labels, ObjectDef, ObjectKey};
+use shared::sync::{Collection, FieldRef, Mutation, SaveField};
+
+use crate::components::form::{FormFooter, FormState, TextField};
+use crate::i18n::use_i18n;
+use crate::sync::use_sync;
+
+/// The kinds the designer offers (the others, whose options name other objects' fields, are
+/// set up over the API for now).
+const OFFERED: &[FieldKind] = &[
+    FieldKind::Text,
+    FieldKind::LongText,
+    FieldKind::Integer,
+    FieldKind::Decimal,
+    FieldKind::Money,
+    FieldKind::Percent,
+    FieldKind::Rating,
+    FieldKind::Date,
+    FieldKind::DateTime,
+    FieldKind::Time,
+    FieldKind::Duration,
+    FieldKind::Checkbox,
+    FieldKind::SingleSelect,
+    FieldKind::MultiSelect,
+    FieldKind::Tags,
+    FieldKind::Phone,
+    FieldKind::Email,
+    FieldKind::Url,
+    FieldKind::Wechat,
+    FieldKind::IdCard,
+    FieldKind::CreditCode,
+    FieldKind::Link,
+    FieldKind::Links,
+    FieldKind::Formula,
+];
+
+/// A key made from what was typed: lower-case ASCII words joined by `_`, or `None` when the
+/// text has none to offer.
+fn slug(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out: String = out.trim_matches('_').chars().take(30).collect();
+    FieldKey::parse(&out).ok().map(|k| k.as_str().to_owned())
+}
+
+/// The choices typed one per line: each keyed by its text where that makes a key (`A`, `VIP`),
+/// else by its place (`o3`), never twice.
+fn choices(lines: &str) -> Json {
+    let mut keys: Vec<String> = Vec::new();
+    let items: Vec<Json> = lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let mut key = slug(line).unwrap_or_else(|| format!("o{}", i + 1));
+            if keys.contains(&key) {
+                key = format!("o{}", i + 1);
+            }
+            keys.push(key.clone());
+            json!({"key": key, "label": {"zh": line, "en": line}})
+        })
+        .collect();
+    Json::Array(items)
+}
+
+/// What the designer's inputs hold.
+#[derive(Clone, Copy)]
+struct Draft {
+    label_zh: RwSignal<String>,
+    label_en: RwSignal<String>,
+    key: RwSignal<String>,
+    kind: RwSignal<String>,
+    choices: RwSignal<String>,
+    currency: RwSignal<String>,
+    precision: RwSignal<String>,
+    expression: RwSignal<String>,
+    target: RwSignal<String>,
+    required: RwSignal<bool>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Draft {
+            label_zh: RwSignal::new(String::new()),
+            label_en: RwSignal::new(String::new()),
+            key: RwSignal::new(String::new()),
+            kind: RwSignal::new(FieldKind::Text.key().to_owned()),
+            choices: RwSignal::new(String::new()),
+            currency: RwSignal::new("CNY".to_owned()),
+            precision: RwSignal::new("2".to_owned()),
+            expression: RwSignal::new(String::new()),
+            target: RwSignal::new("accounts".to_owned()),
+            required: RwSignal::new(false),
+        }
+    }
+
+    /// The field's type as its JSON form names it, options from the inputs (untracked).
+    fn field_type(&self) -> Result<FieldType, shared::FieldError> {
+        let kind = self.kind.get_untracked();
+        let mut json = json!({"type": kind});
+        let precision = self
+            .precision
+            .get_untracked()
+            .trim()
+            .parse::<u8>()
+            .unwrap_or(2);
+        match FieldKind::from_key(&kind) {
+            Some(FieldKind::SingleSelect | FieldKind::MultiSelect) => {
+                json["options"] = choices(&self.choices.get_untracked());
+            }
+            Some(FieldKind::Money) => {
+                json["currency"] = json!(self.currency.get_untracked().trim().to_uppercase());
+            }
+            Some(FieldKind::Decimal | FieldKind::Percent) => json["precision"] = json!(precision),
+            Some(FieldKind::Rating) => json["max"] = json!(5),
+            Some(FieldKind::Link | FieldKind::Links) => {
+                json["object"] = json!(self.target.get_untracked());
+            }
+            Some(FieldKind::Formula) => {
+                json["expression"] = json!(self.expression.get_untracked());
+            }
+            _ => {}
+        }
+        serde_json::from_value(json).map_err(|_| Problem::Invalid.at("field_type"))
+    }
+
+    /// The field to save, its key made from the English or Chinese name when none was typed.
+    fn field(&self, object: &ObjectDef) -> Result<FieldDef, Vec<shared::FieldError>> {
+        let (zh, en) = (self.label_zh.get_untracked(), self.label_en.get_untracked());
+        let mut errors = Vec::new();
+        if zh.trim().is_empty() && en.trim().is_empty() {
+            errors.push(Problem::Required.at("label"));
+        }
+        let typed = self.key.get_untracked();
+        let key = if typed.trim().is_empty() {
+            let made = slug(&en)
+                .or_else(|| slug(&zh))
+                .unwrap_or_else(|| "field".to_owned());
+            let mut key = made.clone();
+            let mut n = 2;
+            while object.field(&key).is_some() {
+                key = format!("{made}_{n}");
+                n += 1;
+            }
+            key
+        } else {
+            typed
+        };
+        let field_type = self.field_type().map_err(|e| vec![e])?;
+        let label = Labels::new(zh.trim(), en.trim());
+        match FieldDef::new(&key, label, field_type) {
+            Ok(mut field) if errors.is_empty() => {
+                field.required = self.required.get_untracked();
+                Ok(field)
+            }
+            Ok(_) => Err(errors),
+            Err(problem) => {
+                errors.push(problem.at("key"));
+                Err(errors)
+            }
+        }
+    }
+}
+
+#[component]
+pub fn FieldsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let schema_changed = sync.changes(Collection::Schema);
+    let pipelines = sync.pipelines();
+    // Every object with every field, deleted ones included (to restore them).
+    let objects = Memo::new(move |_| {
+        schema_changed.get();
+        crate::sync::company_schema().objects(&pipelines.get())
+    });
+    let chosen = Memo::new(move |_| {
+        query
+            .with(|q| q.get("object"))
+            .filter(|k| objects.with(|o| o.iter().any(|o| o.key.as_str() == k)))
+            .unwrap_or_else(|| "contacts".to_owned())
+    });
+    let object = Memo::new(move |_| {
+        let key = chosen.get();
+        objects.with(|o| o.iter().find(|o| o.key.as_str() == key).cloned())
+    });
+    let pick = move |ev: leptos::ev::Event| {
+        let key = event_target_value(&ev);
+        navigate(
+            &format!("/settings/fields?object={key}"),
+            Default::default(),
+        );
+    };
+    let object_options = move || {
+        let locale = i18n.locale();
+        objects.with(|all| {
+            all.iter()
+                .map(|o| (o.key.as_str().to_owned(), o.name.get(locale).to_owned()))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let form = FormState::default();
+    let draft = Draft::new();
+    let added = RwSignal::new(false);
+    let is = move |kinds: &[FieldKind]| {
+        let kind = draft.kind.get();
+        kinds.iter().any(|k| k.key() == kind)
+    };
+    // A formula is checked as it is typed, the mistake's place shown.
+    let formula_check = Memo::new(move |_| {
+        if !is(&[FieldKind::Formula]) {
+            return None;
+        }
+        let text = draft.expression.get();
+        if text.trim().is_empty() {
+            return None;
+        }
+        let locale = i18n.locale();
+        let company = crate::sync::company_schema();
+        let schema = company.schema(&pipelines.get());
+        let object = schema.object(&chosen.get())?.clone();
+        Some(
+            match Formula::compile_in(&text, &object.fields, Some(&schema)) {
+                Ok(_) => Ok(i18n.t(Text::FormulaReads).to_owned()),
+                Err(e) => Err((e.message(locale), e.span.of(&text))),
+            },
+        )
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.begin();
+        added.set(false);
+        let Some(current) = object.get_untracked() else {
+            return;
+        };
+        let field = match draft.field(&current) {
+            Ok(field) => field,
+            Err(errors) => {
+                form.invalid(errors);
+                return;
+            }
+        };
+        let mutation = Mutation::SaveField(SaveField {
+            object: current.key.clone(),
+            field: Box::new(field),
+        });
+        spawn_local(async move {
+            match sync.mutate(mutation).await {
+                Ok(()) => {
+                    form.done();
+                    added.set(true);
+                    for text in [
+                        draft.label_zh,
+                        draft.label_en,
+                        draft.key,
+                        draft.choices,
+                        draft.expression,
+                    ] {
+                        text.set(String::new());
+                    }
+                }
+                Err(e) => {
+                    if let Some(message) = form.refused(e, i18n.locale()) {
+                        form.invalid(vec![Problem::InvalidSchema { reason: message }.at("label")]);
+                    }
+                }
+            }
+        });
+    };
+    let kind_options = move || {
+        let locale = i18n.locale();
+        OFFERED
+            .iter()
+            .map(|k| (k.key().to_owned(), k.name().get(locale).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let error = move |field: &str| form.field_error(field, i18n.locale());
+    view! {
+        <section class="card" data-testid="fields-settings">
+            <h2>{move || i18n.t(Text::FieldSettings)}</h2>
+            <div class="field">
+                <label for="fields-object">{move || i18n.t(Text::FieldsObject)}</label>
+                <select id="fields-object" data-testid="fields-object" on:change=pick>
+                    {move || object_options().into_iter().map(|(key, name)| {
+                        let selected = key == chosen.get();
+                        view! { <option value=key selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <ul class="field-list" data-testid="field-list">
+                {move || object.get().map(|o| field_rows(&o, i18n.locale()))}
+            </ul>
+        </section>
+        <section class="card">
+            <h2>{move || i18n.t(Text::AddField)}</h2>
+            <form class="form" data-testid="add-field" on:submit=submit novalidate>
+                <div class="field" class:invalid=move || error("label").is_some()>
+                    <label for="field-label-zh">{move || i18n.t(Text::FieldLabelZh)}</label>
+                    <input id="field-label-zh" name="label_zh" type="text" bind:value=draft.label_zh />
+                </div>
+                <div class="field" class:invalid=move || error("label").is_some()>
+                    <label for="field-label-en">{move || i18n.t(Text::FieldLabelEn)}</label>
+                    <input id="field-label-en" name="label_en" type="text" bind:value=draft.label_en />
+                    <p class="field-error">{move || error("label")}</p>
+                </div>
+                <TextField form=form name="key" id_prefix="field" label=Text::FieldKeyLabel value=draft.key hint=Text::FieldKeyHint />
+                <div class="field">
+                    <label for="field-kind">{move || i18n.t(Text::FieldTypeLabel)}</label>
+                    <select id="field-kind" name="field_type" data-testid="field-kind"
+                        on:change=move |ev| draft.kind.set(event_target_value(&ev))>
+                        {move || kind_options().into_iter().map(|(key, name)| {
+                            let selected = key == draft.kind.get_untracked();
+                            view! { <option value=key selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error">{move || error("field_type")}</p>
+                </div>
+                <Show when=move || is(&[FieldKind::SingleSelect, FieldKind::MultiSelect])>
+                    <div class="field" class:invalid=move || error("field_type.options").is_some()>
+                        <label for="field-choices">{move || i18n.t(Text::FieldChoices)}</label>
+                        <textarea id="field-choices" name="choices" rows="4" bind:value=draft.choices></textarea>
+                        <p class="field-error">{move || error("field_type.options")}</p>
+                    </div>
+                </Show>
+                <Show when=move || is(&[FieldKind::Money])>
+                    <TextField form=form name="currency" id_prefix="field" label=Text::FieldCurrency value=draft.currency />
+                </Show>
+                <Show when=move || is(&[FieldKind::Decimal, FieldKind::Percent])>
+                    <TextField form=form name="precision" id_prefix="field" label=Text::FieldPrecision value=draft.precision kind="number" />
+                </Show>
+                <Show when=move || is(&[FieldKind::Link, FieldKind::Links])>
+                    <div class="field">
+                        <label for="field-target">{move || i18n.t(Text::FieldLinkTarget)}</label>
+                        <select id="field-target" name="target" on:change=move |ev| draft.target.set(event_target_value(&ev))>
+                            {move || object_options().into_iter().map(|(key, name)| {
+                                let selected = key == draft.target.get_untracked();
+                                view! { <option value=key selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
+                <Show when=move || is(&[FieldKind::Formula])>
+                    <div class="field" class:invalid=move || error("field_type.expression").is_some() || matches!(formula_check.get(), Some(Err(_)))>
+                        <label for="field-expression">{move || i18n.t(Text::FieldExpression)}</label>
+                        <input id="field-expression" name="expression" type="text" data-testid="field-expression"
+                            autocomplete="off" spellcheck="false" bind:value=draft.expression />
+                        <p class="hint">{move || i18n.t(Text::FieldExpressionHint)}</p>
+                        {move || match formula_check.get() {
+                            Some(Ok(ok)) => view! { <p class="muted small" data-testid="formula-ok">{ok}</p> }.into_any(),
+                            Some(Err((message, at))) => view! {
+                                <p class="field-error" data-testid="formula-error">{message}" "<mark>{at}</mark></p>
+                            }.into_any(),
+                            None => view! { <p class="field-error">{move || error("field_type.expression")}</p> }.into_any(),
+                        }}
+                    </div>
+                </Show>
+                <label class="check">
+                    <input type="checkbox" name="required" prop:checked=move || draft.required.get()
+                        on:change=move |ev| draft.required.set(event_target_checked(&ev)) />
+                    {move || i18n.t(Text::FieldRequired)}
+                </label>
+                <FormFooter form=form submit=Text::AddField />
+                <Show when=move || added.get()>
+                    <p class="muted" role="status" data-testid="field-added">{move || i18n.t(Text::FieldAdded)}</p>
+                </Show>
+            </form>
+        </section>
+    }
+}
+
+/// The object's fields, each with its type and badges; custom ones with delete or restore.
+fn field_rows(object: &ObjectDef, locale: Locale) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let key = object.key.clone();
+    object
+        .fields
+        .iter()
+        .map(|f| {
+            let badge = |text: Text| view! { <span class="badge">{i18n.t(text)}</span> };
+            let field = f.key.clone();
+            let object: ObjectKey = key.clone();
+            let field_ref = FieldRef {
+                object,
+                field: field.clone(),
+            };
+            let deleted = f.deleted_at.is_some();
+            let action = (!f.system).then(|| {
+                let field_ref = field_ref.clone();
+                let act = move |_| {
+                    let mutation = if deleted {
+                        Mutation::RestoreField(field_ref.clone())
+                    } else {
+                        let sure = window()
+                            .confirm_with_message(i18n.t(Text::ConfirmDeleteField))
+                            .unwrap_or(false);
+                        if !sure {
+                            return;
+                        }
+                        Mutation::DeleteField(field_ref.clone())
+                    };
+                    spawn_local(async move {
+                        let _ = sync.mutate(mutation).await;
+                    });
+                };
+                let text = if deleted { Text::RestoreField } else { Text::DeleteField };
+                view! {
+                    <button type="button" class=if deleted { "secondary" } else { "danger" }
+                        data-testid=if deleted { "restore-field" } else { "delete-field" } on:click=act>
+                        {i18n.t(text)}
+                    </button>
+                }
+            });
+            view! {
+                <li class="field-row" data-key=field.as_str().to_owned() class:deleted=deleted>
+                    <span class="field-name">{f.label.get(locale).to_owned()}</span>
+                    <code class="muted small">{field.as_str().to_owned()}</code>
+                    <span class="muted small">{f.field_type.kind().name().get(locale).to_owned()}</span>
+                    {if f.system { badge(Text::SystemFieldBadge) } else { badge(Text::CustomFieldBadge) }}
+                    {f.hidden.then(|| badge(Text::HiddenFieldBadge))}
+                    {deleted.then(|| badge(Text::DeletedFieldBadge))}
+                    {action}
+                </li>
+            }
+        })
+        .collect_view()
+}
