@@ -43,6 +43,16 @@ impl FormState {
         self.busy.set(false);
     }
 
+    /// Forget the local problem of `field` (the person is changing it).
+    pub fn clear_field(self, field: &str) {
+        if self
+            .local
+            .with_untracked(|l| l.iter().any(|e| e.field == field))
+        {
+            self.local.update(|l| l.retain(|e| e.field != field));
+        }
+    }
+
     pub fn failed(self, failure: Failure) {
         self.failure.set(Some(failure));
         self.busy.set(false);

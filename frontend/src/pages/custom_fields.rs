@@ -177,6 +177,16 @@ pub fn CustomFieldWidgets(
                         .or_else(|| live_problem(&def_type(&shared_inputs, &key), &value.get(), i18n.locale()))
                 })
             };
+            // A problem found on saving goes once the person changes the value.
+            {
+                let key = key.clone();
+                Effect::new(move |seen: Option<()>| {
+                    value.track();
+                    if seen.is_some() {
+                        form.clear_field(&key);
+                    }
+                });
+            }
             let label = def.label.clone();
             let label_text = move || label.get(i18n.locale()).to_owned();
             let input = widget(&def, &id, value, shared_inputs, system.clone());

@@ -127,6 +127,18 @@ fn sort_key(record: &Record, field: &str) -> String {
         .unwrap_or_else(|| record.field_text(field).into_owned())
 }
 
+/// The keys of the custom fields of `collection`'s object in `schema`.
+fn custom_keys(schema: &CompanySchema, collection: Collection) -> Vec<String> {
+    shared::schema::builtin::object_key(collection)
+        .map(|key| {
+            schema
+                .custom_fields(key)
+                .map(|f| f.key.as_str().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The fields every record has besides its body.
 const ENVELOPE_FIELDS: [&str; 3] = ["created_at", "updated_at", "owner"];
 

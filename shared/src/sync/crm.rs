@@ -313,6 +313,10 @@ fn custom_write(
                 .collect())
         };
     };
+    // An edit of the typed fields alone leaves the custom values as they are.
+    if !creating && changes.is_empty() {
+        return Ok(before.clone());
+    }
     let schema = crate::sync::schema::company(tx);
     let after = crate::sync::schema::custom_values(&schema, key, before, changes, creating)?;
     let mut errors = Vec::new();
