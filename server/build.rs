@@ -84,13 +84,16 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
     }
 }
 
-/// Trunk names hashed files `name-<16 hex>.ext` (and `name-<16 hex>_bg.wasm`).
+/// Trunk names hashed files `name-<hash>.ext` (and `name-<hash>_bg.wasm`), the hash a 64-bit
+/// number in hex without leading zeros: 16 digits, fewer one time in sixteen (15) and more
+/// rarely still. Ten or more hex digits after the last `-` count as a hash.
 fn is_content_hashed(rel: &str) -> bool {
     let file = rel.rsplit('/').next().unwrap_or(rel);
     let stem = file.split('.').next().unwrap_or(file);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// `'sha256-…'` sources for every inline `<script>` (one without `src`).

@@ -3,6 +3,8 @@
 //! leads, deals across the pipeline and activities, owned by the sales reps. The data is the same
 //! on every run (a seeded generator), so benchmark figures compare.
 
+pub mod custom;
+
 use shared::records::{self, Account, Activity, Deal, Kind, Lead, Patch};
 use shared::sync::{Body, Record};
 use shared::{Contact, RecordId, Role, TeamId, UserId};
@@ -160,6 +162,17 @@ fn kind<K: Kind>(what: &'static str, pairs: &[(&str, String)]) -> Result<Body, D
 /// accounts and deals, a tenth as many leads and as many activities; every demo person signs
 /// in with `password`.
 pub async fn fill(db: &Db, contacts: usize, password: &str) -> Result<Filled, DemoError> {
+    fill_with(db, contacts, password, 0).await
+}
+
+/// [`fill`], with the first `custom_fields` of the demo's own fields on contacts (at most
+/// [`custom::MAX`]) and a value of each in every contact.
+pub async fn fill_with(
+    db: &Db,
+    contacts: usize,
+    password: &str,
+    custom_fields: usize,
+) -> Result<Filled, DemoError> {
     if db::users::count(db).await? > 0 {
         return Err(DemoError::NotEmpty);
     }
@@ -236,6 +249,22 @@ pub async fn fill(db: &Db, contacts: usize, password: &str) -> Result<Filled, De
     let record = |id: RecordId, (owner, team): (UserId, TeamId), body: Body| {
         Record::created(id, owner, team, owner, now, body)
     };
+    let custom = if custom_fields > 0 {
+        let (schema, fields) = custom::schema(custom_fields, now)?;
+        let admin = people
+            .iter()
+            .find(|(_, _, role)| *role == Role::Admin)
+            .map(|(u, t, _)| (*u, *t))
+            .ok_or(DemoError::Generated("schema", "no admin".to_owned()))?;
+        batch.push(record(
+            shared::schema::company::SCHEMA_ID,
+            admin,
+            Body::Schema(schema),
+        ));
+        fields
+    } else {
+        Vec::new()
+    };
 
     for i in 0..accounts_n {
         let owner = reps[i % reps.len()];
@@ -294,11 +323,15 @@ pub async fn fill(db: &Db, contacts: usize, password: &str) -> Result<Filled, De
             fields.push(("tags", dice.pick(&CONTACT_TAGS).to_owned()));
         }
         let contact = kind::<Contact>("contact", &fields)?;
-        batch.push(record(
+        let mut contact = record(
             RecordId::from_uuid(Uuid::now_v7()),
             (*owner, *team),
             contact,
-        ));
+        );
+        if !custom.is_empty() {
+            contact.custom = custom::values(&custom, &mut dice, i);
+        }
+        batch.push(contact);
         filled.contacts += 1;
         flush_if_full(db, &mut batch, now).await?;
     }

@@ -55,6 +55,9 @@ enum Command {
         /// The demo people's password.
         #[arg(long, default_value = "demo-pass-1")]
         password: String,
+        /// Custom fields of mixed types to add to contacts, each filled in every contact.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=20))]
+        custom_fields: u64,
     },
 }
 
@@ -149,11 +152,12 @@ async fn main() -> ExitCode {
             db,
             records,
             password,
-        } => demo(&db.db, records, &password).await,
+            custom_fields,
+        } => demo(&db.db, records, &password, custom_fields).await,
     }
 }
 
-async fn demo(db_url: &str, records: u64, password: &str) -> ExitCode {
+async fn demo(db_url: &str, records: u64, password: &str, custom_fields: u64) -> ExitCode {
     if let Err(problem) = shared::Password::parse(password, None) {
         eprintln!("qiao-server: --password: {problem}");
         return ExitCode::from(2);
@@ -166,10 +170,11 @@ async fn demo(db_url: &str, records: u64, password: &str) -> ExitCode {
         }
     };
     let started = std::time::Instant::now();
-    let result = server::demo::fill(
+    let result = server::demo::fill_with(
         &db,
         usize::try_from(records).unwrap_or(usize::MAX),
         password,
+        usize::try_from(custom_fields).unwrap_or(0),
     )
     .await;
     db.close().await;

@@ -76,3 +76,72 @@ impl TestServer {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// A benchmark's own database, made empty and dropped afterwards.
+pub struct FreshDatabase {
+    /// The URL to give the server.
+    pub url: String,
+    /// Postgres: the server and the database's name; SQLite: the directory of the file.
+    place: Place,
+}
+
+enum Place {
+    Postgres { server: String, name: String },
+    Sqlite(std::path::PathBuf),
+}
+
+impl FreshDatabase {
+    /// An empty database called after `tag`: `sqlite` (a file in a new temporary directory) or
+    /// `postgres` (a new database on `QIAO_TEST_POSTGRES`, by default
+    /// `postgres://postgres@127.0.0.1:5432`).
+    pub async fn new(engine: &str, tag: &str) -> crate::Result<Self> {
+        use sqlx::Connection;
+        let tag = format!("{tag}_{}", std::process::id());
+        if engine == "postgres" {
+            let server = std::env::var("QIAO_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+            let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+                .await
+                .map_err(|e| format!("Postgres at {server}: {e}"))?;
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {tag}"),
+                format!("CREATE DATABASE {tag}"),
+            ] {
+                sqlx::query(&sql)
+                    .execute(&mut admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(FreshDatabase {
+                url: format!("{server}/{tag}"),
+                place: Place::Postgres { server, name: tag },
+            })
+        } else {
+            let dir = std::env::temp_dir().join(tag);
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok(FreshDatabase {
+                url: format!("sqlite://{}/qiao.db", dir.display()),
+                place: Place::Sqlite(dir),
+            })
+        }
+    }
+
+    /// Drop the database (its server must have let go of it).
+    pub async fn drop(self) {
+        use sqlx::Connection;
+        match self.place {
+            Place::Postgres { server, name } => {
+                if let Ok(mut admin) =
+                    sqlx::PgConnection::connect(&format!("{server}/postgres")).await
+                {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            }
+            Place::Sqlite(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+}

@@ -14,7 +14,8 @@ use shared::sync::Collection;
 both!(
     admin_create_makes_the_first_admin_and_closes_setup,
     serve_runs_until_sigterm_and_stops_cleanly,
-    demo_fills_an_empty_database_once
+    demo_fills_an_empty_database_once,
+    a_demo_with_custom_fields_fills_each_with_a_value_it_accepts
 );
 
 fn qiao(args: &[&str]) -> std::process::Output {
@@ -220,6 +221,65 @@ async fn demo_fills_an_empty_database_once(backend: Backend) {
         .filter_map(|r| r.as_deal().map(|d| d.stage.clone()))
         .collect();
     assert_eq!(stages.len(), 6, "{stages:?}");
+    app.stop().await;
+    cleanup.run().await;
+}
+
+async fn a_demo_with_custom_fields_fills_each_with_a_value_it_accepts(backend: Backend) {
+    let (db_url, cleanup) = fresh_database(backend).await;
+    let too_many = qiao(&["demo", "--db", &db_url, "--custom-fields", "21"]);
+    assert_eq!(too_many.status.code(), Some(2));
+    let made = qiao(&[
+        "demo",
+        "--db",
+        &db_url,
+        "--records",
+        "60",
+        "--custom-fields",
+        "20",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let app = TestApp::start_on(backend, db_url, |_| {}).await;
+    let token = app.token("manager@demo.local", "demo-pass-1").await;
+    let mut manager = Device::new(&token);
+    manager.pull(&app).await;
+    let schema = manager.core.company_schema();
+    let fields: Vec<&str> = schema
+        .custom_fields("contacts")
+        .map(|f| f.key.as_str())
+        .collect();
+    assert_eq!(fields.len(), 20, "{fields:?}");
+    // Every contact's values read under their fields' types, as a new record's would; the
+    // fields people fill in are filled in every contact (the formula is worked out).
+    let mut filled = std::collections::BTreeMap::<String, usize>::new();
+    for contact in manager.core.collection(Collection::Contact) {
+        let read = shared::sync::schema::custom_values(
+            &schema,
+            "contacts",
+            &serde_json::Map::new(),
+            &contact.custom,
+            true,
+        );
+        assert!(read.is_ok(), "{read:?}");
+        for key in contact.custom.keys() {
+            *filled.entry(key.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(filled.len(), 19, "{filled:?}");
+    assert!(filled.values().all(|n| *n == 60), "{filled:?}");
+    // And REST filters by them.
+    let reply = app
+        .get(
+            "/api/v1/contacts?limit=500&filter=grade%20%3D%20a",
+            Some(&token),
+        )
+        .await;
+    let some = reply.body["items"].as_array().map_or(0, Vec::len);
+    assert!(some > 0 && some < 60, "{}", reply.body);
     app.stop().await;
     cleanup.run().await;
 }

@@ -303,20 +303,12 @@ fn custom_write(
     changes: &Map<String, Json>,
     creating: bool,
 ) -> Result<Map<String, Json>, Vec<FieldError>> {
-    let Some(key) = crate::schema::builtin::object_key(collection) else {
-        return if changes.is_empty() {
-            Ok(before.clone())
-        } else {
-            Err(changes
-                .keys()
-                .map(|k| Problem::UnknownField.at(k))
-                .collect())
-        };
-    };
     // An edit of the typed fields alone leaves the custom values as they are.
     if !creating && changes.is_empty() {
         return Ok(before.clone());
     }
+    // Collections that are not objects (saved views) have no custom fields.
+    let key = crate::schema::builtin::object_key(collection).unwrap_or_default();
     let schema = crate::sync::schema::company(tx);
     let after = crate::sync::schema::custom_values(&schema, key, before, changes, creating)?;
     let mut errors = Vec::new();

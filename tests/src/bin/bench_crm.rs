@@ -3,7 +3,7 @@
 //! as the manager (who sees everything) after the first download, then one JSON line per figure,
 //! `{"metric": NAME, "records": N, "value": X}`:
 //!
-//!     cargo run --release -p tests --bin bench-crm -- --records 100000
+//!     cargo run --release -p tests --bin bench-crm -- --records 100000 [--custom-fields 20]
 //!
 //! - `open_app_ms`: reload of the synced app until the contact list shows the count;
 //! - `open_mark_*_ms`: when opening reached each of the app's `performance.mark`s;
@@ -15,6 +15,9 @@
 //!   filtered (grade A), from the change until the list has been updated and laid out;
 //! - `contacts_sort_ms`, `contacts_filter_ms`: the same on the contacts (by birthday; job title
 //!   containing 经理);
+//! - `contacts_custom_sort_ms`, `contacts_custom_filter_ms` (with `--custom-fields` of 2 or
+//!   more: every contact has the demo's own fields): sorted by an amount (budget), filtered by a
+//!   choice (grade A);
 //! - `list_rendered_rows`: rows in the DOM of the 100,000-row list (bounded);
 //! - `dashboard_ms`: from tapping "home" until the dashboard's charts have their figures;
 //! - `dashboard_figures_ms`: the figures alone (`shared::dashboard` over every record).
@@ -26,15 +29,18 @@ use tests::Result;
 use tests::browser::{Browser, Viewport};
 use tests::pages::login;
 
-fn records() -> usize {
+/// `--records N` (10,000) and `--custom-fields N` (0).
+fn args() -> (usize, usize) {
     let mut it = std::env::args().skip(1);
-    let mut n = 10_000;
+    let (mut n, mut custom) = (10_000, 0);
     while let Some(flag) = it.next() {
-        if flag == "--records" {
-            n = it.next().and_then(|v| v.parse().ok()).unwrap_or(n);
+        match flag.as_str() {
+            "--records" => n = it.next().and_then(|v| v.parse().ok()).unwrap_or(n),
+            "--custom-fields" => custom = it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
+            _ => {}
         }
     }
-    n
+    (n, custom)
 }
 
 fn emit(metric: &str, records: usize, value: f64) {
@@ -46,24 +52,25 @@ fn emit(metric: &str, records: usize, value: f64) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    if let Err(e) = run(records()).await {
+    let (records, custom) = args();
+    if let Err(e) = run(records, custom).await {
         eprintln!("bench-crm failed: {e}");
         std::process::exit(1);
     }
 }
 
-async fn run(n: usize) -> Result {
+async fn run(n: usize, custom: usize) -> Result {
     let dir = std::env::temp_dir().join(format!("qiao-bench-crm-{}", std::process::id()));
     let config = server::Config::new(format!("sqlite://{}/qiao.db", dir.display()), "127.0.0.1:0");
     let running = server::start(config, std::future::pending())
         .await
         .map_err(|e| e.to_string())?;
-    server::demo::fill(&running.db, n, "demo-pass-1")
+    server::demo::fill_with(&running.db, n, "demo-pass-1", custom)
         .await
         .map_err(|e| e.to_string())?;
     eprintln!("bench-crm: demo company written");
     let browser = Browser::start(&running.url(), Viewport::Desktop).await;
-    let outcome = measure(&browser, n).await;
+    let outcome = measure(&browser, n, custom).await;
     browser.close().await;
     let _ = running.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -99,7 +106,7 @@ async fn all_read(b: &Browser) -> Result {
     .await
 }
 
-async fn measure(b: &Browser, n: usize) -> Result {
+async fn measure(b: &Browser, n: usize, custom: usize) -> Result {
     b.open("/login").await?;
     login::sign_in_with(b, "manager@demo.local", "demo-pass-1").await?;
     eprintln!("bench-crm: signed in; downloading");
@@ -210,6 +217,19 @@ async fn measure(b: &Browser, n: usize) -> Result {
     let [sort, filter] = contacts.run(b).await?;
     emit("contacts_sort_ms", n, sort);
     emit("contacts_filter_ms", n, filter);
+    // With the demo's own fields: sorted by an amount, filtered by a choice.
+    if custom >= 2 {
+        let by_custom = ListBench {
+            path: "/contacts",
+            count: "contact-count",
+            records: n,
+            sort: "budget",
+            filter: ("grade", "a"),
+        };
+        let [sort, filter] = by_custom.run(b).await?;
+        emit("contacts_custom_sort_ms", n, sort);
+        emit("contacts_custom_filter_ms", n, filter);
+    }
 
     // The dashboard, computed from every record on the device (once it is all read).
     all_read(b).await?;

@@ -6,14 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sqlx::Connection;
-
 pub struct ServerProcess {
     child: Child,
     pub url: String,
     /// Highest resident set size seen, in KiB.
     pub peak_rss_kib: Arc<AtomicU64>,
-    cleanup: Option<String>,
+    database: Option<tests::server::FreshDatabase>,
 }
 
 /// `qiao-server` next to this benchmark's own binary (both built by `cargo build --release`).
@@ -42,29 +40,8 @@ impl ServerProcess {
     /// Start on a fresh database: `sqlite` (a file in a new temporary directory) or `postgres`
     /// (a new database on `QIAO_TEST_POSTGRES`, default `postgres://postgres@127.0.0.1:5432`).
     pub async fn start(engine: &str) -> Result<Self, String> {
-        let tag = std::process::id();
-        let (db, cleanup) = if engine == "postgres" {
-            let server = std::env::var("QIAO_TEST_POSTGRES")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
-            let name = format!("qiao_load_{tag}");
-            let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
-                .await
-                .map_err(|e| format!("Postgres at {server}: {e}"))?;
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {name}"),
-                format!("CREATE DATABASE {name}"),
-            ] {
-                sqlx::query(&sql)
-                    .execute(&mut admin)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            (format!("{server}/{name}"), Some(format!("{server}|{name}")))
-        } else {
-            let dir = std::env::temp_dir().join(format!("qiao-load-{tag}"));
-            let _ = std::fs::remove_dir_all(&dir);
-            (format!("sqlite://{}/qiao.db", dir.display()), None)
-        };
+        let database = tests::server::FreshDatabase::new(engine, "qiao_load").await?;
+        let db = database.url.clone();
         let port = free_port()?;
         let child = Command::new(binary()?)
             .args([
@@ -94,7 +71,7 @@ impl ServerProcess {
                     child,
                     url,
                     peak_rss_kib: peak,
-                    cleanup,
+                    database: Some(database),
                 });
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -122,16 +99,9 @@ impl ServerProcess {
     pub async fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some((server, name)) = self.cleanup.as_deref().and_then(|c| c.split_once('|'))
-            && let Ok(mut admin) = sqlx::PgConnection::connect(&format!("{server}/postgres")).await
-        {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin)
-                .await;
+        if let Some(database) = self.database.take() {
+            database.drop().await;
         }
-        let _ = std::fs::remove_dir_all(
-            std::env::temp_dir().join(format!("qiao-load-{}", std::process::id())),
-        );
     }
 }
 
