@@ -109,10 +109,11 @@ run: dist/index.html
 
 # A demo company (see README): filled once, then served like `make run`.
 RECORDS ?= 1000
+CUSTOM_FIELDS ?= 8
 demo: dist/index.html
 	@cargo build --release --locked -p server --bin qiao-server
 	@db="$${QIAO_DB:-sqlite://./data/demo.db}"; bin="$${CARGO_TARGET_DIR:-target}/release/qiao-server"; \
-	"$$bin" demo --db "$$db" --records $(RECORDS) || echo "==> keeping the data already in $$db"; \
+	"$$bin" demo --db "$$db" --records $(RECORDS) --custom-fields $(CUSTOM_FIELDS) || echo "==> keeping the data already in $$db"; \
 	echo "==> starting Qiao on $$db"; exec "$$bin" serve --db "$$db"
 
 ## ---- test ----

@@ -50,6 +50,12 @@ fn definitions() -> Vec<Json> {
             json!({"type": "percent", "precision": 0}),
         ),
         field(
+            "discounted",
+            "折后预算",
+            "Discounted budget",
+            json!({"type": "formula", "expression": "budget * (1 - discount / 100)"}),
+        ),
+        field(
             "stars",
             "星级",
             "Stars",
@@ -96,12 +102,6 @@ fn definitions() -> Vec<Json> {
             json!({"type": "duration"}),
         ),
         field("remark", "跟进备忘", "Remark", json!({"type": "long_text"})),
-        field(
-            "discounted",
-            "折后预算",
-            "Discounted budget",
-            json!({"type": "formula", "expression": "budget * (1 - discount / 100)"}),
-        ),
         field(
             "wechat_alt",
             "备用微信",

@@ -210,8 +210,8 @@ impl CompanySchema {
     }
 
     /// Add `field` to object `key`, or change the field of that key: a system field only in
-    /// its labels, help, hidden flag and (upwards) whether it is required; a custom field
-    /// within the conversions its values allow, its choices retired rather than removed.
+    /// its labels, help, hidden flag and (upwards) whether it is required; a custom field in
+    /// everything but its type's kind, its choices retired rather than removed.
     pub fn save_field(
         &mut self,
         key: &ObjectKey,
@@ -236,7 +236,9 @@ impl CompanySchema {
                 old.required = old.required || field.required;
             }
             Some(old) => {
-                if conversion(&old.field_type, &field.field_type) == Conversion::Refused {
+                // The type's options may change; its kind not yet (the stored values would
+                // have to be converted with it, and those that would not, previewed first).
+                if conversion(&old.field_type, &field.field_type) != Conversion::Same {
                     return Err(vec![Problem::UnsafeConversion.at("field_type")]);
                 }
                 if removes_choices(&old.field_type, &field.field_type) {
