@@ -161,6 +161,18 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     contacts::wait_pending(rep, 1).await?;
     server.come_back().await;
     contacts::wait_pending(rep, 0).await?;
+    // The contact opens again from its address (a reload), with its values.
+    contacts::edit(rep, "孙总").await?;
+    let path = rep.path().await?;
+    rep.open(&path).await?;
+    rep.wait_until(
+        "document.querySelector('#record-budget').value === '20000' \
+         && document.querySelector('#record-grade').value === 'a'",
+        "the contact's own fields after a reload",
+    )
+    .await?;
+    rep.wait_text("[data-testid=formula-discounted]", "18,000")
+        .await?;
 
     // Two more contacts arrive through the REST API, as an integration would send them.
     let mut api = Api::new(&server.url);

@@ -923,7 +923,22 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             });
         }
     }
-    let custom_inputs = CustomInputs::new(collection, existing.as_ref());
+    // The custom fields as the schema on the device has them: made again if the schema arrives
+    // or changes while the form is open (a reload reads it with the records).
+    let schema_changed = sync.changes(Collection::Schema);
+    let custom_inputs = StoredValue::new(CustomInputs::new(collection, existing.as_ref()));
+    let custom_view = {
+        let values = values.clone();
+        let existing = existing.clone();
+        move || {
+            schema_changed.track();
+            let current =
+                id.and_then(|id| sync.with_core_untracked(|c| c.get(id).cloned()).flatten());
+            let inputs = CustomInputs::new(collection, current.as_ref().or(existing.as_ref()));
+            custom_inputs.set_value(inputs.clone());
+            view! { <CustomFieldWidgets form=form inputs=inputs system=values.clone() /> }
+        }
+    };
     let seen = existing.as_ref().map_or(0, |r| r.version);
     let converted = existing
         .as_ref()
@@ -950,12 +965,11 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
         let values = values.clone();
         let start = start.clone();
         let list = list.clone();
-        let custom_inputs = custom_inputs.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             form.begin();
             banner.set(None);
-            let custom = match custom_inputs.changes(id.is_none()) {
+            let custom = match custom_inputs.with_value(|c| c.changes(id.is_none())) {
                 Ok(custom) => custom,
                 Err(errors) => {
                     form.invalid(errors);
@@ -1125,7 +1139,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                 </Show>
                 <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate>
                     {widgets}
-                    <CustomFieldWidgets form=form inputs=custom_inputs.clone() system=values.clone() />
+                    {custom_view}
                     <Show when=move || id.is_some()>
                         <SelectField form=form name="owner" id_prefix="record" label=Text::Owner value=owner options=owners />
                     </Show>

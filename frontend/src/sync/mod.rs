@@ -144,10 +144,13 @@ fn engine() -> Option<Rc<Engine>> {
     ENGINE.with(|e| e.borrow().clone())
 }
 
+/// A value read from the device's copy, and which copy (generation, changes) it was read from.
+type Cache<T> = RefCell<Option<((u64, u64), Rc<T>)>>;
+
 thread_local! {
-    /// The pipelines as last read, and which copy of the store they were read from.
-    static PIPELINES: RefCell<((u64, u64), Rc<shared::records::Pipelines>)> =
-        RefCell::new(((0, 0), Rc::default()));
+    /// The pipelines as last read, and which copy of the store they were read from (none
+    /// yet: a copy read from the device's store may not have counted a change).
+    static PIPELINES: Cache<shared::records::Pipelines> = const { RefCell::new(None) };
 }
 
 /// The deal pipelines on this device (the standard one until an admin saves one), read again
@@ -164,17 +167,20 @@ pub fn pipelines() -> Rc<shared::records::Pipelines> {
     );
     PIPELINES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.0 != key {
-            *cache = (key, Rc::new(core.pipelines()));
+        match &*cache {
+            Some((read, pipelines)) if *read == key => pipelines.clone(),
+            _ => {
+                let pipelines = Rc::new(core.pipelines());
+                *cache = Some((key, pipelines.clone()));
+                pipelines
+            }
         }
-        cache.1.clone()
     })
 }
 
 thread_local! {
     /// The company's schema as last read, and which copy of the store it was read from.
-    static SCHEMA: RefCell<((u64, u64), Rc<shared::schema::company::CompanySchema>)> =
-        RefCell::new(((0, 0), Rc::default()));
+    static SCHEMA: Cache<shared::schema::company::CompanySchema> = const { RefCell::new(None) };
 }
 
 /// The company's schema on this device (custom objects and fields; empty until an admin
@@ -191,10 +197,14 @@ pub fn company_schema() -> Rc<shared::schema::company::CompanySchema> {
     );
     SCHEMA.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.0 != key {
-            *cache = (key, Rc::new(core.company_schema()));
+        match &*cache {
+            Some((read, schema)) if *read == key => schema.clone(),
+            _ => {
+                let schema = Rc::new(core.company_schema());
+                *cache = Some((key, schema.clone()));
+                schema
+            }
         }
-        cache.1.clone()
     })
 }
 

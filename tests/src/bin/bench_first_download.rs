@@ -5,7 +5,7 @@
 //! company for the first time. Then one JSON line per figure,
 //! `{"metric": NAME, "records": N, "run": R, "cpu_slowdown": S, "value": X}`:
 //!
-//!     cargo run --release -p tests --bin bench-first-download -- --records 2000 [--runs 3] [--cpu-slowdown 4]
+//!     cargo run --release -p tests --bin bench-first-download -- --records 2000 [--runs 3] [--cpu-slowdown 4] [--custom-fields 20]
 //!
 //! - `first_download_ms`: from pressing "sign in" until the home dashboard shows the team's
 //!   figures (the leaderboard names people) and the download bar is gone;
@@ -36,6 +36,7 @@ struct Options {
     records: usize,
     runs: usize,
     cpu_slowdown: f64,
+    custom_fields: usize,
 }
 
 fn options() -> Options {
@@ -43,6 +44,7 @@ fn options() -> Options {
         records: 2000,
         runs: 1,
         cpu_slowdown: 1.0,
+        custom_fields: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -54,6 +56,9 @@ fn options() -> Options {
                     .unwrap_or(options.records)
             }
             "--runs" => options.runs = value.and_then(|v| v.parse().ok()).unwrap_or(options.runs),
+            "--custom-fields" => {
+                options.custom_fields = value.and_then(|v| v.parse().ok()).unwrap_or(0)
+            }
             "--cpu-slowdown" => {
                 options.cpu_slowdown = value
                     .and_then(|v| v.parse().ok())
@@ -79,9 +84,14 @@ async fn run(options: Options) -> Result {
     let running = server::start(config, std::future::pending())
         .await
         .map_err(|e| e.to_string())?;
-    server::demo::fill(&running.db, options.records, "demo-pass-1")
-        .await
-        .map_err(|e| e.to_string())?;
+    server::demo::fill_with(
+        &running.db,
+        options.records,
+        "demo-pass-1",
+        options.custom_fields,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     eprintln!("bench-first-download: demo company written");
     let mut outcome = Ok(());
     for run in 1..=options.runs {
