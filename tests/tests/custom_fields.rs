@@ -211,5 +211,14 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.wait_text("[data-testid=contacts-list]", "20,000")
         .await?;
     boss.snap("custom-fields-list").await;
+    // Opened again from its address, the list still offers the new fields.
+    boss.open("/contacts").await?;
+    boss.wait_text("[data-testid=contacts-list]", "赵主任")
+        .await?;
+    boss.wait_until(
+        "Array.from(document.querySelectorAll('[data-testid=sort-field] option')).some(o => o.value === 'budget')",
+        "the amount offered for sorting after a reload",
+    )
+    .await?;
     Ok(())
 }

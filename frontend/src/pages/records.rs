@@ -635,6 +635,8 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     let schema_changed = sync.changes(Collection::Schema);
     let field_options = move || {
         schema_changed.track();
+        // And whenever the device's copy is read again (a reload reads the schema with it).
+        sync.with_core(|_| ());
         let mut all: Vec<(String, String)> = records::fields_of(collection)
             .iter()
             .map(|f| ((*f).to_owned(), field_label(f, i18n.locale()).to_owned()))

@@ -145,7 +145,9 @@ fn engine() -> Option<Rc<Engine>> {
 }
 
 /// A value read from the device's copy, and which copy (generation, changes) it was read from.
-type Cache<T> = RefCell<Option<((u64, u64), Rc<T>)>>;
+/// (The engine's address is part of the key: two engines' copies may have counted as many
+/// changes.)
+type Cache<T> = RefCell<Option<((usize, u64, u64), Rc<T>)>>;
 
 thread_local! {
     /// The pipelines as last read, and which copy of the store they were read from (none
@@ -162,6 +164,7 @@ pub fn pipelines() -> Rc<shared::records::Pipelines> {
     };
     let core = engine.core.borrow();
     let key = (
+        Rc::as_ptr(&engine) as usize,
         GENERATION.with(Cell::get),
         core.changes(shared::sync::Collection::Pipeline),
     );
@@ -192,6 +195,7 @@ pub fn company_schema() -> Rc<shared::schema::company::CompanySchema> {
     };
     let core = engine.core.borrow();
     let key = (
+        Rc::as_ptr(&engine) as usize,
         GENERATION.with(Cell::get),
         core.changes(shared::sync::Collection::Schema),
     );

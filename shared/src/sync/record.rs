@@ -251,9 +251,14 @@ impl Record {
     /// reads plainly (a number as digits, an amount by its amount, a list by its first item),
     /// so that numbers sort as numbers.
     pub fn field_text(&self, field: &str) -> std::borrow::Cow<'_, str> {
-        match self.custom.get(field) {
-            Some(value) if !self.body.fields().contains(&field) => plain(value),
-            _ => self.body.text_ref(field),
+        // The typed fields are known without reading the record (lists read one field of
+        // every record: the custom values are looked at only for a custom field).
+        if self.body.fields().contains(&field) {
+            self.body.text_ref(field)
+        } else {
+            self.custom
+                .get(field)
+                .map_or(std::borrow::Cow::Borrowed(""), plain)
         }
     }
 

@@ -320,7 +320,13 @@ impl ListBench {
         );
         let list = b.run(&script).await?;
         if list[2] == list[3] {
-            return Err(format!("{}: the filter changed nothing: {list}", self.path));
+            let offered = b
+                .run("return Array.from(document.querySelectorAll('[data-testid=sort-field] option, [data-testid=filter-field] option')).map(o => o.value).join(' ');")
+                .await?;
+            return Err(format!(
+                "{}: the filter changed nothing: {list}; fields offered: {offered}",
+                self.path
+            ));
         }
         let at = |i: usize| list[i].as_f64().unwrap_or(-1.0);
         eprintln!(
