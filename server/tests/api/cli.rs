@@ -260,6 +260,7 @@ async fn a_demo_with_custom_fields_fills_each_with_a_value_it_accepts(backend: B
         let read = shared::sync::schema::custom_values(
             &schema,
             "contacts",
+            &serde_json::Map::new,
             &serde_json::Map::new(),
             &contact.custom,
             true,

@@ -164,10 +164,18 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
         return Err(Rejection::Exists);
     }
     let typed: Result<K, _> = records::create_in(&TxEnv(&*tx), &a.fields);
-    let custom = custom_write(tx, ctx, a.collection, &Map::new(), &a.custom, true);
+    let owner = a.owner.unwrap_or(ctx.actor.user);
+    let values = || typed_values(typed.as_ref().ok(), a.collection, owner);
+    let custom = custom_write(
+        tx,
+        ctx,
+        (a.collection, &values),
+        &Map::new(),
+        &a.custom,
+        true,
+    );
     let (record, custom) = both(typed, custom)?;
     check_links(&record, &a.fields, tx, ctx)?;
-    let owner = a.owner.unwrap_or(ctx.actor.user);
     // A private collection (saved views) is written by its owner alone.
     if a.collection.is_private() && owner != ctx.actor.user {
         return Err(Rejection::Forbidden);
@@ -212,10 +220,11 @@ fn update_kind<K: Kind>(
         .ok_or(Rejection::NotFound)?
         .clone();
     let typed = records::apply_in(&TxEnv(&*tx), &before, &a.set);
+    let values = || typed_values(typed.as_ref().ok(), record.collection(), record.owner);
     let custom = custom_write(
         tx,
         ctx,
-        record.collection(),
+        (record.collection(), &values),
         &record.custom,
         &a.custom,
         false,
@@ -278,6 +287,20 @@ pub(crate) fn note_overwrite(
     }
 }
 
+/// A typed record's fields in the schema's JSON form (what custom fields' conditions read).
+fn typed_values<K: Kind>(
+    record: Option<&K>,
+    collection: Collection,
+    owner: UserId,
+) -> Map<String, Json> {
+    match (record, crate::schema::builtin::object(collection)) {
+        (Some(record), Some(object)) => {
+            crate::schema::builtin::values(&object, |f| record.get(f), owner.as_uuid())
+        }
+        _ => Map::new(),
+    }
+}
+
 /// A typed write's and a custom write's results together: both problems lists when both fail.
 fn both<K>(
     typed: Result<K, Vec<FieldError>>,
@@ -298,7 +321,7 @@ fn both<K>(
 fn custom_write(
     tx: &dyn Tx,
     ctx: &Ctx,
-    collection: Collection,
+    (collection, typed): (Collection, &dyn Fn() -> Map<String, Json>),
     before: &Map<String, Json>,
     changes: &Map<String, Json>,
     creating: bool,
@@ -310,7 +333,7 @@ fn custom_write(
     // Collections that are not objects (saved views) have no custom fields.
     let key = crate::schema::builtin::object_key(collection).unwrap_or_default();
     let schema = crate::sync::schema::company(tx);
-    let after = crate::sync::schema::custom_values(&schema, key, before, changes, creating)?;
+    let after = crate::sync::schema::custom_values(&schema, key, typed, before, changes, creating)?;
     let mut errors = Vec::new();
     for field in schema.custom_fields(key) {
         let name = field.key.as_str();

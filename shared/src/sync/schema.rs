@@ -114,25 +114,55 @@ pub fn restore_field(a: &FieldRef, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rej
 /// record) with `changes` read through each custom field's type, defaults filled in on a new
 /// record. Keys that are not live custom fields of the object are refused, as are values of
 /// the wrong type and (on a new record, or when a write empties one) required fields left
-/// empty. Values of fields deleted or unknown to this schema are kept as they were.
+/// empty; a field's conditions may read the record's typed fields (`typed` gives their JSON
+/// form, asked only when a condition reads one).
+/// Values of fields deleted or unknown to this schema are kept as they were.
 pub fn custom_values(
     schema: &CompanySchema,
     key: &str,
+    typed: &dyn Fn() -> Map<String, Json>,
     before: &Map<String, Json>,
     changes: &Map<String, Json>,
     creating: bool,
 ) -> Result<Map<String, Json>, Vec<FieldError>> {
     let fields: Vec<FieldDef> = schema.custom_fields(key).cloned().collect();
+    let is_custom = |name: &str| fields.iter().any(|f| f.key.as_str() == name);
+    let unknown: Vec<FieldError> = changes
+        .keys()
+        .filter(|k| !is_custom(k))
+        .map(|k| Problem::UnknownField.at(k))
+        .collect();
     let Some(first) = fields.first().map(|f| f.key.clone()) else {
-        return if changes.is_empty() {
+        return if unknown.is_empty() {
             Ok(before.clone())
         } else {
-            Err(changes
-                .keys()
-                .map(|k| Problem::UnknownField.at(k))
-                .collect())
+            Err(unknown)
         };
     };
+    // The typed fields the custom fields' conditions read, with this record's values.
+    let product =
+        crate::schema::builtin::collection_of(key).and_then(crate::schema::builtin::object);
+    let named: Vec<FieldDef> = fields
+        .iter()
+        .flat_map(|f| [&f.shown_when, &f.required_when])
+        .flatten()
+        .filter(|c| !is_custom(c.field.as_str()))
+        .filter_map(|c| product.as_ref()?.field(c.field.as_str()).cloned())
+        .collect();
+    let mut record = before.clone();
+    let typed = if named.is_empty() {
+        Map::new()
+    } else {
+        typed()
+    };
+    for field in &named {
+        match typed.get(field.key.as_str()) {
+            Some(value) => record.insert(field.key.as_str().to_owned(), value.clone()),
+            None => record.remove(field.key.as_str()),
+        };
+    }
+    let mut all = fields.clone();
+    all.extend(named.iter().cloned());
     let object = ObjectDef {
         key: ObjectKey::parse(key).map_err(|p| vec![p.at("collection")])?,
         name: Default::default(),
@@ -140,18 +170,38 @@ pub fn custom_values(
         list_columns: Vec::new(),
         icon: String::new(),
         system: false,
-        fields,
+        fields: all,
     };
-    if !creating {
-        return record::edit(&object, before, changes);
-    }
-    let mut changes = changes.clone();
-    for field in &object.fields {
-        if let Some(default) = &field.default
-            && !changes.contains_key(field.key.as_str())
-        {
-            changes.insert(field.key.as_str().to_owned(), default.clone());
+    let mut changes: Map<String, Json> = changes
+        .iter()
+        .filter(|(k, _)| is_custom(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let written = if creating {
+        for field in &fields {
+            if let Some(default) = &field.default
+                && !changes.contains_key(field.key.as_str())
+            {
+                changes.insert(field.key.as_str().to_owned(), default.clone());
+            }
+        }
+        record::write(&object, &record, &changes)
+    } else {
+        record::edit(&object, &record, &changes)
+    };
+    // Only the custom fields' problems and values are this write's (the typed ones are the
+    // record kind's to check and keep).
+    let is_named = |name: &str| named.iter().any(|f| f.key.as_str() == name);
+    match written {
+        Ok(mut after) if unknown.is_empty() => {
+            after.retain(|k, _| !is_named(k) || is_custom(k));
+            Ok(after)
+        }
+        Ok(_) => Err(unknown),
+        Err(problems) => {
+            let mut errors = unknown;
+            errors.extend(problems.into_iter().filter(|p| !is_named(&p.field)));
+            Err(errors)
         }
     }
-    record::write(&object, before, &changes)
 }

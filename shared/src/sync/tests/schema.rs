@@ -455,3 +455,51 @@ fn custom_links_point_only_at_records_the_writer_sees() {
     );
     apply(&mut store, &rep, &create_with(3, "韩梅梅", link(51)), 5).expect("linked");
 }
+
+#[test]
+fn a_custom_fields_condition_reads_the_typed_fields() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    // A manager's contact needs a note on who decides; nobody else's does.
+    let mut decides = field("decides", FieldType::Text);
+    decides.required_when = Some(crate::schema::Condition {
+        field: FieldKey::parse("job_title").expect("key"),
+        op: crate::schema::ConditionOp::Is,
+        value: json!("经理"),
+    });
+    apply(&mut store, &admin, &save("contacts", decides), 1).expect("saved");
+    let contact = |n: u128, title: &str, values: Map<String, Json>| {
+        Mutation::CreateRecord(CreateRecord {
+            collection: Collection::Contact,
+            id: rid(n),
+            owner: None,
+            fields: patch(&[("name", "王芳"), ("job_title", title)]),
+            custom: values,
+        })
+    };
+    assert_eq!(
+        codes(apply(&mut store, &rep, &contact(1, "经理", Map::new()), 2)),
+        [("decides".to_owned(), "required")]
+    );
+    apply(&mut store, &rep, &contact(1, "工程师", Map::new()), 2).expect("not needed");
+    apply(
+        &mut store,
+        &rep,
+        &contact(2, "经理", custom(&[("decides", json!("董事会"))])),
+        3,
+    )
+    .expect("given");
+    // The typed field stays the record kind's: it is not copied among the custom values.
+    assert!(!store.records[&rid(2)].custom.contains_key("job_title"));
+    // An edit emptying it on a manager is refused there.
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &update_with(2, custom(&[("decides", Json::Null)])),
+            4
+        )),
+        [("decides".to_owned(), "required")]
+    );
+}
