@@ -126,9 +126,11 @@ impl CustomInputs {
         };
         let mut record = builtin::values(object, text, uuid::Uuid::nil());
         record.extend(self.typed_values());
-        let now = crate::sync::now_ms();
-        // The company's calendar day (China's).
-        let today = i32::try_from((now.div_euclid(60_000) + 480).div_euclid(1440)).unwrap_or(0);
+        let today = shared::query::calendar_day(
+            crate::sync::now_ms(),
+            shared::query::COMPANY_OFFSET_MINUTES,
+        );
+        let today = i32::try_from(today).unwrap_or(0);
         formula
             .eval(&object.fields, &record, today)
             .map(|v| v.to_value().format(&def.field_type, locale))
@@ -172,9 +174,10 @@ pub fn CustomFieldWidgets(
             let id = format!("record-{key}");
             let error = {
                 let key = key.clone();
+                let field_type = def.field_type.clone();
                 Memo::new(move |_| {
                     form.field_error(&key, i18n.locale())
-                        .or_else(|| live_problem(&def_type(&shared_inputs, &key), &value.get(), i18n.locale()))
+                        .or_else(|| live_problem(&field_type, &value.get(), i18n.locale()))
                 })
             };
             // A problem found on saving goes once the person changes the value.
@@ -203,18 +206,8 @@ pub fn CustomFieldWidgets(
         .collect_view()
 }
 
-fn def_type(inputs: &StoredValue<CustomInputs>, key: &str) -> Option<FieldType> {
-    inputs.with_value(|i| {
-        i.inputs
-            .iter()
-            .find(|(d, _)| d.key.as_str() == key)
-            .map(|(d, _)| d.field_type.clone())
-    })
-}
-
 /// What is wrong with what is typed so far, once something is typed.
-fn live_problem(field_type: &Option<FieldType>, text: &str, locale: Locale) -> Option<String> {
-    let field_type = field_type.as_ref()?;
+fn live_problem(field_type: &FieldType, text: &str, locale: Locale) -> Option<String> {
     if text.trim().is_empty() || !editable(field_type.kind()) || field_type.kind().is_computed() {
         return None;
     }

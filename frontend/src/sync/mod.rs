@@ -144,72 +144,60 @@ fn engine() -> Option<Rc<Engine>> {
     ENGINE.with(|e| e.borrow().clone())
 }
 
-/// A value read from the device's copy, and which copy (generation, changes) it was read from.
-/// (The engine's address is part of the key: two engines' copies may have counted as many
-/// changes.)
+/// A value read from the device's copy, and which copy (engine, generation, changes of its
+/// collection) it was read from. The engine's address is part of the key: two engines' copies
+/// may have counted as many changes.
 type Cache<T> = RefCell<Option<((usize, u64, u64), Rc<T>)>>;
 
 thread_local! {
-    /// The pipelines as last read, and which copy of the store they were read from (none
-    /// yet: a copy read from the device's store may not have counted a change).
+    /// The pipelines as last read (none yet: a copy read from the device's store may not have
+    /// counted a change).
     static PIPELINES: Cache<shared::records::Pipelines> = const { RefCell::new(None) };
+    /// The company's schema as last read.
+    static SCHEMA: Cache<shared::schema::company::CompanySchema> = const { RefCell::new(None) };
+}
+
+/// What `read` makes of the device's copy, read again only when `collection` changes (the
+/// default before the copy is open).
+fn read_cached<T: Default>(
+    cache: &'static std::thread::LocalKey<Cache<T>>,
+    collection: Collection,
+    read: impl FnOnce(&ClientCore) -> T,
+) -> Rc<T> {
+    let Some(engine) = engine() else {
+        return Rc::default();
+    };
+    let core = engine.core.borrow();
+    let key = (
+        Rc::as_ptr(&engine) as usize,
+        GENERATION.with(Cell::get),
+        core.changes(collection),
+    );
+    cache.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        match &*cache {
+            Some((read_from, value)) if *read_from == key => value.clone(),
+            _ => {
+                let value = Rc::new(read(&core));
+                *cache = Some((key, value.clone()));
+                value
+            }
+        }
+    })
 }
 
 /// The deal pipelines on this device (the standard one until an admin saves one), read again
 /// only when they change. Untracked: screens that must follow them track
 /// `Sync::changes(Collection::Pipeline)`.
 pub fn pipelines() -> Rc<shared::records::Pipelines> {
-    let Some(engine) = engine() else {
-        return Rc::default();
-    };
-    let core = engine.core.borrow();
-    let key = (
-        Rc::as_ptr(&engine) as usize,
-        GENERATION.with(Cell::get),
-        core.changes(shared::sync::Collection::Pipeline),
-    );
-    PIPELINES.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        match &*cache {
-            Some((read, pipelines)) if *read == key => pipelines.clone(),
-            _ => {
-                let pipelines = Rc::new(core.pipelines());
-                *cache = Some((key, pipelines.clone()));
-                pipelines
-            }
-        }
-    })
-}
-
-thread_local! {
-    /// The company's schema as last read, and which copy of the store it was read from.
-    static SCHEMA: Cache<shared::schema::company::CompanySchema> = const { RefCell::new(None) };
+    read_cached(&PIPELINES, Collection::Pipeline, ClientCore::pipelines)
 }
 
 /// The company's schema on this device (custom objects and fields; empty until an admin
 /// changes it), read again only when it changes. Untracked: screens that must follow it track
 /// `Sync::changes(Collection::Schema)`.
 pub fn company_schema() -> Rc<shared::schema::company::CompanySchema> {
-    let Some(engine) = engine() else {
-        return Rc::default();
-    };
-    let core = engine.core.borrow();
-    let key = (
-        Rc::as_ptr(&engine) as usize,
-        GENERATION.with(Cell::get),
-        core.changes(shared::sync::Collection::Schema),
-    );
-    SCHEMA.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        match &*cache {
-            Some((read, schema)) if *read == key => schema.clone(),
-            _ => {
-                let schema = Rc::new(core.company_schema());
-                *cache = Some((key, schema.clone()));
-                schema
-            }
-        }
-    })
+    read_cached(&SCHEMA, Collection::Schema, ClientCore::company_schema)
 }
 
 pub fn now_ms() -> i64 {

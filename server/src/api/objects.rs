@@ -108,15 +108,19 @@ async fn run(state: &AppState, user: &CurrentUser, mutation: Mutation) -> Result
         Ok(_) => Ok(()),
         Err(Rejection::Forbidden) => Err(ApiError::Forbidden),
         Err(Rejection::Invalid { errors }) => {
-            let missing = |field: &str| {
-                errors.len() == 1
-                    && errors[0].field == field
-                    && errors[0].problem == shared::Problem::NotFound
+            let only = |field: &str, problem: shared::Problem| {
+                errors.len() == 1 && errors[0].field == field && errors[0].problem == problem
             };
-            if missing("object") {
+            if only("object", shared::Problem::NotFound) {
                 Err(ApiError::NotFound("object"))
-            } else if missing("field") {
+            } else if only("field", shared::Problem::NotFound) {
                 Err(ApiError::NotFound("field"))
+            } else if only("key", shared::Problem::Taken) {
+                Err(ApiError::Conflict {
+                    code: "exists",
+                    message: "the key is taken (deleted fields keep theirs for 30 days)".to_owned(),
+                    field: Some("key"),
+                })
             } else {
                 Err(ApiError::Validation(errors))
             }
@@ -148,13 +152,6 @@ async fn create_object(
 ) -> Result<Response, ApiError> {
     admin(&user)?;
     let key = object.key.clone();
-    if find(&state, &user, key.as_str()).await.is_ok() {
-        return Err(ApiError::Conflict {
-            code: "exists",
-            message: format!("there is an object {} already", key.as_str()),
-            field: Some("key"),
-        });
-    }
     let mutation = Mutation::CreateObject(CreateObject {
         object: Box::new(object),
     });
@@ -203,29 +200,14 @@ async fn add_field(
     ApiJson(field): ApiJson<FieldDef>,
 ) -> Result<Response, ApiError> {
     admin(&user)?;
-    let object = find(&state, &user, &key).await?;
-    let taken = company_schema(&state)
-        .await?
-        .objects(&Default::default())
-        .iter()
-        .any(|o| o.key == object.key && o.field(field.key.as_str()).is_some());
-    if taken {
-        return Err(ApiError::Conflict {
-            code: "exists",
-            message: format!(
-                "{} already has a field {}",
-                object.key.as_str(),
-                field.key.as_str()
-            ),
-            field: Some("key"),
-        });
-    }
+    let object = object_key(&key)?;
     let mutation = Mutation::SaveField(SaveField {
-        object: object.key.clone(),
+        object: object.clone(),
         field: Box::new(field),
+        adding: true,
     });
     run(&state, &user, mutation).await?;
-    let saved = find(&state, &user, object.key.as_str()).await?;
+    let saved = find(&state, &user, object.as_str()).await?;
     Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
 
@@ -258,6 +240,7 @@ async fn change_field(
     let mutation = Mutation::SaveField(SaveField {
         object: object.key.clone(),
         field: Box::new(changed),
+        adding: false,
     });
     run(&state, &user, mutation).await?;
     find(&state, &user, object.key.as_str()).await.map(Json)

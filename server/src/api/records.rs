@@ -257,8 +257,7 @@ async fn list(
                     .map(|m| m.id.as_uuid())
                     .collect(),
                 now_ms: crate::db::now_ms(),
-                // The company's calendar is China's until it can be set.
-                offset_minutes: 8 * 60,
+                offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
             };
             Some((object, filter, context))
         }

@@ -351,6 +351,7 @@ async fn devices_follow_the_schema_and_their_queued_edits_meet_it(backend: Backe
         Mutation::SaveField(SaveField {
             object: contacts.clone(),
             field: Box::new(field),
+            adding: true,
         })
     };
 

@@ -188,7 +188,7 @@ mod tests {
             me: Uuid::nil(),
             my_team: Vec::new(),
             now_ms: 0,
-            offset_minutes: 480,
+            offset_minutes: crate::query::COMPANY_OFFSET_MINUTES,
         }
     }
 

@@ -21,10 +21,19 @@ pub struct Context {
     pub offset_minutes: i64,
 }
 
+/// The company's offset from UTC in minutes until it can be set: China's.
+pub const COMPANY_OFFSET_MINUTES: i64 = 8 * 60;
+
+/// The calendar day (days since 1970-01-01) of the moment `ms` (UTC ms) on a clock
+/// `offset_minutes` ahead of UTC.
+pub fn calendar_day(ms: i64, offset_minutes: i64) -> i64 {
+    (ms.div_euclid(60_000) + offset_minutes).div_euclid(1440)
+}
+
 impl Context {
     /// Today, days since 1970-01-01 in the company's calendar.
     fn today(&self) -> i64 {
-        (self.now_ms.div_euclid(60_000) + self.offset_minutes).div_euclid(1440)
+        calendar_day(self.now_ms, self.offset_minutes)
     }
 
     /// The first and last day of `period`.
@@ -126,9 +135,7 @@ impl Condition {
         };
         let day = || match &value {
             Value::Date(iso) => days_of(iso).map(i64::from),
-            Value::DateTime(ms) => {
-                Some((ms.div_euclid(60_000) + ctx.offset_minutes).div_euclid(1440))
-            }
+            Value::DateTime(ms) => Some(calendar_day(*ms, ctx.offset_minutes)),
             _ => None,
         };
         match &self.op {

@@ -209,6 +209,27 @@ impl CompanySchema {
         self.settle(pipelines)
     }
 
+    /// Add `field` to object `key`, refused when the object has a field of that key (deleted
+    /// ones included), as when two admins pick the same key at once.
+    pub fn add_field(
+        &mut self,
+        key: &ObjectKey,
+        field: &FieldDef,
+        pipelines: &Pipelines,
+    ) -> Change {
+        let has = |object: &ObjectDef| object.field(field.key.as_str()).is_some();
+        let taken = match self.entry(key.as_str()) {
+            Some(entry) => has(entry),
+            None => builtin::collection_of(key.as_str())
+                .and_then(builtin::object)
+                .is_some_and(|b| has(&b)),
+        };
+        if taken {
+            return Err(vec![Problem::Taken.at("key")]);
+        }
+        self.save_field(key, field, pipelines)
+    }
+
     /// Add `field` to object `key`, or change the field of that key: a system field only in
     /// its labels, help, hidden flag and (upwards) whether it is required; a custom field in
     /// everything but its type's kind, its choices retired rather than removed.
@@ -365,7 +386,7 @@ fn problem_of(error: &RegistryError) -> FieldError {
         RegistryError::DuplicateObject(_) => Problem::Taken.at("key"),
         RegistryError::ReservedKey(_) => Problem::Reserved.at("key"),
         RegistryError::Object { error, .. } => match error {
-            SchemaError::DuplicateKey(_) => Problem::Taken.at("key"),
+            SchemaError::DuplicateKey(_) => Problem::Taken.at("fields"),
             SchemaError::Formula { error, .. } => Problem::Formula {
                 message: error.message(Locale::En),
                 start: error.span.start,

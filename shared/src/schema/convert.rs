@@ -158,8 +158,8 @@ pub fn convert(json: &Json, from: &FieldType, to: &FieldType) -> Result<Value, P
             Value::parse(to, &text)
         }
         (Value::DateTime(ms), _, FieldKind::Date) => {
-            // The day in China's calendar.
-            let days = (ms.div_euclid(60_000) + 480).div_euclid(1440);
+            // The day in the company's calendar.
+            let days = crate::query::calendar_day(*ms, crate::query::COMPANY_OFFSET_MINUTES);
             let (y, m, d) = crate::formula::civil(i32::try_from(days).unwrap_or(0));
             Value::parse(to, &format!("{y:04}-{m:02}-{d:02}"))
         }

@@ -2,7 +2,7 @@
 //!
 //! - `object.create` `{object}`: a custom object with its first fields;
 //! - `object.update` `{key, name?, icon?, list_columns?, name_field?}`;
-//! - `field.save` `{object, field}`: add a field or change one (same key);
+//! - `field.save` `{object, field, adding?}`: add a field or change one (same key);
 //! - `field.delete` / `field.restore` `{object, field}`: a custom field out of sight (values
 //!   kept) and back.
 //!
@@ -28,11 +28,14 @@ pub struct CreateObject {
     pub object: Box<ObjectDef>,
 }
 
-/// `field.save`
+/// `field.save`: add the field or change the one of its key; with `adding`, only add it (a key
+/// someone else took meanwhile is refused rather than overwritten).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SaveField {
     pub object: ObjectKey,
     pub field: Box<FieldDef>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adding: bool,
 }
 
 /// `field.delete` and `field.restore`
@@ -97,7 +100,13 @@ pub fn update_object(a: &ObjectUpdate, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(),
 }
 
 pub fn save_field(a: &SaveField, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    change(tx, ctx, |s, p| s.save_field(&a.object, &a.field, p))
+    change(tx, ctx, |s, p| {
+        if a.adding {
+            s.add_field(&a.object, &a.field, p)
+        } else {
+            s.save_field(&a.object, &a.field, p)
+        }
+    })
 }
 
 pub fn delete_field(a: &FieldRef, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {

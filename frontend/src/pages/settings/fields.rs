@@ -265,6 +265,7 @@ pub fn FieldsPage() -> impl IntoView {
         let mutation = Mutation::SaveField(SaveField {
             object: current.key.clone(),
             field: Box::new(field),
+            adding: true,
         });
         spawn_local(async move {
             match sync.mutate(mutation).await {

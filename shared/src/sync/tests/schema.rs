@@ -33,6 +33,7 @@ fn save(object: &str, field: FieldDef) -> Mutation {
     Mutation::SaveField(SaveField {
         object: key(object),
         field: Box::new(field),
+        adding: false,
     })
 }
 
@@ -79,6 +80,22 @@ fn only_admins_shape_the_schema_and_every_change_is_checked() {
     assert_eq!(Mutation::parse(add.name(), &add.args()), Ok(add.clone()));
     assert_eq!(apply(&mut store, &rep, &add, 1), Err(Rejection::Forbidden));
     apply(&mut store, &admin, &add, 1).expect("added");
+    // Adding a key the object has (the same field, or a system one) is refused.
+    for taken in ["grade", "phone"] {
+        let again = Mutation::SaveField(SaveField {
+            object: key("contacts"),
+            field: Box::new(field(taken, FieldType::Text)),
+            adding: true,
+        });
+        assert_eq!(
+            Mutation::parse(again.name(), &again.args()),
+            Ok(again.clone())
+        );
+        assert_eq!(
+            codes(apply(&mut store, &admin, &again, 1)),
+            [("key".to_owned(), "taken")]
+        );
+    }
     let saved = schema_of(&store);
     assert_eq!(saved.revision, 1);
     assert_eq!(
