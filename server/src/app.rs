@@ -120,6 +120,8 @@ pub struct AppState {
     pub cursor_key: CursorKey,
     /// Write slots (see [`crate::admission`]).
     pub admission: Arc<Admission>,
+    /// The indexes REST lists have made (see [`crate::db::list`]).
+    pub list_indexes: Arc<crate::db::list::Indexes>,
 }
 
 impl AppState {
@@ -139,6 +141,7 @@ impl AppState {
             pokes: Arc::new(Pokes::new(closing)),
             cursor_key,
             admission: Arc::new(admission),
+            list_indexes: Arc::default(),
         }
     }
 }

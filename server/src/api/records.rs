@@ -12,7 +12,6 @@
 //! Collections: `accounts`, `contacts`, `leads`, `deals`, `activities`, `tasks`. Field values
 //! are sent as text, the way a form sends them (numbers and booleans are accepted too).
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
@@ -37,6 +36,7 @@ use super::objects::company_schema;
 use super::parse_id;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::db::list::{self as db_list, Field};
 use crate::db::sync as store;
 use crate::sync::apply::apply;
 
@@ -115,16 +115,12 @@ async fn visible(
 
 // ---- reading ----
 
-/// A sort order: a field (or `created_at`, `updated_at`), ascending unless it starts with `-`.
-#[derive(Debug, Clone)]
-struct Sort {
-    field: String,
-    descending: bool,
-}
-
-fn sort_key(record: &Record, field: &str) -> String {
-    envelope_key(field, record.created_at, record.updated_at, record.owner)
-        .unwrap_or_else(|| record.field_text(field).into_owned())
+/// The text of `field` (a body field, or `owner`) that `{field}=value` compares.
+fn field_key(record: &Record, field: &str) -> String {
+    match field {
+        "owner" => record.owner.to_string(),
+        _ => record.field_text(field).into_owned(),
+    }
 }
 
 /// The keys of the custom fields of `collection`'s object in `schema`.
@@ -139,25 +135,30 @@ fn custom_keys(schema: &CompanySchema, collection: Collection) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The fields every record has besides its body.
-const ENVELOPE_FIELDS: [&str; 3] = ["created_at", "updated_at", "owner"];
-
-/// The sort key of one of [`ENVELOPE_FIELDS`], or `None` for a body field.
-fn envelope_key(field: &str, created_at: i64, updated_at: i64, owner: UserId) -> Option<String> {
-    match field {
-        "created_at" => Some(created_at.to_string()),
-        "updated_at" => Some(updated_at.to_string()),
-        "owner" => Some(owner.to_string()),
-        _ => None,
+/// How SQL reaches `name` of `collection`'s records: `created_at`, `updated_at`, `owner`, a
+/// built-in field or one of the company's custom fields.
+fn sql_field(schema: &CompanySchema, collection: Collection, name: &str) -> Option<Field> {
+    if let Some(field) = Field::envelope(collection, name) {
+        return Some(field);
     }
+    let builtin = shared::schema::builtin::object(collection)?;
+    if let Some(def) = builtin.field(name) {
+        return Field::typed(collection, def);
+    }
+    let key = shared::schema::builtin::object_key(collection)?;
+    let def = schema.custom_fields(key).find(|f| f.key.as_str() == name)?;
+    Field::custom(collection, def)
 }
 
-fn encode_cursor(key: &str, id: RecordId) -> String {
-    let text = serde_json::to_string(&(key, id)).unwrap_or_default();
+/// A cursor: the last record of a page, by its sort keys and id, as hex of its JSON.
+fn encode_cursor(after: &db_list::After) -> String {
+    let keys: Vec<Value> = after.keys.iter().map(db_list::KeyValue::to_json).collect();
+    let text = serde_json::to_string(&(keys, after.id)).unwrap_or_default();
     text.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode_cursor(raw: &str) -> Option<(String, RecordId)> {
+/// A cursor of a list sorted by keys of `kinds` (`None` for anything else).
+fn decode_cursor(raw: &str, kinds: &[db_list::KeyKind]) -> Option<db_list::After> {
     if !raw.len().is_multiple_of(2) {
         return None;
     }
@@ -165,13 +166,47 @@ fn decode_cursor(raw: &str) -> Option<(String, RecordId)> {
         .step_by(2)
         .map(|i| u8::from_str_radix(raw.get(i..i + 2)?, 16).ok())
         .collect();
-    serde_json::from_slice(&bytes?).ok()
+    let (keys, id): (Vec<Value>, Uuid) = serde_json::from_slice(&bytes?).ok()?;
+    if keys.len() != kinds.len() {
+        return None;
+    }
+    let keys = kinds
+        .iter()
+        .zip(&keys)
+        .map(|(kind, value)| db_list::KeyValue::from_json(*kind, value))
+        .collect::<Option<Vec<_>>>()?;
+    Some(db_list::After { keys, id })
 }
 
 fn bad_param(field: &'static str, message: &str) -> ApiError {
     ApiError::BadRequest {
         code: "invalid_parameter",
         message: format!("{field}: {message}"),
+    }
+}
+
+/// The most records one read of a list's window brings when a filter leaves some to the
+/// matcher (each window twice the last, from one page's worth).
+const MAX_WINDOW: i64 = 2_000;
+
+/// The fields a filter's conditions compare in ways an index helps (equal, in, ranges,
+/// periods): the fields whose indexes lists use.
+fn compared_fields(filter: &shared::query::Filter, out: &mut Vec<String>) {
+    use shared::query::{Filter, Op};
+    match filter {
+        Filter::All(parts) | Filter::Any(parts) => {
+            parts.iter().for_each(|p| compared_fields(p, out));
+        }
+        Filter::Not(inner) => compared_fields(inner, out),
+        Filter::Where(c) => {
+            let indexed = !matches!(
+                c.op,
+                Op::Contains(_) | Op::NotContains(_) | Op::Empty | Op::NotEmpty | Op::IsNot(_)
+            );
+            if indexed && !out.iter().any(|f| f == c.field.as_str()) {
+                out.push(c.field.as_str().to_owned());
+            }
+        }
     }
 }
 
@@ -188,10 +223,7 @@ async fn list(
     let known = |field: &str| typed.contains(&field) || custom.iter().any(|c| c == field);
     let mut limit = DEFAULT_LIMIT;
     let mut cursor = None;
-    let mut sort = Sort {
-        field: "updated_at".to_owned(),
-        descending: true,
-    };
+    let mut sort = ("updated_at".to_owned(), true);
     let mut filters: Vec<(String, String)> = Vec::new();
     let mut filter_text = None;
     for (key, value) in &params {
@@ -204,12 +236,7 @@ async fn list(
                     .filter(|l| (1..=MAX_LIMIT).contains(l))
                     .ok_or_else(|| bad_param("limit", "must be a number from 1 to 500"))?;
             }
-            "cursor" => {
-                cursor = Some(
-                    decode_cursor(value)
-                        .ok_or_else(|| bad_param("cursor", "is not one this server gave out"))?,
-                );
-            }
+            "cursor" => cursor = Some(value.as_str()),
             "sort" => {
                 let (field, descending) = match value.strip_prefix('-') {
                     Some(f) => (f, true),
@@ -218,10 +245,7 @@ async fn list(
                 if !(known(field) || matches!(field, "created_at" | "updated_at" | "owner")) {
                     return Err(bad_param("sort", "names no field of this collection"));
                 }
-                sort = Sort {
-                    field: field.to_owned(),
-                    descending,
-                };
+                sort = (field.to_owned(), descending);
             }
             other if known(other) || other == "owner" => {
                 filters.push((other.to_owned(), value.clone()));
@@ -234,6 +258,19 @@ async fn list(
             }
         }
     }
+    let sort_field = sql_field(&schema, collection, &sort.0)
+        .ok_or_else(|| bad_param("sort", "names no field that can be sorted by"))?;
+    let kinds: Vec<db_list::KeyKind> = sort_field
+        .sort_keys(state.db.backend())
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    let after = cursor
+        .map(|raw| {
+            decode_cursor(raw, &kinds)
+                .ok_or_else(|| bad_param("cursor", "is not one this server gave out"))
+        })
+        .transpose()?;
     let directory = store::directory_now(&state.db, &user.actor).await?;
     let scope = directory.scope();
     // `filter=`: the query language over the object's fields (see `shared::query`).
@@ -263,164 +300,84 @@ async fn list(
         }
         None => None,
     };
-    // The records are read one at a time and only the page is kept, so a list of tens of
-    // thousands costs the memory of one page.
-    let mut page = Page::new(limit, sort.descending, cursor);
-    // Sorted by when or by whom, with no filter: the envelope alone says where a record goes,
-    // and only the page's records are read whole.
-    let envelope_only =
-        filters.is_empty() && query.is_none() && ENVELOPE_FIELDS.contains(&sort.field.as_str());
-    let mut unreadable = None;
-    store::for_each_live(&state.db, &scope, collection, |body| {
-        let placed = if envelope_only {
-            serde_json::from_str::<Envelope>(&body)
-                .map_err(|e| ApiError::internal(format!("stored record: {e}")))
-                .map(|head| Some((head.key(&sort.field), head.id)))
-        } else {
-            parse_stored(&body).map(|record| {
-                let keep = filters.iter().all(|(field, wanted)| {
-                    let have = sort_key(&record, field);
-                    have == *wanted || have.eq_ignore_ascii_case(wanted)
-                }) && query.as_ref().is_none_or(|(object, filter, context)| {
-                    let mut values = shared::schema::builtin::values(
-                        object,
-                        |field| record.body.text(field),
-                        record.owner.as_uuid(),
-                    );
-                    values.extend(record.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    filter.matches(object, &values, context)
-                });
-                keep.then(|| (sort_key(&record, &sort.field), record.id))
-            })
+    // What SQL can say of the filter narrows the records read; the shared matcher then
+    // decides each of them, as on a device.
+    let field_of = |name: &str| sql_field(&schema, collection, name);
+    let condition = query.as_ref().and_then(|(object, filter, context)| {
+        let env = db_list::filter::Env {
+            backend: state.db.backend(),
+            object,
+            field: &field_of,
+            context,
         };
-        match placed {
-            Ok(Some((key, id))) => page.offer(key, id, body),
-            Ok(None) => {}
-            Err(e) => unreadable = Some(e),
-        }
-    })
-    .await?;
-    if let Some(e) = unreadable {
-        return Err(e);
+        db_list::filter::translate(&env, filter).map(|t| t.sql)
+    });
+    let mut indexed = vec![sort.0.clone()];
+    if let Some((_, filter, _)) = &query {
+        compared_fields(filter, &mut indexed);
     }
-    let (rows, more) = page.finish()?;
+    for name in &indexed {
+        if let Some(field) = field_of(name) {
+            state.list_indexes.ensure(&state.db, &field).await;
+        }
+    }
+    let passes = |record: &Record| {
+        filters.iter().all(|(field, wanted)| {
+            let have = field_key(record, field);
+            have == *wanted || have.eq_ignore_ascii_case(wanted)
+        }) && query.as_ref().is_none_or(|(object, filter, context)| {
+            let mut values = shared::schema::builtin::values(
+                object,
+                |field| record.body.text(field),
+                record.owner.as_uuid(),
+            );
+            values.extend(record.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
+            filter.matches(object, &values, context)
+        })
+    };
+    // Windows of the list are read until the page and one more record are found.
+    let wanted = limit + 1;
+    let mut window = db_list::Window {
+        collection,
+        scope: &scope,
+        sort: &sort_field,
+        descending: sort.1,
+        condition,
+        after,
+        limit: i64::try_from(wanted).unwrap_or(i64::MAX),
+    };
+    let mut rows: Vec<(db_list::After, Record)> = Vec::with_capacity(wanted);
+    loop {
+        let read = db_list::read_window(&state.db, &window).await?;
+        let full = i64::try_from(read.len()).unwrap_or(i64::MAX) == window.limit;
+        for row in read {
+            let record = parse_stored(&row.body)?;
+            let place = db_list::After {
+                keys: row.keys,
+                id: row.id,
+            };
+            if passes(&record) {
+                rows.push((place.clone(), record));
+            }
+            window.after = Some(place);
+            if rows.len() == wanted {
+                break;
+            }
+        }
+        if rows.len() == wanted || !full {
+            break;
+        }
+        window.limit = (window.limit * 2).min(MAX_WINDOW);
+    }
+    let more = rows.len() > limit;
+    rows.truncate(limit);
     let next_cursor = more
-        .then(|| rows.last().map(|(k, r)| encode_cursor(k, r.id)))
+        .then(|| rows.last().map(|(place, _)| encode_cursor(place)))
         .flatten();
     Ok(Json(json!({
         "items": rows.iter().map(|(_, r)| item(r, &custom)).collect::<Vec<_>>(),
         "next_cursor": next_cursor,
     })))
-}
-
-/// What a stored record says of itself besides its fields (the body is skipped, not parsed).
-#[derive(Deserialize)]
-struct Envelope {
-    id: RecordId,
-    owner: UserId,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl Envelope {
-    /// The same key as [`sort_key`] gives (empty for a body field: not asked of an envelope).
-    fn key(&self, field: &str) -> String {
-        envelope_key(field, self.created_at, self.updated_at, self.owner).unwrap_or_default()
-    }
-}
-
-/// One page of a sorted list, picked while the records stream past: the first `limit` after
-/// the cursor in the list's order (by sort key, then id), and whether more follow. Keeps at most
-/// `limit + 1` records (as stored) at any time.
-struct Page {
-    limit: usize,
-    descending: bool,
-    after: Option<(String, RecordId)>,
-    /// The best rows so far, the last of the page on top.
-    best: std::collections::BinaryHeap<Ranked>,
-}
-
-/// A row in list order (`descending` flips it), so that a max-heap keeps the worst on top.
-struct Ranked {
-    key: String,
-    id: RecordId,
-    body: String,
-    descending: bool,
-}
-
-fn list_order(a: (&str, RecordId), b: (&str, RecordId), descending: bool) -> Ordering {
-    let o = shared::records::compare_text(a.0, b.0).then(a.1.cmp(&b.1));
-    if descending { o.reverse() } else { o }
-}
-
-impl Ranked {
-    fn position(&self) -> (&str, RecordId) {
-        (&self.key, self.id)
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Ranked {}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> Ordering {
-        list_order(self.position(), other.position(), self.descending)
-    }
-}
-
-impl Page {
-    fn new(limit: usize, descending: bool, after: Option<(String, RecordId)>) -> Self {
-        Page {
-            limit,
-            descending,
-            after,
-            best: std::collections::BinaryHeap::with_capacity(limit + 2),
-        }
-    }
-
-    fn offer(&mut self, key: String, id: RecordId, body: String) {
-        if let Some((k, after)) = &self.after
-            && list_order((&key, id), (k, *after), self.descending) != Ordering::Greater
-        {
-            return;
-        }
-        let row = Ranked {
-            key,
-            id,
-            body,
-            descending: self.descending,
-        };
-        // One more than the page, to know whether more follow.
-        if self.best.len() <= self.limit {
-            self.best.push(row);
-        } else if self.best.peek().is_some_and(|worst| row < *worst) {
-            self.best.pop();
-            self.best.push(row);
-        }
-    }
-
-    /// The page in order (its records read whole), and whether more rows follow it.
-    fn finish(self) -> Result<(Vec<(String, Record)>, bool), ApiError> {
-        let mut sorted = self.best.into_sorted_vec();
-        let more = sorted.len() > self.limit;
-        sorted.truncate(self.limit);
-        let rows = sorted
-            .into_iter()
-            .map(|r| Ok((r.key, parse_stored(&r.body)?)))
-            .collect::<Result<_, ApiError>>()?;
-        Ok((rows, more))
-    }
 }
 
 /// The company's deal pipelines as a reader with `scope` sees them (the standard one until an
@@ -646,57 +603,20 @@ async fn remove(
 mod tests {
     use super::*;
 
-    fn record(n: u128) -> Record {
-        Record::created(
-            RecordId::from_uuid(Uuid::from_u128(n)),
-            UserId::from_uuid(Uuid::nil()),
-            shared::TeamId::from_uuid(Uuid::nil()),
-            UserId::from_uuid(Uuid::nil()),
-            0,
-            shared::sync::Body::Contact(
-                shared::records::create(&shared::records::patch(&[("name", "王芳")]))
-                    .expect("a valid contact"),
-            ),
-        )
-    }
-
-    /// Pages picked while rows stream past in any order are the pages of the sorted list.
-    #[test]
-    fn pages_follow_the_sorted_list() {
-        let keys = ["b", "a", "c", "a", "e", "d", "b", "f", "c"];
-        for descending in [false, true] {
-            let mut all: Vec<(String, RecordId)> = keys
-                .iter()
-                .enumerate()
-                .map(|(i, k)| ((*k).to_owned(), record(i as u128).id))
-                .collect();
-            all.sort_by(|a, b| list_order((&a.0, a.1), (&b.0, b.1), descending));
-            let mut seen = Vec::new();
-            let mut after = None;
-            loop {
-                let mut page = Page::new(4, descending, after.clone());
-                for (i, k) in keys.iter().enumerate().rev() {
-                    let r = record(i as u128);
-                    let body = serde_json::to_string(&r).expect("serializes");
-                    page.offer((*k).to_owned(), r.id, body);
-                }
-                let (rows, more) = page.finish().expect("readable");
-                seen.extend(rows.iter().map(|(k, r)| (k.clone(), r.id)));
-                after = rows.last().map(|(k, r)| (k.clone(), r.id));
-                if !more {
-                    break;
-                }
-            }
-            assert_eq!(seen, all, "descending: {descending}");
-        }
-    }
-
     #[test]
     fn cursors_round_trip_and_refuse_garbage() {
-        let id = RecordId::from_uuid(Uuid::now_v7());
-        let cursor = encode_cursor("华东 12", id);
-        assert_eq!(decode_cursor(&cursor), Some(("华东 12".to_owned(), id)));
-        assert_eq!(decode_cursor("zz"), None);
-        assert_eq!(decode_cursor("abc"), None);
+        use db_list::{After, KeyKind, KeyValue};
+        let after = After {
+            keys: vec![KeyValue::Text("华东 12".to_owned()), KeyValue::Num(-12.5)],
+            id: Uuid::now_v7(),
+        };
+        let kinds = [KeyKind::Text, KeyKind::Num];
+        let cursor = encode_cursor(&after);
+        assert_eq!(decode_cursor(&cursor, &kinds), Some(after.clone()));
+        // A cursor of another sort (other kinds of keys) is refused, as is garbage.
+        assert_eq!(decode_cursor(&cursor, &[KeyKind::Num, KeyKind::Num]), None);
+        assert_eq!(decode_cursor(&cursor, &[KeyKind::Text]), None);
+        assert_eq!(decode_cursor("zz", &kinds), None);
+        assert_eq!(decode_cursor("abc", &kinds), None);
     }
 }

@@ -9,6 +9,7 @@
 //! tree) hold when several server instances write at once.
 
 pub mod keys;
+pub mod list;
 pub mod roles;
 pub mod sessions;
 pub mod stats;

@@ -13,6 +13,7 @@ mod custom;
 mod errors;
 mod events;
 mod hardening;
+mod lists;
 mod objects;
 mod rest;
 mod roles;

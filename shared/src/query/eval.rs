@@ -36,8 +36,8 @@ impl Context {
         calendar_day(self.now_ms, self.offset_minutes)
     }
 
-    /// The first and last day of `period`.
-    fn days(&self, period: Period) -> (i64, i64) {
+    /// The first and last day of `period` (days since 1970-01-01 in the company's calendar).
+    pub fn days(&self, period: Period) -> (i64, i64) {
         let today = self.today();
         let (y, m, _) = civil(i32::try_from(today).unwrap_or(0));
         let day = |y: i32, m: u32, d: u32| {
