@@ -122,6 +122,8 @@ pub struct AppState {
     pub admission: Arc<Admission>,
     /// The indexes REST lists have made (see [`crate::db::list`]).
     pub list_indexes: Arc<crate::db::list::Indexes>,
+    /// What committed writes did, for those who act on changes (see [`crate::sync::changes`]).
+    pub changes: Arc<crate::sync::changes::Changes>,
 }
 
 impl AppState {
@@ -142,6 +144,7 @@ impl AppState {
             cursor_key,
             admission: Arc::new(admission),
             list_indexes: Arc::default(),
+            changes: Arc::default(),
         }
     }
 }
@@ -209,6 +212,8 @@ async fn within_deadline(
 pub struct Running {
     pub addr: SocketAddr,
     pub db: Db,
+    /// What committed writes do, for subscribers in this process.
+    pub changes: Arc<crate::sync::changes::Changes>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -281,6 +286,7 @@ pub async fn start(
     events::spawn_listener(&db, state.pokes.clone()).await;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let limits = state.config.connections;
+    let changes = state.changes.clone();
     let router = app(state);
     let stop = async move {
         tokio::select! {
@@ -300,6 +306,7 @@ pub async fn start(
     Ok(Running {
         addr,
         db,
+        changes,
         shutdown: tx,
         task,
     })

@@ -37,9 +37,10 @@ pub async fn apply(
         Err(rejection) => return Ok(Err(rejection)),
     };
     batch.writes.extend(effects.writes);
-    let reach = batch.save(&mut tx, version, now, &directory).await?;
+    let (reach, events) = batch.save(&mut tx, version, now, &directory).await?;
     notify_peers(&mut tx, version, &reach).await?;
     tx.commit().await?;
     state.pokes.poke(version, reach);
+    state.changes.publish(events);
     Ok(Ok(version))
 }

@@ -6,6 +6,7 @@
 //! since their cursor. Events tell connected devices that there is something new.
 
 pub mod apply;
+pub mod changes;
 pub mod cursor;
 pub mod events;
 pub mod pull;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
 use axum::extract::State;
+use shared::sync::event::{self, Event};
 use shared::sync::{
     Body, Ctx, Directory, IssueKind, MAX_OPEN_ISSUES, MAX_PUSH_MUTATIONS, Mutation,
     MutationEnvelope, Overwrite, PushRequest, PushResponse, Reach, Record, Rejection,
@@ -109,7 +110,7 @@ pub async fn push(
     batch
         .cap_issues(&mut tx, directory.me.user, version, now)
         .await?;
-    let reach = batch.save(&mut tx, version, now, &directory).await?;
+    let (reach, events) = batch.save(&mut tx, version, now, &directory).await?;
     store::set_client(
         &mut tx,
         request.client,
@@ -121,6 +122,7 @@ pub async fn push(
     notify_peers(&mut tx, version, &reach).await?;
     tx.commit().await?;
     state.pokes.poke(version, reach);
+    state.changes.publish(events);
     Ok(Json(PushResponse {
         last_mutation_id: last_id,
         applied,
@@ -339,20 +341,39 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
-    /// Write every changed record, tombstone, move and issue at `version`; whom it concerns.
+    /// Write every changed record, tombstone, move and issue at `version`; whom it concerns,
+    /// and what happened to each record (to hand on once the transaction commits).
     pub(super) async fn save(
         self,
         tx: &mut Tx,
         version: i64,
         now: i64,
         directory: &Directory,
-    ) -> Result<Reach, sqlx::Error> {
+    ) -> Result<(Reach, Vec<Event>), sqlx::Error> {
         let by = directory.me.user;
         let mut records: Vec<Record> = Vec::with_capacity(self.writes.len() + self.issues.len());
         let mut flags: Vec<(bool, String)> = Vec::with_capacity(records.capacity());
         let mut moves = Vec::new();
+        let mut events = Vec::new();
         for (id, written) in self.writes {
             let before = self.loaded.get(&id);
+            let live = before.filter(|s| !s.deleted).map(|s| &s.record);
+            if let Some(collection) = written.as_ref().or(live).map(Record::collection)
+                && event::told(collection)
+            {
+                events.extend(
+                    event::happened(live, written.as_ref())
+                        .into_iter()
+                        .map(|what| Event {
+                            version,
+                            at: now,
+                            by,
+                            record: id,
+                            collection,
+                            what,
+                        }),
+                );
+            }
             let mut stamps = before.map(|s| s.stamps.clone()).unwrap_or_default();
             let (mut record, deleted) = match written {
                 Some(record) => {
@@ -412,6 +433,6 @@ impl<'a> Batch<'a> {
         }
         // Issues buried to keep their owner's list short reach them with the new issues,
         // which are theirs too.
-        Ok(reach)
+        Ok((reach, events))
     }
 }

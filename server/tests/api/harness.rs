@@ -276,6 +276,15 @@ impl TestApp {
         &self.running.as_ref().expect("server is running").db
     }
 
+    /// Hear of the writes the running server commits from now on.
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<server::sync::changes::Batch> {
+        self.running
+            .as_ref()
+            .expect("server is running")
+            .changes
+            .subscribe()
+    }
+
     /// Stop the server, keeping the database; returns what to clean up later.
     pub async fn stop(mut self) -> Option<Cleanup> {
         if let Some(running) = self.running.take() {

@@ -197,18 +197,39 @@ async fn rest_lists_answer_what_the_query_language_says(backend: Backend) {
         assert_eq!(reply.status, 201, "{}", reply.body);
     }
 
-    for (who, token) in [("rep", &rep), ("boss", &boss), ("admin", &admin)] {
-        // Everything this person sees, in one page (itself a list read through SQL; that it
-        // holds exactly what the scope allows is checked against the authors below).
-        let all = app.get("/api/v1/contacts?limit=500", Some(token)).await;
-        assert_eq!(all.status, 200, "{}", all.body);
-        let items = all.body["items"].as_array().expect("items").clone();
-        let expected_count = match who {
-            // The far rep wrote one in four; the rep and the boss are in the other team.
-            "rep" | "boss" => 34,
-            _ => 45,
+    // Deals: the built-in choices, dates and texts, as the typed records keep them.
+    let mut accounts = Vec::new();
+    for token in [&rep, &far] {
+        let account = app
+            .post(
+                "/api/v1/accounts",
+                Some(token),
+                json!({"fields": {"name": "甲方"}}),
+            )
+            .await;
+        accounts.push(account.body["id"].as_str().expect("id").to_owned());
+    }
+    let stages = ["qualify", "needs", "proposal", "won", "lost"];
+    for i in 0..15_i64 {
+        let (author, account) = if i % 3 == 2 {
+            (&far, &accounts[1])
+        } else {
+            (&rep, &accounts[0])
         };
-        assert_eq!(items.len(), expected_count, "{who} sees");
+        let mut fields = json!({"name": format!("单{i:02}"), "account": account,
+            "stage": stages[(i % 5) as usize], "amount": 1000 * (i + 1)});
+        // Proposals and won deals need a closing date; others may leave it empty.
+        if i % 4 != 0 || matches!(i % 5, 2 | 3) {
+            fields["close_date"] = json!(iso_day(now_ms, (i * 7) % 60 - 30));
+        }
+        let reply = app
+            .post("/api/v1/deals", Some(author), json!({"fields": fields}))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    let deals = shared::schema::builtin::object(Collection::Deal).expect("deals");
+
+    for (who, token) in [("rep", &rep), ("boss", &boss), ("admin", &admin)] {
         let me = if who == "rep" {
             Uuid::parse_str(&rep_id).expect("an id")
         } else {
@@ -220,9 +241,72 @@ async fn rest_lists_answer_what_the_query_language_says(backend: Backend) {
             now_ms,
             offset_minutes: COMPANY_OFFSET_MINUTES,
         };
-        for (n, filter) in FILTERS.iter().enumerate() {
-            let parsed =
-                shared::query::parse(filter, &object).unwrap_or_else(|e| panic!("{filter}: {e:?}"));
+        let contacts = List {
+            path: "/api/v1/contacts",
+            object: &object,
+            sorts: &["-budget", "visits", "met_on", "name", "-score"],
+        };
+        // The far rep wrote one in four; the rep and the boss are in the other team.
+        let seen = if who == "admin" { 45 } else { 34 };
+        contacts
+            .check(&app, who, token, seen, FILTERS, &context)
+            .await;
+        let deal_list = List {
+            path: "/api/v1/deals",
+            object: &deals,
+            sorts: &["close_date", "-name", "stage"],
+        };
+        let seen = if who == "admin" { 15 } else { 10 };
+        deal_list
+            .check(&app, who, token, seen, DEAL_FILTERS, &context)
+            .await;
+    }
+    app.finish().await;
+}
+
+const DEAL_FILTERS: &[&str] = &[
+    "stage = won",
+    "stage in (qualify, needs)",
+    "stage != lost",
+    "stage not in (won, lost)",
+    "close_date in this_month",
+    "close_date before today",
+    "close_date after today",
+    "close_date is empty",
+    "name contains 单0",
+    "stage = won or close_date in last_7_days",
+    "not stage = qualify",
+];
+
+/// One collection's list, checked against the query language.
+struct List<'a> {
+    path: &'a str,
+    object: &'a ObjectDef,
+    /// Sorts tried besides the default, one per filter in turn.
+    sorts: &'a [&'a str],
+}
+
+impl List<'_> {
+    /// Each filter, read page by page, gives exactly the records the shared matcher picks of
+    /// everything `token` sees (`seen` records), once each, in the sort's order.
+    async fn check(
+        &self,
+        app: &TestApp,
+        who: &str,
+        token: &str,
+        seen: usize,
+        filters: &[&str],
+        context: &Context,
+    ) {
+        let all = app
+            .get(&format!("{}?limit=500", self.path), Some(token))
+            .await;
+        assert_eq!(all.status, 200, "{}", all.body);
+        let items = all.body["items"].as_array().expect("items").clone();
+        assert_eq!(items.len(), seen, "{who} sees in {}", self.path);
+        for (n, filter) in filters.iter().enumerate() {
+            let parsed = shared::query::parse(filter, self.object)
+                .unwrap_or_else(|e| panic!("{filter}: {e:?}"));
             let wanted: BTreeSet<String> = items
                 .iter()
                 .filter(|item| {
@@ -234,14 +318,13 @@ async fn rest_lists_answer_what_the_query_language_says(backend: Backend) {
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect();
                     values.insert("owner".into(), item["owner"].clone());
-                    parsed.matches(&object, &values, &context)
+                    parsed.matches(self.object, &values, context)
                 })
                 .map(|item| item["id"].as_str().expect("id").to_owned())
                 .collect();
-            // Each filter in the default order and in one of the others, in turn.
-            let other = ["-budget", "visits", "met_on", "name", "-score"][n % 5];
+            let other = self.sorts[n % self.sorts.len()];
             for sort in ["-updated_at", other] {
-                let got = pages(&app, token, filter, sort).await;
+                let got = pages(app, self.path, token, filter, sort).await;
                 let ids: Vec<String> = got
                     .iter()
                     .map(|i| i["id"].as_str().expect("id").to_owned())
@@ -249,27 +332,27 @@ async fn rest_lists_answer_what_the_query_language_says(backend: Backend) {
                 let unique: BTreeSet<String> = ids.iter().cloned().collect();
                 assert_eq!(unique.len(), ids.len(), "{who}: {filter} by {sort}: twice");
                 assert_eq!(unique, wanted, "{who}: {filter} by {sort}");
-                if sort != "-updated_at" {
-                    let keys: Vec<(String, f64)> =
-                        got.iter().map(|i| sort_key(&i["fields"], sort)).collect();
-                    for pair in keys.windows(2) {
-                        let order = compare(&pair[0], &pair[1]);
-                        let wrong = if sort.starts_with('-') {
-                            order == Ordering::Less
-                        } else {
-                            order == Ordering::Greater
-                        };
-                        assert!(!wrong, "{who}: {filter} by {sort}: {pair:?}");
-                    }
+                if sort == "-updated_at" {
+                    continue;
+                }
+                let keys: Vec<(String, f64)> =
+                    got.iter().map(|i| sort_key(&i["fields"], sort)).collect();
+                for pair in keys.windows(2) {
+                    let order = compare(&pair[0], &pair[1]);
+                    let wrong = if sort.starts_with('-') {
+                        order == Ordering::Less
+                    } else {
+                        order == Ordering::Greater
+                    };
+                    assert!(!wrong, "{who}: {filter} by {sort}: {pair:?}");
                 }
             }
         }
     }
-    app.finish().await;
 }
 
 /// Every record of a list, following `next_cursor` in pages of five.
-async fn pages(app: &TestApp, token: &str, filter: &str, sort: &str) -> Vec<Value> {
+async fn pages(app: &TestApp, path: &str, token: &str, filter: &str, sort: &str) -> Vec<Value> {
     let encoded: String = filter
         .bytes()
         .map(|b| match b {
@@ -277,7 +360,7 @@ async fn pages(app: &TestApp, token: &str, filter: &str, sort: &str) -> Vec<Valu
             other => format!("%{other:02X}"),
         })
         .collect();
-    let base = format!("/api/v1/contacts?limit=5&sort={sort}&filter={encoded}");
+    let base = format!("{path}?limit=5&sort={sort}&filter={encoded}");
     let mut out = Vec::new();
     let mut path = base.clone();
     for _ in 0..100 {

@@ -5,6 +5,7 @@ mod device;
 mod harness;
 
 mod auth;
+mod changes;
 mod cli;
 mod convergence;
 mod crash;

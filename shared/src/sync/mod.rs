@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod crm;
+pub mod event;
 pub mod issue;
 pub mod mutators;
 pub mod page_text;
@@ -17,6 +18,7 @@ pub mod scope;
 
 pub use client::{ClientCore, MutateError, Presence, Pulled};
 pub use crm::{AssignRecord, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
+pub use event::{Event, Happened};
 pub use issue::{IssueKind, MAX_OPEN_ISSUES, Rejection, SyncIssue};
 pub use mutators::{
     AssignContact, CreateContact, Ctx, DeleteContact, DismissIssue, Effects, Layer, Mutation,

@@ -120,9 +120,15 @@ fn condition_sql(env: &Env, condition: &Condition) -> Option<Translated> {
     let field = (env.field)(condition.field.as_str())?;
     let field_type = &def.field_type;
     let kind = field_type.kind();
-    // Typed fields are stored as the product's structs keep them: SQL reads their text for a
-    // search and their moments, nothing else.
+    // Typed fields are stored as the product's structs keep them: SQL compares their choices,
+    // dates (both in their JSON form, as a test in `shared::schema::builtin` holds) and
+    // moments (milliseconds), and searches their texts; nothing else.
     let typed = matches!(field.source, Source::Typed(_));
+    let comparable = !typed
+        || matches!(
+            kind,
+            FieldKind::SingleSelect | FieldKind::Date | FieldKind::DateTime
+        );
     let element = element_type(field_type);
     let operand = |json: &Json, of: &FieldType| -> Option<Operand> {
         let value = Value::from_json(of, json).ok()?;
@@ -154,7 +160,7 @@ fn condition_sql(env: &Env, condition: &Condition) -> Option<Translated> {
             sql.push(") > 0");
             Some(Translated { sql, exact: false })
         }
-        _ if typed && !(kind == FieldKind::DateTime && field.shape == Shape::Num) => None,
+        _ if !comparable => None,
         (Op::Is(json) | Op::IsNot(json), _) => {
             let equal = equal_sql(b, &field, &operand(json, &element)?, kind)?;
             if matches!(condition.op, Op::Is(_)) {
@@ -165,9 +171,7 @@ fn condition_sql(env: &Env, condition: &Condition) -> Option<Translated> {
                 equal.exact.then_some(Translated { sql, exact: true })
             }
         }
-        (Op::In(list) | Op::NotIn(list), Shape::Text)
-            if field.source == Source::Owner || !typed =>
-        {
+        (Op::In(list) | Op::NotIn(list), Shape::Text) => {
             // Values that are not of the field's type match nothing.
             let operands: Vec<Operand> = list.iter().filter_map(|j| operand(j, &element)).collect();
             let not = matches!(condition.op, Op::NotIn(_));
