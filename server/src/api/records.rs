@@ -185,6 +185,33 @@ fn bad_param(field: &'static str, message: &str) -> ApiError {
     }
 }
 
+/// `{field}=value` as a condition of the query language, for the fields whose values read
+/// the same whatever the case of the text (choices, dates, people, links); `None` for others.
+fn equality(
+    object: &shared::schema::ObjectDef,
+    field: &str,
+    wanted: &str,
+) -> Option<shared::query::Filter> {
+    use shared::schema::{FieldKind, Value as FieldValue};
+    let def = object.field(field)?;
+    let kinds = [
+        FieldKind::SingleSelect,
+        FieldKind::Date,
+        FieldKind::User,
+        FieldKind::Link,
+    ];
+    if !kinds.contains(&def.field_type.kind()) {
+        return None;
+    }
+    let value = FieldValue::parse(&def.field_type, wanted).ok()?;
+    (value != FieldValue::Empty).then(|| {
+        shared::query::Filter::Where(shared::query::Condition {
+            field: def.key.clone(),
+            op: shared::query::Op::Is(value.to_json()),
+        })
+    })
+}
+
 /// The most records one read of a list's window brings when a filter leaves some to the
 /// matcher (each window twice the last, from one page's worth).
 const MAX_WINDOW: i64 = 2_000;
@@ -273,47 +300,70 @@ async fn list(
         .transpose()?;
     let directory = store::directory_now(&state.db, &user.actor).await?;
     let scope = directory.scope();
+    let context = shared::query::Context {
+        me: user.actor.user.as_uuid(),
+        my_team: directory
+            .users
+            .iter()
+            .filter(|m| m.team == user.actor.team)
+            .map(|m| m.id.as_uuid())
+            .collect(),
+        now_ms: crate::db::now_ms(),
+        offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
+    };
+    let object_key = shared::schema::builtin::object_key(collection);
     // `filter=`: the query language over the object's fields (see `shared::query`).
     let query = match filter_text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => {
             let pipelines = company_pipelines(&state, &scope).await?;
-            let object = shared::schema::builtin::object_key(collection)
+            let object = object_key
                 .and_then(|key| schema.schema(&pipelines).object(key).cloned())
                 .ok_or(ApiError::NotFound("collection"))?;
             let filter = shared::query::parse(text, &object).map_err(|e| ApiError::BadRequest {
                 code: "invalid_filter",
                 message: format!("filter: {}", e.message(shared::i18n::Locale::En)),
             })?;
-            let me = user.actor.user;
-            let context = shared::query::Context {
-                me: me.as_uuid(),
-                my_team: directory
-                    .users
-                    .iter()
-                    .filter(|m| m.team == user.actor.team)
-                    .map(|m| m.id.as_uuid())
-                    .collect(),
-                now_ms: crate::db::now_ms(),
-                offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
-            };
-            Some((object, filter, context))
+            Some((object, filter))
         }
         None => None,
     };
     // What SQL can say of the filter narrows the records read; the shared matcher then
     // decides each of them, as on a device.
     let field_of = |name: &str| sql_field(&schema, collection, name);
-    let condition = query.as_ref().and_then(|(object, filter, context)| {
+    let plain_object;
+    let object = match &query {
+        Some((object, _)) => Some(object),
+        None if !filters.is_empty() => {
+            plain_object = object_key.and_then(|key| {
+                schema
+                    .schema(&shared::records::Pipelines::default())
+                    .object(key)
+                    .cloned()
+            });
+            plain_object.as_ref()
+        }
+        None => None,
+    };
+    let condition = object.and_then(|object| {
+        // `{field}=value` on a choice, a date, a person or a link: the value read the way the
+        // field reads it is an equality SQL can check (the matcher still compares texts).
+        let mut parts: Vec<shared::query::Filter> =
+            query.iter().map(|(_, filter)| filter.clone()).collect();
+        parts.extend(
+            filters
+                .iter()
+                .filter_map(|(field, wanted)| equality(object, field, wanted)),
+        );
         let env = db_list::filter::Env {
             backend: state.db.backend(),
             object,
             field: &field_of,
-            context,
+            context: &context,
         };
-        db_list::filter::translate(&env, filter).map(|t| t.sql)
+        db_list::filter::translate(&env, &shared::query::Filter::All(parts)).map(|t| t.sql)
     });
     let mut indexed = vec![sort.0.clone()];
-    if let Some((_, filter, _)) = &query {
+    if let Some((_, filter)) = &query {
         compared_fields(filter, &mut indexed);
     }
     for name in &indexed {
@@ -325,14 +375,14 @@ async fn list(
         filters.iter().all(|(field, wanted)| {
             let have = field_key(record, field);
             have == *wanted || have.eq_ignore_ascii_case(wanted)
-        }) && query.as_ref().is_none_or(|(object, filter, context)| {
+        }) && query.as_ref().is_none_or(|(object, filter)| {
             let mut values = shared::schema::builtin::values(
                 object,
                 |field| record.body.text(field),
                 record.owner.as_uuid(),
             );
             values.extend(record.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
-            filter.matches(object, &values, context)
+            filter.matches(object, &values, &context)
         })
     };
     // Windows of the list are read until the page and one more record are found.

@@ -261,6 +261,36 @@ async fn rest_lists_answer_what_the_query_language_says(backend: Backend) {
             .check(&app, who, token, seen, DEAL_FILTERS, &context)
             .await;
     }
+
+    // `{field}=value` gives what the same equality in the query language gives.
+    let ids = |reply: &crate::harness::Reply| -> BTreeSet<String> {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    for (plain, filter) in [
+        (
+            "/api/v1/deals?stage=won",
+            "/api/v1/deals?filter=stage%20%3D%20won",
+        ),
+        (
+            "/api/v1/contacts?grade=A",
+            "/api/v1/contacts?filter=grade%20%3D%20a",
+        ),
+        (
+            &format!("/api/v1/contacts?owner={rep_id}") as &str,
+            "/api/v1/contacts?filter=owner%20is%20me",
+        ),
+    ] {
+        let by_param = ids(&app.get(&format!("{plain}&limit=500"), Some(&rep)).await);
+        let by_filter = ids(&app.get(&format!("{filter}&limit=500"), Some(&rep)).await);
+        assert!(!by_param.is_empty(), "{plain}");
+        assert_eq!(by_param, by_filter, "{plain}");
+    }
     app.finish().await;
 }
 
