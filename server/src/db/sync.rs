@@ -197,6 +197,17 @@ pub async fn bump_version(tx: &mut Tx) -> Result<i64, sqlx::Error> {
     .await)
 }
 
+/// The next number of auto-number `counter` (1 for a new one), in the write's transaction.
+pub async fn next_number(tx: &mut Tx, counter: &str) -> Result<i64, sqlx::Error> {
+    in_tx!(tx, |conn| sqlx::query_scalar(
+        "INSERT INTO auto_numbers (counter, last) VALUES ($1, 1) \
+         ON CONFLICT (counter) DO UPDATE SET last = auto_numbers.last + 1 RETURNING last"
+    )
+    .bind(counter)
+    .fetch_one(&mut *conn)
+    .await)
+}
+
 pub async fn head(db: &Db) -> Result<Head, sqlx::Error> {
     read!(db, |pool| sqlx::query_as(
         "SELECT version, purged FROM sync_state WHERE id = 1"

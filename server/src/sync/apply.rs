@@ -37,6 +37,7 @@ pub async fn apply(
         Err(rejection) => return Ok(Err(rejection)),
     };
     batch.writes.extend(effects.writes);
+    batch.number(&mut tx, now).await?;
     let (reach, events) = batch.save(&mut tx, version, now, &directory).await?;
     notify_peers(&mut tx, version, &reach).await?;
     tx.commit().await?;

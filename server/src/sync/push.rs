@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
 use axum::extract::State;
+use shared::schema::auto_number;
 use shared::sync::event::{self, Event};
 use shared::sync::{
     Body, Ctx, Directory, IssueKind, MAX_OPEN_ISSUES, MAX_PUSH_MUTATIONS, Mutation,
@@ -110,6 +111,7 @@ pub async fn push(
     batch
         .cap_issues(&mut tx, directory.me.user, version, now)
         .await?;
+    batch.number(&mut tx, now).await?;
     let (reach, events) = batch.save(&mut tx, version, now, &directory).await?;
     store::set_client(
         &mut tx,
@@ -337,6 +339,45 @@ impl<'a> Batch<'a> {
             && let Some(Body::Issue(newest)) = self.issues.last_mut().map(|r| &mut r.body)
         {
             newest.pruned = u32::try_from(pruned).unwrap_or(u32::MAX);
+        }
+        Ok(())
+    }
+
+    /// Give each record this write creates its final auto numbers (in place of the provisional
+    /// ones its mutator gave it), counted in this transaction on the server's day.
+    pub(super) async fn number(&mut self, tx: &mut Tx, now: i64) -> Result<(), sqlx::Error> {
+        let schema = shared::sync::schema::company(&*self);
+        let day = auto_number::day_of(now);
+        let mut todo = Vec::new();
+        for (id, written) in &self.writes {
+            let Some(record) = written else { continue };
+            let Some(object) = shared::schema::builtin::object_key(record.collection()) else {
+                continue;
+            };
+            if self.loaded.contains_key(id) {
+                continue;
+            }
+            for field in schema.custom_fields(object) {
+                if let Some((prefix, dated, digits)) = auto_number::of(&field.field_type) {
+                    let day = dated.then_some(day.as_str());
+                    todo.push((
+                        *id,
+                        field.key.as_str().to_owned(),
+                        prefix.to_owned(),
+                        day,
+                        digits,
+                    ));
+                }
+            }
+        }
+        for (id, key, prefix, day, digits) in todo {
+            let counter = auto_number::counter(&prefix, day);
+            let sequence = store::next_number(tx, &counter).await?;
+            let number =
+                auto_number::number(&prefix, day, digits, u64::try_from(sequence).unwrap_or(0));
+            if let Some(Some(record)) = self.writes.get_mut(&id) {
+                record.custom.insert(key, serde_json::Value::String(number));
+            }
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ mod device;
 mod harness;
 
 mod auth;
+mod auto_numbers;
 mod changes;
 mod cli;
 mod convergence;

@@ -45,9 +45,75 @@ pub fn counter(prefix: &str, day: Option<&str>) -> String {
     }
 }
 
+/// The day a number made at `now_ms` (UTC ms) carries, in the company's calendar.
+pub fn day_of(now_ms: i64) -> String {
+    let day = crate::query::calendar_day(now_ms, crate::query::COMPANY_OFFSET_MINUTES);
+    let (y, m, d) = crate::formula::civil(i32::try_from(day).unwrap_or(0));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// An auto-number field's prefix, whether it is dated, and its digits (`None` for other
+/// fields).
+pub fn of(field_type: &super::FieldType) -> Option<(&str, bool, u8)> {
+    match field_type {
+        super::FieldType::AutoNumber {
+            prefix,
+            date,
+            digits,
+        } => Some((prefix.as_str(), *date, *digits)),
+        _ => None,
+    }
+}
+
+/// Give a record created at `now_ms` the provisional number of each auto-number field among
+/// `fields` (the server replaces them with final ones as it stores the record).
+pub fn provide(
+    fields: &[super::FieldDef],
+    values: &mut serde_json::Map<String, serde_json::Value>,
+    now_ms: i64,
+) {
+    let day = day_of(now_ms);
+    for field in fields {
+        if let Some((prefix, dated, _)) = of(&field.field_type) {
+            let number = provisional(prefix, dated.then_some(day.as_str()));
+            values.insert(
+                field.key.as_str().to_owned(),
+                serde_json::Value::String(number),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_records_get_provisional_numbers_dated_in_the_company_calendar() {
+        use crate::schema::{FieldDef, FieldType, Labels};
+        let contract = FieldDef::new(
+            "number",
+            Labels::new("编号", "Number"),
+            FieldType::AutoNumber {
+                prefix: "HT-".into(),
+                date: true,
+                digits: 4,
+            },
+        )
+        .expect("a field");
+        let plain =
+            FieldDef::new("note", Labels::new("备注", "Note"), FieldType::Text).expect("a field");
+        let mut values = serde_json::Map::new();
+        // 2026-11-30 20:00 UTC is already 1 December in China.
+        let now = 1_796_068_800_000;
+        provide(&[contract, plain], &mut values, now);
+        assert_eq!(
+            values.get("number"),
+            Some(&serde_json::json!("HT-20261201-…"))
+        );
+        assert_eq!(values.len(), 1);
+        assert_eq!(day_of(now), "2026-12-01");
+    }
 
     #[test]
     fn numbers_and_provisional_numbers() {

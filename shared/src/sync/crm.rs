@@ -333,7 +333,12 @@ fn custom_write(
     // Collections that are not objects (saved views) have no custom fields.
     let key = crate::schema::builtin::object_key(collection).unwrap_or_default();
     let schema = crate::sync::schema::company(tx);
-    let after = crate::sync::schema::custom_values(&schema, key, typed, before, changes, creating)?;
+    let mut after =
+        crate::sync::schema::custom_values(&schema, key, typed, before, changes, creating)?;
+    if creating {
+        let fields: Vec<_> = schema.custom_fields(key).cloned().collect();
+        crate::schema::auto_number::provide(&fields, &mut after, ctx.now);
+    }
     let mut errors = Vec::new();
     for field in schema.custom_fields(key) {
         let name = field.key.as_str();
