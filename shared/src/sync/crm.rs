@@ -316,6 +316,45 @@ fn both<K>(
     }
 }
 
+/// The custom values of a record a lead's conversion makes: the lead's values of the fields
+/// the new record's object has under the same key and type, then the object's defaults (and
+/// provisional numbers). A required field left empty refuses the conversion at
+/// `<object>.<field>` (`contacts.tier`), so the person knows which new record lacks it.
+fn converted_custom<K: Kind>(
+    tx: &dyn Tx,
+    ctx: &Ctx,
+    (collection, record): (Collection, &K),
+    lead: &Map<String, Json>,
+    owner: UserId,
+) -> Result<Map<String, Json>, Rejection> {
+    let key = crate::schema::builtin::object_key(collection).unwrap_or_default();
+    let schema = crate::sync::schema::company(tx);
+    let leads: Vec<&crate::schema::FieldDef> = schema.custom_fields("leads").collect();
+    let carried: Map<String, Json> = schema
+        .custom_fields(key)
+        .filter(|f| !f.read_only && !f.field_type.kind().is_computed())
+        .filter_map(|f| {
+            leads
+                .iter()
+                .find(|l| l.key == f.key && l.field_type == f.field_type)?;
+            let value = lead.get(f.key.as_str())?;
+            Some((f.key.as_str().to_owned(), value.clone()))
+        })
+        .collect();
+    let values = || typed_values(Some(record), collection, owner);
+    custom_write(tx, ctx, (collection, &values), &Map::new(), &carried, true).map_err(|errors| {
+        invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("{key}.{}", e.field),
+                    ..e
+                })
+                .collect(),
+        )
+    })
+}
+
 /// The custom values after a write to a record of `collection` (see
 /// [`crate::sync::schema::custom_values`]), their links checked like the typed fields' links.
 fn custom_write(
@@ -507,18 +546,38 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
     ]);
     let contact: Contact = records::create(&contact_fields).map_err(invalid)?;
     let (owner, team) = (lead_record.owner, lead_record.team);
-    let new = |id, body| Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
+    let lead_custom = lead_record.custom.clone();
+    let new = |id, body, custom| {
+        let mut record = Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
+        record.custom = custom;
+        record
+    };
     // The account first: the contact and the deal link to it, and their links are checked
     // like any others (a deal may name only people the actor sees).
-    tx.put(new(a.account, account.into_body()));
+    let custom = converted_custom(
+        &*tx,
+        ctx,
+        (Collection::Account, &account),
+        &lead_custom,
+        owner,
+    )?;
+    tx.put(new(a.account, account.into_body(), custom));
     check_links(&contact, &contact_fields, tx, ctx)?;
-    tx.put(new(a.contact, contact.into_body()));
+    let custom = converted_custom(
+        &*tx,
+        ctx,
+        (Collection::Contact, &contact),
+        &lead_custom,
+        owner,
+    )?;
+    tx.put(new(a.contact, contact.into_body(), custom));
     if let Some(d) = &a.deal {
         let mut fields = d.fields.clone();
         fields.insert("account".to_owned(), a.account.to_string());
         let deal: Deal = records::create_in(&TxEnv(&*tx), &fields).map_err(invalid)?;
         check_links(&deal, &fields, tx, ctx)?;
-        tx.put(new(d.id, deal.into_body()));
+        let custom = converted_custom(&*tx, ctx, (Collection::Deal, &deal), &lead_custom, owner)?;
+        tx.put(new(d.id, deal.into_body(), custom));
     }
     let mut converted = lead.clone();
     converted.status = LeadStatus::Converted;

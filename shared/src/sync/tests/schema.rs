@@ -520,3 +520,84 @@ fn a_custom_fields_condition_reads_the_typed_fields() {
         [("decides".to_owned(), "required")]
     );
 }
+
+#[test]
+fn a_converted_lead_hands_its_custom_values_to_the_new_records() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let money = || FieldType::Money {
+        currency: "CNY".into(),
+    };
+    let mut tier = field("tier", FieldType::Text);
+    tier.default = Some(json!("银牌"));
+    for (object, f) in [
+        ("leads", field("budget", money())),
+        ("leads", field("region", FieldType::Text)),
+        ("leads", field("visits", FieldType::Text)),
+        ("accounts", field("budget", money())),
+        ("contacts", field("region", FieldType::Text)),
+        ("contacts", tier),
+        // The same key under another type is not carried.
+        ("deals", field("visits", FieldType::Integer)),
+    ] {
+        apply(&mut store, &admin, &save(object, f), 1).expect("added");
+    }
+    let lead = Mutation::CreateRecord(CreateRecord {
+        collection: Collection::Lead,
+        id: rid(1),
+        owner: None,
+        fields: patch(&[("name", "周先生"), ("company", "南方物流")]),
+        custom: custom(&[
+            ("budget", json!({"amount": "50000", "currency": "CNY"})),
+            ("region", json!("华南")),
+            ("visits", json!("3")),
+        ]),
+    });
+    apply(&mut store, &rep, &lead, 2).expect("lead");
+    let convert = |n: u128| {
+        Mutation::ConvertLead(ConvertLead {
+            lead: rid(1),
+            account: rid(n),
+            contact: rid(n + 1),
+            deal: Some(ConvertDeal {
+                id: rid(n + 2),
+                fields: patch(&[("name", "物流系统")]),
+            }),
+        })
+    };
+    // A field the new contact must have and the lead cannot give refuses the conversion,
+    // named with its object.
+    apply(
+        &mut store,
+        &admin,
+        &save(
+            "contacts",
+            FieldDef {
+                required: true,
+                ..field("wechat_group", FieldType::Text)
+            },
+        ),
+        3,
+    )
+    .expect("added");
+    assert_eq!(
+        codes(apply(&mut store, &rep, &convert(10), 4)),
+        [("contacts.wechat_group".to_owned(), "required")]
+    );
+    let mut optional = field("wechat_group", FieldType::Text);
+    optional.required = false;
+    apply(&mut store, &admin, &save("contacts", optional), 5).expect("relaxed");
+
+    apply(&mut store, &rep, &convert(10), 6).expect("converted");
+    let custom_of = |n: u128| store.records[&rid(n)].custom.clone();
+    assert_eq!(
+        custom_of(10),
+        custom(&[("budget", json!({"amount": "50000", "currency": "CNY"}))])
+    );
+    assert_eq!(
+        custom_of(11),
+        custom(&[("region", json!("华南")), ("tier", json!("银牌"))])
+    );
+    assert_eq!(custom_of(12), Map::new());
+}
