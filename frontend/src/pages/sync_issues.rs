@@ -206,11 +206,33 @@ fn version_now(sync: crate::sync::Sync, record: Option<RecordId>) -> Option<i64>
     record.and_then(|id| sync.with_core(|c| c.get(id).map(|r| r.version)).flatten())
 }
 
-/// Put `theirs` back into `field`.
+/// Put `theirs` back into `field` (a typed field, or a custom field's key).
 fn revert_to(sync: crate::sync::Sync, id: RecordId, field: &str, theirs: &str) -> Option<Mutation> {
     let current = sync.with_core(|c| c.get(id).cloned()).flatten()?;
     if !current.body.fields().contains(&field) {
-        return None;
+        // A custom value: kept as text when a text, else as its JSON text.
+        let shown = current.custom.get(field);
+        let value = match (theirs.trim().is_empty(), shown) {
+            (true, _) => serde_json::Value::Null,
+            (false, Some(serde_json::Value::String(_)) | None) => {
+                match serde_json::from_str::<serde_json::Value>(theirs) {
+                    Ok(json @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => json,
+                    _ => serde_json::Value::String(theirs.to_owned()),
+                }
+            }
+            (false, Some(_)) => serde_json::from_str(theirs)
+                .unwrap_or_else(|_| serde_json::Value::String(theirs.to_owned())),
+        };
+        let was = [(field.to_owned(), shared::sync::crm::custom_text(shown))]
+            .into_iter()
+            .collect();
+        return Some(Mutation::UpdateRecord(UpdateRecord {
+            custom: [(field.to_owned(), value)].into_iter().collect(),
+            id,
+            set: Default::default(),
+            was,
+            seen: current.version,
+        }));
     }
     let set = [(field.to_owned(), theirs.to_owned())]
         .into_iter()

@@ -425,6 +425,16 @@ impl<'a> Batch<'a> {
                     for field in changed {
                         stamps.insert(field.to_owned(), Stamp { version, by });
                     }
+                    // Custom values are stamped by key, as fields are.
+                    let empty = serde_json::Map::new();
+                    let old = before
+                        .filter(|s| !s.deleted)
+                        .map_or(&empty, |s| &s.record.custom);
+                    for key in old.keys().chain(record.custom.keys()) {
+                        if old.get(key) != record.custom.get(key) {
+                            stamps.insert(key.clone(), Stamp { version, by });
+                        }
+                    }
                     if let Some(old) = before.filter(|s| !s.deleted)
                         && (old.record.owner != record.owner || old.record.team != record.team)
                     {

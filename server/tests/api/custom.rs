@@ -16,7 +16,8 @@ use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
 both!(
     admins_shape_objects_and_fields_over_rest,
     custom_values_are_written_read_filtered_and_sorted_over_rest,
-    devices_follow_the_schema_and_their_queued_edits_meet_it
+    devices_follow_the_schema_and_their_queued_edits_meet_it,
+    an_overwritten_custom_value_comes_back_as_a_sync_issue
 );
 
 fn grade() -> Value {
@@ -430,5 +431,79 @@ async fn devices_follow_the_schema_and_their_queued_edits_meet_it(backend: Backe
         .expect("still there");
     assert_eq!(stored.body.text("company"), "赵氏集团");
     assert_eq!(stored.custom.get("region"), Some(&json!("华北")));
+    app.finish().await;
+}
+
+/// Two people change the same custom value: the later writer, who had not seen the other's
+/// value, gets an "overwritten" sync issue naming both, as for a built-in field.
+async fn an_overwritten_custom_value_comes_back_as_a_sync_issue(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep_token, boss_token, _] = app.two_sales_teams().await;
+    let admin = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let added = app
+        .post("/api/v1/objects/contacts/fields", Some(&admin), grade())
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let made = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep_token),
+            json!({"fields": {"name": "王芳", "grade": "a"}}),
+        )
+        .await;
+    let id: RecordId = made.body["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("an id");
+    let mut rep = Device::new(&rep_token);
+    let mut boss = Device::new(&boss_token);
+    rep.pull(&app).await;
+    boss.pull(&app).await;
+    let edit = |device: &Device, value: Value| {
+        let seen = device
+            .contacts()
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.version)
+            .expect("the device has the contact");
+        Mutation::UpdateRecord(shared::sync::UpdateRecord {
+            id,
+            set: patch(&[]),
+            was: [("grade".to_owned(), "a".to_owned())].into_iter().collect(),
+            seen,
+            custom: [("grade".to_owned(), value)].into_iter().collect(),
+        })
+    };
+    let (first, second) = (edit(&boss, json!("b")), edit(&rep, Value::Null));
+    boss.mutate(&first);
+    rep.mutate(&second);
+    boss.sync(&app).await;
+    // The rep's edit, made offline over the a they saw, lands over the manager's b.
+    rep.sync(&app).await;
+    let issues = rep.issues();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    match issues[0].as_issue().map(|i| &i.kind) {
+        Some(IssueKind::Overwritten {
+            field,
+            mine,
+            theirs,
+            original,
+            ..
+        }) => {
+            assert_eq!(
+                (
+                    field.as_str(),
+                    mine.as_str(),
+                    theirs.as_str(),
+                    original.as_str()
+                ),
+                ("grade", "", "b", "a")
+            );
+        }
+        other => panic!("expected an overwrite, got {other:?}"),
+    }
+    // The manager, who saw nothing of the rep's, hears of nothing.
+    boss.sync(&app).await;
+    assert!(boss.issues().is_empty());
     app.finish().await;
 }

@@ -239,6 +239,15 @@ fn update_kind<K: Kind>(
             tx, ctx, a.id, a.seen, &record, field, mine, theirs, original,
         );
     }
+    // Custom values too: `was` carries what the device showed of them, as `custom_text`.
+    for key in a.custom.keys() {
+        let (mine, theirs) = (custom.get(key), record.custom.get(key));
+        if mine != theirs {
+            let original = a.was.get(key).cloned();
+            let (mine, theirs) = (custom_text(mine), custom_text(theirs));
+            note_overwrite(tx, ctx, a.id, a.seen, &record, key, mine, theirs, original);
+        }
+    }
     let fields = changed
         .iter()
         .map(|f| FieldChange {
@@ -265,7 +274,7 @@ pub(crate) fn note_overwrite(
     id: RecordId,
     seen: i64,
     record: &Record,
-    field: &'static str,
+    field: &str,
     mine: String,
     theirs: String,
     original: Option<String>,
@@ -278,7 +287,7 @@ pub(crate) fn note_overwrite(
         tx.overwrote(Overwrite {
             record: id,
             label: record.body.label(),
-            field,
+            field: field.to_owned(),
             mine,
             theirs,
             original: original.unwrap_or_default(),
@@ -423,16 +432,22 @@ fn links_resolve(tx: &dyn Tx, ctx: &Ctx, field_type: &FieldType, value: &Json) -
     }
 }
 
+/// A custom value as text, the way the history and sync issues keep it (and an edit's `was`
+/// says what the device showed): a text as it is, any other value as its JSON text.
+pub fn custom_text(value: Option<&Json>) -> String {
+    match value {
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// What a write changed in the custom values, for the record's history.
 fn custom_changes(
     before: &Map<String, Json>,
     after: &Map<String, Json>,
 ) -> impl Iterator<Item = FieldChange> {
-    let text = |v: Option<&Json>| match v {
-        None | Some(Json::Null) => String::new(),
-        Some(Json::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
+    let text = custom_text;
     let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
         .filter(|k| before.get(*k) != after.get(*k))

@@ -36,7 +36,8 @@ pub struct Stamp {
 pub struct Overwrite {
     pub record: RecordId,
     pub label: String,
-    pub field: &'static str,
+    /// A typed field's name or a custom field's key.
+    pub field: String,
     pub mine: String,
     pub theirs: String,
     pub original: String,

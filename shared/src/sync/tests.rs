@@ -82,7 +82,7 @@ fn create(n: u128, name: &str) -> Mutation {
 #[derive(Default)]
 struct Store {
     records: BTreeMap<RecordId, Record>,
-    stamps: BTreeMap<(RecordId, &'static str), Stamp>,
+    stamps: BTreeMap<(RecordId, String), Stamp>,
 }
 
 impl Source for Store {
@@ -115,11 +115,23 @@ fn apply(
     for (id, written) in &effects.writes {
         match written {
             Some(r) => {
-                let before = store.records.get(id).map(|b| b.body.clone());
-                let changed = match &before {
-                    Some(b) => b.changed_fields(&r.body),
+                let before = store.records.get(id);
+                let mut changed: Vec<String> = match &before {
+                    Some(b) => b.body.changed_fields(&r.body),
                     None => r.body.fields().to_vec(),
-                };
+                }
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+                // Custom values are stamped like fields, by key.
+                let empty = serde_json::Map::new();
+                let old = before.map_or(&empty, |b| &b.custom);
+                changed.extend(
+                    old.keys()
+                        .chain(r.custom.keys())
+                        .filter(|k| old.get(*k) != r.custom.get(*k))
+                        .cloned(),
+                );
                 for f in changed {
                     store.stamps.insert(
                         (*id, f),
@@ -348,7 +360,7 @@ fn an_edit_over_someone_elses_newer_value_is_noted() {
         vec![Overwrite {
             record: rid(1),
             label: "陈".into(),
-            field: "company",
+            field: "company".to_owned(),
             mine: "乙公司".into(),
             theirs: "甲公司".into(),
             original: String::new(),
@@ -748,7 +760,12 @@ fn an_edit_over_a_newer_deal_value_is_noted() {
     assert_eq!(
         mine.overwrites
             .iter()
-            .map(|o| (o.field, o.mine.as_str(), o.theirs.as_str(), o.theirs_by))
+            .map(|o| (
+                o.field.as_str(),
+                o.mine.as_str(),
+                o.theirs.as_str(),
+                o.theirs_by
+            ))
             .collect::<Vec<_>>(),
         [("amount", "900", "800", user(3))]
     );

@@ -601,3 +601,50 @@ fn a_converted_lead_hands_its_custom_values_to_the_new_records() {
     );
     assert_eq!(custom_of(12), Map::new());
 }
+
+#[test]
+fn a_custom_value_written_over_someone_elses_is_reported_like_a_field() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Team);
+    let boss = directory(2, Role::Manager, DataScope::Team);
+    apply(&mut store, &admin, &save("contacts", grade()), 1).expect("added");
+    let made = create_with(5, "王芳", custom(&[("grade", json!("a"))]));
+    apply(&mut store, &rep, &made, 2).expect("created");
+    // The manager sets grade b at version 3; the rep, who saw a at version 2, empties it while
+    // offline.
+    apply(
+        &mut store,
+        &boss,
+        &update_with(5, custom(&[("grade", json!("b"))])),
+        3,
+    )
+    .expect("edited");
+    let mut offline = Mutation::UpdateRecord(UpdateRecord {
+        id: rid(5),
+        set: Patch::new(),
+        was: [("grade".to_owned(), "a".to_owned())].into_iter().collect(),
+        seen: 2,
+        custom: custom(&[("grade", Json::Null)]),
+    });
+    let effects = apply(&mut store, &rep, &offline, 4).expect("applied");
+    assert_eq!(effects.overwrites.len(), 1, "{:?}", effects.overwrites);
+    let notice = &effects.overwrites[0];
+    assert_eq!(
+        (
+            notice.field.as_str(),
+            notice.mine.as_str(),
+            notice.theirs.as_str()
+        ),
+        ("grade", "", "b")
+    );
+    assert_eq!(notice.original, "a");
+    assert_eq!(notice.theirs_by, boss.me.user);
+    // Having seen the manager's value, the same change overwrites nothing of theirs.
+    if let Mutation::UpdateRecord(update) = &mut offline {
+        update.seen = 3;
+        update.custom = custom(&[("grade", json!("a"))]);
+    }
+    let effects = apply(&mut store, &rep, &offline, 5).expect("applied");
+    assert!(effects.overwrites.is_empty());
+}
