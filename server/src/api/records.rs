@@ -212,6 +212,9 @@ fn equality(
     })
 }
 
+/// Walks along a filtered list's order before it searches by the filter.
+const WALKS: usize = 2;
+
 /// The most records one read of a list's window brings when a filter leaves some to the
 /// matcher (each window twice the last, from one page's worth).
 const MAX_WINDOW: i64 = 2_000;
@@ -385,8 +388,12 @@ async fn list(
             filter.matches(object, &values, &context)
         })
     };
-    // Windows of the list are read until the page and one more record are found.
+    // Windows of the list are read until the page and one more record are found: first walks
+    // along the list's order, deciding the condition on the way (what a condition most
+    // records meet wants), then, if the page is still short, searches from where the walks
+    // stopped (where the database may find a rare condition's few records by its index).
     let wanted = limit + 1;
+    let walk = condition.is_some();
     let mut window = db_list::Window {
         collection,
         scope: &scope,
@@ -394,20 +401,24 @@ async fn list(
         descending: sort.1,
         condition,
         after,
-        limit: i64::try_from(wanted).unwrap_or(i64::MAX),
+        limit: i64::try_from(if walk { wanted * 2 } else { wanted }).unwrap_or(i64::MAX),
+        walk,
     };
+    let mut walks = 0;
     let mut rows: Vec<(db_list::After, Record)> = Vec::with_capacity(wanted);
     loop {
         let read = db_list::read_window(&state.db, &window).await?;
         let full = i64::try_from(read.len()).unwrap_or(i64::MAX) == window.limit;
         for row in read {
-            let record = parse_stored(&row.body)?;
             let place = db_list::After {
                 keys: row.keys,
                 id: row.id,
             };
-            if passes(&record) {
-                rows.push((place.clone(), record));
+            if let Some(body) = &row.body {
+                let record = parse_stored(body)?;
+                if passes(&record) {
+                    rows.push((place.clone(), record));
+                }
             }
             window.after = Some(place);
             if rows.len() == wanted {
@@ -417,7 +428,17 @@ async fn list(
         if rows.len() == wanted || !full {
             break;
         }
-        window.limit = (window.limit * 2).min(MAX_WINDOW);
+        if window.walk {
+            walks += 1;
+            if walks == WALKS {
+                window.walk = false;
+                window.limit = i64::try_from(wanted).unwrap_or(i64::MAX);
+            } else {
+                window.limit = (window.limit * 4).min(MAX_WINDOW);
+            }
+        } else {
+            window.limit = (window.limit * 2).min(MAX_WINDOW);
+        }
     }
     let more = rows.len() > limit;
     rows.truncate(limit);

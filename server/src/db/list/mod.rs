@@ -131,13 +131,19 @@ pub struct Window<'a> {
     pub condition: Option<Fragment>,
     pub after: Option<After>,
     pub limit: i64,
+    /// Walk the list's order: the next `limit` records the scope sees, each with its body
+    /// only when it meets the condition, rather than the next `limit` that meet it (which
+    /// a planner may find through the condition's own index, then sort). A walk is what a
+    /// condition most records meet wants; a search is what a rare one wants.
+    pub walk: bool,
 }
 
 /// A record of a window, as stored, with its place in the list.
 #[derive(Debug)]
 pub struct Row {
     pub id: Uuid,
-    pub body: String,
+    /// `None` for a record a walk passed that does not meet the condition.
+    pub body: Option<String>,
     pub keys: Vec<KeyValue>,
 }
 
@@ -167,7 +173,15 @@ fn scope_sql(collection: Collection, scope: &Scope) -> Option<Fragment> {
 pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>) {
     let keys = window.sort.sort_keys(backend);
     let kinds = keys.iter().map(|(k, _)| *k).collect();
-    let mut sql = Fragment::text("SELECT id, body");
+    let mut sql = Fragment::text("SELECT id, ");
+    match (&window.condition, window.walk) {
+        (Some(condition), true) => {
+            sql.push("CASE WHEN ");
+            sql.append(condition.clone());
+            sql.push(" THEN body END AS body");
+        }
+        _ => sql.push("body"),
+    }
     for (i, (kind, expr)) in keys.iter().enumerate() {
         // Texts are read as text whatever SQLite's value is (a number kept in a text field).
         match (kind, backend) {
@@ -185,7 +199,7 @@ pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>)
         sql.push(" AND ");
         sql.append(scope);
     }
-    if let Some(condition) = &window.condition {
+    if let (Some(condition), false) = (&window.condition, window.walk) {
         sql.push(" AND ");
         sql.append(condition.clone());
     }
@@ -196,6 +210,12 @@ pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>)
     };
     if let Some(after) = &window.after {
         let columns: Vec<&str> = keys.iter().map(|(_, e)| e.as_str()).collect();
+        // The first key's bound alone, which the planner reads as where to start in the
+        // index (it does not from the row comparison).
+        if let (Some(first), Some(key)) = (columns.first(), after.keys.first()) {
+            sql.push(&format!(" AND {first} {cmp}= "));
+            sql.bind(key.bind());
+        }
         sql.push(&format!(" AND ({}, id) {cmp} (", columns.join(", ")));
         for key in &after.keys {
             sql.bind(key.bind());
@@ -299,10 +319,16 @@ pub async fn ensure_index(db: &Db, field: &Field) -> Result<(), sqlx::Error> {
     };
     let made = write!(db, |pool| sqlx::query(&sql).execute(pool).await.map(|_| ()));
     match made {
-        Ok(_) => Ok(()),
-        Err(e) if is_duplicate(&e) => Ok(()),
-        Err(e) => Err(e),
+        Ok(()) => {}
+        Err(e) if is_duplicate(&e) => return Ok(()),
+        Err(e) => return Err(e),
     }
+    // What the new index holds, so that the planner weighs it against the others (walking
+    // the list's order, or a filter's range then sorting).
+    write!(db, |pool| sqlx::query("ANALYZE records")
+        .execute(pool)
+        .await
+        .map(|_| ()))
 }
 
 fn is_duplicate(error: &sqlx::Error) -> bool {

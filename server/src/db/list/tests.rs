@@ -89,6 +89,7 @@ fn a_window_reads_what_the_scope_sees_after_its_position() {
         condition: None,
         after: None,
         limit: 51,
+        walk: false,
     };
     let (sql, kinds) = window_sql(Backend::Sqlite, &window);
     assert_eq!(kinds, [KeyKind::Num]);
@@ -117,6 +118,8 @@ fn a_window_reads_what_the_scope_sees_after_its_position() {
         "{shown}"
     );
     assert!(shown.contains(", id) > (?, ?)"), "{shown}");
+    // The first key's bound alone too, where the index walk starts.
+    assert!(shown.contains("-1e300) >= ? AND ("), "{shown}");
     // A private collection is its owner's alone, whatever the teams.
     let private = Window {
         collection: Collection::Issue,
@@ -124,4 +127,30 @@ fn a_window_reads_what_the_scope_sees_after_its_position() {
     };
     let (sql, _) = window_sql(Backend::Sqlite, &private);
     assert!(sql.shown().contains("(owner_id = ?)"), "{}", sql.shown());
+
+    // A search puts the condition among the WHERE's; a walk reads it as whether to bring the
+    // body, and stops after `limit` records in order whatever they hold.
+    let search = Window {
+        condition: Some(Fragment::text("x = 1")),
+        ..private
+    };
+    let (sql, _) = window_sql(Backend::Sqlite, &search);
+    assert!(
+        sql.shown().starts_with("SELECT id, body,"),
+        "{}",
+        sql.shown()
+    );
+    assert!(sql.shown().contains("AND x = 1"), "{}", sql.shown());
+    let walk = Window {
+        walk: true,
+        ..search
+    };
+    let (sql, _) = window_sql(Backend::Sqlite, &walk);
+    assert!(
+        sql.shown()
+            .starts_with("SELECT id, CASE WHEN x = 1 THEN body END AS body,"),
+        "{}",
+        sql.shown()
+    );
+    assert!(!sql.shown().contains("AND x = 1"), "{}", sql.shown());
 }
