@@ -347,24 +347,29 @@ async fn list(
         }
         None => None,
     };
-    let condition = object.and_then(|object| {
-        // `{field}=value` on a choice, a date, a person or a link: the value read the way the
-        // field reads it is an equality SQL can check (the matcher still compares texts).
-        let mut parts: Vec<shared::query::Filter> =
-            query.iter().map(|(_, filter)| filter.clone()).collect();
-        parts.extend(
-            filters
-                .iter()
-                .filter_map(|(field, wanted)| equality(object, field, wanted)),
-        );
-        let env = db_list::filter::Env {
-            backend: state.db.backend(),
-            object,
-            field: &field_of,
-            context: &context,
-        };
-        db_list::filter::translate(&env, &shared::query::Filter::All(parts)).map(|t| t.sql)
-    });
+    let parsed_field_of = |name: &str| sql_field(&schema, collection, name).map(|f| f.parsed());
+    let translate = |fields: &dyn Fn(&str) -> Option<Field>| {
+        object.and_then(|object| {
+            // `{field}=value` on a choice, a date, a person or a link: the value read the way the
+            // field reads it is an equality SQL can check (the matcher still compares texts).
+            let mut parts: Vec<shared::query::Filter> =
+                query.iter().map(|(_, filter)| filter.clone()).collect();
+            parts.extend(
+                filters
+                    .iter()
+                    .filter_map(|(field, wanted)| equality(object, field, wanted)),
+            );
+            let env = db_list::filter::Env {
+                backend: state.db.backend(),
+                object,
+                field: fields,
+                context: &context,
+            };
+            db_list::filter::translate(&env, &shared::query::Filter::All(parts)).map(|t| t.sql)
+        })
+    };
+    let condition = translate(&field_of);
+    let decide = translate(&parsed_field_of);
     let mut indexed = vec![sort.0.clone()];
     if let Some((_, filter)) = &query {
         compared_fields(filter, &mut indexed);
@@ -403,6 +408,7 @@ async fn list(
         after,
         limit: i64::try_from(if walk { wanted * 2 } else { wanted }).unwrap_or(i64::MAX),
         walk,
+        decide,
     };
     let mut walks = 0;
     let mut rows: Vec<(db_list::After, Record)> = Vec::with_capacity(wanted);

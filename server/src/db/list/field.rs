@@ -53,6 +53,10 @@ pub struct Field {
     pub collection: Collection,
     pub source: Source,
     pub shape: Shape,
+    /// On Postgres, read the record's JSON parsed once per row (`doc`, see
+    /// [`super::window_sql`]) rather than parsing `body` for each expression: for expressions
+    /// no index is asked to match (what a walk decides of each record it passes).
+    pub parsed: bool,
 }
 
 /// Keys of fields are lower-case ASCII words (`FieldKey`); anything else is never put into SQL.
@@ -77,6 +81,7 @@ impl Field {
             collection,
             source,
             shape,
+            parsed: false,
         })
     }
 
@@ -102,6 +107,7 @@ impl Field {
             collection,
             source: Source::Typed(key.to_owned()),
             shape,
+            parsed: false,
         })
     }
 
@@ -115,7 +121,21 @@ impl Field {
             collection,
             source: Source::Custom(key.to_owned()),
             shape: custom_shape(&def.field_type),
+            parsed: false,
         })
+    }
+
+    /// The same field read from the row's parsed JSON (see [`Field::parsed`]).
+    pub fn parsed(&self) -> Field {
+        Field {
+            parsed: true,
+            ..self.clone()
+        }
+    }
+
+    /// The record's JSON on Postgres.
+    fn doc(&self) -> &'static str {
+        if self.parsed { "doc" } else { "body::jsonb" }
     }
 
     /// The path of the value (or of one part of it) in the stored record.
@@ -145,7 +165,8 @@ impl Field {
                 format!("COALESCE(json_extract(body, '{}'), '')", sqlite_path(&path))
             }
             Backend::Postgres => format!(
-                "(COALESCE(body::jsonb #>> '{}', '') COLLATE \"C\")",
+                "(COALESCE({} #>> '{}', '') COLLATE \"C\")",
+                self.doc(),
                 postgres_path(&path)
             ),
         }
@@ -160,7 +181,7 @@ impl Field {
                 sqlite_path(&path)
             ),
             Backend::Postgres => {
-                let raw = format!("(body::jsonb #>> '{}')", postgres_path(&path));
+                let raw = format!("({} #>> '{}')", self.doc(), postgres_path(&path));
                 format!(
                     "COALESCE(CASE WHEN {raw} ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' \
                      THEN CAST({raw} AS DOUBLE PRECISION) END, {NO_NUMBER:e})"
@@ -175,7 +196,8 @@ impl Field {
         match backend {
             Backend::Sqlite => format!("COALESCE(body -> '{}', '')", sqlite_path(&path)),
             Backend::Postgres => format!(
-                "(COALESCE(CAST(body::jsonb #> '{}' AS TEXT), '') COLLATE \"C\")",
+                "(COALESCE(CAST({} #> '{}' AS TEXT), '') COLLATE \"C\")",
+                self.doc(),
                 postgres_path(&path)
             ),
         }

@@ -136,6 +136,9 @@ pub struct Window<'a> {
     /// a planner may find through the condition's own index, then sort). A walk is what a
     /// condition most records meet wants; a search is what a rare one wants.
     pub walk: bool,
+    /// The condition as a walk decides it (the same, its fields [`Field::parsed`]); the
+    /// search condition when `None`.
+    pub decide: Option<Fragment>,
 }
 
 /// A record of a window, as stored, with its place in the list.
@@ -174,7 +177,11 @@ pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>)
     let keys = window.sort.sort_keys(backend);
     let kinds = keys.iter().map(|(k, _)| *k).collect();
     let mut sql = Fragment::text("SELECT id, ");
-    match (&window.condition, window.walk) {
+    let walking = window.walk && window.condition.is_some();
+    match (
+        window.decide.as_ref().or(window.condition.as_ref()),
+        walking,
+    ) {
         (Some(condition), true) => {
             sql.push("CASE WHEN ");
             sql.append(condition.clone());
@@ -182,7 +189,15 @@ pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>)
         }
         _ => sql.push("body"),
     }
-    for (i, (kind, expr)) in keys.iter().enumerate() {
+    // A walk on Postgres parses each record's JSON once (`doc`) for what it reads of it; the
+    // order and the position keep the expressions its index holds.
+    let parsed = walking && backend == Backend::Postgres;
+    let shown = if parsed {
+        window.sort.parsed().sort_keys(backend)
+    } else {
+        keys.clone()
+    };
+    for (i, (kind, expr)) in shown.iter().enumerate() {
         // Texts are read as text whatever SQLite's value is (a number kept in a text field).
         match (kind, backend) {
             (KeyKind::Text, Backend::Sqlite) => {
@@ -191,10 +206,12 @@ pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>)
             _ => sql.push(&format!(", {expr} AS k{i}")),
         }
     }
-    sql.push(&format!(
-        " FROM records WHERE {}",
-        live_of(window.collection)
-    ));
+    sql.push(" FROM records");
+    if parsed {
+        // OFFSET 0 keeps the planner from putting the parse back into each use of `doc`.
+        sql.push(" CROSS JOIN LATERAL (SELECT records.body::jsonb AS doc OFFSET 0) AS parsed");
+    }
+    sql.push(&format!(" WHERE {}", live_of(window.collection)));
     if let Some(scope) = scope_sql(window.collection, window.scope) {
         sql.push(" AND ");
         sql.append(scope);

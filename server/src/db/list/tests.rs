@@ -90,6 +90,7 @@ fn a_window_reads_what_the_scope_sees_after_its_position() {
         after: None,
         limit: 51,
         walk: false,
+        decide: None,
     };
     let (sql, kinds) = window_sql(Backend::Sqlite, &window);
     assert_eq!(kinds, [KeyKind::Num]);
