@@ -219,6 +219,11 @@ catalog! {
     FieldChoices => "选项（每行一个）", "Choices (one per line)";
     FieldCurrency => "币种", "Currency";
     FieldPrecision => "小数位数", "Digits after the point";
+    FieldPrefix => "前缀", "Prefix";
+    AutoNumberPending => "保存后自动编号", "Numbered once saved";
+    FieldDigits => "序号位数", "Digits of the sequence";
+    FieldDated => "编号带日期（如 HT-20261201-0001）", "Numbers carry the day (e.g. HT-20261201-0001)";
+    FieldAutoNumberHint => "新记录同步到服务器后获得正式编号；离线时显示为 …", "A new record gets its number once it reaches the server; until then it shows …";
     FieldExpression => "公式", "Formula";
     FieldExpressionHint => "例如 budget * 0.9 或 IF(grade = \"a\", \"重点\", \"普通\")", "For example budget * 0.9 or IF(grade = \"a\", \"Key\", \"Normal\")";
     FieldLinkTarget => "关联到", "Links to";

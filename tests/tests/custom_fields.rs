@@ -1,8 +1,8 @@
-//! An admin, at a desk, adds three fields to contacts in Settings → Fields: a single select, a
-//! money amount and a formula over it (a mistaken formula is refused where the mistake is,
-//! before anything is saved). A sales rep's phone, offline, fills them in on a new contact (a
-//! wrong amount is named under its field; the formula follows the typing), and the contact
-//! syncs when the network is back. The manager, at a desk, filters contacts by the select and
+//! An admin, at a desk, adds four fields to contacts in Settings → Fields: a single select, a
+//! money amount, an auto number and a formula over the amount (a mistaken formula is refused
+//! where the mistake is, before anything is saved). A sales rep's phone, offline, fills them in
+//! on a new contact (a wrong amount is named under its field; the formula follows the typing;
+//! the number is provisional), and the contact syncs when the network is back, numbered. The manager, at a desk, filters contacts by the select and
 //! sorts them by the amount; the settings page and the list open again from their addresses.
 
 use serde_json::json;
@@ -85,6 +85,16 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     )
     .await?;
     add_field(admin, "预算", "Budget", "金额", &[], "budget").await?;
+    // An auto number: each new contact gets one from the server.
+    add_field(
+        admin,
+        "客户编号",
+        "Customer code",
+        "自动编号",
+        &[("#field-prefix", "KH-")],
+        "customer_code",
+    )
+    .await?;
     // A formula that mixes an amount with a choice is refused as it is typed, the mistake
     // named; saving it anyway is refused too, and nothing is added.
     admin.fill("#field-label-zh", "折后预算").await?;
@@ -140,6 +150,9 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.find("[data-testid=record-form]").await?;
     shell::check_phone_layout(rep).await?;
     rep.fill("#record-name", "孙总").await?;
+    // A new record says its number comes once it is saved.
+    rep.wait_text("#record-customer_code", "保存后自动编号")
+        .await?;
     rep.choose("#record-grade", "A").await?;
     // A wrong amount is named under its field, and nothing is saved.
     rep.fill("#record-budget", "一万二").await?;
@@ -159,6 +172,10 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.wait_path("/contacts").await?;
     rep.wait_text("[data-testid=contacts-list]", "孙总").await?;
     contacts::wait_pending(rep, 1).await?;
+    // Offline, the new contact's number is provisional.
+    contacts::edit(rep, "孙总").await?;
+    rep.wait_text("#record-customer_code", "KH-…").await?;
+    contacts::open(rep).await?;
     server.come_back().await;
     contacts::wait_pending(rep, 0).await?;
     // The contact opens again from its address (a reload), with its values.
@@ -173,6 +190,8 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     .await?;
     rep.wait_text("[data-testid=formula-discounted]", "18,000")
         .await?;
+    // Synced, it carries the server's number: the first of its prefix.
+    rep.wait_text("#record-customer_code", "KH-0001").await?;
 
     // Two more contacts arrive through the REST API, as an integration would send them.
     let mut api = Api::new(&server.url);

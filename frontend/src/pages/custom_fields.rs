@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde_json::{Map, Value as Json};
 use shared::FieldError;
 use shared::formula::Formula;
-use shared::i18n::{Locale, problem_text};
+use shared::i18n::{Locale, Text, problem_text};
 use shared::schema::builtin;
 use shared::schema::company::CompanySchema;
 use shared::schema::registry::Schema;
@@ -273,6 +273,12 @@ fn widget(
                     .map(|v| v.format(&def.field_type, i18n.locale()))
                     .unwrap_or_default()
             });
+            if shown.is_empty() && kind == FieldKind::AutoNumber {
+                return view! {
+                    <output id=id name=name class="muted">{move || i18n.t(Text::AutoNumberPending)}</output>
+                }
+                .into_any();
+            }
             view! { <output id=id name=name>{shown}</output> }.into_any()
         }
         other => {

@@ -45,6 +45,7 @@ const OFFERED: &[FieldKind] = &[
     FieldKind::Link,
     FieldKind::Links,
     FieldKind::Formula,
+    FieldKind::AutoNumber,
 ];
 
 /// A key made from what was typed: lower-case ASCII words joined by `_`, or `None` when the
@@ -95,6 +96,9 @@ struct Draft {
     precision: RwSignal<String>,
     expression: RwSignal<String>,
     target: RwSignal<String>,
+    prefix: RwSignal<String>,
+    digits: RwSignal<String>,
+    dated: RwSignal<bool>,
     required: RwSignal<bool>,
 }
 
@@ -110,6 +114,9 @@ impl Draft {
             precision: RwSignal::new("2".to_owned()),
             expression: RwSignal::new(String::new()),
             target: RwSignal::new("accounts".to_owned()),
+            prefix: RwSignal::new(String::new()),
+            digits: RwSignal::new("4".to_owned()),
+            dated: RwSignal::new(false),
             required: RwSignal::new(false),
         }
     }
@@ -138,6 +145,16 @@ impl Draft {
             }
             Some(FieldKind::Formula) => {
                 json["expression"] = json!(self.expression.get_untracked());
+            }
+            Some(FieldKind::AutoNumber) => {
+                let digits = self.digits.get_untracked().trim().parse::<u8>();
+                let digits = digits.map_err(|_| Problem::Invalid.at("field_type.digits"))?;
+                if !(1..=shared::schema::auto_number::DIGITS_MAX).contains(&digits) {
+                    return Err(Problem::Invalid.at("field_type.digits"));
+                }
+                json["prefix"] = json!(self.prefix.get_untracked().trim());
+                json["date"] = json!(self.dated.get_untracked());
+                json["digits"] = json!(digits);
             }
             _ => {}
         }
@@ -361,6 +378,20 @@ pub fn FieldsPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
+                </Show>
+                <Show when=move || is(&[FieldKind::AutoNumber])>
+                    <TextField form=form name="prefix" id_prefix="field" label=Text::FieldPrefix value=draft.prefix />
+                    <div class="field" class:invalid=move || error("field_type.digits").is_some()>
+                        <label for="field-digits">{move || i18n.t(Text::FieldDigits)}</label>
+                        <input id="field-digits" name="digits" type="number" min="1" max="12" inputmode="numeric" bind:value=draft.digits />
+                        <p class="field-error">{move || error("field_type.digits")}</p>
+                    </div>
+                    <label class="check">
+                        <input type="checkbox" name="dated" data-testid="field-dated" prop:checked=move || draft.dated.get()
+                            on:change=move |ev| draft.dated.set(event_target_checked(&ev)) />
+                        {move || i18n.t(Text::FieldDated)}
+                    </label>
+                    <p class="hint">{move || i18n.t(Text::FieldAutoNumberHint)}</p>
                 </Show>
                 <Show when=move || is(&[FieldKind::Formula])>
                     <div class="field" class:invalid=move || error("field_type.expression").is_some() || matches!(formula_check.get(), Some(Err(_)))>
