@@ -395,8 +395,9 @@ async fn list(
     };
     // Windows of the list are read until the page and one more record are found: first walks
     // along the list's order, deciding the condition on the way (what a condition most
-    // records meet wants), then, if the page is still short, searches from where the walks
-    // stopped (where the database may find a rare condition's few records by its index).
+    // records meet wants; the second walk as long as the first's share of matches says the
+    // rest of the page needs), then, if the page is still short, searches from where the
+    // walks stopped (where the database may find a rare condition's few records by its index).
     let wanted = limit + 1;
     let walk = condition.is_some();
     let mut window = db_list::Window {
@@ -440,7 +441,14 @@ async fn list(
                 window.walk = false;
                 window.limit = i64::try_from(wanted).unwrap_or(i64::MAX);
             } else {
-                window.limit = (window.limit * 4).min(MAX_WINDOW);
+                // As far as the records found so far say the rest of the page lies (a quarter
+                // more), at least a page and at most eight times the first walk.
+                let walked = window.limit;
+                let found = i64::try_from(rows.len()).unwrap_or(i64::MAX).max(1);
+                let missing = i64::try_from(wanted - rows.len()).unwrap_or(i64::MAX);
+                let ahead = missing.saturating_mul(walked) / found * 5 / 4;
+                let least = i64::try_from(wanted).unwrap_or(i64::MAX);
+                window.limit = ahead.clamp(least, (walked * 8).min(MAX_WINDOW));
             }
         } else {
             window.limit = (window.limit * 2).min(MAX_WINDOW);
