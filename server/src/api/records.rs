@@ -212,13 +212,6 @@ fn equality(
     })
 }
 
-/// Walks along a filtered list's order before it searches by the filter.
-const WALKS: usize = 2;
-
-/// The most records one read of a list's window brings when a filter leaves some to the
-/// matcher (each window twice the last, from one page's worth).
-const MAX_WINDOW: i64 = 2_000;
-
 /// The fields a filter's conditions compare in ways an index helps (equal, in, ranges,
 /// periods): the fields whose indexes lists use.
 fn compared_fields(filter: &shared::query::Filter, out: &mut Vec<String>) {
@@ -410,8 +403,8 @@ async fn list(
         limit: i64::try_from(if walk { wanted * 2 } else { wanted }).unwrap_or(i64::MAX),
         walk,
         decide,
+        walks: 0,
     };
-    let mut walks = 0;
     let mut rows: Vec<(db_list::After, Record)> = Vec::with_capacity(wanted);
     loop {
         let read = db_list::read_window(&state.db, &window).await?;
@@ -435,24 +428,7 @@ async fn list(
         if rows.len() == wanted || !full {
             break;
         }
-        if window.walk {
-            walks += 1;
-            if walks == WALKS {
-                window.walk = false;
-                window.limit = i64::try_from(wanted).unwrap_or(i64::MAX);
-            } else {
-                // As far as the records found so far say the rest of the page lies (a quarter
-                // more), at least a page and at most eight times the first walk.
-                let walked = window.limit;
-                let found = i64::try_from(rows.len()).unwrap_or(i64::MAX).max(1);
-                let missing = i64::try_from(wanted - rows.len()).unwrap_or(i64::MAX);
-                let ahead = missing.saturating_mul(walked) / found * 5 / 4;
-                let least = i64::try_from(wanted).unwrap_or(i64::MAX);
-                window.limit = ahead.clamp(least, (walked * 8).min(MAX_WINDOW));
-            }
-        } else {
-            window.limit = (window.limit * 2).min(MAX_WINDOW);
-        }
+        window.advance(rows.len(), wanted);
     }
     let more = rows.len() > limit;
     rows.truncate(limit);

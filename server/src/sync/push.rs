@@ -346,6 +346,14 @@ impl<'a> Batch<'a> {
     /// Give each record this write creates its final auto numbers (in place of the provisional
     /// ones its mutator gave it), counted in this transaction on the server's day.
     pub(super) async fn number(&mut self, tx: &mut Tx, now: i64) -> Result<(), sqlx::Error> {
+        // Most writes create nothing: the schema is read only for those that do.
+        let creates = self
+            .writes
+            .iter()
+            .any(|(id, w)| w.is_some() && !self.loaded.contains_key(id));
+        if !creates {
+            return Ok(());
+        }
         let schema = shared::sync::schema::company(&*self);
         let day = auto_number::day_of(now);
         let mut todo = Vec::new();
@@ -399,11 +407,15 @@ impl<'a> Batch<'a> {
         for (id, written) in self.writes {
             let before = self.loaded.get(&id);
             let live = before.filter(|s| !s.deleted).map(|s| &s.record);
+            let changed = written
+                .as_ref()
+                .map(|r| event::changed_fields(live, r))
+                .unwrap_or_default();
             if let Some(collection) = written.as_ref().or(live).map(Record::collection)
                 && event::told(collection)
             {
                 events.extend(
-                    event::happened(live, written.as_ref())
+                    event::happened(live, written.as_ref(), &changed)
                         .into_iter()
                         .map(|what| Event {
                             version,
@@ -418,22 +430,9 @@ impl<'a> Batch<'a> {
             let mut stamps = before.map(|s| s.stamps.clone()).unwrap_or_default();
             let (mut record, deleted) = match written {
                 Some(record) => {
-                    let changed = match before.filter(|s| !s.deleted) {
-                        Some(old) => old.record.body.changed_fields(&record.body),
-                        None => record.body.fields().to_vec(),
-                    };
+                    // Custom values are stamped by key, as typed fields by name.
                     for field in changed {
-                        stamps.insert(field.to_owned(), Stamp { version, by });
-                    }
-                    // Custom values are stamped by key, as fields are.
-                    let empty = serde_json::Map::new();
-                    let old = before
-                        .filter(|s| !s.deleted)
-                        .map_or(&empty, |s| &s.record.custom);
-                    for key in old.keys().chain(record.custom.keys()) {
-                        if old.get(key) != record.custom.get(key) {
-                            stamps.insert(key.clone(), Stamp { version, by });
-                        }
+                        stamps.insert(field, Stamp { version, by });
                     }
                     if let Some(old) = before.filter(|s| !s.deleted)
                         && (old.record.owner != record.owner || old.record.team != record.team)

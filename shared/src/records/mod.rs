@@ -143,15 +143,6 @@ pub fn defaults(collection: Collection) -> Patch {
     }
 }
 
-/// Compare two fields' text forms the way a list sorts them: numbers (amounts, sizes, times)
-/// as numbers, everything else as text.
-pub fn compare_text(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        _ => a.cmp(b),
-    }
-}
-
 /// The wire name of `field` if `K` has it.
 pub fn field_name<K: Kind>(field: &str) -> Option<&'static str> {
     K::FIELDS.iter().copied().find(|f| *f == field)
@@ -253,14 +244,6 @@ pub(crate) mod tests {
                 .map(|e| (e.field, e.problem.code()))
                 .collect(),
         }
-    }
-
-    #[test]
-    fn numbers_sort_as_numbers() {
-        use std::cmp::Ordering;
-        assert_eq!(super::compare_text("900", "1200.50"), Ordering::Less);
-        assert_eq!(super::compare_text("b", "a"), Ordering::Greater);
-        assert_eq!(super::compare_text("", "a"), Ordering::Less);
     }
 
     #[test]

@@ -67,8 +67,8 @@ pub fn of(field_type: &super::FieldType) -> Option<(&str, bool, u8)> {
 
 /// Give a record created at `now_ms` the provisional number of each auto-number field among
 /// `fields` (the server replaces them with final ones as it stores the record).
-pub fn provide(
-    fields: &[super::FieldDef],
+pub fn provide<'a>(
+    fields: impl IntoIterator<Item = &'a super::FieldDef>,
     values: &mut serde_json::Map<String, serde_json::Value>,
     now_ms: i64,
 ) {

@@ -384,8 +384,7 @@ fn custom_write(
     let mut after =
         crate::sync::schema::custom_values(&schema, key, typed, before, changes, creating)?;
     if creating {
-        let fields: Vec<_> = schema.custom_fields(key).cloned().collect();
-        crate::schema::auto_number::provide(&fields, &mut after, ctx.now);
+        crate::schema::auto_number::provide(schema.custom_fields(key), &mut after, ctx.now);
     }
     let mut errors = Vec::new();
     for field in schema.custom_fields(key) {
@@ -447,14 +446,13 @@ fn custom_changes(
     before: &Map<String, Json>,
     after: &Map<String, Json>,
 ) -> impl Iterator<Item = FieldChange> {
-    let text = custom_text;
     let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
         .filter(|k| before.get(*k) != after.get(*k))
         .map(|k| FieldChange {
             field: k.clone(),
-            from: text(before.get(k)),
-            to: text(after.get(k)),
+            from: custom_text(before.get(k)),
+            to: custom_text(after.get(k)),
         })
         .collect::<Vec<_>>()
         .into_iter()

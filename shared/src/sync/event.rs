@@ -48,30 +48,46 @@ pub fn told(collection: Collection) -> bool {
     !matches!(collection, Collection::Issue | Collection::Change)
 }
 
+/// The fields a write changed on a record that was `before` (live, or `None` for a new one) and
+/// is `after`: every field of a new record, else the typed fields whose values changed, then
+/// the custom keys whose values changed (the server stamps these, and tells them).
+pub fn changed_fields(before: Option<&Record>, after: &Record) -> Vec<String> {
+    let Some(old) = before else {
+        let typed = after.body.fields().iter().map(|f| (*f).to_owned());
+        return typed.chain(after.custom.keys().cloned()).collect();
+    };
+    let mut fields: Vec<String> = old
+        .body
+        .changed_fields(&after.body)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for key in old.custom.keys().chain(after.custom.keys()) {
+        if old.custom.get(key) != after.custom.get(key) && !fields.contains(key) {
+            fields.push(key.clone());
+        }
+    }
+    fields
+}
+
 /// What a write did to a record that was `before` (live, or `None`) and is `after` (`None`:
-/// deleted). An edit that also hands the record on gives both events; a write that changed
-/// nothing gives none.
-pub fn happened(before: Option<&Record>, after: Option<&Record>) -> Vec<Happened> {
+/// deleted), `changed` being [`changed_fields`] of an edit. An edit that also hands the record
+/// on gives both events; a write that changed nothing gives none.
+pub fn happened(
+    before: Option<&Record>,
+    after: Option<&Record>,
+    changed: &[String],
+) -> Vec<Happened> {
     match (before, after) {
         (None, Some(_)) => vec![Happened::Created],
         (Some(_), None) => vec![Happened::Deleted],
         (None, None) => Vec::new(),
         (Some(old), Some(new)) => {
             let mut out = Vec::new();
-            let mut fields: Vec<String> = old
-                .body
-                .changed_fields(&new.body)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            let keys = old.custom.keys().chain(new.custom.keys());
-            for key in keys {
-                if old.custom.get(key) != new.custom.get(key) && !fields.contains(key) {
-                    fields.push(key.clone());
-                }
-            }
-            if !fields.is_empty() {
-                out.push(Happened::Updated { fields });
+            if !changed.is_empty() {
+                out.push(Happened::Updated {
+                    fields: changed.to_vec(),
+                });
             }
             if old.owner != new.owner || old.team != new.team {
                 out.push(Happened::Assigned {
@@ -106,9 +122,23 @@ mod tests {
         )
     }
 
+    /// What `happened` says of a write, its changed fields worked out as the server does.
+    fn happened(before: Option<&Record>, after: Option<&Record>) -> Vec<Happened> {
+        let changed = match (before, after) {
+            (Some(_), Some(new)) => changed_fields(before, new),
+            _ => Vec::new(),
+        };
+        super::happened(before, after, &changed)
+    }
+
     #[test]
     fn creations_deletions_edits_and_hand_overs_are_told_apart() {
         let old = contact(&[("name", "王芳"), ("job_title", "经理")]);
+        // A new record's fields are all written: its typed ones and its custom values.
+        let mut new_one = old.clone();
+        new_one.custom.insert("grade".into(), json!("a"));
+        let written = changed_fields(None, &new_one);
+        assert!(written.contains(&"name".to_owned()) && written.contains(&"grade".to_owned()));
         assert_eq!(happened(None, Some(&old)), [Happened::Created]);
         assert_eq!(happened(Some(&old), None), [Happened::Deleted]);
         assert_eq!(happened(Some(&old), Some(&old)), []);

@@ -116,22 +116,7 @@ fn apply(
         match written {
             Some(r) => {
                 let before = store.records.get(id);
-                let mut changed: Vec<String> = match &before {
-                    Some(b) => b.body.changed_fields(&r.body),
-                    None => r.body.fields().to_vec(),
-                }
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-                // Custom values are stamped like fields, by key.
-                let empty = serde_json::Map::new();
-                let old = before.map_or(&empty, |b| &b.custom);
-                changed.extend(
-                    old.keys()
-                        .chain(r.custom.keys())
-                        .filter(|k| old.get(*k) != r.custom.get(*k))
-                        .cloned(),
-                );
+                let changed = crate::sync::event::changed_fields(before, r);
                 for f in changed {
                     store.stamps.insert(
                         (*id, f),

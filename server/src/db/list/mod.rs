@@ -139,6 +139,38 @@ pub struct Window<'a> {
     /// The condition as a walk decides it (the same, its fields [`Field::parsed`]); the
     /// search condition when `None`.
     pub decide: Option<Fragment>,
+    /// The walks read so far.
+    pub walks: usize,
+}
+
+/// Walks along a filtered list's order before it searches by the filter.
+pub const WALKS: usize = 2;
+
+/// The most records one window brings.
+pub const MAX_WINDOW: i64 = 2_000;
+
+impl Window<'_> {
+    /// Size the next window after a full one that left the list with `found` of the `wanted`
+    /// records: a second walk as far as the first's share of matches says the rest lies (a
+    /// quarter more; at least a page, at most eight times the first walk), then searches of a
+    /// page, then (a search's matches being left to the matcher too) twice the last.
+    pub fn advance(&mut self, found: usize, wanted: usize) {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        if !self.walk {
+            self.limit = (self.limit * 2).min(MAX_WINDOW);
+            return;
+        }
+        self.walks += 1;
+        if self.walks >= WALKS {
+            self.walk = false;
+            self.limit = count(wanted);
+            return;
+        }
+        let walked = self.limit;
+        let missing = count(wanted.saturating_sub(found));
+        let ahead = missing.saturating_mul(walked) / count(found).max(1) * 5 / 4;
+        self.limit = ahead.clamp(count(wanted), (walked * 8).min(MAX_WINDOW));
+    }
 }
 
 /// A record of a window, as stored, with its place in the list.

@@ -91,6 +91,7 @@ fn a_window_reads_what_the_scope_sees_after_its_position() {
         limit: 51,
         walk: false,
         decide: None,
+        walks: 0,
     };
     let (sql, kinds) = window_sql(Backend::Sqlite, &window);
     assert_eq!(kinds, [KeyKind::Num]);
@@ -154,4 +155,42 @@ fn a_window_reads_what_the_scope_sees_after_its_position() {
         sql.shown()
     );
     assert!(!sql.shown().contains("AND x = 1"), "{}", sql.shown());
+}
+
+#[test]
+fn a_walk_reads_as_far_as_its_matches_say_then_searches() {
+    let sort = Field::envelope(Collection::Contact, "updated_at").expect("a field");
+    let wide = scope(true, 0);
+    let mut window = Window {
+        collection: Collection::Contact,
+        scope: &wide,
+        sort: &sort,
+        descending: true,
+        condition: Some(Fragment::text("x = 1")),
+        after: None,
+        limit: 102,
+        walk: true,
+        decide: None,
+        walks: 0,
+    };
+    // A third of the first walk matched (34 of 51 wanted): the rest lies about 51 rows on.
+    window.advance(34, 51);
+    assert!(window.walk);
+    assert_eq!(window.limit, 63);
+    // Still short after the second walk: a search by the condition, a page at a time, then
+    // growing.
+    window.advance(40, 51);
+    assert!(!window.walk);
+    assert_eq!(window.limit, 51);
+    window.advance(45, 51);
+    assert_eq!(window.limit, 102);
+    // A first walk with no match at all reads eight times as far, no further than the most.
+    let mut rare = Window {
+        walk: true,
+        walks: 0,
+        limit: 400,
+        ..window
+    };
+    rare.advance(0, 201);
+    assert_eq!(rare.limit, super::MAX_WINDOW);
 }
