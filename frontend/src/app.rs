@@ -9,6 +9,7 @@ use crate::i18n::I18n;
 use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::objects::{ObjectListPage, ObjectRecordPage};
 use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsPage};
 use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage />
                     <Route path=path!("/r/:collection") view=RecordsPage />
                     <Route path=path!("/r/:collection/:id") view=|| view! { <RecordEditorPage /> } />
+                    <Route path=path!("/o/:object") view=ObjectListPage />
+                    <Route path=path!("/o/:object/:id") view=ObjectRecordPage />
                     <ParentRoute path=path!("/settings") view=SettingsPage>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                         <Route path=path!("/users") view=UsersPage />

@@ -32,8 +32,11 @@ struct Offer {
 #[component]
 pub fn LinkPicker(
     id: String,
-    name: &'static str,
+    #[prop(into)] name: String,
     targets: Vec<Collection>,
+    /// Of a custom object's records (all in [`Collection::Object`]), only this object's.
+    #[prop(default = None)]
+    object: Option<String>,
     value: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -93,7 +96,7 @@ pub fn LinkPicker(
     view! {
         <div class="link-picker">
             <Show when=move || armed.get()>
-                <Finder targets=targets.clone() typed=typed open=open offers=offers />
+                <Finder targets=targets.clone() object=object.clone() typed=typed open=open offers=offers />
             </Show>
             <input id=id name=name type="search" autocomplete="off" role="combobox"
                 aria-autocomplete="list" aria-controls=list_id.clone()
@@ -146,6 +149,7 @@ pub fn LinkPicker(
 #[component]
 fn Finder(
     targets: Vec<Collection>,
+    object: Option<String>,
     typed: RwSignal<Option<String>>,
     open: RwSignal<bool>,
     offers: RwSignal<Vec<Offer>>,
@@ -161,23 +165,29 @@ fn Finder(
         let q = Query::new(&typed.get().unwrap_or_default());
         let ids: Vec<RecordId> = order.with(|(_, ids)| {
             if q.is_empty() {
-                ids.iter().take(OFFERED).copied().collect()
+                ids.clone()
             } else {
                 index.with(|index| {
                     index
                         .search(&q, None)
                         .ranked
                         .iter()
-                        .take(OFFERED)
                         .filter_map(|p| ids.get(*p as usize).copied())
                         .collect()
                 })
             }
         });
+        let wanted = |r: &&shared::sync::Record| {
+            object
+                .as_deref()
+                .is_none_or(|key| r.object_key() == Some(key))
+        };
         let found = sync
             .with_core_untracked(|core| {
                 ids.into_iter()
                     .filter_map(|id| core.get(id))
+                    .filter(wanted)
+                    .take(OFFERED)
                     .map(|r| Offer {
                         id: r.id,
                         label: r.body.label(),
@@ -195,7 +205,7 @@ fn Finder(
 #[component]
 pub fn LinksPicker(
     id: String,
-    name: &'static str,
+    #[prop(into)] name: String,
     targets: Vec<Collection>,
     value: RwSignal<String>,
 ) -> impl IntoView {
@@ -244,6 +254,6 @@ pub fn LinksPicker(
     };
     view! {
         <ul class="chips" data-testid=format!("{name}-chosen")>{chips}</ul>
-        <LinkPicker id=id name=name targets=targets value=adding />
+        <LinkPicker id=id name=name.clone() targets=targets value=adding />
     }
 }

@@ -11,27 +11,39 @@ use shared::schema::builtin;
 use shared::schema::company::CompanySchema;
 use shared::schema::registry::Schema;
 use shared::schema::{FieldDef, FieldKind, FieldType, ObjectDef, Value};
+use shared::sync::linked::{CopyRecords, computed};
 use shared::sync::{Collection, Record};
 
 use crate::components::form::FormState;
+use crate::components::link_picker::LinkPicker;
 use crate::i18n::use_i18n;
 
 /// The inputs of one form's custom fields.
 #[derive(Clone)]
 pub struct CustomInputs {
-    key: &'static str,
+    key: String,
     schema: Schema,
     /// Each live custom field of the object and what its input holds (as typed).
     pub inputs: Vec<(FieldDef, RwSignal<String>)>,
     before: Map<String, Json>,
+    /// The record being edited (rollups read the records that link to it).
+    id: Option<shared::RecordId>,
+    sync: crate::sync::Sync,
 }
 
 impl CustomInputs {
     /// The custom fields of `collection`'s object, filled from `existing` (or each field's
     /// default for a new record).
     pub fn new(collection: Collection, existing: Option<&Record>) -> Self {
+        Self::of_object(
+            builtin::object_key(collection).unwrap_or_default(),
+            existing,
+        )
+    }
+
+    /// The custom fields of the object `key` (a built-in one's or a custom object's).
+    pub fn of_object(key: &str, existing: Option<&Record>) -> Self {
         let company: std::rc::Rc<CompanySchema> = crate::sync::company_schema();
-        let key = builtin::object_key(collection).unwrap_or_default();
         let schema = company.schema(&crate::sync::pipelines());
         let before = existing.map(|r| r.custom.clone()).unwrap_or_default();
         let inputs = company
@@ -49,15 +61,17 @@ impl CustomInputs {
             })
             .collect();
         CustomInputs {
-            key,
+            key: key.to_owned(),
             schema,
             inputs,
             before,
+            id: existing.map(|r| r.id),
+            sync: crate::sync::use_sync(),
         }
     }
 
     fn object(&self) -> Option<&ObjectDef> {
-        self.schema.object(self.key)
+        self.schema.object(&self.key)
     }
 
     /// The JSON forms of what the inputs hold that reads under its type (tracked).
@@ -126,15 +140,72 @@ impl CustomInputs {
         };
         let mut record = builtin::values(object, text, uuid::Uuid::nil());
         record.extend(self.typed_values());
-        let today = shared::query::calendar_day(
-            crate::sync::now_ms(),
-            shared::query::COMPANY_OFFSET_MINUTES,
-        );
+        let context = context(self.sync);
+        let today = shared::query::calendar_day(context.now_ms, context.offset_minutes);
         let today = i32::try_from(today).unwrap_or(0);
-        formula
-            .eval(&object.fields, &record, today)
-            .map(|v| v.to_value().format(&def.field_type, locale))
-            .unwrap_or_else(|e| e.to_string())
+        // Rollups and lookups it reads come from the device's copy.
+        let id = self.id.map(|id| id.to_string()).unwrap_or_default();
+        let sync = self.sync;
+        let worked = sync.with_core(|core| {
+            let records = CopyRecords {
+                core,
+                schema: &self.schema,
+            };
+            let linked = shared::formula::Linked {
+                schema: &self.schema,
+                records: &records,
+                context: &context,
+                id: &id,
+            };
+            formula.eval_linked(object, &record, today, linked)
+        });
+        match worked {
+            Some(Ok(v)) => v.to_value().format(&def.field_type, locale),
+            Some(Err(e)) => e.to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// A rollup's or lookup's value over the device's copy (tracked), as a person reads it.
+    fn linked_text(&self, def: &FieldDef, locale: Locale) -> String {
+        let Some(object) = self.object() else {
+            return String::new();
+        };
+        let id = self.id.map(|id| id.to_string()).unwrap_or_default();
+        let sync = self.sync;
+        sync.with_core(|core| {
+            let records = CopyRecords {
+                core,
+                schema: &self.schema,
+            };
+            let mut values = self.before.clone();
+            values.extend(self.typed_values());
+            computed(
+                &self.schema,
+                object,
+                def.key.as_str(),
+                (&id, &values),
+                &records,
+                &context(sync),
+            )
+        })
+        .flatten()
+        .map(|v| v.format(&def.field_type, locale))
+        .unwrap_or_default()
+    }
+}
+
+/// Who asks and when, for rollups' filters and formulas' `TODAY()`.
+fn context(sync: crate::sync::Sync) -> shared::query::Context {
+    let me = sync
+        .with_core_untracked(|c| c.directory().map(|d| d.me.user.as_uuid()))
+        .flatten()
+        .unwrap_or_default();
+    shared::query::Context {
+        me,
+        my_team: Vec::new(),
+        now_ms: crate::sync::now_ms(),
+        offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
     }
 }
 
@@ -147,7 +218,6 @@ fn editable(kind: FieldKind) -> bool {
             | FieldKind::Geo
             | FieldKind::User
             | FieldKind::Team
-            | FieldKind::Link
             | FieldKind::Links
             | FieldKind::SubTable
             | FieldKind::File
@@ -237,6 +307,12 @@ fn widget(
             view! { <output id=id name=name data-testid=testid>{shown}</output> }
                 .into_any()
         }
+        FieldType::Rollup { .. } | FieldType::Lookup { .. } => {
+            let testid = format!("computed-{}", def.key.as_str());
+            let def = def.clone();
+            let shown = move || inputs.with_value(|i| i.linked_text(&def, i18n.locale()));
+            view! { <output id=id name=name data-testid=testid>{shown}</output> }.into_any()
+        }
         FieldType::SingleSelect { options } => {
             let options: Vec<_> = options.clone();
             let current = value.get_untracked();
@@ -254,6 +330,21 @@ fn widget(
                 </select>
             }
             .into_any()
+        }
+        FieldType::Link { object } => {
+            // A built-in object's records are in its collection; a custom object's among the
+            // records of every custom object.
+            let (targets, only) = match builtin::collection_of(object.as_str()) {
+                Some(collection) => (vec![collection], None),
+                None if object.as_str() == builtin::ANY_OBJECT => {
+                    let mut all = builtin::COLLECTIONS.to_vec();
+                    all.push(Collection::Object);
+                    (all, None)
+                }
+                None => (vec![Collection::Object], Some(object.as_str().to_owned())),
+            };
+            view! { <LinkPicker id=id name=name targets=targets object=only value=value /> }
+                .into_any()
         }
         FieldType::Checkbox => view! {
             <input id=id name=name type="checkbox" class="checkbox"

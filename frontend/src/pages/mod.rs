@@ -8,6 +8,7 @@ pub mod home;
 pub mod list_views;
 pub mod login;
 pub mod not_found;
+pub mod objects;
 pub mod records;
 pub mod search;
 pub mod settings;

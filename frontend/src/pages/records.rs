@@ -74,6 +74,15 @@ pub fn segment_of(collection: Collection) -> &'static str {
         Collection::Change => "changes",
         Collection::Pipeline => "pipelines",
         Collection::Schema => "schema",
+        Collection::Object => "o",
+    }
+}
+
+/// Where a record's page lives: its collection's, or its custom object's.
+pub fn path_of(record: &Record) -> String {
+    match (&record.body, record.object_key()) {
+        (Body::Object(_), Some(key)) => crate::pages::objects::record_path(key, record.id),
+        _ => record_path(record.collection(), record.id),
     }
 }
 
@@ -98,12 +107,23 @@ pub fn choices(
 }
 
 /// The live custom field `field` of `collection`'s object, if it is one.
+/// (For custom objects' records, the first custom object with such a field.)
 fn custom_field(collection: Collection, field: &str) -> Option<shared::schema::FieldDef> {
-    let key = shared::schema::builtin::object_key(collection)?;
-    crate::sync::company_schema()
-        .custom_fields(key)
-        .find(|f| f.key.as_str() == field)
-        .cloned()
+    let schema = crate::sync::company_schema();
+    match shared::schema::builtin::object_key(collection) {
+        Some(key) => schema
+            .custom_fields(key)
+            .find(|f| f.key.as_str() == field)
+            .cloned(),
+        None if collection == Collection::Object => schema
+            .objects
+            .iter()
+            .filter(|o| !o.system)
+            .flat_map(|o| o.fields.iter())
+            .find(|f| f.key.as_str() == field && f.deleted_at.is_none())
+            .cloned(),
+        None => None,
+    }
 }
 
 /// The custom fields of `collection`'s object as `(key, label)`.
@@ -226,7 +246,8 @@ fn detail(record: &Record, locale: Locale) -> String {
         | Collection::View
         | Collection::Change
         | Collection::Pipeline
-        | Collection::Schema => Vec::new(),
+        | Collection::Schema
+        | Collection::Object => Vec::new(),
     };
     parts
         .into_iter()
@@ -395,7 +416,7 @@ fn list_row(core: &ClientCore, r: &Record, locale: Locale, columns: &[String]) -
     };
     ListRow {
         id: r.id,
-        href: record_path(r.collection(), r.id),
+        href: path_of(r),
         title: r.body.label(),
         lines,
     }
@@ -1226,7 +1247,7 @@ struct Event {
 /// The 360° view of a record, newest first: the record's creation, and every deal, activity and
 /// task about it (for an account, also those about its deals), with who and when.
 #[component]
-fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
+pub(crate) fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let events = Memo::new(move |_| {
@@ -1303,7 +1324,9 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     href: if change.record == id {
                         String::new()
                     } else {
-                        record_path(change.collection, change.record)
+                        core.get(change.record)
+                            .map(path_of)
+                            .unwrap_or_else(|| record_path(change.collection, change.record))
                     },
                 });
             }
@@ -1312,6 +1335,7 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                 Collection::Task,
                 Collection::Deal,
                 Collection::Contact,
+                Collection::Object,
             ]
             .into_iter()
             .flat_map(|c| core.collection(c));
@@ -1326,6 +1350,12 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                         .chain(d.contacts.iter().copied())
                         .find(|c| related.contains(c)),
                     Body::Contact(c) if collection == Collection::Account => c.account,
+                    // A custom object's record is about what its links point at.
+                    Body::Object(_) => r
+                        .custom
+                        .values()
+                        .filter_map(|v| v.as_str()?.parse::<RecordId>().ok())
+                        .find(|linked| related.contains(linked)),
                     _ => None,
                 };
                 if !about.is_some_and(|a| related.contains(&a)) || r.id == id {
@@ -1339,6 +1369,11 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     Collection::Activity => {
                         choice_label(Collection::Activity, "kind", &r.body.text("kind"), locale)
                     }
+                    Collection::Object => r
+                        .object_key()
+                        .and_then(crate::pages::objects::custom_object)
+                        .map(|o| o.name.get(locale).to_owned())
+                        .unwrap_or_default(),
                     c => collection_label(c, locale).to_owned(),
                 };
                 events.push(Event {
@@ -1348,7 +1383,7 @@ fn Timeline(collection: Collection, id: RecordId) -> impl IntoView {
                     title: format!("{} {}", r.body.label(), detail(r, locale))
                         .trim()
                         .to_owned(),
-                    href: record_path(r.collection(), r.id),
+                    href: path_of(r),
                 });
             }
             events.sort_by_key(|e| std::cmp::Reverse(e.at));

@@ -12,14 +12,22 @@ use shared::sync::{ClientCore, Collection};
 
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::i18n::use_i18n;
-use crate::pages::records::record_path;
+use crate::pages::records::path_of;
 use crate::sync::use_sync;
 
 /// Most results shown.
 const SHOWN: usize = 50;
 
-/// Every object's records are searched.
-const SEARCHED: [Collection; 6] = shared::schema::builtin::COLLECTIONS;
+/// Every object's records are searched, the custom objects' too.
+const SEARCHED: [Collection; 7] = [
+    Collection::Contact,
+    Collection::Account,
+    Collection::Lead,
+    Collection::Deal,
+    Collection::Activity,
+    Collection::Task,
+    Collection::Object,
+];
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -46,13 +54,7 @@ pub fn SearchPage() -> impl IntoView {
             sync.with_core(|core| {
                 best.iter()
                     .filter_map(|p| core.get(*ids.get(*p as usize)?))
-                    .map(|r| {
-                        (
-                            r.body.label(),
-                            r.collection(),
-                            record_path(r.collection(), r.id),
-                        )
-                    })
+                    .map(|r| (r.body.label(), r.collection(), path_of(r)))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()

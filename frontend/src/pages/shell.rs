@@ -104,12 +104,38 @@ fn NavLinks() -> impl IntoView {
             <span class="nav-icon" aria-hidden="true">"☑"</span>
             <span>{move || i18n.t(Text::NavTasks)}</span>
         </A>
+        <CustomObjectLinks />
         <Show when=move || session.is_admin()>
             <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
                 <span class="nav-icon" aria-hidden="true">"⚙"</span>
                 <span>{move || i18n.t(Text::NavSettings)}</span>
             </A>
         </Show>
+    }
+}
+
+/// A link to each object the company made, by its name and icon.
+#[component]
+fn CustomObjectLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::sync::use_sync();
+    let schema_changed = sync.changes(shared::sync::Collection::Schema);
+    let objects = Memo::new(move |_| {
+        schema_changed.track();
+        crate::pages::objects::custom_objects()
+    });
+    view! {
+        <For each=move || objects.get() key=|o| (o.key.clone(), o.name.zh.clone(), o.name.en.clone(), o.icon.clone()) children=move |object| {
+            let key = object.key.as_str().to_owned();
+            let name = object.name.clone();
+            let icon = if object.icon.trim().is_empty() { "◇".to_owned() } else { object.icon.clone() };
+            view! {
+                <A href=crate::pages::objects::list_path(&key) attr:class="nav-link" attr:data-testid=format!("nav-o-{key}")>
+                    <span class="nav-icon" aria-hidden="true">{icon}</span>
+                    <span>{move || name.get(i18n.locale()).to_owned()}</span>
+                </A>
+            }
+        } />
     }
 }
 

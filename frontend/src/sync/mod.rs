@@ -49,6 +49,7 @@ fn reading_order(path: &str) -> (Vec<Collection>, Vec<Collection>) {
             .into_iter()
             .collect(),
         "pipeline" => vec![Collection::Deal],
+        "o" => vec![Collection::Object],
         "" => vec![Collection::Deal, Collection::Activity, Collection::Task],
         "sync-issues" => vec![Collection::Issue],
         _ => Collection::ALL.to_vec(),

@@ -9,7 +9,8 @@
 //! - `GET|PATCH|DELETE /api/v1/{collection}/{id}` (`PATCH` takes `{"fields"?, "owner"?}`)
 //! - `GET /api/v1/pipelines` → every deal pipeline (read only; admins set them up in the app)
 //!
-//! Collections: `accounts`, `contacts`, `leads`, `deals`, `activities`, `tasks`. Field values
+//! Collections: `accounts`, `contacts`, `leads`, `deals`, `activities`, `tasks`, and the objects
+//! the company made (`/api/v1/projects`: their records hold custom values only). Field values
 //! are sent as text, the way a form sends them (numbers and booleans are accepted too).
 
 use std::collections::{BTreeMap, HashMap};
@@ -60,20 +61,56 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
 }
 
-fn collection_of(path: &str) -> Result<Collection, ApiError> {
-    shared::schema::builtin::collection_of(path).ok_or(ApiError::NotFound("collection"))
+/// What a REST path names: a built-in collection (`contacts`) or the records of an object the
+/// company made (`projects`, kept in [`Collection::Object`]).
+struct Target {
+    collection: Collection,
+    /// The object's key (the path segment).
+    key: String,
+}
+
+impl Target {
+    fn is_custom(&self) -> bool {
+        self.collection == Collection::Object
+    }
+
+    /// Whether `record` is one of this list's.
+    fn holds(&self, record: &Record) -> bool {
+        record.object_key() == Some(self.key.as_str())
+    }
+}
+
+fn target(schema: &CompanySchema, path: &str) -> Result<Target, ApiError> {
+    if let Some(collection) = shared::schema::builtin::collection_of(path) {
+        return Ok(Target {
+            collection,
+            key: path.to_owned(),
+        });
+    }
+    schema
+        .objects
+        .iter()
+        .find(|o| !o.system && o.key.as_str() == path)
+        .map(|o| Target {
+            collection: Collection::Object,
+            key: o.key.as_str().to_owned(),
+        })
+        .ok_or(ApiError::NotFound("collection"))
 }
 
 /// A record as API clients see it: the envelope, and its fields under `fields` (the typed
 /// ones, then the object's custom fields, `custom`, in their JSON form).
 fn item(record: &Record, custom: &[String]) -> Value {
+    // A custom object's record has custom values only (its object is the list it is in).
+    let typed = record.collection() != Collection::Object;
     let mut fields = serde_json::to_value(&record.body)
         .ok()
         .and_then(|body| body.as_object().and_then(|o| o.values().next().cloned()))
-        .unwrap_or(Value::Null);
+        .filter(|_| typed)
+        .unwrap_or_else(|| json!({}));
     // Every field is in the answer; those a record leaves empty (and does not store) are null.
     if let Some(object) = fields.as_object_mut() {
-        for field in record.body.fields() {
+        for field in record.body.fields().iter().filter(|_| typed) {
             object.entry(*field).or_insert(Value::Null);
         }
         for key in custom {
@@ -84,6 +121,7 @@ fn item(record: &Record, custom: &[String]) -> Value {
     json!({
         "id": record.id,
         "collection": record.collection().as_str(),
+        "object": record.object_key(),
         "owner": record.owner,
         "team": record.team,
         "created_at": record.created_at,
@@ -102,14 +140,14 @@ fn parse_stored(body: &str) -> Result<Record, ApiError> {
 async fn visible(
     state: &AppState,
     user: &CurrentUser,
-    collection: Collection,
+    target: &Target,
     id: RecordId,
 ) -> Result<Record, ApiError> {
     let scope = store::directory_now(&state.db, &user.actor).await?.scope();
     let stored = store::live_one(&state.db, id.as_uuid()).await?;
     let record = stored.as_deref().map(parse_stored).transpose()?;
     record
-        .filter(|r| r.collection() == collection && scope.sees(r))
+        .filter(|r| target.holds(r) && scope.sees(r))
         .ok_or(ApiError::NotFound("record"))
 }
 
@@ -123,31 +161,39 @@ fn field_key(record: &Record, field: &str) -> String {
     }
 }
 
-/// The keys of the custom fields of `collection`'s object in `schema`.
-fn custom_keys(schema: &CompanySchema, collection: Collection) -> Vec<String> {
-    shared::schema::builtin::object_key(collection)
-        .map(|key| {
-            schema
-                .custom_fields(key)
-                .map(|f| f.key.as_str().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The keys of the custom fields of the target's object in `schema`.
+fn custom_keys(schema: &CompanySchema, target: &Target) -> Vec<String> {
+    schema
+        .custom_fields(&target.key)
+        .map(|f| f.key.as_str().to_owned())
+        .collect()
 }
 
 /// How SQL reaches `name` of `collection`'s records: `created_at`, `updated_at`, `owner`, a
 /// built-in field or one of the company's custom fields.
-fn sql_field(schema: &CompanySchema, collection: Collection, name: &str) -> Option<Field> {
-    if let Some(field) = Field::envelope(collection, name) {
-        return Some(field);
+fn sql_field(schema: &CompanySchema, target: &Target, name: &str) -> Option<Field> {
+    let collection = target.collection;
+    let field = match Field::envelope(collection, name) {
+        Some(field) => field,
+        None => {
+            let typed = shared::schema::builtin::object(collection)
+                .and_then(|builtin| builtin.field(name).cloned());
+            match typed {
+                Some(def) => Field::typed(collection, &def)?,
+                None => {
+                    let def = schema
+                        .custom_fields(&target.key)
+                        .find(|f| f.key.as_str() == name)?;
+                    Field::custom(collection, def)?
+                }
+            }
+        }
+    };
+    if target.is_custom() {
+        field.of_object(&target.key)
+    } else {
+        Some(field)
     }
-    let builtin = shared::schema::builtin::object(collection)?;
-    if let Some(def) = builtin.field(name) {
-        return Field::typed(collection, def);
-    }
-    let key = shared::schema::builtin::object_key(collection)?;
-    let def = schema.custom_fields(key).find(|f| f.key.as_str() == name)?;
-    Field::custom(collection, def)
 }
 
 /// A cursor: the last record of a page, by its sort keys and id, as hex of its JSON.
@@ -239,10 +285,15 @@ async fn list(
     Path(path): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let collection = collection_of(&path)?;
     let schema = company_schema(&state).await?;
-    let custom = custom_keys(&schema, collection);
-    let typed = shared::records::fields_of(collection);
+    let target = target(&schema, &path)?;
+    let collection = target.collection;
+    let custom = custom_keys(&schema, &target);
+    let typed: &[&str] = if target.is_custom() {
+        &[]
+    } else {
+        shared::records::fields_of(collection)
+    };
     let known = |field: &str| typed.contains(&field) || custom.iter().any(|c| c == field);
     let mut limit = DEFAULT_LIMIT;
     let mut cursor = None;
@@ -281,7 +332,7 @@ async fn list(
             }
         }
     }
-    let sort_field = sql_field(&schema, collection, &sort.0)
+    let sort_field = sql_field(&schema, &target, &sort.0)
         .ok_or_else(|| bad_param("sort", "names no field that can be sorted by"))?;
     let kinds: Vec<db_list::KeyKind> = sort_field
         .sort_keys(state.db.backend())
@@ -307,7 +358,7 @@ async fn list(
         now_ms: crate::db::now_ms(),
         offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
     };
-    let object_key = shared::schema::builtin::object_key(collection);
+    let object_key = Some(target.key.as_str());
     // `filter=`: the query language over the object's fields (see `shared::query`).
     let query = match filter_text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => {
@@ -325,7 +376,7 @@ async fn list(
     };
     // What SQL can say of the filter narrows the records read; the shared matcher then
     // decides each of them, as on a device.
-    let field_of = |name: &str| sql_field(&schema, collection, name);
+    let field_of = |name: &str| sql_field(&schema, &target, name);
     let plain_object;
     let object = match &query {
         Some((object, _)) => Some(object),
@@ -340,7 +391,7 @@ async fn list(
         }
         None => None,
     };
-    let parsed_field_of = |name: &str| sql_field(&schema, collection, name).map(|f| f.parsed());
+    let parsed_field_of = |name: &str| sql_field(&schema, &target, name).map(|f| f.parsed());
     let translate = |fields: &dyn Fn(&str) -> Option<Field>| {
         object.and_then(|object| {
             // `{field}=value` on a choice, a date, a person or a link: the value read the way the
@@ -483,11 +534,11 @@ async fn read_one(
     user: CurrentUser,
     Path((path, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let collection = collection_of(&path)?;
+    let schema = company_schema(&state).await?;
+    let target = target(&schema, &path)?;
     let id: RecordId = parse_id(&id, "record")?;
-    let record = visible(&state, &user, collection, id).await?;
-    let custom = custom_keys(&company_schema(&state).await?, collection);
-    Ok(Json(item(&record, &custom)))
+    let record = visible(&state, &user, &target, id).await?;
+    Ok(Json(item(&record, &custom_keys(&schema, &target))))
 }
 
 // ---- writing ----
@@ -510,9 +561,9 @@ struct WriteBody {
 fn split_fields(
     fields: &BTreeMap<String, Value>,
     schema: &CompanySchema,
-    collection: Collection,
+    target: &Target,
 ) -> Result<(Patch, serde_json::Map<String, Value>), ApiError> {
-    let key = shared::schema::builtin::object_key(collection).unwrap_or_default();
+    let key = target.key.as_str();
     let mut typed = BTreeMap::new();
     let mut custom = serde_json::Map::new();
     for (name, value) in fields {
@@ -593,21 +644,30 @@ async fn create(
     Path(path): Path<String>,
     ApiJson(body): ApiJson<WriteBody>,
 ) -> Result<Response, ApiError> {
-    let collection = collection_of(&path)?;
+    let schema = company_schema(&state).await?;
+    let target = target(&schema, &path)?;
     let id = RecordId::from_uuid(body.id.unwrap_or_else(Uuid::now_v7));
     let owner = body.owner.map(UserId::from_uuid);
-    let schema = company_schema(&state).await?;
-    let (patch, custom) = split_fields(&body.fields, &schema, collection)?;
+    let (mut patch, custom) = split_fields(&body.fields, &schema, &target)?;
+    if target.is_custom() {
+        // The record is of the object its path names; `object` is no field of it.
+        if patch.contains_key("object") {
+            return Err(ApiError::Validation(vec![
+                Problem::UnknownField.at("object"),
+            ]));
+        }
+        patch.insert("object".to_owned(), target.key.clone());
+    }
     let mutation = Mutation::CreateRecord(CreateRecord {
         custom,
-        collection,
+        collection: target.collection,
         id,
         owner,
         fields: patch,
     });
     run_as(&state, &user, mutation).await?;
-    let record = visible(&state, &user, collection, id).await?;
-    let custom = custom_keys(&schema, collection);
+    let record = visible(&state, &user, &target, id).await?;
+    let custom = custom_keys(&schema, &target);
     Ok((StatusCode::CREATED, Json(item(&record, &custom))).into_response())
 }
 
@@ -617,14 +677,14 @@ async fn update(
     Path((path, id)): Path<(String, String)>,
     ApiJson(body): ApiJson<WriteBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let collection = collection_of(&path)?;
+    let schema = company_schema(&state).await?;
+    let target = target(&schema, &path)?;
     let id: RecordId = parse_id(&id, "record")?;
     if body.id.is_some_and(|b| b != id.as_uuid()) {
         return Err(ApiError::invalid(Problem::Invalid.at("id")));
     }
-    let current = visible(&state, &user, collection, id).await?;
-    let schema = company_schema(&state).await?;
-    let (patch, custom) = split_fields(&body.fields, &schema, collection)?;
+    let current = visible(&state, &user, &target, id).await?;
+    let (patch, custom) = split_fields(&body.fields, &schema, &target)?;
     if !patch.is_empty() || !custom.is_empty() {
         let mutation = Mutation::UpdateRecord(UpdateRecord {
             custom,
@@ -640,8 +700,8 @@ async fn update(
         run_as(&state, &user, mutation).await?;
     }
     // Reassigned out of sight, the answer is what was written.
-    match visible(&state, &user, collection, id).await {
-        Ok(record) => Ok(Json(item(&record, &custom_keys(&schema, collection)))),
+    match visible(&state, &user, &target, id).await {
+        Ok(record) => Ok(Json(item(&record, &custom_keys(&schema, &target)))),
         Err(ApiError::NotFound(_)) => Ok(Json(json!({"id": id, "moved": true}))),
         Err(e) => Err(e),
     }
@@ -652,9 +712,10 @@ async fn remove(
     user: CurrentUser,
     Path((path, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let collection = collection_of(&path)?;
+    let schema = company_schema(&state).await?;
+    let target = target(&schema, &path)?;
     let id: RecordId = parse_id(&id, "record")?;
-    visible(&state, &user, collection, id).await?;
+    visible(&state, &user, &target, id).await?;
     let mutation = Mutation::DeleteRecord(DeleteRecord { id });
     run_as(&state, &user, mutation).await?;
     Ok(StatusCode::NO_CONTENT)

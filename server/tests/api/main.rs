@@ -16,6 +16,7 @@ mod errors;
 mod events;
 mod hardening;
 mod lists;
+mod object_records;
 mod objects;
 mod rest;
 mod roles;

@@ -75,6 +75,7 @@ pub fn collection_label(collection: Collection, locale: Locale) -> &'static str 
         Collection::Change => ("变更", "Changes"),
         Collection::Pipeline => ("销售流程", "Pipelines"),
         Collection::Schema => ("对象与字段", "Objects and fields"),
+        Collection::Object => ("自定义对象", "Custom objects"),
     };
     match locale {
         Locale::ZhCn => zh,

@@ -16,6 +16,7 @@ pub mod history;
 pub mod labels;
 pub mod lead;
 pub mod lifecycle;
+pub mod object;
 pub mod pipeline;
 pub mod task;
 pub mod view;
@@ -36,6 +37,7 @@ pub use activity::{Activity, ActivityKind};
 pub use deal::Deal;
 pub use lead::{Lead, LeadStatus};
 pub use lifecycle::Lifecycle;
+pub use object::ObjectRecord;
 pub use pipeline::{DEFAULT_PIPELINE, Env, Pipeline, Pipelines, Stage, Standard};
 pub use task::Task;
 pub use view::SavedView;
@@ -116,6 +118,7 @@ pub fn fields_of(collection: Collection) -> &'static [&'static str] {
         Collection::Activity => Activity::FIELDS,
         Collection::Task => Task::FIELDS,
         Collection::View => SavedView::FIELDS,
+        Collection::Object => ObjectRecord::FIELDS,
         Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => &[],
     }
 }
@@ -137,6 +140,7 @@ pub fn defaults(collection: Collection) -> Patch {
         Collection::Activity => of::<Activity>(),
         Collection::Task => of::<Task>(),
         Collection::View => of::<SavedView>(),
+        Collection::Object => of::<ObjectRecord>(),
         Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
             Patch::new()
         }

@@ -9,8 +9,8 @@ use crate::ids::{RecordId, UserId};
 use crate::problem::{FieldError, Problem};
 use crate::records::history::{Change, FieldChange};
 use crate::records::{
-    self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, Patch, SavedView,
-    Task,
+    self, Account, Activity, Contact, Deal, Kind, Lead, LeadStatus, Lifecycle, ObjectRecord, Patch,
+    SavedView, Task,
 };
 use crate::schema::FieldType;
 use crate::sync::issue::Rejection;
@@ -153,6 +153,7 @@ pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => create_kind::<Activity>(a, tx, ctx),
         Collection::Task => create_kind::<Task>(a, tx, ctx),
         Collection::View => create_kind::<SavedView>(a, tx, ctx),
+        Collection::Object => create_kind::<ObjectRecord>(a, tx, ctx),
         Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
             Err(Rejection::Forbidden)
         }
@@ -165,15 +166,14 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
     }
     let typed: Result<K, _> = records::create_in(&TxEnv(&*tx), &a.fields);
     let owner = a.owner.unwrap_or(ctx.actor.user);
+    // A custom object's record names its object even when another of its fields is wrong, so
+    // that its custom values are checked against the right fields.
+    let key = object_of(a.collection, a.fields.get("object").map(|o| o.trim()));
     let values = || typed_values(typed.as_ref().ok(), a.collection, owner);
-    let custom = custom_write(
-        tx,
-        ctx,
-        (a.collection, &values),
-        &Map::new(),
-        &a.custom,
-        true,
-    );
+    let custom = match made_object(tx, a.collection, &key) {
+        Ok(()) => custom_write(tx, ctx, (&key, &values), &Map::new(), &a.custom, true),
+        Err(e) => Err(vec![e]),
+    };
     let (record, custom) = both(typed, custom)?;
     check_links(&record, &a.fields, tx, ctx)?;
     // A private collection (saved views) is written by its owner alone.
@@ -189,9 +189,59 @@ fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<
         ctx.now,
         record.into_body(),
     );
+    name_object(tx, &mut record.body, &custom);
     record.custom = custom;
     tx.put(record);
     Ok(())
+}
+
+/// The object key whose custom fields a record of `collection` has (a custom object's record
+/// names it; empty for collections that are no object's).
+fn object_of(collection: Collection, named: Option<&str>) -> String {
+    match collection {
+        Collection::Object => named.unwrap_or_default().to_owned(),
+        other => crate::schema::builtin::object_key(other)
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// A custom object's record must name an object the company made (and still has).
+fn made_object(tx: &dyn Tx, collection: Collection, key: &str) -> Result<(), FieldError> {
+    if collection != Collection::Object || key.is_empty() {
+        return Ok(());
+    }
+    let schema = crate::sync::schema::company(tx);
+    let made = schema
+        .objects
+        .iter()
+        .any(|o| o.key.as_str() == key && !o.system)
+        && crate::schema::builtin::collection_of(key).is_none();
+    if made {
+        Ok(())
+    } else {
+        Err(Problem::NotFound.at("object"))
+    }
+}
+
+/// A custom object's record keeps its name field's value as its label.
+fn name_object(tx: &dyn Tx, body: &mut Body, custom: &Map<String, Json>) {
+    if let Body::Object(record) = body {
+        let schema = crate::sync::schema::company(tx);
+        record.name = schema
+            .objects
+            .iter()
+            .find(|o| o.key.as_str() == record.object)
+            .map(|o| name_text(custom.get(o.name_field.as_str())))
+            .unwrap_or_default();
+    }
+}
+
+/// A name field's value as a record's label (a list's first item, an amount's figure).
+fn name_text(value: Option<&Json>) -> String {
+    value
+        .map(|v| crate::sync::record::plain(v).into_owned())
+        .unwrap_or_default()
 }
 
 pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
@@ -204,6 +254,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
         Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
         Collection::Task => update_kind::<Task>(a, record, tx, ctx),
         Collection::View => update_kind::<SavedView>(a, record, tx, ctx),
+        Collection::Object => update_kind::<ObjectRecord>(a, record, tx, ctx),
         Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
             Err(Rejection::NotFound)
         }
@@ -221,14 +272,8 @@ fn update_kind<K: Kind>(
         .clone();
     let typed = records::apply_in(&TxEnv(&*tx), &before, &a.set);
     let values = || typed_values(typed.as_ref().ok(), record.collection(), record.owner);
-    let custom = custom_write(
-        tx,
-        ctx,
-        (record.collection(), &values),
-        &record.custom,
-        &a.custom,
-        false,
-    );
+    let key = object_of(record.collection(), record.object_key());
+    let custom = custom_write(tx, ctx, (&key, &values), &record.custom, &a.custom, false);
     let (after, custom) = both(typed, custom)?;
     check_links(&after, &a.set, tx, ctx)?;
     let changed = records::changed(&before, &after);
@@ -257,9 +302,10 @@ fn update_kind<K: Kind>(
         })
         .chain(custom_changes(&record.custom, &custom))
         .collect();
-    journal(tx, ctx, &record, after.label(), fields);
-    record.custom = custom;
     record.body = after.into_body();
+    name_object(tx, &mut record.body, &custom);
+    journal(tx, ctx, &record, record.body.label(), fields);
+    record.custom = custom;
     record.updated_at = ctx.now;
     tx.put(record);
     Ok(())
@@ -351,7 +397,7 @@ fn converted_custom<K: Kind>(
         })
         .collect();
     let values = || typed_values(Some(record), collection, owner);
-    custom_write(tx, ctx, (collection, &values), &Map::new(), &carried, true).map_err(|errors| {
+    custom_write(tx, ctx, (key, &values), &Map::new(), &carried, true).map_err(|errors| {
         invalid(
             errors
                 .into_iter()
@@ -369,7 +415,7 @@ fn converted_custom<K: Kind>(
 fn custom_write(
     tx: &dyn Tx,
     ctx: &Ctx,
-    (collection, typed): (Collection, &dyn Fn() -> Map<String, Json>),
+    (key, typed): (&str, &dyn Fn() -> Map<String, Json>),
     before: &Map<String, Json>,
     changes: &Map<String, Json>,
     creating: bool,
@@ -378,8 +424,7 @@ fn custom_write(
     if !creating && changes.is_empty() {
         return Ok(before.clone());
     }
-    // Collections that are not objects (saved views) have no custom fields.
-    let key = crate::schema::builtin::object_key(collection).unwrap_or_default();
+    // Collections that are not objects (saved views) have no custom fields (`key` is empty).
     let schema = crate::sync::schema::company(tx);
     let mut after =
         crate::sync::schema::custom_values(&schema, key, typed, before, changes, creating)?;
@@ -419,8 +464,7 @@ fn links_resolve(tx: &dyn Tx, ctx: &Ctx, field_type: &FieldType, value: &Json) -
                 .is_some_and(|r| {
                     ctx.scope.sees(&r)
                         && (object.as_str() == crate::schema::builtin::ANY_OBJECT
-                            || crate::schema::builtin::object_key(r.collection())
-                                == Some(object.as_str()))
+                            || r.object_key() == Some(object.as_str()))
                 })
         }),
         FieldType::User { .. } => ids().iter().all(|raw| {

@@ -8,6 +8,7 @@ pub mod client;
 pub mod crm;
 pub mod event;
 pub mod issue;
+pub mod linked;
 pub mod mutators;
 pub mod page_text;
 pub mod pipelines;

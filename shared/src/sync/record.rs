@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::contact::Contact;
 use crate::ids::{RecordId, TeamId, UserId};
 use crate::records::history::Change;
-use crate::records::{self, Account, Activity, Deal, Kind, Lead, Pipeline, SavedView, Task};
+use crate::records::{
+    self, Account, Activity, Deal, Kind, Lead, ObjectRecord, Pipeline, SavedView, Task,
+};
 use crate::schema::company::CompanySchema;
 use crate::sync::issue::SyncIssue;
 
@@ -32,10 +34,12 @@ pub enum Collection {
     /// The company's schema (one record, [`crate::schema::company::SCHEMA_ID`]), seen by
     /// everyone, changed by admins.
     Schema,
+    /// Records of the objects a company made itself (each names its object).
+    Object,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 11] = [
+    pub const ALL: [Collection; 12] = [
         Collection::Contact,
         Collection::Issue,
         Collection::Account,
@@ -47,6 +51,7 @@ impl Collection {
         Collection::Change,
         Collection::Pipeline,
         Collection::Schema,
+        Collection::Object,
     ];
 
     /// Position in [`Collection::ALL`].
@@ -67,6 +72,7 @@ impl Collection {
             Collection::Change => "change",
             Collection::Pipeline => "pipeline",
             Collection::Schema => "schema",
+            Collection::Object => "object",
         }
     }
 
@@ -124,6 +130,7 @@ pub enum Body {
     Change(Change),
     Pipeline(Pipeline),
     Schema(CompanySchema),
+    Object(ObjectRecord),
 }
 
 /// Run `$e` with `$k` bound to the typed body of a [`Kind`] record, or `$other` for sync
@@ -138,6 +145,7 @@ macro_rules! with_kind {
             Body::Activity($k) => $e,
             Body::Task($k) => $e,
             Body::View($k) => $e,
+            Body::Object($k) => $e,
             Body::Issue(_) | Body::Change(_) | Body::Pipeline(_) | Body::Schema(_) => $other,
         }
     };
@@ -157,6 +165,7 @@ impl Body {
             Body::Change(_) => Collection::Change,
             Body::Pipeline(_) => Collection::Pipeline,
             Body::Schema(_) => Collection::Schema,
+            Body::Object(_) => Collection::Object,
         }
     }
 
@@ -172,6 +181,7 @@ impl Body {
             (Body::Activity(a), Body::Activity(b)) => records::changed(a, b),
             (Body::Task(a), Body::Task(b)) => records::changed(a, b),
             (Body::View(a), Body::View(b)) => records::changed(a, b),
+            (Body::Object(a), Body::Object(b)) => records::changed(a, b),
             _ => vec!["*"],
         }
     }
@@ -197,6 +207,7 @@ impl Body {
             Body::Activity(_) => Activity::FIELDS,
             Body::Task(_) => Task::FIELDS,
             Body::View(_) => SavedView::FIELDS,
+            Body::Object(_) => ObjectRecord::FIELDS,
             Body::Change(_) | Body::Pipeline(_) | Body::Schema(_) => &["*"],
         }
     }
@@ -285,6 +296,15 @@ impl Record {
 
     pub fn as_lead(&self) -> Option<&Lead> {
         self.body.as_lead()
+    }
+
+    /// The key of the object the record is of: a built-in collection's (`contacts`) or the
+    /// custom object it names (`projects`); `None` for what is not an object's record.
+    pub fn object_key(&self) -> Option<&str> {
+        match &self.body {
+            Body::Object(o) => Some(o.object.as_str()),
+            other => crate::schema::builtin::object_key(other.collection()),
+        }
     }
 }
 

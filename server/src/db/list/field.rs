@@ -51,6 +51,8 @@ pub const NO_NUMBER: f64 = -1e300;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub collection: Collection,
+    /// The custom object whose records the list holds (`None` for a built-in collection).
+    pub object: Option<String>,
     pub source: Source,
     pub shape: Shape,
     /// On Postgres, read the record's JSON parsed once per row (`doc`, see
@@ -79,6 +81,7 @@ impl Field {
         };
         Some(Field {
             collection,
+            object: None,
             source,
             shape,
             parsed: false,
@@ -105,6 +108,7 @@ impl Field {
         };
         Some(Field {
             collection,
+            object: None,
             source: Source::Typed(key.to_owned()),
             shape,
             parsed: false,
@@ -119,10 +123,47 @@ impl Field {
         }
         Some(Field {
             collection,
+            object: None,
             source: Source::Custom(key.to_owned()),
             shape: custom_shape(&def.field_type),
             parsed: false,
         })
+    }
+
+    /// The field of the records of the custom object `key` (kept in [`Collection::Object`]);
+    /// `None` for a key that is not a plain key.
+    pub fn of_object(self, key: &str) -> Option<Field> {
+        plain(key).then(|| Field {
+            object: Some(key.to_owned()),
+            ..self
+        })
+    }
+
+    /// The records a list of this field's collection (or custom object) holds: the live ones,
+    /// and of a custom object only its own. Literals only, so that partial indexes apply.
+    pub fn live(&self, backend: Backend) -> String {
+        let live = live_of(self.collection);
+        match &self.object {
+            None => live,
+            Some(key) => {
+                let named = Field {
+                    collection: Collection::Object,
+                    object: None,
+                    source: Source::Typed("object".to_owned()),
+                    shape: Shape::Text,
+                    parsed: false,
+                };
+                format!("{live} AND {} = '{key}'", named.text(backend, None))
+            }
+        }
+    }
+
+    /// The list's name in index names: the collection, or `o_<key>` for a custom object.
+    pub fn list_name(&self) -> String {
+        match &self.object {
+            None => self.collection.as_str().to_owned(),
+            Some(key) => format!("o_{key}"),
+        }
     }
 
     /// The same field read from the row's parsed JSON (see [`Field::parsed`]).
@@ -225,7 +266,7 @@ impl Field {
             Source::Typed(key) => ("t", key.clone()),
             Source::Custom(key) => ("c", key.clone()),
         };
-        let name = format!("records_by_{}_{kind}_{key}", self.collection.as_str());
+        let name = format!("records_by_{}_{kind}_{key}", self.list_name());
         if name.len() <= 63 {
             return name;
         }
@@ -253,7 +294,7 @@ impl Field {
             "CREATE INDEX IF NOT EXISTS {} ON records (collection, {}, id) WHERE {}",
             self.index_name(),
             keys.join(", "),
-            live_of(self.collection)
+            self.live(backend)
         ))
     }
 }

@@ -243,7 +243,7 @@ pub fn window_sql(backend: Backend, window: &Window) -> (Fragment, Vec<KeyKind>)
         // OFFSET 0 keeps the planner from putting the parse back into each use of `doc`.
         sql.push(" CROSS JOIN LATERAL (SELECT records.body::jsonb AS doc OFFSET 0) AS parsed");
     }
-    sql.push(&format!(" WHERE {}", live_of(window.collection)));
+    sql.push(&format!(" WHERE {}", window.sort.live(backend)));
     if let Some(scope) = scope_sql(window.collection, window.scope) {
         sql.push(" AND ");
         sql.append(scope);
@@ -342,7 +342,7 @@ impl Indexes {
         let name = field.index_name();
         {
             let Ok(made) = self.made.lock() else { return };
-            let prefix = format!("records_by_{}_", field.collection.as_str());
+            let prefix = format!("records_by_{}_", field.list_name());
             if made.contains(&name)
                 || made.iter().filter(|n| n.starts_with(&prefix)).count() >= Self::MOST
             {

@@ -648,3 +648,158 @@ fn a_custom_value_written_over_someone_elses_is_reported_like_a_field() {
     let effects = apply(&mut store, &rep, &offline, 5).expect("applied");
     assert!(effects.overwrites.is_empty());
 }
+
+fn create_object_record(n: u128, object: &str, values: Map<String, Json>) -> Mutation {
+    Mutation::CreateRecord(CreateRecord {
+        collection: Collection::Object,
+        id: rid(n),
+        owner: None,
+        fields: patch(&[("object", object)]),
+        custom: values,
+    })
+}
+
+#[test]
+fn a_custom_objects_records_are_checked_named_and_linked_by_their_object() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let rep = directory(1, Role::Sales, DataScope::Own);
+    let other = directory(2, Role::Sales, DataScope::Own);
+    let mut name = field("title", FieldType::Text);
+    name.required = true;
+    let projects = object(
+        "projects",
+        "title",
+        vec![
+            name,
+            field(
+                "account",
+                FieldType::Link {
+                    object: key("accounts"),
+                },
+            ),
+            field(
+                "parent",
+                FieldType::Link {
+                    object: key("projects"),
+                },
+            ),
+        ],
+    );
+    apply(
+        &mut store,
+        &admin,
+        &Mutation::CreateObject(CreateObject {
+            object: Box::new(projects),
+        }),
+        1,
+    )
+    .expect("object");
+    // No record of an object the company has not made, nor of a built-in one this way.
+    for missing in ["rivals", "contacts"] {
+        let made = create_object_record(10, missing, custom(&[("title", json!("x"))]));
+        let codes = codes(apply(&mut store, &rep, &made, 2));
+        assert!(
+            codes.contains(&("object".to_owned(), "not_found")),
+            "{codes:?}"
+        );
+    }
+    // The object's fields are checked: the name field is required, unknown keys refused.
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &create_object_record(10, "projects", Map::new()),
+            2
+        )),
+        [("title".to_owned(), "required")]
+    );
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &rep,
+            &create_object_record(
+                10,
+                "projects",
+                custom(&[("title", json!("a")), ("grade", json!("a"))])
+            ),
+            2
+        )),
+        [("grade".to_owned(), "unknown_field")]
+    );
+    apply(
+        &mut store,
+        &rep,
+        &create_object_record(10, "projects", custom(&[("title", json!("  新园区  "))])),
+        2,
+    )
+    .expect("made");
+    let made = store.records.get(&rid(10)).expect("stored").clone();
+    assert_eq!(made.object_key(), Some("projects"));
+    assert_eq!(made.body.label(), "新园区");
+    assert_eq!(made.owner, rep.me.user);
+    // Renaming through the name field renames the record; the object cannot change.
+    apply(
+        &mut store,
+        &rep,
+        &update_with(10, custom(&[("title", json!("一期"))])),
+        3,
+    )
+    .expect("renamed");
+    assert_eq!(store.records[&rid(10)].body.label(), "一期");
+    let moved = Mutation::UpdateRecord(UpdateRecord {
+        id: rid(10),
+        set: patch(&[("object", "leads")]),
+        was: Patch::new(),
+        seen: 0,
+        custom: Map::new(),
+    });
+    assert_eq!(
+        codes(apply(&mut store, &rep, &moved, 4)),
+        [("object".to_owned(), "read_only")]
+    );
+    // Links to a project must be to a project the writer sees.
+    let child = |n: u128, parent: u128| {
+        create_object_record(
+            n,
+            "projects",
+            custom(&[
+                ("title", json!("二期")),
+                ("parent", json!(rid(parent).to_string())),
+            ]),
+        )
+    };
+    apply(
+        &mut store,
+        &rep,
+        &create_record(Collection::Account, 51, &[("name", "我的客户")]),
+        4,
+    )
+    .expect("account");
+    assert_eq!(
+        codes(apply(&mut store, &rep, &child(11, 51), 5)),
+        [("parent".to_owned(), "not_found")]
+    );
+    assert_eq!(
+        codes(apply(&mut store, &other, &child(12, 10), 5)),
+        [("parent".to_owned(), "not_found")]
+    );
+    apply(&mut store, &rep, &child(11, 10), 5).expect("linked");
+    // Others do not see the rep's projects; the rep deletes one.
+    assert_eq!(
+        apply(
+            &mut store,
+            &other,
+            &update_with(10, custom(&[("title", json!("x"))])),
+            6
+        ),
+        Err(Rejection::NotFound)
+    );
+    apply(
+        &mut store,
+        &rep,
+        &Mutation::DeleteRecord(DeleteRecord { id: rid(11) }),
+        6,
+    )
+    .expect("deleted");
+}

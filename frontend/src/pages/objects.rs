@@ -1,0 +1,535 @@
+//! The records of the objects a company made itself (`/o/:object`, `/o/:object/:id`): a list
+//! with the object's columns, search by name (pinyin and initials too) and sort by any column;
+//! a record page with the object's fields, its owner and its history. Everything is read from
+//! the schema on the device, so a new object works with no code and offline.
+
+use std::cmp::Ordering;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::Value as Json;
+use shared::i18n::{Locale, Text};
+use shared::records::Patch;
+use shared::schema::company::SCHEMA_ID;
+use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
+use shared::search::Query;
+use shared::sync::{
+    AssignRecord, ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation,
+    Presence, Record, UpdateRecord,
+};
+use shared::{RecordId, UserId};
+
+use crate::components::form::{FormFooter, FormState, SelectField};
+use crate::components::{ErrorBanner, Loading};
+use crate::i18n::use_i18n;
+use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
+use crate::pages::not_found::NotFound;
+use crate::pages::records::Timeline;
+use crate::sync::{new_uuid, use_sync};
+
+/// Where the list of the custom object `key` lives.
+pub fn list_path(key: &str) -> String {
+    format!("/o/{key}")
+}
+
+/// Where one record of the custom object `key` lives (`new` for a new one).
+pub fn record_path(key: &str, id: impl std::fmt::Display) -> String {
+    format!("/o/{key}/{id}")
+}
+
+/// The custom object `key` as the device's schema has it (live fields only).
+pub fn custom_object(key: &str) -> Option<ObjectDef> {
+    let schema = crate::sync::company_schema().schema(&crate::sync::pipelines());
+    schema.object(key).filter(|o| !o.system).cloned()
+}
+
+/// Every custom object, for the navigation.
+pub fn custom_objects() -> Vec<ObjectDef> {
+    crate::sync::company_schema()
+        .schema(&crate::sync::pipelines())
+        .objects
+        .into_iter()
+        .filter(|o| !o.system)
+        .collect()
+}
+
+/// The object a page names, once the schema is on the device; `Err(true)` while it may still
+/// come, `Err(false)` when there is no such object.
+fn page_object(key: &str) -> Result<ObjectDef, bool> {
+    let sync = use_sync();
+    let schema_changed = sync.changes(Collection::Schema);
+    schema_changed.track();
+    match custom_object(key) {
+        Some(object) => Ok(object),
+        None => Err(sync.presence(Collection::Schema, SCHEMA_ID) == Presence::Waiting),
+    }
+}
+
+/// A custom value as a list cell or a page shows it: a choice by its label, a person by name,
+/// a linked record by its name.
+pub fn shown_value(
+    core: &ClientCore,
+    def: &FieldDef,
+    json: Option<&Json>,
+    locale: Locale,
+) -> String {
+    let Some(json) = json else {
+        return String::new();
+    };
+    let Ok(value) = Value::from_json(&def.field_type, json) else {
+        return String::new();
+    };
+    match &def.field_type {
+        FieldType::Link { .. } | FieldType::Links { .. } => {
+            let ids: Vec<&str> = match json {
+                Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
+                one => one.as_str().into_iter().collect(),
+            };
+            ids.iter()
+                .filter_map(|raw| raw.parse::<RecordId>().ok())
+                .filter_map(|id| core.get(id).map(|r| r.body.label()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        FieldType::User { .. } => {
+            let ids: Vec<&str> = match json {
+                Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
+                one => one.as_str().into_iter().collect(),
+            };
+            ids.iter()
+                .filter_map(|raw| raw.parse::<UserId>().ok())
+                .filter_map(|id| core.directory()?.member(id).map(|m| m.name.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        other => value.format(other, locale),
+    }
+}
+
+/// The columns a list of `object` shows after the name: the admin's list columns, or the first
+/// few fields.
+fn columns(object: &ObjectDef) -> Vec<FieldDef> {
+    let chosen: Vec<FieldDef> = object
+        .list_columns
+        .iter()
+        .filter(|c| **c != object.name_field)
+        .filter_map(|c| object.field(c.as_str()).cloned())
+        .collect();
+    if !chosen.is_empty() {
+        return chosen;
+    }
+    object
+        .fields
+        .iter()
+        .filter(|f| f.key != object.name_field && !f.hidden)
+        .take(4)
+        .cloned()
+        .collect()
+}
+
+/// One row of a custom object's list.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    id: RecordId,
+    name: String,
+    cells: Vec<String>,
+}
+
+/// `/o/:object`
+#[component]
+pub fn ObjectListPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = Memo::new(move |_| params.with(|p| p.get("object")).unwrap_or_default());
+    let object = Memo::new(move |_| page_object(&key.get()));
+    move || match object.get() {
+        Ok(object) => view! { <ObjectList object=object /> }.into_any(),
+        Err(true) => view! { <div class="page"><Loading /></div> }.into_any(),
+        Err(false) => view! { <NotFound /> }.into_any(),
+    }
+}
+
+#[component]
+fn ObjectList(object: ObjectDef) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let changed = sync.changes(Collection::Object);
+    let key = object.key.as_str().to_owned();
+    let shown = columns(&object);
+    let query = RwSignal::new(String::new());
+    // The column sorted by (`None`: the name) and whether going down.
+    let sort = RwSignal::new(None::<usize>);
+    let descending = RwSignal::new(false);
+    let rows = {
+        let key = key.clone();
+        let shown = shown.clone();
+        Memo::new(move |_| {
+            changed.track();
+            let locale = i18n.locale();
+            let q = Query::new(&query.get());
+            let by = sort.get();
+            let down = descending.get();
+            sync.with_core(|core| {
+                let mut found: Vec<(&Record, Row)> = core
+                    .collection(Collection::Object)
+                    .filter(|r| r.object_key() == Some(key.as_str()))
+                    .filter(|r| q.is_empty() || q.rank(&core.search_entry(r)).is_some())
+                    .map(|r| {
+                        let cells = shown
+                            .iter()
+                            .map(|def| {
+                                shown_value(core, def, r.custom.get(def.key.as_str()), locale)
+                            })
+                            .collect();
+                        let row = Row {
+                            id: r.id,
+                            name: r.body.label(),
+                            cells,
+                        };
+                        (r, row)
+                    })
+                    .collect();
+                found.sort_by(|(a, ra), (b, rb)| {
+                    let order = match by.and_then(|i| shown.get(i)) {
+                        Some(def) => {
+                            let value = |r: &Record| {
+                                r.custom
+                                    .get(def.key.as_str())
+                                    .and_then(|j| Value::from_json(&def.field_type, j).ok())
+                                    .unwrap_or(Value::Empty)
+                            };
+                            value(a).compare(&value(b), &def.field_type)
+                        }
+                        None => Ordering::Equal,
+                    };
+                    let order = order.then_with(|| ra.name.cmp(&rb.name));
+                    if down { order.reverse() } else { order }
+                });
+                found.into_iter().map(|(_, row)| row).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        })
+    };
+    let name_label = object
+        .field(object.name_field.as_str())
+        .map(|f| f.label.clone())
+        .unwrap_or_default();
+    let title = object.name.clone();
+    let header_cell = move |index: Option<usize>, label: shared::schema::Labels| {
+        let aria = move || {
+            if sort.get() != index {
+                "none"
+            } else if descending.get() {
+                "descending"
+            } else {
+                "ascending"
+            }
+        };
+        let testid = match index {
+            Some(i) => format!("sort-column-{i}"),
+            None => "sort-name".to_owned(),
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="column-sort" data-testid=testid
+                    on:click=move |_| {
+                        if sort.get_untracked() == index {
+                            descending.update(|d| *d = !*d);
+                        } else {
+                            sort.set(index);
+                            descending.set(false);
+                        }
+                    }>
+                    {move || label.get(i18n.locale()).to_owned()}
+                    <span aria-hidden="true">{move || match (sort.get() == index, descending.get()) {
+                        (true, false) => " ↑",
+                        (true, true) => " ↓",
+                        _ => "",
+                    }}</span>
+                </button>
+            </th>
+        }
+    };
+    let heads = shown
+        .iter()
+        .enumerate()
+        .map(|(i, def)| header_cell(Some(i), def.label.clone()))
+        .collect_view();
+    let new_path = record_path(&key, "new");
+    let labels: Vec<shared::schema::Labels> = shown.iter().map(|d| d.label.clone()).collect();
+    let count = move || rows.with(Vec::len);
+    let empty_text = move || {
+        if query.with(String::is_empty) {
+            i18n.t(Text::NoRecords)
+        } else {
+            i18n.t(Text::NoRecordMatches)
+        }
+    };
+    view! {
+        <div class="page">
+            <section class="card">
+                <div class="section-header">
+                    <h1 data-testid="object-title">{move || title.get(i18n.locale()).to_owned()}</h1>
+                    <span class="muted" data-testid="record-count">{count}" "{move || i18n.t(Text::RecordCount)}</span>
+                    <A href=new_path attr:class="button primary" attr:data-testid="new-object-record">
+                        {move || i18n.t(Text::NewRecord)}
+                    </A>
+                </div>
+                <input type="search" class="list-search" data-testid="object-search"
+                    aria-label=move || i18n.t(Text::Search)
+                    placeholder=move || i18n.t(Text::Search)
+                    bind:value=query />
+                <Show when=move || { count() > 0 } fallback=move || view! {
+                    <p class="muted" data-testid="object-empty">{empty_text}</p>
+                }>
+                    <div class="table-scroll">
+                        <table class="list object-table" data-testid="object-table">
+                            <thead><tr>{header_cell(None, name_label.clone())}{heads.clone()}</tr></thead>
+                            <tbody>
+                                <For each=move || rows.get() key=|r| (r.id, r.name.clone(), r.cells.clone()) children={
+                                    let key = key.clone();
+                                    let labels = labels.clone();
+                                    move |row: Row| {
+                                        let href = record_path(&key, row.id);
+                                        let cells = row.cells.iter().zip(&labels).map(|(text, label)| {
+                                            let label = label.clone();
+                                            view! { <td data-label=move || label.get(i18n.locale()).to_owned()>{text.clone()}</td> }
+                                        }).collect_view();
+                                        view! {
+                                            <tr data-testid="object-row">
+                                                <th scope="row"><A href=href>{row.name.clone()}</A></th>
+                                                {cells}
+                                            </tr>
+                                        }
+                                    }
+                                } />
+                            </tbody>
+                        </table>
+                    </div>
+                </Show>
+            </section>
+        </div>
+    }
+}
+
+/// `/o/:object/:id` (`new` for a new record).
+#[component]
+pub fn ObjectRecordPage() -> impl IntoView {
+    let params = use_params_map();
+    let sync = use_sync();
+    let key = Memo::new(move |_| params.with(|p| p.get("object")).unwrap_or_default());
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+    let object = Memo::new(move |_| page_object(&key.get()));
+    // A record opened by its address may still be on its way (see `Presence`); once shown, the
+    // editor stays.
+    let presence = Memo::new(move |before: Option<&Presence>| {
+        let Ok(id) = id.get().parse::<RecordId>() else {
+            return Presence::Absent;
+        };
+        let now = sync.presence(Collection::Object, id);
+        before.copied().unwrap_or(Presence::Waiting).then(now)
+    });
+    move || {
+        let object = match object.get() {
+            Ok(object) => object,
+            Err(true) => return view! { <div class="page"><Loading /></div> }.into_any(),
+            Err(false) => return view! { <NotFound /> }.into_any(),
+        };
+        let raw = id.get();
+        if raw == "new" {
+            return view! { <ObjectEditor object=object id=None /> }.into_any();
+        }
+        let Ok(record) = raw.parse::<RecordId>() else {
+            return view! { <NotFound /> }.into_any();
+        };
+        // Of another object: as if it were not there.
+        let of_object = sync
+            .with_core(|c| {
+                c.get(record)
+                    .map(|r| r.object_key() == Some(object.key.as_str()))
+            })
+            .flatten();
+        match (presence.get(), of_object) {
+            (Presence::Present, Some(true)) => {
+                view! { <ObjectEditor object=object id=Some(record) /> }.into_any()
+            }
+            (Presence::Waiting, _) => {
+                view! { <div class="page" data-testid="record-loading"><Loading /></div> }
+                    .into_any()
+            }
+            _ => {
+                let i18n = use_i18n();
+                view! {
+                    <div class="page">
+                        <section class="card">
+                            <div class="banner error" role="alert" data-testid="record-missing">{move || i18n.t(Text::ErrNotFound)}</div>
+                            <A href=list_path(object.key.as_str()) attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                        </section>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    }
+}
+
+#[component]
+fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let form = FormState::default();
+    let banner = RwSignal::new(None::<String>);
+    let key = object.key.as_str().to_owned();
+    let existing: Option<Record> =
+        id.and_then(|id| sync.with_core_untracked(|c| c.get(id).cloned()).flatten());
+    let seen = existing.as_ref().map_or(0, |r| r.version);
+    let shown_custom = existing
+        .as_ref()
+        .map(|r| r.custom.clone())
+        .unwrap_or_default();
+    let inputs = StoredValue::new(CustomInputs::of_object(&key, existing.as_ref()));
+    let owner = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|r| r.owner.to_string())
+            .unwrap_or_default(),
+    );
+    let original_owner = existing.as_ref().map(|r| r.owner);
+    let owners = Signal::derive(move || sync.colleagues());
+    let list = list_path(&key);
+    let go = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(path) = go.get() {
+            navigate(&path, Default::default());
+        }
+    });
+    let on_refused = move |e: MutateError| banner.set(form.refused(e, i18n.locale()));
+    let submit = {
+        let key = key.clone();
+        let list = list.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            form.begin();
+            banner.set(None);
+            let custom = match inputs.with_value(|c| c.changes(id.is_none())) {
+                Ok(custom) => custom,
+                Err(errors) => {
+                    form.invalid(errors);
+                    return;
+                }
+            };
+            let mut mutations = Vec::new();
+            match id {
+                None => mutations.push(Mutation::CreateRecord(CreateRecord {
+                    custom,
+                    collection: Collection::Object,
+                    id: RecordId::from_uuid(new_uuid()),
+                    owner: None,
+                    fields: [("object".to_owned(), key.clone())].into_iter().collect(),
+                })),
+                Some(id) => {
+                    if !custom.is_empty() {
+                        // What the form showed of each value it changes.
+                        let was: Patch = custom
+                            .keys()
+                            .map(|k| {
+                                let shown = shared::sync::crm::custom_text(shown_custom.get(k));
+                                (k.clone(), shown)
+                            })
+                            .collect();
+                        mutations.push(Mutation::UpdateRecord(UpdateRecord {
+                            id,
+                            set: Patch::new(),
+                            was,
+                            seen,
+                            custom,
+                        }));
+                    }
+                    if let Ok(new_owner) = owner.get_untracked().parse::<UserId>()
+                        && Some(new_owner) != original_owner
+                    {
+                        mutations.push(Mutation::AssignRecord(AssignRecord {
+                            id,
+                            owner: new_owner,
+                        }));
+                    }
+                }
+            }
+            let list = list.clone();
+            spawn_local(async move {
+                for mutation in mutations {
+                    if let Err(e) = sync.mutate(mutation).await {
+                        on_refused(e);
+                        return;
+                    }
+                }
+                form.done();
+                go.set(Some(list));
+            });
+        }
+    };
+    let delete = {
+        let list = list.clone();
+        move |_| {
+            let Some(id) = id else { return };
+            if !window()
+                .confirm_with_message(i18n.t(Text::ConfirmDeleteRecord))
+                .unwrap_or(false)
+            {
+                return;
+            }
+            let list = list.clone();
+            spawn_local(async move {
+                match sync
+                    .mutate(Mutation::DeleteRecord(DeleteRecord { id }))
+                    .await
+                {
+                    Ok(()) => go.set(Some(list)),
+                    Err(e) => on_refused(e),
+                }
+            });
+        }
+    };
+    let name = object.name.clone();
+    let title = move || {
+        format!(
+            "{} · {}",
+            name.get(i18n.locale()),
+            if id.is_some() {
+                i18n.t(Text::EditRecord)
+            } else {
+                i18n.t(Text::NewRecord)
+            }
+        )
+    };
+    let message = Signal::derive(move || banner.get());
+    let widgets =
+        view! { <CustomFieldWidgets form=form inputs=inputs.get_value() system=Vec::new() /> };
+    view! {
+        <div class="page">
+            <section class="card">
+                <div class="section-header">
+                    <h1>{title}</h1>
+                    <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                </div>
+                <ErrorBanner message=message />
+                <form class="form" data-testid="record-form" on:submit=submit novalidate>
+                    {widgets}
+                    <Show when=move || id.is_some()>
+                        <SelectField form=form name="owner" id_prefix="record" label=Text::Owner value=owner options=owners />
+                    </Show>
+                    <FormFooter form=form submit=Text::Save>
+                        <Show when=move || id.is_some()>
+                            <button type="button" class="danger" data-testid="delete-record" on:click=delete.clone()>
+                                {move || i18n.t(Text::Delete)}
+                            </button>
+                        </Show>
+                    </FormFooter>
+                </form>
+            </section>
+            {id.map(|id| view! { <Timeline collection=Collection::Object id=id /> })}
+        </div>
+    }
+}
