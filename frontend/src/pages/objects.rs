@@ -56,11 +56,9 @@ pub fn custom_objects() -> Vec<ObjectDef> {
 }
 
 /// The object a page names, once the schema is on the device; `Err(true)` while it may still
-/// come, `Err(false)` when there is no such object.
-fn page_object(key: &str) -> Result<ObjectDef, bool> {
-    let sync = use_sync();
-    let schema_changed = sync.changes(Collection::Schema);
-    schema_changed.track();
+/// come, `Err(false)` when there is no such object. Tracked: callers follow the schema's
+/// changes (`Sync::changes(Collection::Schema)`) too.
+fn page_object(sync: crate::sync::Sync, key: &str) -> Result<ObjectDef, bool> {
     match custom_object(key) {
         Some(object) => Ok(object),
         None => Err(sync.presence(Collection::Schema, SCHEMA_ID) == Presence::Waiting),
@@ -142,7 +140,12 @@ struct Row {
 pub fn ObjectListPage() -> impl IntoView {
     let params = use_params_map();
     let key = Memo::new(move |_| params.with(|p| p.get("object")).unwrap_or_default());
-    let object = Memo::new(move |_| page_object(&key.get()));
+    let sync = use_sync();
+    let schema_changed = sync.changes(Collection::Schema);
+    let object = Memo::new(move |_| {
+        schema_changed.get();
+        page_object(sync, &key.get())
+    });
     move || match object.get() {
         Ok(object) => view! { <ObjectList object=object /> }.into_any(),
         Err(true) => view! { <div class="page"><Loading /></div> }.into_any(),
@@ -165,7 +168,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
         let key = key.clone();
         let shown = shown.clone();
         Memo::new(move |_| {
-            changed.track();
+            changed.get();
             let locale = i18n.locale();
             let q = Query::new(&query.get());
             let by = sort.get();
@@ -251,11 +254,16 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
             </th>
         }
     };
-    let heads = shown
-        .iter()
-        .enumerate()
-        .map(|(i, def)| header_cell(Some(i), def.label.clone()))
-        .collect_view();
+    let heads = {
+        let shown = shown.clone();
+        move || {
+            shown
+                .iter()
+                .enumerate()
+                .map(|(i, def)| header_cell(Some(i), def.label.clone()))
+                .collect_view()
+        }
+    };
     let new_path = record_path(&key, "new");
     let labels: Vec<shared::schema::Labels> = shown.iter().map(|d| d.label.clone()).collect();
     let count = move || rows.with(Vec::len);
@@ -285,7 +293,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                 }>
                     <div class="table-scroll">
                         <table class="list object-table" data-testid="object-table">
-                            <thead><tr>{header_cell(None, name_label.clone())}{heads.clone()}</tr></thead>
+                            <thead><tr>{header_cell(None, name_label.clone())}{heads()}</tr></thead>
                             <tbody>
                                 <For each=move || rows.get() key=|r| (r.id, r.name.clone(), r.cells.clone()) children={
                                     let key = key.clone();
@@ -320,7 +328,11 @@ pub fn ObjectRecordPage() -> impl IntoView {
     let sync = use_sync();
     let key = Memo::new(move |_| params.with(|p| p.get("object")).unwrap_or_default());
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let object = Memo::new(move |_| page_object(&key.get()));
+    let schema_changed = sync.changes(Collection::Schema);
+    let object = Memo::new(move |_| {
+        schema_changed.get();
+        page_object(sync, &key.get())
+    });
     // A record opened by its address may still be on its way (see `Presence`); once shown, the
     // editor stays.
     let presence = Memo::new(move |before: Option<&Presence>| {

@@ -121,7 +121,7 @@ fn CustomObjectLinks() -> impl IntoView {
     let sync = crate::sync::use_sync();
     let schema_changed = sync.changes(shared::sync::Collection::Schema);
     let objects = Memo::new(move |_| {
-        schema_changed.track();
+        schema_changed.get();
         crate::pages::objects::custom_objects()
     });
     view! {

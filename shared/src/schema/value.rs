@@ -175,7 +175,15 @@ impl Value {
             FieldType::CreditCode => {
                 Value::Text(checks::credit_code(text).ok_or(Problem::InvalidCreditCode)?)
             }
-            // Picked, drawn, uploaded or worked out rather than typed.
+            // A picker's choice: the record's or person's id (several separated by commas).
+            FieldType::User { many: false } | FieldType::Team | FieldType::Link { .. } => {
+                Value::Id(id(text)?)
+            }
+            FieldType::User { many: true } | FieldType::Links { .. } => {
+                let pieces: Vec<&str> = crate::records::link_pieces(text).collect();
+                return Value::from_json(field_type, &json!(pieces));
+            }
+            // Drawn, uploaded or worked out rather than typed.
             _ => return Err(Problem::Invalid),
         })
     }

@@ -45,8 +45,48 @@ const OFFERED: &[FieldKind] = &[
     FieldKind::Link,
     FieldKind::Links,
     FieldKind::Formula,
+    FieldKind::Rollup,
     FieldKind::AutoNumber,
 ];
+
+/// The ways a rollup folds, as `(key, text)`.
+const ROLLUP_FNS: [(&str, Text); 5] = [
+    ("sum", Text::RollupSum),
+    ("count", Text::RollupCount),
+    ("avg", Text::RollupAvg),
+    ("min", Text::RollupMin),
+    ("max", Text::RollupMax),
+];
+
+/// The kinds of fields a rollup folds (a count reads none).
+const FOLDED: [FieldKind; 7] = [
+    FieldKind::Integer,
+    FieldKind::Decimal,
+    FieldKind::Money,
+    FieldKind::Percent,
+    FieldKind::Rating,
+    FieldKind::Duration,
+    FieldKind::Date,
+];
+
+/// The links into `key` a rollup on it can read, as `("projects.account", "项目 · 客户")`.
+fn rollup_sources(objects: &[ObjectDef], key: &str, locale: Locale) -> Vec<(String, String)> {
+    objects
+        .iter()
+        .flat_map(|o| {
+            o.fields
+                .iter()
+                .filter(|f| f.deleted_at.is_none())
+                .filter(|f| matches!(&f.field_type, FieldType::Link { object } if object.as_str() == key))
+                .map(move |f| {
+                    (
+                        format!("{}.{}", o.key.as_str(), f.key.as_str()),
+                        format!("{} · {}", o.name.get(locale), f.label.get(locale)),
+                    )
+                })
+        })
+        .collect()
+}
 
 /// A key made from what was typed: lower-case ASCII words joined by `_`, or `None` when the
 /// text has none to offer.
@@ -100,6 +140,10 @@ struct Draft {
     digits: RwSignal<String>,
     dated: RwSignal<bool>,
     required: RwSignal<bool>,
+    /// A rollup's link (`projects.account`), field and function.
+    rollup_via: RwSignal<String>,
+    rollup_field: RwSignal<String>,
+    rollup_fn: RwSignal<String>,
 }
 
 impl Draft {
@@ -118,6 +162,9 @@ impl Draft {
             digits: RwSignal::new("4".to_owned()),
             dated: RwSignal::new(false),
             required: RwSignal::new(false),
+            rollup_via: RwSignal::new(String::new()),
+            rollup_field: RwSignal::new(String::new()),
+            rollup_fn: RwSignal::new("sum".to_owned()),
         }
     }
 
@@ -145,6 +192,24 @@ impl Draft {
             }
             Some(FieldKind::Formula) => {
                 json["expression"] = json!(self.expression.get_untracked());
+            }
+            Some(FieldKind::Rollup) => {
+                let via = self.rollup_via.get_untracked();
+                let (object, link) = via
+                    .split_once('.')
+                    .ok_or_else(|| Problem::Required.at("field_type.object"))?;
+                let function = self.rollup_fn.get_untracked();
+                let mut field = self.rollup_field.get_untracked();
+                if function == "count" && field.is_empty() {
+                    field = link.to_owned();
+                }
+                if field.is_empty() {
+                    return Err(Problem::Required.at("field_type.field"));
+                }
+                json["object"] = json!(object);
+                json["link"] = json!(link);
+                json["field"] = json!(field);
+                json["function"] = json!(function);
             }
             Some(FieldKind::AutoNumber) => {
                 let digits = self.digits.get_untracked().trim().parse::<u8>();
@@ -408,6 +473,71 @@ pub fn FieldsPage() -> impl IntoView {
                         }}
                     </div>
                 </Show>
+                <Show when=move || is(&[FieldKind::Rollup])>
+                    {move || {
+                        let sources = rollup_sources(&objects.get(), &chosen.get(), i18n.locale());
+                        if sources.is_empty() {
+                            return view! { <p class="hint" data-testid="no-rollup-source">{i18n.t(Text::NoRollupSource)}</p> }.into_any();
+                        }
+                        if draft.rollup_via.with_untracked(|v| !sources.iter().any(|(k, _)| k == v)) {
+                            draft.rollup_via.set(sources[0].0.clone());
+                        }
+                        view! {
+                            <div class="field" class:invalid=move || error("field_type.object").is_some()>
+                                <label for="field-rollup-via">{move || i18n.t(Text::RollupVia)}</label>
+                                <select id="field-rollup-via" name="rollup_via" data-testid="rollup-via"
+                                    on:change=move |ev| { draft.rollup_via.set(event_target_value(&ev)); draft.rollup_field.set(String::new()); }>
+                                    {sources.into_iter().map(|(key, name)| {
+                                        let selected = key == draft.rollup_via.get_untracked();
+                                        view! { <option value=key selected=selected>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <p class="field-error">{move || error("field_type.object")}</p>
+                            </div>
+                        }.into_any()
+                    }}
+                    <div class="field">
+                        <label for="field-rollup-fn">{move || i18n.t(Text::RollupFunction)}</label>
+                        <select id="field-rollup-fn" name="rollup_fn" data-testid="rollup-fn"
+                            on:change=move |ev| draft.rollup_fn.set(event_target_value(&ev))>
+                            {ROLLUP_FNS.iter().map(|(key, text)| {
+                                let selected = *key == draft.rollup_fn.get_untracked();
+                                let text = *text;
+                                view! { <option value=*key selected=selected>{move || i18n.t(text)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field" class:invalid=move || error("field_type.field").is_some()>
+                        <label for="field-rollup-field">{move || i18n.t(Text::RollupField)}</label>
+                        <select id="field-rollup-field" name="rollup_field" data-testid="rollup-field"
+                            on:change=move |ev| draft.rollup_field.set(event_target_value(&ev))>
+                            <option value="">{move || i18n.t(Text::NoneChosen)}</option>
+                            {move || {
+                                let via = draft.rollup_via.get();
+                                let source = via.split_once('.').map(|(o, _)| o.to_owned()).unwrap_or_default();
+                                let locale = i18n.locale();
+                                objects.with(|all| {
+                                    all.iter()
+                                        .find(|o| o.key.as_str() == source)
+                                        .map(|o| {
+                                            o.fields.iter()
+                                                .filter(|f| f.deleted_at.is_none() && FOLDED.contains(&f.field_type.kind()))
+                                                .map(|f| (f.key.as_str().to_owned(), f.label.get(locale).to_owned()))
+                                                .collect::<Vec<_>>()
+                                        })
+                                        .unwrap_or_default()
+                                })
+                                .into_iter()
+                                .map(|(key, name)| {
+                                    let selected = key == draft.rollup_field.get_untracked();
+                                    view! { <option value=key selected=selected>{name}</option> }
+                                })
+                                .collect_view()
+                            }}
+                        </select>
+                        <p class="field-error">{move || error("field_type.field")}</p>
+                    </div>
+                </Show>
                 <label class="check">
                     <input type="checkbox" name="required" prop:checked=move || draft.required.get()
                         on:change=move |ev| draft.required.set(event_target_checked(&ev)) />
@@ -417,6 +547,124 @@ pub fn FieldsPage() -> impl IntoView {
                 <Show when=move || added.get()>
                     <p class="muted" role="status" data-testid="field-added">{move || i18n.t(Text::FieldAdded)}</p>
                 </Show>
+            </form>
+        </section>
+        <NewObjectForm />
+    }
+}
+
+/// An admin makes a custom object: its names and key; it starts with a required name field.
+#[component]
+fn NewObjectForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let form = FormState::default();
+    let name_zh = RwSignal::new(String::new());
+    let name_en = RwSignal::new(String::new());
+    let key = RwSignal::new(String::new());
+    let go = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(path) = go.get() {
+            navigate(&path, Default::default());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.begin();
+        let (zh, en) = (name_zh.get_untracked(), name_en.get_untracked());
+        let mut errors = Vec::new();
+        if zh.trim().is_empty() && en.trim().is_empty() {
+            errors.push(Problem::Required.at("object_name"));
+        }
+        let typed = key.get_untracked();
+        let made = if typed.trim().is_empty() {
+            slug(&en).or_else(|| slug(&zh))
+        } else {
+            Some(typed.trim().to_owned())
+        };
+        let object_key = match made.as_deref().map(ObjectKey::parse) {
+            Some(Ok(k)) => Some(k),
+            Some(Err(problem)) => {
+                errors.push(problem.at("object_key"));
+                None
+            }
+            None => {
+                errors.push(Problem::Required.at("object_key"));
+                None
+            }
+        };
+        let name_field = FieldDef::new(
+            "name",
+            Labels::new(
+                Text::NameFieldLabel.get(Locale::ZhCn),
+                Text::NameFieldLabel.get(Locale::En),
+            ),
+            FieldType::Text,
+        );
+        let (Some(object_key), Ok(mut name_field), true) =
+            (object_key, name_field, errors.is_empty())
+        else {
+            form.invalid(errors);
+            return;
+        };
+        name_field.required = true;
+        let object = ObjectDef {
+            key: object_key.clone(),
+            name: Labels::new(zh.trim(), en.trim()),
+            name_field: name_field.key.clone(),
+            list_columns: Vec::new(),
+            icon: String::new(),
+            system: false,
+            fields: vec![name_field],
+        };
+        let mutation = Mutation::CreateObject(shared::sync::CreateObject {
+            object: Box::new(object),
+        });
+        spawn_local(async move {
+            match sync.mutate(mutation).await {
+                Ok(()) => {
+                    form.done();
+                    for text in [name_zh, name_en, key] {
+                        text.set(String::new());
+                    }
+                    go.set(Some(format!(
+                        "/settings/fields?object={}",
+                        object_key.as_str()
+                    )));
+                }
+                Err(e) => {
+                    if let Some(message) = form.refused(e, i18n.locale()) {
+                        form.invalid(vec![
+                            Problem::InvalidSchema { reason: message }.at("object_key"),
+                        ]);
+                    }
+                }
+            }
+        });
+    };
+    let error = move |field: &str| form.field_error(field, i18n.locale());
+    view! {
+        <section class="card">
+            <h2>{move || i18n.t(Text::NewObject)}</h2>
+            <p class="hint">{move || i18n.t(Text::NewObjectHint)}</p>
+            <form class="form" data-testid="new-object" on:submit=submit novalidate>
+                <div class="field" class:invalid=move || error("object_name").is_some()>
+                    <label for="object-name-zh">{move || i18n.t(Text::ObjectNameZh)}</label>
+                    <input id="object-name-zh" name="object_name_zh" type="text" bind:value=name_zh />
+                </div>
+                <div class="field" class:invalid=move || error("object_name").is_some()>
+                    <label for="object-name-en">{move || i18n.t(Text::ObjectNameEn)}</label>
+                    <input id="object-name-en" name="object_name_en" type="text" bind:value=name_en />
+                    <p class="field-error">{move || error("object_name")}</p>
+                </div>
+                <div class="field" class:invalid=move || error("object_key").is_some()>
+                    <label for="object-key">{move || i18n.t(Text::ObjectKeyLabel)}</label>
+                    <input id="object-key" name="object_key" type="text" autocomplete="off" spellcheck="false" bind:value=key />
+                    <p class="hint">{move || i18n.t(Text::FieldKeyHint)}</p>
+                    <p class="field-error">{move || error("object_key").or_else(|| error("key"))}</p>
+                </div>
+                <FormFooter form=form submit=Text::NewObject />
             </form>
         </section>
     }

@@ -458,6 +458,13 @@ fn moments_people_records_places_rows_and_files() {
     assert_eq!(Value::from_json(&link, &json!([a])), Err(Problem::Invalid));
     let both = Value::from_json(&links, &json!([a, b, a])).expect("ids");
     assert_eq!(both.to_json(), json!([a, b]), "a repeated id counts once");
+    // What a picker holds reads the same way, and back.
+    let picked = Value::parse(&link, &format!(" {a} ")).expect("a picked id");
+    assert_eq!(picked.to_json(), json!(a));
+    assert_eq!(picked.edit_text(&link), a);
+    assert_eq!(Value::parse(&link, "华为"), Err(Problem::Invalid));
+    let several = Value::parse(&links, &format!("{a}, {b}，{a}")).expect("picked ids");
+    assert_eq!(several.to_json(), json!([a, b]));
     let too_many: Vec<String> = (0..=MANY_MAX)
         .map(|i| format!("0190f7a4-0000-7000-8000-{i:012}"))
         .collect();

@@ -1,0 +1,249 @@
+//! An admin, at a desk, makes a custom object "项目" in Settings → Fields, gives it a link to
+//! accounts and a budget, and adds to accounts a rollup that sums their projects' budgets. A
+//! sales rep's phone, offline, opens the projects' list from its address, adds two projects
+//! linked to an account, sees the account's rollup follow, and syncs when the network is back.
+//! The manager, at a desk, finds the projects in the navigation, sorts them by budget and
+//! searches them; an integration reads them over REST.
+
+use serde_json::json;
+use tests::Result;
+use tests::api::Api;
+use tests::browser::{Browser, Viewport};
+use tests::cast::{self, BOSS, REP};
+use tests::pages::{contacts, login, records, shell};
+use tests::server::TestServer;
+
+const ADMIN_EMAIL: &str = "admin@qiao.example";
+const ADMIN_PASSWORD: &str = "admin-pass-1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_object_from_settings_to_a_phone_offline_and_a_managers_list() {
+    let mut server = TestServer::start("custom-objects").await;
+    let seeded = cast::seed(&server.url).await;
+    let admin = Browser::start(&server.url, Viewport::Desktop).await;
+    let rep = Browser::start(&server.url, Viewport::Phone).await;
+    let boss = Browser::start(&server.url, Viewport::Desktop).await;
+    let outcome = match seeded {
+        Ok(()) => flow(&mut server, &admin, &rep, &boss).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_err() {
+        admin.screenshot("custom-objects-admin").await;
+        rep.screenshot("custom-objects-rep").await;
+        boss.screenshot("custom-objects-boss").await;
+    }
+    admin.close().await;
+    rep.close().await;
+    boss.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("custom objects flow failed: {e}");
+    }
+}
+
+/// Add a field in the designer (as in the custom fields' test), and wait until it is listed.
+async fn add_field(
+    admin: &Browser,
+    (zh, en, kind): (&str, &str, &str),
+    choices: &[(&str, &str)],
+    key: &str,
+) -> Result {
+    admin.fill("#field-label-zh", zh).await?;
+    admin.fill("#field-label-en", en).await?;
+    admin.choose("[data-testid=field-kind]", kind).await?;
+    for (css, label) in choices {
+        admin.choose(css, label).await?;
+    }
+    admin
+        .click("[data-testid=add-field] button[type=submit]")
+        .await?;
+    admin.find("[data-testid=field-added]").await?;
+    admin
+        .find(&format!("[data-testid=field-list] [data-key={key}]"))
+        .await
+        .map(drop)
+}
+
+/// Make a project on the open form of a new one.
+async fn add_project(rep: &Browser, name: &str, budget: &str) -> Result {
+    rep.click("[data-testid=new-object-record]").await?;
+    rep.find("[data-testid=record-form]").await?;
+    records::fill(rep, "name", name).await?;
+    records::link(rep, "account", "huawei", "华为").await?;
+    records::fill(rep, "budget", budget).await?;
+    records::save(rep).await?;
+    rep.wait_path("/o/projects").await?;
+    rep.wait_text("[data-testid=object-table]", name).await
+}
+
+async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Browser) -> Result {
+    // The account the projects are for, as an integration would send it.
+    let mut api = Api::new(&server.url);
+    api.sign_in(REP.email, REP.password).await?;
+    let account = api
+        .post("/api/v1/accounts", json!({"fields": {"name": "华为"}}))
+        .await?;
+    let account = account["id"].as_str().ok_or("an account id")?.to_owned();
+
+    admin.open("/login").await?;
+    login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    admin.open("/settings/fields").await?;
+    // A name is needed; then the object is made and its fields page opens.
+    admin
+        .click("[data-testid=new-object] button[type=submit]")
+        .await?;
+    admin
+        .wait_text("[data-testid=new-object] .field-error", "必填")
+        .await?;
+    admin.fill("#object-name-zh", "项目").await?;
+    admin.fill("#object-name-en", "Projects").await?;
+    admin
+        .click("[data-testid=new-object] button[type=submit]")
+        .await?;
+    admin.wait_path("/settings/fields").await?;
+    admin
+        .wait_until(
+            "location.search === '?object=projects'",
+            "the new object's fields",
+        )
+        .await?;
+    admin
+        .find("[data-testid=field-list] [data-key=name]")
+        .await?;
+    // The same key again is refused.
+    admin.fill("#object-name-en", "Projects").await?;
+    admin
+        .click("[data-testid=new-object] button[type=submit]")
+        .await?;
+    admin
+        .find("[data-testid=new-object] .field-error:not(:empty)")
+        .await?;
+    add_field(
+        admin,
+        ("客户", "Account", "关联记录"),
+        &[("#field-target", "客户")],
+        "account",
+    )
+    .await?;
+    add_field(admin, ("预算", "Budget", "金额"), &[], "budget").await?;
+    // On accounts, a rollup of their projects' budgets.
+    admin.open("/settings/fields?object=accounts").await?;
+    admin
+        .find("[data-testid=field-list] [data-key=name]")
+        .await?;
+    add_field(
+        admin,
+        ("项目预算", "Project budget", "汇总"),
+        &[
+            ("[data-testid=rollup-via]", "项目 · 客户"),
+            ("[data-testid=rollup-fn]", "求和"),
+            ("[data-testid=rollup-field]", "预算"),
+        ],
+        "project_budget",
+    )
+    .await?;
+    admin.snap("custom-object-settings").await;
+
+    // The rep's phone has the object, then loses the network.
+    rep.open("/login").await?;
+    login::sign_in(rep, &REP).await?;
+    contacts::open(rep).await?;
+    contacts::wait_pending(rep, 0).await?;
+    rep.wait_until(
+        "navigator.serviceWorker.controller !== null",
+        "the service worker",
+    )
+    .await?;
+    server.go_down().await;
+    // The list opens from its address, offline.
+    rep.open("/o/projects").await?;
+    rep.wait_text("[data-testid=object-title]", "项目").await?;
+    rep.find("[data-testid=object-empty]").await?;
+    // A project without its name is refused at the name, nothing saved.
+    rep.click("[data-testid=new-object-record]").await?;
+    rep.find("[data-testid=record-form]").await?;
+    shell::check_phone_layout(rep).await?;
+    records::save(rep).await?;
+    rep.find("[data-field=name] .field-error").await?;
+    rep.open("/o/projects").await?;
+    add_project(rep, "园区一期", "120000").await?;
+    add_project(rep, "园区二期", "50000").await?;
+    shell::check_phone_layout(rep).await?;
+    contacts::wait_pending(rep, 2).await?;
+    rep.snap("custom-object-list-phone").await;
+    // The account's rollup follows its projects, offline.
+    rep.open(&format!("/r/accounts/{account}")).await?;
+    rep.wait_text("[data-testid=computed-project_budget]", "170,000")
+        .await?;
+    // The account's timeline names its projects.
+    rep.wait_text("[aria-labelledby=timeline-title]", "园区二期")
+        .await?;
+    // A project opens from its address (a reload), offline, with its values.
+    rep.open("/o/projects").await?;
+    rep.click("[data-testid=object-row] a").await?;
+    rep.find("[data-testid=record-form]").await?;
+    let path = rep.path().await?;
+    rep.open(&path).await?;
+    rep.wait_until(
+        "document.querySelector('#record-name') && document.querySelector('#record-name').value === '园区一期' \
+         && document.querySelector('#record-account').value === '华为'",
+        "the project's values after a reload",
+    )
+    .await?;
+    server.come_back().await;
+    rep.open("/o/projects").await?;
+    contacts::wait_pending(rep, 0).await?;
+
+    // The manager finds the projects in the navigation, sorts them by budget and searches.
+    boss.open("/login").await?;
+    login::sign_in(boss, &BOSS).await?;
+    boss.click("[data-testid=nav-o-projects]").await?;
+    boss.wait_path("/o/projects").await?;
+    boss.wait_text("[data-testid=object-table]", "园区二期")
+        .await?;
+    boss.wait_text("[data-testid=object-table]", "华为").await?;
+    let column = boss
+        .run(
+            "return Array.from(document.querySelectorAll('[data-testid=object-table] thead th')) \
+             .findIndex(th => th.innerText.includes('预算')) - 1",
+        )
+        .await?;
+    let column = column.as_i64().ok_or("a budget column")?;
+    boss.click(&format!("[data-testid=sort-column-{column}]"))
+        .await?;
+    boss.click(&format!("[data-testid=sort-column-{column}]"))
+        .await?;
+    boss.wait_until(
+        "(() => { const rows = Array.from(document.querySelectorAll('[data-testid=object-row] th')) \
+           .map(th => th.innerText.trim()); \
+           return rows.length === 2 && rows[0] === '园区一期' && rows[1] === '园区二期'; })()",
+        "the larger budget first",
+    )
+    .await?;
+    boss.fill("[data-testid=object-search]", "二期").await?;
+    boss.wait_until(
+        "document.querySelectorAll('[data-testid=object-row]').length === 1",
+        "one project found",
+    )
+    .await?;
+    boss.snap("custom-object-list").await;
+    // The list opens again from its address.
+    boss.open("/o/projects").await?;
+    boss.wait_text("[data-testid=object-table]", "园区一期")
+        .await?;
+
+    // An integration reads them over REST, filtered in the query language.
+    let found = api
+        .get("/api/v1/projects?sort=-budget&filter=budget%20%3E%3D%20100000")
+        .await?;
+    let names: Vec<&str> = found["items"]
+        .as_array()
+        .ok_or("items")?
+        .iter()
+        .filter_map(|i| i["fields"]["name"].as_str())
+        .collect();
+    if names != ["园区一期"] {
+        return Err(format!("REST found {names:?}"));
+    }
+    Ok(())
+}
