@@ -1,6 +1,7 @@
 //! The JSON API. One module per resource, each with its own `router()`, merged here.
 
 pub mod auth;
+pub mod computed;
 pub mod error;
 pub mod guard;
 pub mod health;

@@ -100,7 +100,11 @@ fn target(schema: &CompanySchema, path: &str) -> Result<Target, ApiError> {
 
 /// A record as API clients see it: the envelope, and its fields under `fields` (the typed
 /// ones, then the object's custom fields, `custom`, in their JSON form).
-fn item(record: &Record, custom: &[String]) -> Value {
+fn item(
+    record: &Record,
+    custom: &[String],
+    worked: Option<&serde_json::Map<String, Value>>,
+) -> Value {
     // A custom object's record has custom values only (its object is the list it is in).
     let typed = record.collection() != Collection::Object;
     let mut fields = serde_json::to_value(&record.body)
@@ -114,7 +118,11 @@ fn item(record: &Record, custom: &[String]) -> Value {
             object.entry(*field).or_insert(Value::Null);
         }
         for key in custom {
-            let value = record.custom.get(key).cloned().unwrap_or(Value::Null);
+            let value = worked
+                .and_then(|w| w.get(key))
+                .or_else(|| record.custom.get(key))
+                .cloned()
+                .unwrap_or(Value::Null);
             object.insert(key.clone(), value);
         }
     }
@@ -194,6 +202,67 @@ fn sql_field(schema: &CompanySchema, target: &Target, name: &str) -> Option<Fiel
     } else {
         Some(field)
     }
+}
+
+/// The answers for `records` of the target's object: each with its formulas, rollups and
+/// lookups worked out (over what `user` sees).
+async fn answers(
+    state: &AppState,
+    user: &CurrentUser,
+    schema: &CompanySchema,
+    target: &Target,
+    records: &[Record],
+) -> Result<Vec<Value>, ApiError> {
+    let custom = custom_keys(schema, target);
+    let computes = schema
+        .custom_fields(&target.key)
+        .any(|f| f.field_type.kind().is_computed());
+    let mut worked = HashMap::new();
+    if computes && !records.is_empty() {
+        let directory = store::directory_now(&state.db, &user.actor).await?;
+        let scope = directory.scope();
+        let pipelines = company_pipelines(state, &scope).await?;
+        let whole = schema.schema(&pipelines);
+        if let Some(object) = whole.object(&target.key) {
+            let context = query_context(user, &directory);
+            worked =
+                super::computed::work_out(state, &scope, &whole, object, records, &context).await?;
+        }
+    }
+    Ok(records
+        .iter()
+        .map(|r| item(r, &custom, worked.get(&r.id.as_uuid())))
+        .collect())
+}
+
+/// Who asks and when, for the query language's `me`, `my team` and periods.
+fn query_context(
+    user: &CurrentUser,
+    directory: &shared::sync::Directory,
+) -> shared::query::Context {
+    shared::query::Context {
+        me: user.actor.user.as_uuid(),
+        my_team: directory
+            .users
+            .iter()
+            .filter(|m| m.team == user.actor.team)
+            .map(|m| m.id.as_uuid())
+            .collect(),
+        now_ms: crate::db::now_ms(),
+        offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
+    }
+}
+
+/// The one answer for `record`.
+async fn answer(
+    state: &AppState,
+    user: &CurrentUser,
+    schema: &CompanySchema,
+    target: &Target,
+    record: Record,
+) -> Result<Value, ApiError> {
+    let mut all = answers(state, user, schema, target, std::slice::from_ref(&record)).await?;
+    Ok(all.pop().unwrap_or(Value::Null))
 }
 
 /// A cursor: the last record of a page, by its sort keys and id, as hex of its JSON.
@@ -347,17 +416,7 @@ async fn list(
         .transpose()?;
     let directory = store::directory_now(&state.db, &user.actor).await?;
     let scope = directory.scope();
-    let context = shared::query::Context {
-        me: user.actor.user.as_uuid(),
-        my_team: directory
-            .users
-            .iter()
-            .filter(|m| m.team == user.actor.team)
-            .map(|m| m.id.as_uuid())
-            .collect(),
-        now_ms: crate::db::now_ms(),
-        offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
-    };
+    let context = query_context(&user, &directory);
     let object_key = Some(target.key.as_str());
     // `filter=`: the query language over the object's fields (see `shared::query`).
     let query = match filter_text.map(str::trim).filter(|t| !t.is_empty()) {
@@ -486,8 +545,10 @@ async fn list(
     let next_cursor = more
         .then(|| rows.last().map(|(place, _)| encode_cursor(place)))
         .flatten();
+    let records: Vec<Record> = rows.into_iter().map(|(_, r)| r).collect();
+    let items = answers(&state, &user, &schema, &target, &records).await?;
     Ok(Json(json!({
-        "items": rows.iter().map(|(_, r)| item(r, &custom)).collect::<Vec<_>>(),
+        "items": items,
         "next_cursor": next_cursor,
     })))
 }
@@ -538,7 +599,7 @@ async fn read_one(
     let target = target(&schema, &path)?;
     let id: RecordId = parse_id(&id, "record")?;
     let record = visible(&state, &user, &target, id).await?;
-    Ok(Json(item(&record, &custom_keys(&schema, &target))))
+    Ok(Json(answer(&state, &user, &schema, &target, record).await?))
 }
 
 // ---- writing ----
@@ -667,8 +728,8 @@ async fn create(
     });
     run_as(&state, &user, mutation).await?;
     let record = visible(&state, &user, &target, id).await?;
-    let custom = custom_keys(&schema, &target);
-    Ok((StatusCode::CREATED, Json(item(&record, &custom))).into_response())
+    let answer = answer(&state, &user, &schema, &target, record).await?;
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 async fn update(
@@ -701,7 +762,7 @@ async fn update(
     }
     // Reassigned out of sight, the answer is what was written.
     match visible(&state, &user, &target, id).await {
-        Ok(record) => Ok(Json(item(&record, &custom_keys(&schema, &target)))),
+        Ok(record) => Ok(Json(answer(&state, &user, &schema, &target, record).await?)),
         Err(ApiError::NotFound(_)) => Ok(Json(json!({"id": id, "moved": true}))),
         Err(e) => Err(e),
     }

@@ -180,6 +180,71 @@ async fn a_custom_objects_records_live_at_their_own_rest_path(backend: Backend) 
     let rivals = app.get("/api/v1/rivals", Some(&rep)).await;
     assert_eq!(names(&rivals.body), ["对手甲"]);
 
+    // Formulas, rollups and lookups are worked out when read, over what the reader sees.
+    for (object, field) in [
+        (
+            "accounts",
+            json!({"key": "project_budget", "label": {"zh": "项目预算", "en": "Project budget"},
+            "field_type": {"type": "rollup", "object": "projects", "link": "account",
+                           "field": "budget", "function": "sum"}}),
+        ),
+        (
+            "accounts",
+            json!({"key": "projects_built", "label": {"zh": "实施中", "en": "Building"},
+            "field_type": {"type": "rollup", "object": "projects", "link": "account",
+                           "field": "budget", "function": "count", "filter": "phase = build"}}),
+        ),
+        (
+            "projects",
+            json!({"key": "account_name", "label": {"zh": "客户名称", "en": "Account name"},
+            "field_type": {"type": "lookup", "link": "account", "field": "name"}}),
+        ),
+        (
+            "projects",
+            json!({"key": "deposit", "label": {"zh": "定金", "en": "Deposit"},
+            "field_type": {"type": "formula", "expression": "budget * 0.3"}}),
+        ),
+    ] {
+        let reply = app
+            .post(
+                &format!("/api/v1/objects/{object}/fields"),
+                Some(&admin),
+                field,
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    let read = app
+        .get(&format!("/api/v1/accounts/{account}"), Some(&boss))
+        .await;
+    assert_eq!(
+        read.body["fields"]["project_budget"],
+        json!({"amount": "215800.5", "currency": "CNY"}),
+        "{}",
+        read.body
+    );
+    // A count is a number in its JSON form (decimal text, like every decimal).
+    assert_eq!(
+        read.body["fields"]["projects_built"],
+        json!("2"),
+        "{}",
+        read.body
+    );
+    let listed = app.get("/api/v1/projects?sort=name", Some(&rep)).await;
+    let first = &listed.body["items"][0]["fields"];
+    assert_eq!(first["account_name"], "华为", "{}", listed.body);
+    assert_eq!(first["deposit"]["amount"], "36000", "{}", listed.body);
+    // A value a client sends for a worked-out field is refused there.
+    let reply = app
+        .patch(
+            &format!("/api/v1/projects/{}", ids[0]),
+            Some(&rep),
+            json!({"fields": {"deposit": "1"}}),
+        )
+        .await;
+    reply.assert_error(422, "validation_failed");
+    assert_eq!(reply.field(), Some("deposit"));
+
     // Scope: the rep's manager sees them; a rep of another team neither reads, lists nor
     // changes them, and hears only "not found".
     let seen = app.get("/api/v1/projects", Some(&boss)).await;

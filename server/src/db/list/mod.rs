@@ -184,7 +184,7 @@ pub struct Row {
 
 /// The records `scope` sees of `collection`, as a condition (empty when it sees them all).
 /// The same rule as [`Scope::sees_at`].
-fn scope_sql(collection: Collection, scope: &Scope) -> Option<Fragment> {
+pub(super) fn scope_sql(collection: Collection, scope: &Scope) -> Option<Fragment> {
     if collection.is_public() || (scope.everything && !collection.is_private()) {
         return None;
     }
@@ -384,6 +384,8 @@ fn is_duplicate(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation()
         || e.code().as_deref() == Some("42P07"))
 }
+
+pub mod linked;
 
 #[cfg(test)]
 mod tests;
