@@ -230,6 +230,10 @@ catalog! {
     FieldRequired => "必填", "Required";
     AddField => "添加字段", "Add field";
     FieldAdded => "已添加，所有设备同步后可用。", "Added; every device has it after its next sync.";
+    AddRow => "添加一行", "Add a row";
+    RemoveRow => "删除这一行", "Remove this row";
+    FieldColumns => "子表的列", "Columns";
+    FieldColumnsHint => "每行一列：名称:类型，如“单价:金额”。类型：文本、整数、小数、金额、百分比、日期、勾选。", "One column per line, name:type, e.g. \"Price:money\". Types: text, integer, decimal, money, percent, date, checkbox.";
     NewObject => "新建对象", "New object";
     NewObjectHint => "对象有自己的列表、记录页和接口（/api/v1/对象标识），先有一个“名称”字段，之后在上面为它添加字段。", "An object gets its own list, record pages and API (/api/v1/<key>). It starts with a Name field; add its other fields above.";
     ObjectNameZh => "对象名称（中文）", "Object name (Chinese)";

@@ -126,6 +126,30 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     )
     .await?;
     add_field(admin, ("预算", "Budget", "金额"), &[], "budget").await?;
+    // A sub-table of the project's items, and a formula that sums their amounts.
+    admin.fill("#field-label-zh", "明细").await?;
+    admin.fill("#field-label-en", "Items").await?;
+    admin.choose("[data-testid=field-kind]", "子表").await?;
+    admin.fill("#field-columns", "内容\n金额:金额").await?;
+    admin
+        .click("[data-testid=add-field] button[type=submit]")
+        .await?;
+    admin
+        .find("[data-testid=field-list] [data-key=items]")
+        .await?;
+    admin.fill("#field-label-zh", "明细合计").await?;
+    admin.fill("#field-label-en", "Items total").await?;
+    admin.choose("[data-testid=field-kind]", "公式").await?;
+    admin
+        .fill("[data-testid=field-expression]", "SUM(items.c2)")
+        .await?;
+    admin.find("[data-testid=formula-ok]").await?;
+    admin
+        .click("[data-testid=add-field] button[type=submit]")
+        .await?;
+    admin
+        .find("[data-testid=field-list] [data-key=items_total]")
+        .await?;
     // On accounts, a rollup of their projects' budgets.
     admin.open("/settings/fields?object=accounts").await?;
     admin
@@ -166,7 +190,28 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     records::save(rep).await?;
     rep.find("[data-field=name] .field-error").await?;
     rep.open("/o/projects").await?;
-    add_project(rep, "园区一期", "120000").await?;
+    // The first project's items, the total following what is typed.
+    rep.click("[data-testid=new-object-record]").await?;
+    rep.find("[data-testid=record-form]").await?;
+    records::fill(rep, "name", "园区一期").await?;
+    records::link(rep, "account", "huawei", "华为").await?;
+    records::fill(rep, "budget", "120000").await?;
+    rep.click("[data-testid=add-row]").await?;
+    rep.click("[data-testid=add-row]").await?;
+    rep.fill("#record-items-0-c1", "服务器").await?;
+    rep.fill("#record-items-0-c2", "3000").await?;
+    rep.wait_text("[data-testid=formula-items_total]", "3,000")
+        .await?;
+    rep.fill("#record-items-1-c1", "安装").await?;
+    rep.fill("#record-items-1-c2", "500").await?;
+    rep.wait_text("[data-testid=formula-items_total]", "3,500")
+        .await?;
+    shell::check_phone_layout(rep).await?;
+    rep.snap("custom-object-sub-table").await;
+    records::save(rep).await?;
+    rep.wait_path("/o/projects").await?;
+    rep.wait_text("[data-testid=object-table]", "园区一期")
+        .await?;
     add_project(rep, "园区二期", "50000").await?;
     shell::check_phone_layout(rep).await?;
     contacts::wait_pending(rep, 2).await?;
@@ -186,10 +231,13 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.open(&path).await?;
     rep.wait_until(
         "document.querySelector('#record-name') && document.querySelector('#record-name').value === '园区一期' \
-         && document.querySelector('#record-account').value === '华为'",
+         && document.querySelector('#record-account').value === '华为' \
+         && document.querySelector('#record-items-1-c1').value === '安装'",
         "the project's values after a reload",
     )
     .await?;
+    rep.wait_text("[data-testid=formula-items_total]", "3,500")
+        .await?;
     server.come_back().await;
     rep.open("/o/projects").await?;
     contacts::wait_pending(rep, 0).await?;

@@ -219,7 +219,6 @@ fn editable(kind: FieldKind) -> bool {
             | FieldKind::User
             | FieldKind::Team
             | FieldKind::Links
-            | FieldKind::SubTable
             | FieldKind::File
             | FieldKind::Image
             | FieldKind::Signature
@@ -346,6 +345,9 @@ fn widget(
             view! { <LinkPicker id=id name=name targets=targets object=only value=value /> }
                 .into_any()
         }
+        FieldType::SubTable { columns } => {
+            view! { <SubTableInput id=id columns=columns.clone() value=value /> }.into_any()
+        }
         FieldType::Checkbox => view! {
             <input id=id name=name type="checkbox" class="checkbox"
                 prop:checked=move || !value.get().is_empty()
@@ -388,5 +390,148 @@ fn widget(
             };
             view! { <input id=id name=name type=kind inputmode=mode bind:value=value /> }.into_any()
         }
+    }
+}
+
+/// One row of a sub-table as its inputs hold it: a stable number (so that removing a row
+/// keeps the others' inputs) and each column's text.
+type RowTexts = (u32, Vec<String>);
+
+/// The rows' JSON text, as `Value::parse` reads a sub-table: each cell in its column's JSON
+/// form (a cell that does not read under its type is kept as typed, so that saving names the
+/// field's problem), empty cells and rows left out.
+fn rows_text(columns: &[FieldDef], rows: &[RowTexts]) -> String {
+    let rows: Vec<Json> = rows
+        .iter()
+        .filter_map(|(_, cells)| {
+            let row: Map<String, Json> = columns
+                .iter()
+                .zip(cells)
+                .filter_map(|(column, text)| {
+                    let json = match Value::parse(&column.field_type, text) {
+                        Ok(Value::Empty) => return None,
+                        Ok(value) => value.to_json(),
+                        Err(_) => Json::String(text.clone()),
+                    };
+                    Some((column.key.as_str().to_owned(), json))
+                })
+                .collect();
+            (!row.is_empty()).then_some(Json::Object(row))
+        })
+        .collect();
+    if rows.is_empty() {
+        String::new()
+    } else {
+        Json::Array(rows).to_string()
+    }
+}
+
+/// A sub-table's rows (a quote's lines): each a card of its columns' inputs, rows added and
+/// removed; `value` holds the rows' JSON text.
+#[component]
+fn SubTableInput(id: String, columns: Vec<FieldDef>, value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    // The stored rows, each cell as its input shows it.
+    let start: Vec<RowTexts> = Value::parse(
+        &FieldType::SubTable {
+            columns: columns.clone(),
+        },
+        &value.get_untracked(),
+    )
+    .ok()
+    .and_then(|v| match v {
+        Value::Rows(rows) => Some(rows),
+        _ => None,
+    })
+    .unwrap_or_default()
+    .into_iter()
+    .zip(0u32..)
+    .map(|(cells, n)| {
+        let texts = columns
+            .iter()
+            .map(|c| {
+                cells
+                    .iter()
+                    .find(|(k, _)| k == c.key.as_str())
+                    .map(|(_, v)| v.edit_text(&c.field_type))
+                    .unwrap_or_default()
+            })
+            .collect();
+        (n, texts)
+    })
+    .collect();
+    let next = StoredValue::new(u32::try_from(start.len()).unwrap_or(0));
+    let rows = RwSignal::new(start);
+    let columns = StoredValue::new(columns);
+    let set_cell = move |row: u32, column: usize, text: String| {
+        rows.update(|all| {
+            if let Some(cell) = all
+                .iter_mut()
+                .find(|(n, _)| *n == row)
+                .and_then(|(_, cells)| cells.get_mut(column))
+            {
+                *cell = text;
+            }
+        });
+        value.set(columns.with_value(|c| rows.with_untracked(|r| rows_text(c, r))));
+    };
+    let add = move |_| {
+        let n = next.get_value();
+        next.set_value(n + 1);
+        let width = columns.with_value(Vec::len);
+        rows.update(|all| all.push((n, vec![String::new(); width])));
+    };
+    let remove = move |row: u32| {
+        rows.update(|all| all.retain(|(n, _)| *n != row));
+        value.set(columns.with_value(|c| rows.with_untracked(|r| rows_text(c, r))));
+    };
+    let prefix = id.clone();
+    view! {
+        <div class="sub-table" id=id data-testid="sub-table">
+            <For each=move || rows.with(|r| r.iter().map(|(n, _)| *n).collect::<Vec<_>>()) key=|n| *n children=move |row| {
+                let cells = columns.with_value(|all| {
+                    all.iter().enumerate().map(|(j, column)| {
+                        let input_id = format!("{prefix}-{row}-{}", column.key.as_str());
+                        let label = column.label.clone();
+                        let shown = move || rows.with(|r| {
+                            r.iter().find(|(n, _)| *n == row).and_then(|(_, c)| c.get(j).cloned()).unwrap_or_default()
+                        });
+                        let (kind, mode) = match column.field_type {
+                            FieldType::Integer | FieldType::Decimal { .. } | FieldType::Money { .. } | FieldType::Percent { .. } => ("text", "decimal"),
+                            FieldType::Date => ("date", "text"),
+                            _ => ("text", "text"),
+                        };
+                        let input = if column.field_type == FieldType::Checkbox {
+                            view! {
+                                <input id=input_id.clone() type="checkbox" class="checkbox"
+                                    prop:checked=move || !shown().is_empty()
+                                    on:change=move |ev| set_cell(row, j, if event_target_checked(&ev) { "true".into() } else { String::new() }) />
+                            }.into_any()
+                        } else {
+                            view! {
+                                <input id=input_id.clone() type=kind inputmode=mode prop:value=shown
+                                    on:input=move |ev| set_cell(row, j, event_target_value(&ev)) />
+                            }.into_any()
+                        };
+                        view! {
+                            <div class="sub-cell">
+                                <label for=input_id>{move || label.get(i18n.locale()).to_owned()}</label>
+                                {input}
+                            </div>
+                        }
+                    }).collect_view()
+                });
+                view! {
+                    <div class="sub-row" data-testid="sub-row">
+                        {cells}
+                        <button type="button" class="secondary" data-testid="remove-row"
+                            aria-label=move || i18n.t(Text::RemoveRow) on:click=move |_| remove(row)>"×"</button>
+                    </div>
+                }
+            } />
+            <button type="button" class="secondary" data-testid="add-row" on:click=add>
+                {move || i18n.t(Text::AddRow)}
+            </button>
+        </div>
     }
 }

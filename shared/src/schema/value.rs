@@ -183,6 +183,11 @@ impl Value {
                 let pieces: Vec<&str> = crate::records::link_pieces(text).collect();
                 return Value::from_json(field_type, &json!(pieces));
             }
+            // A form's rows, as their JSON text (each cell in its column's JSON form).
+            FieldType::SubTable { .. } => {
+                let rows: Json = serde_json::from_str(text).map_err(|_| Problem::Invalid)?;
+                return Value::from_json(field_type, &rows);
+            }
             // Drawn, uploaded or worked out rather than typed.
             _ => return Err(Problem::Invalid),
         })
@@ -418,6 +423,7 @@ impl Value {
             Value::Rating(n) => n.to_string(),
             Value::List(items) => items.join(", "),
             Value::DateTime(ms) => rfc3339(*ms),
+            Value::Rows(_) => self.to_json().to_string(),
             other => other.format(field_type, Locale::En),
         }
     }

@@ -44,10 +44,50 @@ const OFFERED: &[FieldKind] = &[
     FieldKind::CreditCode,
     FieldKind::Link,
     FieldKind::Links,
+    FieldKind::SubTable,
     FieldKind::Formula,
     FieldKind::Rollup,
     FieldKind::AutoNumber,
 ];
+
+/// A sub-table's columns typed one per line, `name:type` (`单价:金额`, `Price:money`; no type:
+/// text), each keyed by its name where that makes a key, else by its place.
+fn sub_columns(lines: &str, currency: &str) -> Result<Vec<FieldDef>, Problem> {
+    let mut columns: Vec<FieldDef> = Vec::new();
+    for (i, line) in lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let (name, kind) = match line.rsplit_once([':', '：']) {
+            Some((name, kind)) => (name.trim(), kind.trim().to_lowercase()),
+            None => (line, String::new()),
+        };
+        let field_type = match kind.as_str() {
+            "" | "文本" | "text" => FieldType::Text,
+            "整数" | "integer" => FieldType::Integer,
+            "小数" | "decimal" => FieldType::Decimal { precision: 2 },
+            "金额" | "money" => FieldType::Money {
+                currency: currency.trim().to_uppercase(),
+            },
+            "百分比" | "percent" => FieldType::Percent { precision: 1 },
+            "日期" | "date" => FieldType::Date,
+            "勾选" | "checkbox" => FieldType::Checkbox,
+            _ => return Err(Problem::Invalid),
+        };
+        let mut key = slug(name).unwrap_or_else(|| format!("c{}", i + 1));
+        if columns.iter().any(|c| c.key.as_str() == key) {
+            key = format!("c{}", i + 1);
+        }
+        let column = FieldDef::new(&key, Labels::new(name, name), field_type)?;
+        columns.push(column);
+    }
+    if columns.is_empty() {
+        return Err(Problem::Required);
+    }
+    Ok(columns)
+}
 
 /// The ways a rollup folds, as `(key, text)`.
 const ROLLUP_FNS: [(&str, Text); 5] = [
@@ -144,6 +184,8 @@ struct Draft {
     rollup_via: RwSignal<String>,
     rollup_field: RwSignal<String>,
     rollup_fn: RwSignal<String>,
+    /// A sub-table's columns, one per line.
+    columns: RwSignal<String>,
 }
 
 impl Draft {
@@ -165,6 +207,7 @@ impl Draft {
             rollup_via: RwSignal::new(String::new()),
             rollup_field: RwSignal::new(String::new()),
             rollup_fn: RwSignal::new("sum".to_owned()),
+            columns: RwSignal::new(String::new()),
         }
     }
 
@@ -179,6 +222,14 @@ impl Draft {
             .parse::<u8>()
             .unwrap_or(2);
         match FieldKind::from_key(&kind) {
+            Some(FieldKind::SubTable) => {
+                let columns = sub_columns(
+                    &self.columns.get_untracked(),
+                    &self.currency.get_untracked(),
+                )
+                .map_err(|p| p.at("field_type.columns"))?;
+                return Ok(FieldType::SubTable { columns });
+            }
             Some(FieldKind::SingleSelect | FieldKind::MultiSelect) => {
                 json["options"] = choices(&self.choices.get_untracked());
             }
@@ -360,6 +411,7 @@ pub fn FieldsPage() -> impl IntoView {
                         draft.key,
                         draft.choices,
                         draft.expression,
+                        draft.columns,
                     ] {
                         text.set(String::new());
                     }
@@ -425,6 +477,14 @@ pub fn FieldsPage() -> impl IntoView {
                         <label for="field-choices">{move || i18n.t(Text::FieldChoices)}</label>
                         <textarea id="field-choices" name="choices" rows="4" bind:value=draft.choices></textarea>
                         <p class="field-error">{move || error("field_type.options")}</p>
+                    </div>
+                </Show>
+                <Show when=move || is(&[FieldKind::SubTable])>
+                    <div class="field" class:invalid=move || error("field_type.columns").is_some()>
+                        <label for="field-columns">{move || i18n.t(Text::FieldColumns)}</label>
+                        <textarea id="field-columns" name="columns" rows="4" bind:value=draft.columns></textarea>
+                        <p class="hint">{move || i18n.t(Text::FieldColumnsHint)}</p>
+                        <p class="field-error">{move || error("field_type.columns")}</p>
                     </div>
                 </Show>
                 <Show when=move || is(&[FieldKind::Money])>

@@ -478,6 +478,31 @@ fn moments_people_records_places_rows_and_files() {
         Ok(Value::Ids(_))
     ));
 
+    // A sub-table's rows as a form sends them (JSON text), read back the same.
+    let lines = FieldType::SubTable {
+        columns: vec![
+            crate::schema::fixtures::field("item", FieldType::Text),
+            crate::schema::fixtures::field(
+                "price",
+                FieldType::Money {
+                    currency: "CNY".into(),
+                },
+            ),
+        ],
+    };
+    let typed = r#"[{"item": "服务器", "price": {"amount": "12000", "currency": "CNY"}}, {"item": "安装"}]"#;
+    let rows = Value::parse(&lines, typed).expect("rows");
+    assert_eq!(
+        Value::parse(&lines, &rows.edit_text(&lines)),
+        Ok(rows.clone())
+    );
+    assert_eq!(rows.format(&lines, Locale::ZhCn), "2 行");
+    assert_eq!(
+        Value::parse(&lines, "[{\"colour\": \"red\"}]"),
+        Err(Problem::UnknownField)
+    );
+    assert_eq!(Value::parse(&lines, "两行"), Err(Problem::Invalid));
+
     let address = json!({"province": "浙江省", "city": "杭州市", "district": "西湖区", "street": "文三路 90 号"});
     let value = Value::from_json(&FieldType::Address, &address).expect("address");
     assert_eq!(value.to_json(), address);
