@@ -230,6 +230,10 @@ catalog! {
     FieldRequired => "必填", "Required";
     AddField => "添加字段", "Add field";
     FieldAdded => "已添加，所有设备同步后可用。", "Added; every device has it after its next sync.";
+    ViewTable => "表格", "Table";
+    ViewBoard => "看板", "Board";
+    GroupBy => "分组", "Group by";
+    NotSet => "未设置", "Not set";
     AddRow => "添加一行", "Add a row";
     RemoveRow => "删除这一行", "Remove this row";
     FieldColumns => "子表的列", "Columns";

@@ -126,6 +126,16 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     )
     .await?;
     add_field(admin, ("预算", "Budget", "金额"), &[], "budget").await?;
+    admin.fill("#field-label-zh", "阶段").await?;
+    admin.fill("#field-label-en", "Phase").await?;
+    admin.choose("[data-testid=field-kind]", "单选").await?;
+    admin.fill("#field-choices", "规划\n实施\n验收").await?;
+    admin
+        .click("[data-testid=add-field] button[type=submit]")
+        .await?;
+    admin
+        .find("[data-testid=field-list] [data-key=phase]")
+        .await?;
     // A sub-table of the project's items, and a formula that sums their amounts.
     admin.fill("#field-label-zh", "明细").await?;
     admin.fill("#field-label-en", "Items").await?;
@@ -275,6 +285,37 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     )
     .await?;
     boss.snap("custom-object-list").await;
+    // On a board by phase, a project moves to another column from its menu (the keyboard's
+    // way), and stays there after a reload.
+    boss.erase("[data-testid=object-search]").await?;
+    boss.click("[data-testid=view-board]").await?;
+    boss.wait_until(
+        "location.search.includes('view=board') && location.search.includes('by=phase')",
+        "the board's address",
+    )
+    .await?;
+    boss.wait_until(
+        "document.querySelectorAll('[data-testid=board-column]').length === 4 \
+         && document.querySelectorAll('[data-testid=object-card]').length === 2",
+        "three phases and one for none, two cards",
+    )
+    .await?;
+    let card = "//article[@data-testid='object-card'][.//a[normalize-space()='园区一期']]//select";
+    let menu = boss
+        .client
+        .find(fantoccini::Locator::XPath(card))
+        .await
+        .map_err(|e| format!("no card for 园区一期: {e}"))?;
+    menu.select_by_label("实施")
+        .await
+        .map_err(|e| e.to_string())?;
+    let in_build = "(() => { const c = document.querySelector('[data-testid=board-column][data-stage=o2]'); \
+         return c && c.innerText.includes('园区一期'); })()";
+    boss.wait_until(in_build, "园区一期 under 实施").await?;
+    boss.snap("custom-object-board").await;
+    boss.open("/o/projects?view=board&by=phase").await?;
+    boss.wait_until(in_build, "园区一期 under 实施 after a reload")
+        .await?;
     // The list opens again from its address.
     boss.open("/o/projects").await?;
     boss.wait_text("[data-testid=object-table]", "园区一期")

@@ -1,4 +1,5 @@
-//! Moving deal cards on the pipeline board with a finger. A long press lifts a card (a short
+//! Moving cards on a board (deals on the pipeline, a custom object's records by a choice)
+//! with a finger. A long press lifts a card (a short
 //! buzz where the phone can); while it is lifted the board does not scroll under the finger,
 //! the column under the finger is marked, and the board scrolls on while the finger rests near
 //! its edge; letting go over a column moves the deal there, as a mouse drop does. A finger that
@@ -256,7 +257,7 @@ fn card_of(ev: &TouchEvent) -> Option<RecordId> {
     if target.closest("select").ok().flatten().is_some() {
         return None;
     }
-    let card = target.closest("[data-testid=deal-card]").ok().flatten()?;
+    let card = target.closest(".board-card").ok().flatten()?;
     card.get_attribute("data-id")?.parse().ok()
 }
 

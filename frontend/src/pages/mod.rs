@@ -8,6 +8,7 @@ pub mod home;
 pub mod list_views;
 pub mod login;
 pub mod not_found;
+pub mod object_board;
 pub mod objects;
 pub mod records;
 pub mod search;

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use serde_json::Value as Json;
 use shared::i18n::{Locale, Text};
 use shared::records::Patch;
@@ -26,6 +26,7 @@ use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
 use crate::pages::not_found::NotFound;
+use crate::pages::object_board::{ObjectBoard, groupings};
 use crate::pages::records::Timeline;
 use crate::sync::{new_uuid, use_sync};
 
@@ -157,6 +158,25 @@ pub fn ObjectListPage() -> impl IntoView {
 fn ObjectList(object: ObjectDef) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    let navigate = use_navigate();
+    // `?view=board&by=<field>`: the records on a board grouped by one of its single selects.
+    let query_map = use_query_map();
+    let groups: Vec<FieldDef> = groupings(&object).into_iter().cloned().collect();
+    let board_by = {
+        let groups = groups.clone();
+        Memo::new(move |_| {
+            let (view, by) = query_map.with(|q| (q.get("view"), q.get("by")));
+            (view.as_deref() == Some("board"))
+                .then(|| {
+                    groups
+                        .iter()
+                        .find(|g| Some(g.key.as_str()) == by.as_deref())
+                        .or(groups.first())
+                        .cloned()
+                })
+                .flatten()
+        })
+    };
     let changed = sync.changes(Collection::Object);
     let key = object.key.as_str().to_owned();
     let shown = columns(&object);
@@ -255,17 +275,58 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
         }
     };
     let heads = {
-        let shown = shown.clone();
+        let shown = StoredValue::new(shown.clone());
         move || {
-            shown
+            shown.with_value(|shown| {
+                shown
+                    .iter()
+                    .enumerate()
+                    .map(|(i, def)| header_cell(Some(i), def.label.clone()))
+                    .collect_view()
+            })
+        }
+    };
+    let name_label = StoredValue::new(name_label);
+    let row_key = StoredValue::new(key.clone());
+    let new_path = record_path(&key, "new");
+    let table_path = list_path(&key);
+    let board_path = groups
+        .first()
+        .map(|g| format!("{}?view=board&by={}", list_path(&key), g.key.as_str()));
+    let group_options = {
+        let groups = groups.clone();
+        move || {
+            let current = board_by.get().map(|g| g.key.as_str().to_owned());
+            groups
                 .iter()
-                .enumerate()
-                .map(|(i, def)| header_cell(Some(i), def.label.clone()))
+                .map(|g| {
+                    let selected = current.as_deref() == Some(g.key.as_str());
+                    let label = g.label.clone();
+                    view! { <option value=g.key.as_str().to_owned() selected=selected>{move || label.get(i18n.locale()).to_owned()}</option> }
+                })
                 .collect_view()
         }
     };
-    let new_path = record_path(&key, "new");
-    let labels: Vec<shared::schema::Labels> = shown.iter().map(|d| d.label.clone()).collect();
+    let regroup = {
+        let key = key.clone();
+        move |ev: leptos::ev::Event| {
+            let by = event_target_value(&ev);
+            navigate(
+                &format!("{}?view=board&by={by}", list_path(&key)),
+                Default::default(),
+            );
+        }
+    };
+    let board = {
+        let object = object.clone();
+        move || {
+            board_by
+                .get()
+                .map(|by| view! { <ObjectBoard object=object.clone() by=by /> })
+        }
+    };
+    let row_labels: StoredValue<Vec<shared::schema::Labels>> =
+        StoredValue::new(shown.iter().map(|d| d.label.clone()).collect());
     let count = move || rows.with(Vec::len);
     let empty_text = move || {
         if query.with(String::is_empty) {
@@ -284,6 +345,25 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                         {move || i18n.t(Text::NewRecord)}
                     </A>
                 </div>
+                {board_path.map(|board_path| view! {
+                    <nav class="view-switch" aria-label=move || i18n.t(Text::Views)>
+                        <A href=table_path.clone() attr:class="button secondary" attr:data-testid="view-table"
+                            attr:aria-current=move || board_by.with(Option::is_none).then_some("page")>
+                            {move || i18n.t(Text::ViewTable)}
+                        </A>
+                        <A href=board_path attr:class="button secondary" attr:data-testid="view-board"
+                            attr:aria-current=move || board_by.with(Option::is_some).then_some("page")>
+                            {move || i18n.t(Text::ViewBoard)}
+                        </A>
+                        <Show when=move || board_by.with(Option::is_some)>
+                            <label class="sr-only" for="board-by">{move || i18n.t(Text::GroupBy)}</label>
+                            <select id="board-by" data-testid="board-by" on:change=regroup.clone()>
+                                {group_options.clone()}
+                            </select>
+                        </Show>
+                    </nav>
+                })}
+                <Show when=move || board_by.with(Option::is_none) fallback=board.clone()>
                 <input type="search" class="list-search" data-testid="object-search"
                     aria-label=move || i18n.t(Text::Search)
                     placeholder=move || i18n.t(Text::Search)
@@ -293,11 +373,11 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                 }>
                     <div class="table-scroll">
                         <table class="list object-table" data-testid="object-table">
-                            <thead><tr>{header_cell(None, name_label.clone())}{heads()}</tr></thead>
+                            <thead><tr>{header_cell(None, name_label.get_value())}{heads()}</tr></thead>
                             <tbody>
                                 <For each=move || rows.get() key=|r| (r.id, r.name.clone(), r.cells.clone()) children={
-                                    let key = key.clone();
-                                    let labels = labels.clone();
+                                    let key = row_key.get_value();
+                                    let labels = row_labels.get_value();
                                     move |row: Row| {
                                         let href = record_path(&key, row.id);
                                         let cells = row.cells.iter().zip(&labels).map(|(text, label)| {
@@ -315,6 +395,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                </Show>
                 </Show>
             </section>
         </div>

@@ -1749,7 +1749,7 @@ pub fn PipelinePage() -> impl IntoView {
                                     view! { <option value=s.key.clone() selected=selected>{label}</option> }
                                 }).collect_view();
                                 view! {
-                                    <article class="deal-card" draggable="true" data-testid="deal-card" data-id=id.to_string()
+                                    <article class="deal-card board-card" draggable="true" data-testid="deal-card" data-id=id.to_string()
                                         class:lifted=move || touch.lifted.get() == Some(id)
                                         on:dragstart=move |_| dragging.set(Some(id))>
                                         <A href=format!("/r/deals/{id}") attr:class="record-title">{card.name.clone()}</A>
