@@ -321,6 +321,36 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.wait_text("[data-testid=object-table]", "园区一期")
         .await?;
 
+    // Global search finds a project and says what it is.
+    boss.open("/search").await?;
+    boss.fill("[data-testid=global-search]", "二期").await?;
+    boss.wait_text("[data-testid=search-results]", "园区二期")
+        .await?;
+    boss.wait_text("[data-testid=search-results]", "项目")
+        .await?;
+    // A bulk deletion from the table (with a moment to undo), then synced.
+    boss.open("/o/projects").await?;
+    boss.wait_text("[data-testid=object-table]", "园区二期")
+        .await?;
+    boss.click("[data-testid=select-rows]").await?;
+    let tick = "//tr[@data-testid='object-row'][.//a[normalize-space()='园区二期']]//input[@data-testid='select-row']";
+    boss.client
+        .find(fantoccini::Locator::XPath(tick))
+        .await
+        .map_err(|e| format!("no tick box for 园区二期: {e}"))?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    boss.wait_text("[data-testid=selected-count]", "1").await?;
+    boss.click("[data-testid=bulk-delete]").await?;
+    boss.wait_until(
+        "document.querySelectorAll('[data-testid=object-row]').length === 1",
+        "the deleted project hidden at once",
+    )
+    .await?;
+    contacts::wait_pending(boss, 1).await?;
+    contacts::wait_pending(boss, 0).await?;
+
     // An integration reads them over REST, filtered in the query language.
     let found = api
         .get("/api/v1/projects?sort=-budget&filter=budget%20%3E%3D%20100000")
@@ -333,6 +363,10 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         .collect();
     if names != ["园区一期"] {
         return Err(format!("REST found {names:?}"));
+    }
+    let all = api.get("/api/v1/projects").await?;
+    if all["items"].as_array().map(Vec::len) != Some(1) {
+        return Err(format!("the deleted project is still listed: {all}"));
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! the schema on the device, so a new object works with no code and offline.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,6 +25,7 @@ use shared::{RecordId, UserId};
 use crate::components::form::{FormFooter, FormState, SelectField};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
+use crate::pages::bulk::BulkBar;
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
 use crate::pages::not_found::NotFound;
 use crate::pages::object_board::{ObjectBoard, groupings};
@@ -184,6 +186,10 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
     // The column sorted by (`None`: the name) and whether going down.
     let sort = RwSignal::new(None::<usize>);
     let descending = RwSignal::new(false);
+    // Rows ticked for a bulk change; records whose deletion may still be undone are hidden.
+    let selecting = RwSignal::new(false);
+    let selected = RwSignal::new(HashSet::<RecordId>::new());
+    let hidden = RwSignal::new(HashSet::<RecordId>::new());
     let rows = {
         let key = key.clone();
         let shown = shown.clone();
@@ -197,6 +203,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                 let mut found: Vec<(&Record, Row)> = core
                     .collection(Collection::Object)
                     .filter(|r| r.object_key() == Some(key.as_str()))
+                    .filter(|r| !hidden.with(|h| h.contains(&r.id)))
                     .filter(|r| q.is_empty() || q.rank(&core.search_entry(r)).is_some())
                     .map(|r| {
                         let cells = shown
@@ -328,6 +335,8 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
     let row_labels: StoredValue<Vec<shared::schema::Labels>> =
         StoredValue::new(shown.iter().map(|d| d.label.clone()).collect());
     let count = move || rows.with(Vec::len);
+    let listed =
+        Callback::new(move |()| rows.with_untracked(|r| r.iter().map(|row| row.id).collect()));
     let empty_text = move || {
         if query.with(String::is_empty) {
             i18n.t(Text::NoRecords)
@@ -364,10 +373,24 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                     </nav>
                 })}
                 <Show when=move || board_by.with(Option::is_none) fallback=board.clone()>
-                <input type="search" class="list-search" data-testid="object-search"
-                    aria-label=move || i18n.t(Text::Search)
-                    placeholder=move || i18n.t(Text::Search)
-                    bind:value=query />
+                <div class="list-tools">
+                    <input type="search" class="list-search" data-testid="object-search"
+                        aria-label=move || i18n.t(Text::Search)
+                        placeholder=move || i18n.t(Text::Search)
+                        bind:value=query />
+                    <button type="button" class="secondary" data-testid="select-rows"
+                        aria-pressed=move || selecting.get().to_string()
+                        on:click=move |_| {
+                            selecting.update(|s| *s = !*s);
+                            selected.set(HashSet::new());
+                        }>
+                        {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
+                    </button>
+                </div>
+                <Show when=move || selecting.get()>
+                    <BulkBar collection=Collection::Object selected=selected hidden=hidden listed=listed
+                        listed_count=Signal::derive(count) />
+                </Show>
                 <Show when=move || { count() > 0 } fallback=move || view! {
                     <p class="muted" data-testid="object-empty">{empty_text}</p>
                 }>
@@ -384,9 +407,23 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                                             let label = label.clone();
                                             view! { <td data-label=move || label.get(i18n.locale()).to_owned()>{text.clone()}</td> }
                                         }).collect_view();
+                                        let id = row.id;
                                         view! {
                                             <tr data-testid="object-row">
-                                                <th scope="row"><A href=href>{row.name.clone()}</A></th>
+                                                <th scope="row">
+                                                    <Show when=move || selecting.get()>
+                                                        <input type="checkbox" class="row-check" data-testid="select-row"
+                                                            aria-label=move || i18n.t(Text::SelectRows)
+                                                            prop:checked=move || selected.with(|s| s.contains(&id))
+                                                            on:change=move |ev| {
+                                                                let on = event_target_checked(&ev);
+                                                                selected.update(|s| {
+                                                                    if on { s.insert(id); } else { s.remove(&id); }
+                                                                });
+                                                            } />
+                                                    </Show>
+                                                    <A href=href>{row.name.clone()}</A>
+                                                </th>
                                                 {cells}
                                             </tr>
                                         }

@@ -12,6 +12,7 @@ use shared::sync::{ClientCore, Collection};
 
 use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::i18n::use_i18n;
+use crate::pages::objects::custom_object;
 use crate::pages::records::path_of;
 use crate::sync::use_sync;
 
@@ -54,7 +55,16 @@ pub fn SearchPage() -> impl IntoView {
             sync.with_core(|core| {
                 best.iter()
                     .filter_map(|p| core.get(*ids.get(*p as usize)?))
-                    .map(|r| (r.body.label(), r.collection(), path_of(r)))
+                    .map(|r| {
+                        // A custom object's record says which object it is of.
+                        let kind = match (r.collection(), r.object_key()) {
+                            (Collection::Object, Some(key)) => custom_object(key)
+                                .map(|o| o.name.get(i18n.locale()).to_owned())
+                                .unwrap_or_default(),
+                            (c, _) => collection_label(c, i18n.locale()).to_owned(),
+                        };
+                        (r.body.label(), kind, path_of(r))
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -102,13 +112,13 @@ pub fn SearchPage() -> impl IntoView {
                     <For
                         each=rows
                         key=|(i, r)| (*i, r.2.clone())
-                        children=move |(i, (label, collection, href))| {
+                        children=move |(i, (label, kind, href))| {
                             view! {
                                 <li role="option" aria-selected=move || if selected.get() == i { "true" } else { "false" }
                                     class:selected=move || selected.get() == i>
                                     <A href=href attr:class="record-link">
                                         <strong class="record-title">{label}</strong>
-                                        <span class="muted small">{move || collection_label(collection, i18n.locale())}</span>
+                                        <span class="muted small">{kind}</span>
                                     </A>
                                 </li>
                             }

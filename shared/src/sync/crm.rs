@@ -126,8 +126,17 @@ fn check_links<K: Kind>(
     tx: &dyn Tx,
     ctx: &Ctx,
 ) -> Result<(), Rejection> {
-    let errors: Vec<FieldError> = record
-        .links()
+    links_seen(record.links(), fields, tx, ctx)
+}
+
+/// [`check_links`] over a record's links, whatever its kind.
+fn links_seen(
+    links: Vec<(&'static str, RecordId, Option<Collection>)>,
+    fields: &Patch,
+    tx: &dyn Tx,
+    ctx: &Ctx,
+) -> Result<(), Rejection> {
+    let errors: Vec<FieldError> = links
         .into_iter()
         .filter(|(field, _, _)| fields.contains_key(*field))
         .filter(|(_, id, collection)| {
@@ -145,50 +154,64 @@ fn check_links<K: Kind>(
 }
 
 pub fn create(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    match a.collection {
-        Collection::Contact => create_kind::<Contact>(a, tx, ctx),
-        Collection::Account => create_kind::<Account>(a, tx, ctx),
-        Collection::Lead => create_kind::<Lead>(a, tx, ctx),
-        Collection::Deal => create_kind::<Deal>(a, tx, ctx),
-        Collection::Activity => create_kind::<Activity>(a, tx, ctx),
-        Collection::Task => create_kind::<Task>(a, tx, ctx),
-        Collection::View => create_kind::<SavedView>(a, tx, ctx),
-        Collection::Object => create_kind::<ObjectRecord>(a, tx, ctx),
-        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
-            Err(Rejection::Forbidden)
-        }
+    if !is_generic(a.collection) {
+        return Err(Rejection::Forbidden);
     }
-}
-
-fn create_kind<K: Kind>(a: &CreateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     if tx.exists(a.id) {
         return Err(Rejection::Exists);
     }
-    let typed: Result<K, _> = records::create_in(&TxEnv(&*tx), &a.fields);
+    // Only reading the typed fields is the kind's own; the rest is the same for every kind.
+    let env = TxEnv(&*tx);
+    let typed = match a.collection {
+        Collection::Contact => made::<Contact>(&env, &a.fields),
+        Collection::Account => made::<Account>(&env, &a.fields),
+        Collection::Lead => made::<Lead>(&env, &a.fields),
+        Collection::Deal => made::<Deal>(&env, &a.fields),
+        Collection::Activity => made::<Activity>(&env, &a.fields),
+        Collection::Task => made::<Task>(&env, &a.fields),
+        Collection::View => made::<SavedView>(&env, &a.fields),
+        Collection::Object => made::<ObjectRecord>(&env, &a.fields),
+        Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
+            return Err(Rejection::Forbidden);
+        }
+    };
+    create_body(a, typed, tx, ctx)
+}
+
+/// A new typed body of kind `K` from a form's fields.
+fn made<K: Kind>(env: &TxEnv, fields: &Patch) -> Result<Body, Vec<FieldError>> {
+    records::create_in::<K>(env, fields).map(Kind::into_body)
+}
+
+/// An edited typed body of kind `K` (the record's body is of that kind).
+fn edited<K: Kind>(env: &TxEnv, before: &Body, set: &Patch) -> Result<Body, Vec<FieldError>> {
+    let before = K::from_body(before).ok_or_else(|| vec![Problem::NotFound.at("id")])?;
+    records::apply_in(env, before, set).map(Kind::into_body)
+}
+
+fn create_body(
+    a: &CreateRecord,
+    typed: Result<Body, Vec<FieldError>>,
+    tx: &mut dyn Tx,
+    ctx: &Ctx,
+) -> Result<(), Rejection> {
     let owner = a.owner.unwrap_or(ctx.actor.user);
     // A custom object's record names its object even when another of its fields is wrong, so
     // that its custom values are checked against the right fields.
     let key = object_of(a.collection, a.fields.get("object").map(|o| o.trim()));
-    let values = || typed_values(typed.as_ref().ok(), a.collection, owner);
+    let values = || body_values(typed.as_ref().ok(), owner);
     let custom = match made_object(tx, a.collection, &key) {
         Ok(()) => custom_write(tx, ctx, (&key, &values), &Map::new(), &a.custom, true),
         Err(e) => Err(vec![e]),
     };
-    let (record, custom) = both(typed, custom)?;
-    check_links(&record, &a.fields, tx, ctx)?;
+    let (body, custom) = both(typed, custom)?;
+    links_seen(body.links(), &a.fields, tx, ctx)?;
     // A private collection (saved views) is written by its owner alone.
     if a.collection.is_private() && owner != ctx.actor.user {
         return Err(Rejection::Forbidden);
     }
     let team = assignable(ctx, owner)?;
-    let mut record = Record::created(
-        a.id,
-        owner,
-        team,
-        ctx.actor.user,
-        ctx.now,
-        record.into_body(),
-    );
+    let mut record = Record::created(a.id, owner, team, ctx.actor.user, ctx.now, body);
     name_object(tx, &mut record.body, &custom);
     record.custom = custom;
     tx.put(record);
@@ -245,40 +268,31 @@ fn name_text(value: Option<&Json>) -> String {
 }
 
 pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-    let record = generic(tx, ctx, a.id)?;
-    match record.collection() {
-        Collection::Contact => update_kind::<Contact>(a, record, tx, ctx),
-        Collection::Account => update_kind::<Account>(a, record, tx, ctx),
-        Collection::Lead => update_kind::<Lead>(a, record, tx, ctx),
-        Collection::Deal => update_kind::<Deal>(a, record, tx, ctx),
-        Collection::Activity => update_kind::<Activity>(a, record, tx, ctx),
-        Collection::Task => update_kind::<Task>(a, record, tx, ctx),
-        Collection::View => update_kind::<SavedView>(a, record, tx, ctx),
-        Collection::Object => update_kind::<ObjectRecord>(a, record, tx, ctx),
+    let mut record = generic(tx, ctx, a.id)?;
+    // Only reading the typed fields is the kind's own; the rest is the same for every kind.
+    let env = TxEnv(&*tx);
+    let typed = match record.collection() {
+        Collection::Contact => edited::<Contact>(&env, &record.body, &a.set),
+        Collection::Account => edited::<Account>(&env, &record.body, &a.set),
+        Collection::Lead => edited::<Lead>(&env, &record.body, &a.set),
+        Collection::Deal => edited::<Deal>(&env, &record.body, &a.set),
+        Collection::Activity => edited::<Activity>(&env, &record.body, &a.set),
+        Collection::Task => edited::<Task>(&env, &record.body, &a.set),
+        Collection::View => edited::<SavedView>(&env, &record.body, &a.set),
+        Collection::Object => edited::<ObjectRecord>(&env, &record.body, &a.set),
         Collection::Issue | Collection::Change | Collection::Pipeline | Collection::Schema => {
-            Err(Rejection::NotFound)
+            return Err(Rejection::NotFound);
         }
-    }
-}
-
-fn update_kind<K: Kind>(
-    a: &UpdateRecord,
-    mut record: Record,
-    tx: &mut dyn Tx,
-    ctx: &Ctx,
-) -> Result<(), Rejection> {
-    let before = K::from_body(&record.body)
-        .ok_or(Rejection::NotFound)?
-        .clone();
-    let typed = records::apply_in(&TxEnv(&*tx), &before, &a.set);
-    let values = || typed_values(typed.as_ref().ok(), record.collection(), record.owner);
+    };
+    let values = || body_values(typed.as_ref().ok(), record.owner);
     let key = object_of(record.collection(), record.object_key());
     let custom = custom_write(tx, ctx, (&key, &values), &record.custom, &a.custom, false);
     let (after, custom) = both(typed, custom)?;
-    check_links(&after, &a.set, tx, ctx)?;
-    let changed = records::changed(&before, &after);
+    links_seen(after.links(), &a.set, tx, ctx)?;
+    let before = &record.body;
+    let changed = before.changed_fields(&after);
     for field in &changed {
-        let (mine, theirs) = (after.get(field), before.get(field));
+        let (mine, theirs) = (after.text(field), before.text(field));
         let original = a.was.get(*field).cloned();
         note_overwrite(
             tx, ctx, a.id, a.seen, &record, field, mine, theirs, original,
@@ -297,12 +311,12 @@ fn update_kind<K: Kind>(
         .iter()
         .map(|f| FieldChange {
             field: (*f).to_owned(),
-            from: before.get(f),
-            to: after.get(f),
+            from: record.body.text(f),
+            to: after.text(f),
         })
         .chain(custom_changes(&record.custom, &custom))
         .collect();
-    record.body = after.into_body();
+    record.body = after;
     name_object(tx, &mut record.body, &custom);
     journal(tx, ctx, &record, record.body.label(), fields);
     record.custom = custom;
@@ -339,6 +353,19 @@ pub(crate) fn note_overwrite(
             original: original.unwrap_or_default(),
             theirs_by: stamp.by,
         });
+    }
+}
+
+/// A typed body's fields in the schema's JSON form (what custom fields' conditions read).
+fn body_values(body: Option<&Body>, owner: UserId) -> Map<String, Json> {
+    match (
+        body,
+        body.and_then(|b| crate::schema::builtin::object(b.collection())),
+    ) {
+        (Some(body), Some(object)) => {
+            crate::schema::builtin::values(&object, |f| body.text(f), owner.as_uuid())
+        }
+        _ => Map::new(),
     }
 }
 

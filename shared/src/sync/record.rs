@@ -186,6 +186,11 @@ impl Body {
         }
     }
 
+    /// The records this body points to (see [`Kind::links`]).
+    pub fn links(&self) -> Vec<(&'static str, crate::ids::RecordId, Option<Collection>)> {
+        with_kind!(self, |k| k.links(), Vec::new())
+    }
+
     /// The text form of one field (empty for fields the body does not have).
     pub fn text(&self, field: &str) -> String {
         with_kind!(self, |k| k.get(field), String::new())
