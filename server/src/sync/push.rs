@@ -359,7 +359,8 @@ impl<'a> Batch<'a> {
         let mut todo = Vec::new();
         for (id, written) in &self.writes {
             let Some(record) = written else { continue };
-            let Some(object) = shared::schema::builtin::object_key(record.collection()) else {
+            // A built-in object's record, or a custom object's.
+            let Some(object) = record.object_key() else {
                 continue;
             };
             if self.loaded.contains_key(id) {

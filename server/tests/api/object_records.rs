@@ -61,6 +61,14 @@ async fn a_custom_objects_records_live_at_their_own_rest_path(backend: Backend) 
         .await;
     assert_eq!(rival.status, 201, "{}", rival.body);
 
+    // Each project numbered by the server as it is made.
+    let code = json!({"key": "code", "label": {"zh": "编号", "en": "Code"},
+        "field_type": {"type": "auto_number", "prefix": "XM-", "digits": 4}});
+    let reply = app
+        .post("/api/v1/objects/projects/fields", Some(&admin), code)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+
     let account = app
         .post(
             "/api/v1/accounts",
@@ -95,6 +103,12 @@ async fn a_custom_objects_records_live_at_their_own_rest_path(backend: Backend) 
         assert_eq!(reply.body["object"], "projects");
         assert_eq!(reply.body["fields"]["name"], name);
         assert_eq!(reply.body["fields"]["account"], account.as_str());
+        assert_eq!(
+            reply.body["fields"]["code"],
+            format!("XM-{:04}", ids.len() + 1),
+            "{}",
+            reply.body
+        );
         assert!(
             reply.body["fields"].get("object").is_none(),
             "{}",
