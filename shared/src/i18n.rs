@@ -163,6 +163,7 @@ catalog! {
     NavPipeline => "商机", "Pipeline";
     NavActivities => "活动", "Activities";
     NavTasks => "任务", "Tasks";
+    NavMore => "更多", "More";
     NewRecord => "新建", "New";
     RecordCount => "条", "records";
     NoRecords => "还没有记录。", "Nothing here yet.";

@@ -348,7 +348,13 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         "the deleted project hidden at once",
     )
     .await?;
-    contacts::wait_pending(boss, 1).await?;
+    boss.find("[data-testid=undo-banner]").await?;
+    // Past the moment to undo, the deletion is made and sent.
+    boss.wait_until(
+        "document.querySelector('[data-testid=undo-banner]') === null",
+        "the deletion made",
+    )
+    .await?;
     contacts::wait_pending(boss, 0).await?;
 
     // An integration reads them over REST, filtered in the query language.

@@ -178,7 +178,13 @@ impl CustomInputs {
                 core,
                 schema: &self.schema,
             };
-            let mut values = self.before.clone();
+            // The record's values (its typed fields too, which a lookup's link may be), then
+            // what the form holds now.
+            let mut values = self
+                .id
+                .and_then(|id| core.get(id))
+                .map(|r| shared::sync::linked::values_of(object, r))
+                .unwrap_or_else(|| self.before.clone());
             values.extend(self.typed_values());
             computed(
                 &self.schema,

@@ -356,14 +356,16 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                 </div>
                 {board_path.map(|board_path| view! {
                     <nav class="view-switch" aria-label=move || i18n.t(Text::Views)>
-                        <A href=table_path.clone() attr:class="button secondary" attr:data-testid="view-table"
-                            attr:aria-current=move || board_by.with(Option::is_none).then_some("page")>
+                        // Plain links (the router still follows them): both share the path, so
+                        // the router's own `aria-current` would mark both.
+                        <a href=table_path.clone() class="button secondary" data-testid="view-table"
+                            aria-current=move || board_by.with(Option::is_none).then_some("page")>
                             {move || i18n.t(Text::ViewTable)}
-                        </A>
-                        <A href=board_path attr:class="button secondary" attr:data-testid="view-board"
-                            attr:aria-current=move || board_by.with(Option::is_some).then_some("page")>
+                        </a>
+                        <a href=board_path class="button secondary" data-testid="view-board"
+                            aria-current=move || board_by.with(Option::is_some).then_some("page")>
                             {move || i18n.t(Text::ViewBoard)}
-                        </A>
+                        </a>
                         <Show when=move || board_by.with(Option::is_some)>
                             <label class="sr-only" for="board-by">{move || i18n.t(Text::GroupBy)}</label>
                             <select id="board-by" data-testid="board-by" on:change=regroup.clone()>

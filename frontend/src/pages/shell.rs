@@ -139,6 +139,67 @@ fn CustomObjectLinks() -> impl IntoView {
     }
 }
 
+/// The phone's tab bar: four destinations and "more", which opens the others (leads,
+/// activities, tasks, the custom objects, settings) above the bar; going anywhere closes it.
+#[component]
+fn PhoneTabs() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let open = RwSignal::new(false);
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let _ = (location.pathname.get(), location.search.get());
+        open.set(false);
+    });
+    view! {
+        <A href="/" exact=true attr:class="nav-link" attr:data-testid="nav-home">
+            <span class="nav-icon" aria-hidden="true">"⌂"</span>
+            <span>{move || i18n.t(Text::NavHome)}</span>
+        </A>
+        <A href="/contacts" attr:class="nav-link" attr:data-testid="nav-contacts">
+            <span class="nav-icon" aria-hidden="true">"☎"</span>
+            <span>{move || i18n.t(Text::NavContacts)}</span>
+        </A>
+        <A href="/r/accounts" attr:class="nav-link" attr:data-testid="nav-accounts">
+            <span class="nav-icon" aria-hidden="true">"▦"</span>
+            <span>{move || i18n.t(Text::NavAccounts)}</span>
+        </A>
+        <A href="/pipeline" attr:class="nav-link" attr:data-testid="nav-pipeline">
+            <span class="nav-icon" aria-hidden="true">"▤"</span>
+            <span>{move || i18n.t(Text::NavPipeline)}</span>
+        </A>
+        <button type="button" class="nav-link" data-testid="nav-more" aria-controls="more-sheet"
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            <span class="nav-icon" aria-hidden="true">"⋯"</span>
+            <span>{move || i18n.t(Text::NavMore)}</span>
+        </button>
+        <Show when=move || open.get()>
+            <div class="more-sheet" id="more-sheet" data-testid="more-sheet">
+                <A href="/r/leads" attr:class="nav-link" attr:data-testid="nav-leads">
+                    <span class="nav-icon" aria-hidden="true">"✦"</span>
+                    <span>{move || i18n.t(Text::NavLeads)}</span>
+                </A>
+                <A href="/r/activities" attr:class="nav-link" attr:data-testid="nav-activities">
+                    <span class="nav-icon" aria-hidden="true">"✎"</span>
+                    <span>{move || i18n.t(Text::NavActivities)}</span>
+                </A>
+                <A href="/r/tasks" attr:class="nav-link" attr:data-testid="nav-tasks">
+                    <span class="nav-icon" aria-hidden="true">"☑"</span>
+                    <span>{move || i18n.t(Text::NavTasks)}</span>
+                </A>
+                <CustomObjectLinks />
+                <Show when=move || session.is_admin()>
+                    <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
+                        <span class="nav-icon" aria-hidden="true">"⚙"</span>
+                        <span>{move || i18n.t(Text::NavSettings)}</span>
+                    </A>
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
 #[component]
 fn Layout() -> impl IntoView {
     let i18n = use_i18n();
@@ -176,7 +237,7 @@ fn Layout() -> impl IntoView {
                 <Reminders />
             </div>
             <nav class="tabbar" aria-label=move || i18n.t(Text::MainNavigation)>
-                <NavLinks />
+                <PhoneTabs />
             </nav>
         </div>
     }

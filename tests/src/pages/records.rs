@@ -5,7 +5,13 @@ use crate::browser::Browser;
 
 /// Open a section from the navigation (`accounts`, `leads`, `pipeline`, `activities`, `tasks`).
 pub async fn open(b: &Browser, section: &str) -> Result {
-    b.click(&format!("[data-testid=nav-{section}]")).await?;
+    crate::pages::shell::reveal(b, &format!("nav-{section}")).await?;
+    let nav = match b.viewport {
+        crate::browser::Viewport::Desktop => ".sidebar",
+        crate::browser::Viewport::Phone => ".tabbar",
+    };
+    b.click(&format!("{nav} [data-testid=nav-{section}]"))
+        .await?;
     let path = if section == "pipeline" {
         "/pipeline".to_owned()
     } else {

@@ -15,14 +15,33 @@ pub async fn go_home(b: &Browser) -> Result {
     b.click(&format!("{} [data-testid=nav-home]", nav(b))).await
 }
 
+/// On a phone, open "more" in the tab bar when `destination` is not on the bar itself.
+pub async fn reveal(b: &Browser, destination: &str) -> Result {
+    let css = format!("{} [data-testid={destination}]", nav(b));
+    if b.viewport == Viewport::Phone && !b.is_visible(&css).await {
+        b.click(".tabbar [data-testid=nav-more]").await?;
+    }
+    Ok(())
+}
+
 pub async fn go_settings(b: &Browser) -> Result {
+    reveal(b, "nav-settings").await?;
     b.click(&format!("{} [data-testid=nav-settings]", nav(b)))
         .await
 }
 
 pub async fn has_settings_link(b: &Browser) -> bool {
-    b.is_visible(&format!("{} [data-testid=nav-settings]", nav(b)))
-        .await
+    if reveal(b, "nav-settings").await.is_err() {
+        return false;
+    }
+    let shown = b
+        .is_visible(&format!("{} [data-testid=nav-settings]", nav(b)))
+        .await;
+    // Put "more" away again.
+    if b.viewport == Viewport::Phone && b.is_visible("[data-testid=more-sheet]").await {
+        let _ = b.click(".tabbar [data-testid=nav-more]").await;
+    }
+    shown
 }
 
 /// The text of the home link in the visible navigation (changes with the language).
