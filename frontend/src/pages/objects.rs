@@ -17,8 +17,8 @@ use shared::schema::company::SCHEMA_ID;
 use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
 use shared::search::Query;
 use shared::sync::{
-    AssignRecord, ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation,
-    Presence, Record, UpdateRecord,
+    ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation, Presence, Record,
+    UpdateRecord,
 };
 use shared::{RecordId, UserId};
 
@@ -29,7 +29,7 @@ use crate::pages::bulk::BulkBar;
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
 use crate::pages::not_found::NotFound;
 use crate::pages::object_board::{ObjectBoard, groupings};
-use crate::pages::records::Timeline;
+use crate::pages::records::{Timeline, reassigned, send_in_order};
 use crate::sync::{new_uuid, use_sync};
 
 /// Where the list of the custom object `key` lives.
@@ -579,27 +579,10 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
                             custom,
                         }));
                     }
-                    if let Ok(new_owner) = owner.get_untracked().parse::<UserId>()
-                        && Some(new_owner) != original_owner
-                    {
-                        mutations.push(Mutation::AssignRecord(AssignRecord {
-                            id,
-                            owner: new_owner,
-                        }));
-                    }
+                    mutations.extend(reassigned(id, &owner.get_untracked(), original_owner));
                 }
             }
-            let list = list.clone();
-            spawn_local(async move {
-                for mutation in mutations {
-                    if let Err(e) = sync.mutate(mutation).await {
-                        on_refused(e);
-                        return;
-                    }
-                }
-                form.done();
-                go.set(Some(list));
-            });
+            send_in_order(sync, mutations, (form, on_refused), go, list.clone());
         }
     };
     let delete = {

@@ -78,6 +78,38 @@ pub fn segment_of(collection: Collection) -> &'static str {
     }
 }
 
+/// The reassignment an editor's owner field asks for: to the person chosen, when they are not
+/// the record's owner already.
+pub(crate) fn reassigned(id: RecordId, chosen: &str, owner: Option<UserId>) -> Option<Mutation> {
+    let new_owner = chosen.parse::<UserId>().ok()?;
+    // The record moves to them (and their team).
+    (Some(new_owner) != owner).then_some(Mutation::AssignRecord(AssignRecord {
+        id,
+        owner: new_owner,
+    }))
+}
+
+/// Send an editor's `mutations` in order; the first refusal is shown (`refused`) and stops the
+/// rest, else the form is done and the page goes to `then`.
+pub(crate) fn send_in_order(
+    sync: crate::sync::Sync,
+    mutations: Vec<Mutation>,
+    (form, refused): (FormState, impl Fn(MutateError) + 'static),
+    go: RwSignal<Option<String>>,
+    then: String,
+) {
+    spawn_local(async move {
+        for mutation in mutations {
+            if let Err(e) = sync.mutate(mutation).await {
+                refused(e);
+                return;
+            }
+        }
+        form.done();
+        go.set(Some(then));
+    });
+}
+
 /// Where a record's page lives: its collection's, or its custom object's.
 pub fn path_of(record: &Record) -> String {
     match (&record.body, record.object_key()) {
@@ -1040,28 +1072,10 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                             custom,
                         }));
                     }
-                    // A new owner: the record moves to them (and their team).
-                    if let Ok(new_owner) = owner.get_untracked().parse::<UserId>()
-                        && Some(new_owner) != original_owner
-                    {
-                        mutations.push(Mutation::AssignRecord(AssignRecord {
-                            id,
-                            owner: new_owner,
-                        }));
-                    }
+                    mutations.extend(reassigned(id, &owner.get_untracked(), original_owner));
                 }
             }
-            let list = list.clone();
-            spawn_local(async move {
-                for mutation in mutations {
-                    if let Err(e) = sync.mutate(mutation).await {
-                        on_refused(e);
-                        return;
-                    }
-                }
-                form.done();
-                go.set(Some(list));
-            });
+            send_in_order(sync, mutations, (form, on_refused), go, list.clone());
         }
     };
     let delete = move |_| {

@@ -71,46 +71,90 @@ pub fn Unreachable() -> impl IntoView {
     }
 }
 
+/// A place the navigation leads to.
+#[derive(Debug, Clone, Copy)]
+struct Destination {
+    href: &'static str,
+    testid: &'static str,
+    icon: &'static str,
+    text: Text,
+}
+
+const HOME: Destination = Destination {
+    href: "/",
+    testid: "nav-home",
+    icon: "⌂",
+    text: Text::NavHome,
+};
+const CONTACTS: Destination = Destination {
+    href: "/contacts",
+    testid: "nav-contacts",
+    icon: "☎",
+    text: Text::NavContacts,
+};
+const ACCOUNTS: Destination = Destination {
+    href: "/r/accounts",
+    testid: "nav-accounts",
+    icon: "▦",
+    text: Text::NavAccounts,
+};
+const LEADS: Destination = Destination {
+    href: "/r/leads",
+    testid: "nav-leads",
+    icon: "✦",
+    text: Text::NavLeads,
+};
+const PIPELINE: Destination = Destination {
+    href: "/pipeline",
+    testid: "nav-pipeline",
+    icon: "▤",
+    text: Text::NavPipeline,
+};
+const ACTIVITIES: Destination = Destination {
+    href: "/r/activities",
+    testid: "nav-activities",
+    icon: "✎",
+    text: Text::NavActivities,
+};
+const TASKS: Destination = Destination {
+    href: "/r/tasks",
+    testid: "nav-tasks",
+    icon: "☑",
+    text: Text::NavTasks,
+};
+const SETTINGS: Destination = Destination {
+    href: "/settings",
+    testid: "nav-settings",
+    icon: "⚙",
+    text: Text::NavSettings,
+};
+
+/// The links to `destinations`, in order.
+fn nav_items(destinations: &[Destination]) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    destinations
+        .iter()
+        .copied()
+        .map(|to| {
+            let text = to.text;
+            view! {
+                <A href=to.href exact=to.href == "/" attr:class="nav-link" attr:data-testid=to.testid>
+                    <span class="nav-icon" aria-hidden="true">{to.icon}</span>
+                    <span>{move || i18n.t(text)}</span>
+                </A>
+            }
+        })
+        .collect_view()
+}
+
+/// Every destination, for the desktop's sidebar.
 #[component]
 fn NavLinks() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     view! {
-        <A href="/" exact=true attr:class="nav-link" attr:data-testid="nav-home">
-            <span class="nav-icon" aria-hidden="true">"⌂"</span>
-            <span>{move || i18n.t(Text::NavHome)}</span>
-        </A>
-        <A href="/contacts" attr:class="nav-link" attr:data-testid="nav-contacts">
-            <span class="nav-icon" aria-hidden="true">"☎"</span>
-            <span>{move || i18n.t(Text::NavContacts)}</span>
-        </A>
-        <A href="/r/accounts" attr:class="nav-link" attr:data-testid="nav-accounts">
-            <span class="nav-icon" aria-hidden="true">"▦"</span>
-            <span>{move || i18n.t(Text::NavAccounts)}</span>
-        </A>
-        <A href="/r/leads" attr:class="nav-link" attr:data-testid="nav-leads">
-            <span class="nav-icon" aria-hidden="true">"✦"</span>
-            <span>{move || i18n.t(Text::NavLeads)}</span>
-        </A>
-        <A href="/pipeline" attr:class="nav-link" attr:data-testid="nav-pipeline">
-            <span class="nav-icon" aria-hidden="true">"▤"</span>
-            <span>{move || i18n.t(Text::NavPipeline)}</span>
-        </A>
-        <A href="/r/activities" attr:class="nav-link" attr:data-testid="nav-activities">
-            <span class="nav-icon" aria-hidden="true">"✎"</span>
-            <span>{move || i18n.t(Text::NavActivities)}</span>
-        </A>
-        <A href="/r/tasks" attr:class="nav-link" attr:data-testid="nav-tasks">
-            <span class="nav-icon" aria-hidden="true">"☑"</span>
-            <span>{move || i18n.t(Text::NavTasks)}</span>
-        </A>
+        {nav_items(&[HOME, CONTACTS, ACCOUNTS, LEADS, PIPELINE, ACTIVITIES, TASKS])}
         <CustomObjectLinks />
-        <Show when=move || session.is_admin()>
-            <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
-                <span class="nav-icon" aria-hidden="true">"⚙"</span>
-                <span>{move || i18n.t(Text::NavSettings)}</span>
-            </A>
-        </Show>
+        <Show when=move || session.is_admin()>{nav_items(&[SETTINGS])}</Show>
     }
 }
 
@@ -152,22 +196,7 @@ fn PhoneTabs() -> impl IntoView {
         open.set(false);
     });
     view! {
-        <A href="/" exact=true attr:class="nav-link" attr:data-testid="nav-home">
-            <span class="nav-icon" aria-hidden="true">"⌂"</span>
-            <span>{move || i18n.t(Text::NavHome)}</span>
-        </A>
-        <A href="/contacts" attr:class="nav-link" attr:data-testid="nav-contacts">
-            <span class="nav-icon" aria-hidden="true">"☎"</span>
-            <span>{move || i18n.t(Text::NavContacts)}</span>
-        </A>
-        <A href="/r/accounts" attr:class="nav-link" attr:data-testid="nav-accounts">
-            <span class="nav-icon" aria-hidden="true">"▦"</span>
-            <span>{move || i18n.t(Text::NavAccounts)}</span>
-        </A>
-        <A href="/pipeline" attr:class="nav-link" attr:data-testid="nav-pipeline">
-            <span class="nav-icon" aria-hidden="true">"▤"</span>
-            <span>{move || i18n.t(Text::NavPipeline)}</span>
-        </A>
+        {nav_items(&[HOME, CONTACTS, ACCOUNTS, PIPELINE])}
         <button type="button" class="nav-link" data-testid="nav-more" aria-controls="more-sheet"
             aria-expanded=move || open.get().to_string()
             on:click=move |_| open.update(|o| *o = !*o)>
@@ -176,25 +205,9 @@ fn PhoneTabs() -> impl IntoView {
         </button>
         <Show when=move || open.get()>
             <div class="more-sheet" id="more-sheet" data-testid="more-sheet">
-                <A href="/r/leads" attr:class="nav-link" attr:data-testid="nav-leads">
-                    <span class="nav-icon" aria-hidden="true">"✦"</span>
-                    <span>{move || i18n.t(Text::NavLeads)}</span>
-                </A>
-                <A href="/r/activities" attr:class="nav-link" attr:data-testid="nav-activities">
-                    <span class="nav-icon" aria-hidden="true">"✎"</span>
-                    <span>{move || i18n.t(Text::NavActivities)}</span>
-                </A>
-                <A href="/r/tasks" attr:class="nav-link" attr:data-testid="nav-tasks">
-                    <span class="nav-icon" aria-hidden="true">"☑"</span>
-                    <span>{move || i18n.t(Text::NavTasks)}</span>
-                </A>
+                {nav_items(&[LEADS, ACTIVITIES, TASKS])}
                 <CustomObjectLinks />
-                <Show when=move || session.is_admin()>
-                    <A href="/settings" attr:class="nav-link" attr:data-testid="nav-settings">
-                        <span class="nav-icon" aria-hidden="true">"⚙"</span>
-                        <span>{move || i18n.t(Text::NavSettings)}</span>
-                    </A>
-                </Show>
+                <Show when=move || session.is_admin()>{nav_items(&[SETTINGS])}</Show>
             </div>
         </Show>
     }
