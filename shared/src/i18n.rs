@@ -255,6 +255,9 @@ catalog! {
     RollupMin => "最小值", "Least";
     RollupMax => "最大值", "Greatest";
     NoRollupSource => "还没有对象链接到这里：先在另一个对象上添加指向它的链接字段。", "No object links here yet: add a link field pointing here to another object first.";
+    LookupVia => "通过哪个关联字段", "Through the link";
+    LookupField => "引用哪个字段", "Field looked up";
+    NoLookupLink => "这个对象还没有关联记录字段：先添加一个。", "This object has no link field yet: add one first.";
     SystemFieldBadge => "系统", "System";
     CustomFieldBadge => "自定义", "Custom";
     HiddenFieldBadge => "已隐藏", "Hidden";

@@ -81,7 +81,10 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     let mut api = Api::new(&server.url);
     api.sign_in(REP.email, REP.password).await?;
     let account = api
-        .post("/api/v1/accounts", json!({"fields": {"name": "华为"}}))
+        .post(
+            "/api/v1/accounts",
+            json!({"fields": {"name": "华为", "industry": "通信"}}),
+        )
         .await?;
     let account = account["id"].as_str().ok_or("an account id")?.to_owned();
 
@@ -136,6 +139,17 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     admin
         .find("[data-testid=field-list] [data-key=phase]")
         .await?;
+    // A lookup of the linked account's industry.
+    add_field(
+        admin,
+        ("客户行业", "Account industry", "引用"),
+        &[
+            ("[data-testid=lookup-link]", "客户"),
+            ("[data-testid=lookup-field]", "行业"),
+        ],
+        "account_industry",
+    )
+    .await?;
     // A sub-table of the project's items, and a formula that sums their amounts.
     admin.fill("#field-label-zh", "明细").await?;
     admin.fill("#field-label-en", "Items").await?;
@@ -205,6 +219,9 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.find("[data-testid=record-form]").await?;
     records::fill(rep, "name", "园区一期").await?;
     records::link(rep, "account", "huawei", "华为").await?;
+    // The account's industry shows as soon as the account is picked.
+    rep.wait_text("[data-testid=computed-account_industry]", "通信")
+        .await?;
     records::fill(rep, "budget", "120000").await?;
     rep.click("[data-testid=add-row]").await?;
     rep.click("[data-testid=add-row]").await?;

@@ -47,6 +47,7 @@ const OFFERED: &[FieldKind] = &[
     FieldKind::SubTable,
     FieldKind::Formula,
     FieldKind::Rollup,
+    FieldKind::Lookup,
     FieldKind::AutoNumber,
 ];
 
@@ -186,6 +187,9 @@ struct Draft {
     rollup_fn: RwSignal<String>,
     /// A sub-table's columns, one per line.
     columns: RwSignal<String>,
+    /// A lookup's link field and the linked object's field.
+    lookup_link: RwSignal<String>,
+    lookup_field: RwSignal<String>,
 }
 
 impl Draft {
@@ -208,6 +212,8 @@ impl Draft {
             rollup_field: RwSignal::new(String::new()),
             rollup_fn: RwSignal::new("sum".to_owned()),
             columns: RwSignal::new(String::new()),
+            lookup_link: RwSignal::new(String::new()),
+            lookup_field: RwSignal::new(String::new()),
         }
     }
 
@@ -232,6 +238,20 @@ impl Draft {
             }
             Some(FieldKind::SingleSelect | FieldKind::MultiSelect) => {
                 json["options"] = choices(&self.choices.get_untracked());
+            }
+            Some(FieldKind::Lookup) => {
+                let (link, field) = (
+                    self.lookup_link.get_untracked(),
+                    self.lookup_field.get_untracked(),
+                );
+                if link.is_empty() {
+                    return Err(Problem::Required.at("field_type.link"));
+                }
+                if field.is_empty() {
+                    return Err(Problem::Required.at("field_type.field"));
+                }
+                json["link"] = json!(link);
+                json["field"] = json!(field);
             }
             Some(FieldKind::Money) => {
                 json["currency"] = json!(self.currency.get_untracked().trim().to_uppercase());
@@ -597,6 +617,74 @@ pub fn FieldsPage() -> impl IntoView {
                         </select>
                         <p class="field-error">{move || error("field_type.field")}</p>
                     </div>
+                </Show>
+                <Show when=move || is(&[FieldKind::Lookup])>
+                    {move || {
+                        // This object's links to one record, and the fields of what the chosen
+                        // one points at.
+                        let locale = i18n.locale();
+                        let links: Vec<(String, String, String)> = object.with(|o| {
+                            o.iter()
+                                .flat_map(|o| o.fields.iter())
+                                .filter(|f| f.deleted_at.is_none())
+                                .filter_map(|f| match &f.field_type {
+                                    FieldType::Link { object } => Some((
+                                        f.key.as_str().to_owned(),
+                                        f.label.get(locale).to_owned(),
+                                        object.as_str().to_owned(),
+                                    )),
+                                    _ => None,
+                                })
+                                .collect()
+                        });
+                        if links.is_empty() {
+                            return view! { <p class="hint" data-testid="no-lookup-link">{i18n.t(Text::NoLookupLink)}</p> }.into_any();
+                        }
+                        if draft.lookup_link.with_untracked(|l| !links.iter().any(|(k, _, _)| k == l)) {
+                            draft.lookup_link.set(links[0].0.clone());
+                        }
+                        let targets: Vec<(String, String)> = links.iter().map(|(k, _, t)| (k.clone(), t.clone())).collect();
+                        view! {
+                            <div class="field">
+                                <label for="field-lookup-link">{move || i18n.t(Text::LookupVia)}</label>
+                                <select id="field-lookup-link" name="lookup_link" data-testid="lookup-link"
+                                    on:change=move |ev| { draft.lookup_link.set(event_target_value(&ev)); draft.lookup_field.set(String::new()); }>
+                                    {links.into_iter().map(|(key, name, _)| {
+                                        let selected = key == draft.lookup_link.get_untracked();
+                                        view! { <option value=key selected=selected>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field" class:invalid=move || error("field_type.field").is_some()>
+                                <label for="field-lookup-field">{move || i18n.t(Text::LookupField)}</label>
+                                <select id="field-lookup-field" name="lookup_field" data-testid="lookup-field"
+                                    on:change=move |ev| draft.lookup_field.set(event_target_value(&ev))>
+                                    <option value="">{move || i18n.t(Text::NoneChosen)}</option>
+                                    {move || {
+                                        let link = draft.lookup_link.get();
+                                        let target = targets.iter().find(|(k, _)| *k == link).map(|(_, t)| t.clone()).unwrap_or_default();
+                                        let locale = i18n.locale();
+                                        objects.with(|all| {
+                                            all.iter()
+                                                .find(|o| o.key.as_str() == target)
+                                                .map(|o| o.fields.iter()
+                                                    .filter(|f| f.deleted_at.is_none() && !f.field_type.kind().is_computed())
+                                                    .map(|f| (f.key.as_str().to_owned(), f.label.get(locale).to_owned()))
+                                                    .collect::<Vec<_>>())
+                                                .unwrap_or_default()
+                                        })
+                                        .into_iter()
+                                        .map(|(key, name)| {
+                                            let selected = key == draft.lookup_field.get_untracked();
+                                            view! { <option value=key selected=selected>{name}</option> }
+                                        })
+                                        .collect_view()
+                                    }}
+                                </select>
+                                <p class="field-error">{move || error("field_type.field")}</p>
+                            </div>
+                        }.into_any()
+                    }}
                 </Show>
                 <label class="check">
                     <input type="checkbox" name="required" prop:checked=move || draft.required.get()
