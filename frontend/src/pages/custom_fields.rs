@@ -88,6 +88,18 @@ impl CustomInputs {
 
     /// What to send: every value of a new record, or the ones an edit changed (`null` empties
     /// one); or the problems at their fields.
+    /// What the form showed of each value `changes` writes (as `custom_text`), so that a value
+    /// someone else wrote meanwhile comes back as a sync issue rather than silently going.
+    pub fn was(&self, changes: &Map<String, Json>) -> shared::records::Patch {
+        changes
+            .keys()
+            .map(|k| {
+                let shown = shared::sync::crm::custom_text(self.before.get(k));
+                (k.clone(), shown)
+            })
+            .collect()
+    }
+
     pub fn changes(&self, creating: bool) -> Result<Map<String, Json>, Vec<FieldError>> {
         let mut out = Map::new();
         let mut errors = Vec::new();

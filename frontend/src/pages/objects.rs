@@ -517,10 +517,6 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
     let existing: Option<Record> =
         id.and_then(|id| sync.with_core_untracked(|c| c.get(id).cloned()).flatten());
     let seen = existing.as_ref().map_or(0, |r| r.version);
-    let shown_custom = existing
-        .as_ref()
-        .map(|r| r.custom.clone())
-        .unwrap_or_default();
     let inputs = StoredValue::new(CustomInputs::of_object(&key, existing.as_ref()));
     let owner = RwSignal::new(
         existing
@@ -563,14 +559,7 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
                 })),
                 Some(id) => {
                     if !custom.is_empty() {
-                        // What the form showed of each value it changes.
-                        let was: Patch = custom
-                            .keys()
-                            .map(|k| {
-                                let shown = shared::sync::crm::custom_text(shown_custom.get(k));
-                                (k.clone(), shown)
-                            })
-                            .collect();
+                        let was = inputs.with_value(|i| i.was(&custom));
                         mutations.push(Mutation::UpdateRecord(UpdateRecord {
                             id,
                             set: Patch::new(),

@@ -995,10 +995,6 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
         }
     };
     let seen = existing.as_ref().map_or(0, |r| r.version);
-    let shown_custom = existing
-        .as_ref()
-        .map(|r| r.custom.clone())
-        .unwrap_or_default();
     let converted = existing
         .as_ref()
         .and_then(Record::as_lead)
@@ -1036,15 +1032,8 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                 }
             };
             let mut set = Patch::new();
-            // What the form showed of each value it changes, so that a value someone else
-            // wrote meanwhile comes back as a sync issue rather than silently going.
-            let mut was: Patch = custom
-                .keys()
-                .map(|key| {
-                    let shown = shared::sync::crm::custom_text(shown_custom.get(key));
-                    (key.clone(), shown)
-                })
-                .collect();
+            // What the form showed of each value it changes (custom ones, then typed).
+            let mut was = custom_inputs.with_value(|c| c.was(&custom));
             for (field, value) in &values {
                 let now = value.get_untracked();
                 let before = start.get(*field).cloned().unwrap_or_default();

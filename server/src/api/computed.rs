@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 use shared::formula::Records;
 use shared::schema::registry::Schema;
 use shared::schema::{FieldType, ObjectDef, builtin};
-use shared::sync::linked::{computed, values_of};
+use shared::sync::linked::{computed, named, values_of};
 use shared::sync::{Collection, Record, Scope};
 use uuid::Uuid;
 
@@ -46,18 +46,6 @@ impl Records for Loaded {
             .get(id)
             .filter(|(of, _)| of == object)
             .map(|(_, values)| values.clone())
-    }
-}
-
-/// The ids a link value names (one, or a list).
-fn named(value: Option<&Json>) -> Vec<String> {
-    match value {
-        Some(Json::String(s)) => vec![s.clone()],
-        Some(Json::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
     }
 }
 
@@ -122,7 +110,7 @@ pub async fn work_out(
                         Some(Json::String(s)) => {
                             shared::records::link_pieces(s).map(str::to_owned).collect()
                         }
-                        other => named(other),
+                        other => named(other).into_iter().map(str::to_owned).collect(),
                     };
                     rows.push((names, values));
                 }
@@ -140,7 +128,7 @@ pub async fn work_out(
                 let wanted: Vec<Uuid> = values
                     .iter()
                     .flat_map(|v| named(v.get(link.as_str())))
-                    .filter(|id| !loaded.records.contains_key(id))
+                    .filter(|id| !loaded.records.contains_key(*id))
                     .filter_map(|id| id.parse().ok())
                     .collect();
                 for body in linked::by_ids(&state.db, &wanted).await? {

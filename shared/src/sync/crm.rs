@@ -369,20 +369,6 @@ fn body_values(body: Option<&Body>, owner: UserId) -> Map<String, Json> {
     }
 }
 
-/// A typed record's fields in the schema's JSON form (what custom fields' conditions read).
-fn typed_values<K: Kind>(
-    record: Option<&K>,
-    collection: Collection,
-    owner: UserId,
-) -> Map<String, Json> {
-    match (record, crate::schema::builtin::object(collection)) {
-        (Some(record), Some(object)) => {
-            crate::schema::builtin::values(&object, |f| record.get(f), owner.as_uuid())
-        }
-        _ => Map::new(),
-    }
-}
-
 /// A typed write's and a custom write's results together: both problems lists when both fail.
 fn both<K>(
     typed: Result<K, Vec<FieldError>>,
@@ -423,7 +409,8 @@ fn converted_custom<K: Kind>(
             Some((f.key.as_str().to_owned(), value.clone()))
         })
         .collect();
-    let values = || typed_values(Some(record), collection, owner);
+    let body = record.clone().into_body();
+    let values = || body_values(Some(&body), owner);
     custom_write(tx, ctx, (key, &values), &Map::new(), &carried, true).map_err(|errors| {
         invalid(
             errors

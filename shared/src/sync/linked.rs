@@ -18,12 +18,12 @@ pub fn values_of(object: &ObjectDef, record: &Record) -> Map<String, Json> {
     values
 }
 
-/// Whether the value `value` (a link's id, or a list of them) names `id`.
-fn names(value: Option<&Json>, id: &str) -> bool {
+/// The ids a custom link value names (one, or a list).
+pub fn named(value: Option<&Json>) -> Vec<&str> {
     match value {
-        Some(Json::String(s)) => s == id,
-        Some(Json::Array(items)) => items.iter().any(|v| v.as_str() == Some(id)),
-        _ => false,
+        Some(Json::String(s)) => vec![s.as_str()],
+        Some(Json::Array(items)) => items.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -60,7 +60,7 @@ impl Records for CopyRecords<'_> {
                 if typed {
                     crate::records::link_pieces(&r.body.text(link)).any(|piece| piece == id)
                 } else {
-                    names(r.custom.get(link), id)
+                    named(r.custom.get(link)).contains(&id)
                 }
             })
             .map(|r| values_of(def, r))
