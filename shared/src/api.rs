@@ -247,3 +247,27 @@ mod tests {
         );
     }
 }
+
+/// `POST /api/v1/objects/{object}/fields/{key}/preview` `{"field_type"}`: what changing the
+/// field to that type would do to the values records hold now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversionPreview {
+    /// `same`, `safe`, `lossy` or `refused` ([`crate::schema::convert::Conversion`]).
+    pub conversion: crate::schema::convert::Conversion,
+    /// Records holding a value of the field.
+    pub values: u64,
+    /// Of those, the values that would not convert (they keep their old value).
+    pub failing: u64,
+    /// The first few of them, for the admin to see before confirming.
+    pub examples: Vec<FailingValue>,
+}
+
+/// A value that would not convert: whose it is, as it shows now, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailingValue {
+    pub id: crate::ids::RecordId,
+    pub name: String,
+    pub value: String,
+    pub problem: Problem,
+    pub message: String,
+}

@@ -494,6 +494,13 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         (Problem::UnsafeConversion, Locale::En) => {
             "It cannot change to this type: its values would not convert.".to_owned()
         }
+        (Problem::LossyConversion, Locale::ZhCn) => {
+            "部分已有的值可能无法转换：请先预览，再确认更改。".to_owned()
+        }
+        (Problem::LossyConversion, Locale::En) => {
+            "Some values may not convert to this type: preview them, then confirm the change."
+                .to_owned()
+        }
         (Problem::ChoiceRemoved, Locale::ZhCn) => {
             "记录可能仍在使用该选项：请将其停用，而不是删除。".to_owned()
         }

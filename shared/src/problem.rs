@@ -80,6 +80,8 @@ pub enum Problem {
     SystemField,
     #[error("cannot change to this type: its values would not convert")]
     UnsafeConversion,
+    #[error("some values may not convert to this type: preview them, then confirm the change")]
+    LossyConversion,
     #[error("still offers a choice records may hold: retire the choice instead of removing it")]
     ChoiceRemoved,
     /// A formula that does not compile; `start..end` is the part of the expression to mark.
@@ -134,6 +136,7 @@ impl Problem {
             Problem::Reserved => "reserved",
             Problem::SystemField => "system_field",
             Problem::UnsafeConversion => "unsafe_conversion",
+            Problem::LossyConversion => "lossy_conversion",
             Problem::ChoiceRemoved => "choice_removed",
             Problem::Formula { .. } => "formula",
             Problem::InvalidSchema { .. } => "invalid_schema",

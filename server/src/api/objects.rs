@@ -18,6 +18,13 @@
 //! - `PATCH /api/v1/objects/{object}/fields/{key}` (the parts of the field to change);
 //! - `DELETE /api/v1/objects/{object}/fields/{key}` → 204 (restorable for 30 days:
 //!   `POST /api/v1/objects/{object}/fields/{key}/restore`).
+//!
+//! A field's type changes by `PATCH` with a new `field_type`: a change every value converts to
+//! applies at once; one some values may not convert to first needs a look at
+//! `POST /api/v1/objects/{object}/fields/{key}/preview` `{"field_type"}` (how many values would
+//! not convert, the first of them with why) and then `"lossy": true` in the `PATCH`; those
+//! values keep their old form until someone fixes them. Other changes are refused
+//! (`unsafe_conversion`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -50,6 +57,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/objects/{object}/fields/{key}/restore",
             post(restore_field),
+        )
+        .route(
+            "/api/v1/objects/{object}/fields/{key}/preview",
+            post(preview_field),
         )
         .route("/api/v1/field-types", get(field_types))
 }
@@ -205,6 +216,7 @@ async fn add_field(
         object: object.clone(),
         field: Box::new(field),
         adding: true,
+        lossy: false,
     });
     run(&state, &user, mutation).await?;
     let saved = find(&state, &user, object.as_str()).await?;
@@ -215,9 +227,15 @@ async fn change_field(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((key, field)): Path<(String, String)>,
-    ApiJson(changes): ApiJson<serde_json::Map<String, Value>>,
+    ApiJson(mut changes): ApiJson<serde_json::Map<String, Value>>,
 ) -> Result<Json<ObjectDef>, ApiError> {
     admin(&user)?;
+    // `"lossy": true` confirms a change of type some values may not convert to.
+    let lossy = match changes.remove("lossy") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return Err(ApiError::invalid(shared::Problem::Invalid.at("lossy"))),
+    };
     let object = find(&state, &user, &key).await?;
     let current = object.field(&field).ok_or(ApiError::NotFound("field"))?;
     // The field as it is, with the parts the body names replaced.
@@ -241,6 +259,7 @@ async fn change_field(
         object: object.key.clone(),
         field: Box::new(changed),
         adding: false,
+        lossy,
     });
     run(&state, &user, mutation).await?;
     find(&state, &user, object.key.as_str()).await.map(Json)
@@ -292,4 +311,74 @@ async fn field_types(_user: CurrentUser) -> Json<Value> {
         })
         .collect();
     Json(json!({ "items": items, "next_cursor": null }))
+}
+
+#[derive(Deserialize)]
+struct PreviewRequest {
+    field_type: shared::schema::FieldType,
+}
+
+/// How many examples of values that would not convert a preview lists.
+const PREVIEW_EXAMPLES: usize = 20;
+
+/// What changing a field's type would do to the values records hold now (the admin's scope:
+/// every record).
+async fn preview_field(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((key, field)): Path<(String, String)>,
+    ApiJson(body): ApiJson<PreviewRequest>,
+) -> Result<Json<shared::api::ConversionPreview>, ApiError> {
+    use shared::schema::Value as Typed;
+    use shared::schema::convert::{conversion, convert};
+    admin(&user)?;
+    let object = find(&state, &user, &key).await?;
+    let current = object
+        .field(&field)
+        .filter(|f| !f.system)
+        .ok_or(ApiError::NotFound("field"))?;
+    let from = current.field_type.clone();
+    let to = body.field_type;
+    let directory = store::directory_now(&state.db, &user.actor).await?;
+    let scope = directory.scope();
+    let collection = shared::schema::builtin::collection_of(object.key.as_str())
+        .unwrap_or(shared::sync::Collection::Object);
+    let mut preview = shared::api::ConversionPreview {
+        conversion: conversion(&from, &to),
+        values: 0,
+        failing: 0,
+        examples: Vec::new(),
+    };
+    let locale = shared::i18n::Locale::En;
+    store::for_each_live(&state.db, &scope, collection, |body| {
+        let Ok(record) = serde_json::from_str::<shared::sync::Record>(&body) else {
+            return;
+        };
+        if record.object_key() != Some(object.key.as_str()) {
+            return;
+        }
+        let Some(json) = record.custom.get(&field) else {
+            return;
+        };
+        preview.values += 1;
+        let Err(problem) = convert(json, &from, &to) else {
+            return;
+        };
+        preview.failing += 1;
+        if preview.examples.len() < PREVIEW_EXAMPLES {
+            let value = match Typed::from_json(&from, json) {
+                Ok(value) => value.format(&from, locale),
+                Err(_) => shared::sync::record::plain(json).into_owned(),
+            };
+            preview.examples.push(shared::api::FailingValue {
+                id: record.id,
+                name: record.body.label(),
+                value,
+                message: problem.to_string(),
+                problem,
+            });
+        }
+    })
+    .await?;
+    Ok(Json(preview))
 }

@@ -276,6 +276,41 @@ pub async fn load(tx: &mut Tx, ids: &[RecordId]) -> Result<HashMap<RecordId, Sto
     Ok(found)
 }
 
+/// Up to `limit` live records of `collection` after `after` (by id), within the transaction:
+/// one page of a pass over every record of a collection (a field's values converted).
+pub async fn live_page(
+    tx: &mut Tx,
+    collection: Collection,
+    after: Option<RecordId>,
+    limit: i64,
+) -> Result<Vec<Stored>, sqlx::Error> {
+    let sql = if after.is_some() {
+        "SELECT id, deleted, body, stamps FROM records \
+         WHERE collection = $1 AND NOT deleted AND id > $2 ORDER BY id LIMIT $3"
+    } else {
+        "SELECT id, deleted, body, stamps FROM records \
+         WHERE collection = $1 AND NOT deleted ORDER BY id LIMIT $2"
+    };
+    let rows: Vec<StoredRow> = in_tx!(tx, |conn| {
+        let mut query = sqlx::query_as(sql).bind(collection.as_str());
+        if let Some(after) = after {
+            query = query.bind(after.as_uuid());
+        }
+        query.bind(limit).fetch_all(&mut *conn).await?
+    });
+    rows.into_iter()
+        .map(|row| {
+            let record: Record = serde_json::from_str(&row.body)
+                .map_err(|e| sqlx::Error::Decode(format!("record {}: {e}", row.id).into()))?;
+            Ok(Stored {
+                record,
+                deleted: row.deleted,
+                stamps: serde_json::from_str(&row.stamps).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 const UPSERT_SET: &str = "ON CONFLICT (id) DO UPDATE SET \
      collection = excluded.collection, owner_id = excluded.owner_id, \
      team_id = excluded.team_id, version = excluded.version, deleted = excluded.deleted, \

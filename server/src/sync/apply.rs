@@ -38,6 +38,7 @@ pub async fn apply(
     };
     batch.writes.extend(effects.writes);
     batch.number(&mut tx, now).await?;
+    super::retype::follow_schema(&mut tx, &mut batch, version, now, directory.me.user).await?;
     let (reach, events) = batch.save(&mut tx, version, now, &directory).await?;
     notify_peers(&mut tx, version, &reach).await?;
     tx.commit().await?;

@@ -11,6 +11,7 @@ pub mod cursor;
 pub mod events;
 pub mod pull;
 pub mod push;
+mod retype;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -112,6 +112,7 @@ pub async fn push(
         .cap_issues(&mut tx, directory.me.user, version, now)
         .await?;
     batch.number(&mut tx, now).await?;
+    super::retype::follow_schema(&mut tx, &mut batch, version, now, directory.me.user).await?;
     let (reach, events) = batch.save(&mut tx, version, now, &directory).await?;
     store::set_client(
         &mut tx,
@@ -184,7 +185,7 @@ fn overwrite_issue(notice: &Overwrite) -> IssueKind {
 
 /// The push's records: what was loaded, and what the applied mutations wrote over it.
 pub(super) struct Batch<'a> {
-    loaded: &'a HashMap<RecordId, Stored>,
+    pub(super) loaded: &'a HashMap<RecordId, Stored>,
     pub(super) writes: BTreeMap<RecordId, Option<Record>>,
     issues: Vec<Record>,
     /// Issues about records the author does not see now: `(index in issues, record, name)`.

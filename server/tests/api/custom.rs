@@ -353,6 +353,7 @@ async fn devices_follow_the_schema_and_their_queued_edits_meet_it(backend: Backe
             object: contacts.clone(),
             field: Box::new(field),
             adding: true,
+            lossy: false,
         })
     };
 

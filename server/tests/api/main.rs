@@ -19,6 +19,7 @@ mod lists;
 mod object_records;
 mod objects;
 mod rest;
+mod retype;
 mod roles;
 mod scale_out;
 mod setup;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::builtin::{self, COLLECTIONS};
-use super::convert::{Conversion, conversion};
+use super::convert::{Conversion, conversion, convert};
 use super::registry::{RegistryError, Schema};
 use super::{FieldDef, FieldKey, FieldType, Labels, ObjectDef, ObjectKey, SchemaError};
 use crate::i18n::Locale;
@@ -239,6 +239,21 @@ impl CompanySchema {
         field: &FieldDef,
         pipelines: &Pipelines,
     ) -> Change {
+        self.change_field(key, field, false, pipelines)
+    }
+
+    /// [`Self::save_field`], where a custom field may also change to another type: one every
+    /// value converts to ([`Conversion::Safe`]), or, with `lossy` (the admin saw the preview),
+    /// one some values may not convert to; those keep their old value until someone fixes
+    /// them. The values themselves are converted where records are stored
+    /// ([`CompanySchema::retyped_since`] says which fields to convert).
+    pub fn change_field(
+        &mut self,
+        key: &ObjectKey,
+        field: &FieldDef,
+        lossy: bool,
+        pipelines: &Pipelines,
+    ) -> Change {
         let entry = self.entry_mut(key).map_err(|e| vec![e])?;
         let mut field = field.clone();
         match entry.fields.iter_mut().find(|f| f.key == field.key) {
@@ -257,13 +272,29 @@ impl CompanySchema {
                 old.required = old.required || field.required;
             }
             Some(old) => {
-                // The type's options may change; its kind not yet (the stored values would
-                // have to be converted with it, and those that would not, previewed first).
-                if conversion(&old.field_type, &field.field_type) != Conversion::Same {
-                    return Err(vec![Problem::UnsafeConversion.at("field_type")]);
+                match conversion(&old.field_type, &field.field_type) {
+                    Conversion::Same => {
+                        if removes_choices(&old.field_type, &field.field_type) {
+                            return Err(vec![Problem::ChoiceRemoved.at("field_type")]);
+                        }
+                    }
+                    Conversion::Safe => {}
+                    Conversion::Lossy if lossy => {}
+                    Conversion::Lossy => {
+                        return Err(vec![Problem::LossyConversion.at("field_type")]);
+                    }
+                    Conversion::Refused => {
+                        return Err(vec![Problem::UnsafeConversion.at("field_type")]);
+                    }
                 }
-                if removes_choices(&old.field_type, &field.field_type) {
-                    return Err(vec![Problem::ChoiceRemoved.at("field_type")]);
+                if old.field_type.kind() != field.field_type.kind()
+                    && let Some(default) = &field.default
+                {
+                    // The default moves to the new type with the values, or goes.
+                    field.default = convert(default, &old.field_type, &field.field_type)
+                        .ok()
+                        .filter(|v| *v != super::Value::Empty)
+                        .map(|v| v.to_json());
                 }
                 field.system = false;
                 field.deleted_at = None;
@@ -335,6 +366,36 @@ impl CompanySchema {
         }
     }
 
+    /// What became of the custom fields' values between `before` and this schema (changed at
+    /// `now`): fields of another type now (values to convert) and fields forgotten for good
+    /// (values to drop, also when the key was taken again by a new field).
+    pub fn retyped_since(&self, before: &CompanySchema, now: i64) -> Vec<Retyped> {
+        let mut out = Vec::new();
+        for old_entry in &before.objects {
+            let new_entry = self.entry(old_entry.key.as_str());
+            for old in old_entry.fields.iter().filter(|f| !f.system) {
+                let new = new_entry.and_then(|e| e.field(old.key.as_str()));
+                let forgotten =
+                    old.deleted_at.is_some_and(|at| now - at > KEEP_DELETED_MS) || new.is_none();
+                let to = match new {
+                    _ if forgotten => None,
+                    Some(new) if new.field_type.kind() != old.field_type.kind() => {
+                        Some(new.field_type.clone())
+                    }
+                    _ => continue,
+                };
+                out.push(Retyped {
+                    object: old_entry.key.as_str().to_owned(),
+                    field: old.key.as_str().to_owned(),
+                    names: new_entry.is_some_and(|e| e.name_field == old.key),
+                    from: old.field_type.clone(),
+                    to,
+                });
+            }
+        }
+        out
+    }
+
     /// After a change: the whole schema must hold together; the revision moves on.
     fn settle(&mut self, pipelines: &Pipelines) -> Change {
         self.schema(pipelines)
@@ -355,6 +416,18 @@ impl CompanySchema {
         change(&mut next)?;
         Ok(next)
     }
+}
+
+/// A custom field whose stored values a schema change affects: `to` is its new type (values
+/// convert), or `None` when the field is gone for good (values are dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retyped {
+    pub object: String,
+    pub field: String,
+    /// The field names its object's records (a custom object's name field).
+    pub names: bool,
+    pub from: FieldType,
+    pub to: Option<FieldType>,
 }
 
 /// What an admin's change gives: done, or the problems at the parts of the request concerned.

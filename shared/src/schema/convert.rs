@@ -10,7 +10,8 @@ use crate::i18n::Locale;
 use crate::problem::Problem;
 
 /// What changing a field from one type to another does to its values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Conversion {
     /// The same kind: options change (choices relabelled, precision, currency offered first).
     Same,

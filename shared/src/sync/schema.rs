@@ -16,7 +16,8 @@ use serde_json::{Map, Value as Json};
 use crate::problem::{FieldError, Problem};
 use crate::records::Pipelines;
 use crate::role::Capability;
-use crate::schema::company::{Change, CompanySchema, ObjectUpdate, SCHEMA_ID};
+use crate::schema::company::{Change, CompanySchema, ObjectUpdate, Retyped, SCHEMA_ID};
+use crate::schema::convert::convert;
 use crate::schema::{FieldDef, FieldKey, ObjectDef, ObjectKey, record};
 use crate::sync::issue::Rejection;
 use crate::sync::mutators::{Ctx, Source, Tx};
@@ -36,6 +37,9 @@ pub struct SaveField {
     pub field: Box<FieldDef>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub adding: bool,
+    /// A change of type some values may not convert to, confirmed after a preview.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lossy: bool,
 }
 
 /// `field.delete` and `field.restore`
@@ -104,7 +108,7 @@ pub fn save_field(a: &SaveField, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejec
         if a.adding {
             s.add_field(&a.object, &a.field, p)
         } else {
-            s.save_field(&a.object, &a.field, p)
+            s.change_field(&a.object, &a.field, a.lossy, p)
         }
     })
 }
@@ -117,6 +121,51 @@ pub fn delete_field(a: &FieldRef, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reje
 pub fn restore_field(a: &FieldRef, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
     let now = ctx.now;
     change(tx, ctx, |s, p| s.restore_field(&a.object, &a.field, now, p))
+}
+
+/// Bring `record`'s custom values in line with fields of a new type or gone for good: a value
+/// that converts is stored in the new type's form, one that does not keeps its old form (its
+/// record shows it for someone to fix); a forgotten field's value goes. Returns the keys of the
+/// values changed (and renames a custom object's record whose name field changed).
+pub fn retype_values(record: &mut Record, retyped: &[Retyped]) -> Vec<String> {
+    let Some(object) = record.object_key().map(str::to_owned) else {
+        return Vec::new();
+    };
+    let mut changed = Vec::new();
+    for r in retyped.iter().filter(|r| r.object == object) {
+        let Some(json) = record.custom.get(&r.field) else {
+            continue;
+        };
+        let after = match &r.to {
+            None => None,
+            Some(to) => match convert(json, &r.from, to) {
+                Ok(crate::schema::Value::Empty) => None,
+                Ok(value) => Some(value.to_json()),
+                Err(_) => continue,
+            },
+        };
+        if after.as_ref() == Some(json) {
+            continue;
+        }
+        match after {
+            Some(value) => record.custom.insert(r.field.clone(), value),
+            None => record.custom.remove(&r.field),
+        };
+        changed.push(r.field.clone());
+    }
+    // The label follows the name field's new form (a choice's key, a phone in E.164).
+    if let Body::Object(named) = &mut record.body
+        && let Some(name) = retyped
+            .iter()
+            .find(|r| r.object == object && r.names && changed.contains(&r.field))
+    {
+        named.name = record
+            .custom
+            .get(&name.field)
+            .map(|v| crate::sync::record::plain(v).into_owned())
+            .unwrap_or_default();
+    }
+    changed
 }
 
 /// The custom values a record of object `key` holds after a write: `before` (empty for a new

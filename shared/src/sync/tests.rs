@@ -79,7 +79,7 @@ fn create(n: u128, name: &str) -> Mutation {
 }
 
 /// Records in memory, with stamps, as a server would hold them.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Store {
     records: BTreeMap<RecordId, Record>,
     stamps: BTreeMap<(RecordId, String), Stamp>,
@@ -103,12 +103,23 @@ fn apply(
     m: &Mutation,
     version: i64,
 ) -> Result<Effects, Rejection> {
+    apply_at(store, dir, m, version, 1_000)
+}
+
+/// [`apply`] at the time `now`.
+fn apply_at(
+    store: &mut Store,
+    dir: &Directory,
+    m: &Mutation,
+    version: i64,
+    now: i64,
+) -> Result<Effects, Rejection> {
     let scope = dir.scope();
     let ctx = Ctx {
         actor: &dir.me,
         scope: &scope,
         directory: dir,
-        now: 1_000,
+        now,
         journal: Some(change_id),
     };
     let effects = run(m, store, &ctx)?;

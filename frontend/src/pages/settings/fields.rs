@@ -419,6 +419,7 @@ pub fn FieldsPage() -> impl IntoView {
             object: current.key.clone(),
             field: Box::new(field),
             adding: true,
+            lossy: false,
         });
         spawn_local(async move {
             match sync.mutate(mutation).await {

@@ -34,6 +34,7 @@ fn save(object: &str, field: FieldDef) -> Mutation {
         object: key(object),
         field: Box::new(field),
         adding: false,
+        lossy: false,
     })
 }
 
@@ -86,6 +87,7 @@ fn only_admins_shape_the_schema_and_every_change_is_checked() {
             object: key("contacts"),
             field: Box::new(field(taken, FieldType::Text)),
             adding: true,
+            lossy: false,
         });
         assert_eq!(
             Mutation::parse(again.name(), &again.args()),
@@ -802,4 +804,103 @@ fn a_custom_objects_records_are_checked_named_and_linked_by_their_object() {
         6,
     )
     .expect("deleted");
+}
+
+#[test]
+fn a_field_changes_type_safely_or_after_a_preview_and_its_values_follow() {
+    let mut store = Store::default();
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let code = field("code", FieldType::Text);
+    apply(&mut store, &admin, &save("contacts", code), 1).expect("added");
+    let before = schema_of(&store);
+    let retype = |to: FieldType, lossy: bool| {
+        Mutation::SaveField(SaveField {
+            object: key("contacts"),
+            field: Box::new(field("code", to)),
+            adding: false,
+            lossy,
+        })
+    };
+    // Text to long text: every value converts, no confirmation asked.
+    apply(&mut store, &admin, &retype(FieldType::LongText, false), 2).expect("safe");
+    // Long text to a phone: some may not; refused until the admin confirms.
+    assert_eq!(
+        codes(apply(
+            &mut store,
+            &admin,
+            &retype(FieldType::Phone, false),
+            3
+        )),
+        [("field_type".to_owned(), "lossy_conversion")]
+    );
+    let m = retype(FieldType::Phone, true);
+    assert_eq!(Mutation::parse(m.name(), &m.args()), Ok(m.clone()));
+    apply(&mut store, &admin, &m, 3).expect("confirmed");
+    // To a sub-table: never offered.
+    assert_eq!(
+        codes(apply(&mut store, &admin, &retype(FieldType::Geo, true), 4)),
+        [("field_type".to_owned(), "unsafe_conversion")]
+    );
+    let after = schema_of(&store);
+    let retyped = after.retyped_since(&before, 5);
+    assert_eq!(retyped.len(), 1);
+    assert_eq!(
+        (retyped[0].field.as_str(), &retyped[0].from, &retyped[0].to),
+        ("code", &FieldType::Text, &Some(FieldType::Phone))
+    );
+    // What the records hold: a phone number converts, other text keeps its old form.
+    let record = |value: &str| {
+        let mut r = Record::created(
+            rid(9),
+            admin.me.user,
+            admin.me.team,
+            admin.me.user,
+            0,
+            Body::Contact(crate::records::Kind::blank()),
+        );
+        r.custom.insert("code".into(), json!(value));
+        r
+    };
+    let mut phone = record("138 0013 8000");
+    assert_eq!(retype_values(&mut phone, &retyped), ["code"]);
+    assert_eq!(phone.custom["code"], json!("+8613800138000"));
+    let mut word = record("VIP");
+    assert!(retype_values(&mut word, &retyped).is_empty());
+    assert_eq!(word.custom["code"], json!("VIP"));
+    // Another object's record with a field of that key is not touched.
+    let mut other = word.clone();
+    other.body = Body::Account(crate::records::Kind::blank());
+    other.custom.insert("code".into(), json!("138 0013 8000"));
+    assert!(retype_values(&mut other, &retyped).is_empty());
+
+    // A deleted field forgotten after thirty days takes its values with it, even when its key
+    // is taken again by a new field.
+    let delete = Mutation::DeleteField(FieldRef {
+        object: key("contacts"),
+        field: FieldKey::parse("code").expect("key"),
+    });
+    let deleted_at = 10_000;
+    let mut ctx_store = store.clone();
+    apply_at(&mut ctx_store, &admin, &delete, 6, deleted_at).expect("deleted");
+    let deleted = schema_of(&ctx_store);
+    let late = deleted_at + crate::schema::company::KEEP_DELETED_MS + 1;
+    apply_at(
+        &mut ctx_store,
+        &admin,
+        &Mutation::SaveField(SaveField {
+            object: key("contacts"),
+            field: Box::new(field("code", FieldType::Integer)),
+            adding: true,
+            lossy: false,
+        }),
+        7,
+        late,
+    )
+    .expect("the key is free again");
+    let gone = schema_of(&ctx_store).retyped_since(&deleted, late);
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0].to, None);
+    let mut held = record("12");
+    assert_eq!(retype_values(&mut held, &gone), ["code"]);
+    assert!(!held.custom.contains_key("code"));
 }

@@ -1,0 +1,102 @@
+//! When a schema change gives a custom field another type, or forgets a deleted field for good,
+//! the values records hold follow it in the same transaction: the records the push writes
+//! anyway are converted in memory, every other stored record of the object a page at a time,
+//! at the push's version, so every device pulls them with the schema (which reaches everyone).
+//! A value that does not convert keeps its old form; the field's stamp moves on, so an edit
+//! made meanwhile on an older copy is told it was overwritten rather than lost silently.
+
+use std::collections::BTreeSet;
+
+use shared::RecordId;
+use shared::UserId;
+use shared::schema::company::{CompanySchema, Retyped, SCHEMA_ID};
+use shared::sync::{Body, Collection, Stamp, retype_values};
+
+use super::push::Batch;
+use crate::db::Tx;
+use crate::db::sync::{self as store, Write};
+
+/// Records read and written per statement.
+const PAGE: i64 = 500;
+
+fn schema_of(body: &Body) -> Option<&CompanySchema> {
+    match body {
+        Body::Schema(schema) => Some(schema),
+        _ => None,
+    }
+}
+
+/// Convert the stored values of every field this batch's schema change retyped or forgot.
+pub(super) async fn follow_schema(
+    tx: &mut Tx,
+    batch: &mut Batch<'_>,
+    version: i64,
+    now: i64,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    let Some(Some(written)) = batch.writes.get(&SCHEMA_ID) else {
+        return Ok(());
+    };
+    let Some(after) = schema_of(&written.body) else {
+        return Ok(());
+    };
+    let before = batch
+        .loaded
+        .get(&SCHEMA_ID)
+        .filter(|s| !s.deleted)
+        .and_then(|s| schema_of(&s.record.body))
+        .cloned()
+        .unwrap_or_default();
+    let retyped = after.retyped_since(&before, now);
+    if retyped.is_empty() {
+        return Ok(());
+    }
+    // What this push writes anyway is converted where it stands.
+    for record in batch.writes.values_mut().flatten() {
+        retype_values(record, &retyped);
+    }
+    let collections: BTreeSet<Collection> = retyped.iter().map(|r| collection(r)).collect();
+    for collection in collections {
+        let mut after_id: Option<RecordId> = None;
+        loop {
+            let page = store::live_page(tx, collection, after_id, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after_id = Some(last.record.id);
+            let full = page.len() as i64 == PAGE;
+            let mut changed = Vec::new();
+            for mut stored in page {
+                if batch.writes.contains_key(&stored.record.id) {
+                    continue;
+                }
+                let keys = retype_values(&mut stored.record, &retyped);
+                if keys.is_empty() {
+                    continue;
+                }
+                for key in keys {
+                    stored.stamps.insert(key, Stamp { version, by });
+                }
+                stored.record.version = version;
+                changed.push(stored);
+            }
+            let rows: Vec<Write> = changed
+                .iter()
+                .map(|s| Write {
+                    record: &s.record,
+                    deleted: false,
+                    body: serde_json::to_string(&s.record).unwrap_or_default(),
+                    stamps: store::stamps_json(&s.stamps),
+                })
+                .collect();
+            store::write(tx, version, now, &rows).await?;
+            if !full {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The collection holding an object's records.
+fn collection(retyped: &Retyped) -> Collection {
+    shared::schema::builtin::collection_of(&retyped.object).unwrap_or(Collection::Object)
+}
