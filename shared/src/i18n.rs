@@ -264,6 +264,10 @@ catalog! {
     DeletedFieldBadge => "已删除", "Deleted";
     DeleteField => "删除", "Delete";
     RestoreField => "恢复", "Restore";
+    RetypeField => "更改类型", "Change type";
+    RetypeSafe => "所有值都能转换。", "Every value converts.";
+    RetypeFailing => "无法转换、将保留原值的值：", "Values that will not convert and keep their old value:";
+    RetypeApply => "确认更改类型", "Change the type";
     ConfirmDeleteField => "删除该字段？它的数据保留 30 天，期间可以恢复。", "Delete this field? Its values are kept for 30 days, during which it can be restored.";
     FormulaReads => "公式正确。", "The formula reads well.";
     Stages => "阶段", "Stages";

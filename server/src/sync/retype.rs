@@ -55,7 +55,7 @@ pub(super) async fn follow_schema(
     for record in batch.writes.values_mut().flatten() {
         retype_values(record, &retyped);
     }
-    let collections: BTreeSet<Collection> = retyped.iter().map(|r| collection(r)).collect();
+    let collections: BTreeSet<Collection> = retyped.iter().map(collection).collect();
     for collection in collections {
         let mut after_id: Option<RecordId> = None;
         loop {

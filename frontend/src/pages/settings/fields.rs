@@ -14,13 +14,14 @@ use shared::problem::Problem;
 use shared::schema::{FieldDef, FieldKey, FieldKind, FieldType, Labels, ObjectDef, ObjectKey};
 use shared::sync::{Collection, FieldRef, Mutation, SaveField};
 
+use super::retype::RetypeField;
 use crate::components::form::{FormFooter, FormState, TextField};
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
 /// The kinds the designer offers (the others, whose options name other objects' fields, are
 /// set up over the API for now).
-const OFFERED: &[FieldKind] = &[
+pub(super) const OFFERED: &[FieldKind] = &[
     FieldKind::Text,
     FieldKind::LongText,
     FieldKind::Integer,
@@ -871,6 +872,7 @@ fn field_rows(object: &ObjectDef, locale: Locale) -> impl IntoView + use<> {
                     {f.hidden.then(|| badge(Text::HiddenFieldBadge))}
                     {deleted.then(|| badge(Text::DeletedFieldBadge))}
                     {action}
+                    {(!f.system && !deleted).then(|| view! { <RetypeField object=key.clone() field=f.clone() /> })}
                 </li>
             }
         })

@@ -3,6 +3,7 @@
 
 pub mod fields;
 pub mod pipelines;
+mod retype;
 pub mod roles;
 pub mod teams;
 pub mod users;

@@ -1,0 +1,183 @@
+//! Settings → Fields: a custom field changes type. Only the types its values can move to are
+//! offered; where some values may not convert, the server's preview (it sees every record)
+//! lists them before the admin confirms, and they keep their old value until someone fixes
+//! them. The change is a `field.save` like any other (`lossy` once confirmed); the server
+//! converts the stored values with it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+use shared::api::ConversionPreview;
+use shared::i18n::{Text, problem_text};
+use shared::schema::convert::{Conversion, conversion};
+use shared::schema::{FieldDef, FieldKind, FieldType, ObjectKey};
+use shared::sync::{Mutation, SaveField};
+
+use crate::i18n::use_i18n;
+use crate::sync::use_sync;
+
+/// The type a field of type `from` gets when changed to `kind`: the kind's usual options (two
+/// decimals, yuan, five stars; a link's object kept). `None` for kinds that need choices or
+/// another object named first.
+fn target(kind: FieldKind, from: &FieldType) -> Option<FieldType> {
+    let mut json = json!({"type": kind.key()});
+    match kind {
+        FieldKind::Decimal | FieldKind::Percent => json["precision"] = json!(2),
+        FieldKind::Money => json["currency"] = json!("CNY"),
+        FieldKind::Rating => json["max"] = json!(5),
+        FieldKind::Links => match from {
+            FieldType::Link { object } => json["object"] = json!(object),
+            _ => return None,
+        },
+        _ => {}
+    }
+    serde_json::from_value(json).ok()
+}
+
+/// The types `field` may change to, each with what becomes of its values.
+fn offered(field: &FieldDef) -> Vec<(FieldType, Conversion)> {
+    super::fields::OFFERED
+        .iter()
+        .filter_map(|kind| target(*kind, &field.field_type))
+        .map(|to| {
+            let how = conversion(&field.field_type, &to);
+            (to, how)
+        })
+        .filter(|(_, how)| matches!(how, Conversion::Safe | Conversion::Lossy))
+        .collect()
+}
+
+/// "Change type" under a custom field's row.
+#[component]
+pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let targets = offered(&field);
+    if targets.is_empty() {
+        return ().into_any();
+    }
+    let open = RwSignal::new(false);
+    let chosen = RwSignal::new(None::<usize>);
+    // The server's preview of a lossy change: `Err` holds the message when it could not be had.
+    let preview = RwSignal::new(None::<Result<ConversionPreview, String>>);
+    let outcome = RwSignal::new(None::<String>);
+    let targets = StoredValue::new(targets);
+    let path = format!(
+        "/api/v1/objects/{}/fields/{}/preview",
+        object.as_str(),
+        field.key.as_str()
+    );
+    let pick = move |ev: leptos::ev::Event| {
+        let index = event_target_value(&ev).parse::<usize>().ok();
+        chosen.set(index);
+        preview.set(None);
+        outcome.set(None);
+        let Some((to, Conversion::Lossy)) =
+            index.and_then(|i| targets.with_value(|t| t.get(i).cloned()))
+        else {
+            return;
+        };
+        let path = path.clone();
+        spawn_local(async move {
+            let got = crate::api::post::<_, ConversionPreview>(&path, &json!({"field_type": to}))
+                .await
+                .map_err(|e| e.message(i18n.locale()));
+            if chosen.get_untracked() == index {
+                preview.set(Some(got));
+            }
+        });
+    };
+    let field = StoredValue::new(field);
+    let apply = move |_| {
+        let Some((to, how)) = chosen
+            .get_untracked()
+            .and_then(|i| targets.with_value(|t| t.get(i).cloned()))
+        else {
+            return;
+        };
+        let mut changed = field.get_value();
+        changed.field_type = to;
+        let mutation = Mutation::SaveField(SaveField {
+            object: object.clone(),
+            field: Box::new(changed),
+            adding: false,
+            lossy: how == Conversion::Lossy,
+        });
+        spawn_local(async move {
+            let locale = i18n.locale();
+            outcome.set(Some(match sync.mutate(mutation).await {
+                Ok(()) => {
+                    open.set(false);
+                    return;
+                }
+                Err(shared::sync::MutateError::Rejected(shared::sync::Rejection::Invalid {
+                    errors,
+                })) => errors
+                    .iter()
+                    .map(|e| problem_text(&e.problem, locale))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                Err(_) => i18n.t(Text::ErrUnexpected).to_owned(),
+            }));
+        });
+    };
+    // Whether the change can be confirmed: a safe one at once, a lossy one once previewed.
+    let ready = move || match chosen
+        .get()
+        .and_then(|i| targets.with_value(|t| t.get(i).map(|(_, h)| *h)))
+    {
+        Some(Conversion::Safe) => true,
+        Some(_) => matches!(preview.get(), Some(Ok(_))),
+        None => false,
+    };
+    let summary = move || {
+        let locale = i18n.locale();
+        let how = chosen
+            .get()
+            .and_then(|i| targets.with_value(|t| t.get(i).map(|(_, h)| *h)))?;
+        Some(match (how, preview.get()) {
+            (Conversion::Safe, _) => {
+                view! { <p class="hint">{i18n.t(Text::RetypeSafe)}</p> }.into_any()
+            }
+            (_, None) => view! { <p class="hint">{i18n.t(Text::Loading)}</p> }.into_any(),
+            (_, Some(Err(message))) => view! { <p class="field-error">{message}</p> }.into_any(),
+            (_, Some(Ok(p))) => {
+                let line = format!(
+                    "{} {} / {}",
+                    i18n.t(Text::RetypeFailing),
+                    p.failing,
+                    p.values
+                );
+                view! {
+                    <p class="hint" data-testid="retype-summary">{line}</p>
+                    <ul class="retype-failing" data-testid="retype-failing">
+                        {p.examples.into_iter().map(|f| view! {
+                            <li><strong>{f.name}</strong>" · "{f.value}" · "<span class="muted">{problem_text(&f.problem, locale)}</span></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        })
+    };
+    view! {
+        <button type="button" class="secondary" data-testid="retype-field"
+            on:click=move |_| open.update(|o| *o = !*o)>{move || i18n.t(Text::RetypeField)}</button>
+        <Show when=move || open.get()>
+            <div class="retype" data-testid="retype">
+                <select data-testid="retype-to" aria-label=move || i18n.t(Text::RetypeField) on:change=pick.clone()>
+                    <option value="">{move || i18n.t(Text::NoneChosen)}</option>
+                    {targets.with_value(|t| t.iter().enumerate().map(|(i, (to, _))| {
+                        let name = to.kind().name().get(i18n.locale()).to_owned();
+                        view! { <option value=i.to_string()>{name}</option> }
+                    }).collect_view())}
+                </select>
+                {summary}
+                <p class="field-error" role="alert">{move || outcome.get()}</p>
+                <button type="button" data-testid="retype-apply" disabled=move || !ready() on:click=apply.clone()>
+                    {move || i18n.t(Text::RetypeApply)}
+                </button>
+            </div>
+        </Show>
+    }
+    .into_any()
+}

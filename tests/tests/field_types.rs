@@ -1,0 +1,173 @@
+//! An admin, at a desk, changes a custom field's type in Settings → Fields. "Other phone" was
+//! plain text: changing it to a phone number first shows, from the server, which value would
+//! not convert and whose it is; confirmed, the numbers become phone numbers everywhere while
+//! the odd value keeps its text. A rep's phone, which held the old values, shows the contact's
+//! number as a phone number after its next sync, also when the page is opened again from its
+//! address. A change that would lose nothing (visits from whole to decimal numbers) applies at
+//! once.
+
+use serde_json::json;
+use tests::Result;
+use tests::api::Api;
+use tests::browser::{Browser, Viewport};
+use tests::cast::{self, REP};
+use tests::pages::login;
+use tests::server::TestServer;
+
+const ADMIN_EMAIL: &str = "admin@qiao.example";
+const ADMIN_PASSWORD: &str = "admin-pass-1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_changes_type_after_a_preview_and_every_device_follows() {
+    let server = TestServer::start("field-types").await;
+    let seeded = cast::seed(&server.url).await;
+    let admin = Browser::start(&server.url, Viewport::Desktop).await;
+    let rep = Browser::start(&server.url, Viewport::Phone).await;
+    let outcome = match seeded {
+        Ok(()) => flow(&server, &admin, &rep).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_err() {
+        admin.screenshot("field-types-admin").await;
+        rep.screenshot("field-types-rep").await;
+    }
+    admin.close().await;
+    rep.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("field type flow failed: {e}");
+    }
+}
+
+/// The row of field `key` in the settings' list.
+fn row(key: &str) -> String {
+    format!("[data-testid=field-list] [data-key={key}]")
+}
+
+async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
+    let mut api = Api::new(&server.url);
+    api.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    for field in [
+        json!({"key": "other_phone", "label": {"zh": "备用电话", "en": "Other phone"},
+               "field_type": {"type": "text"}}),
+        json!({"key": "visits", "label": {"zh": "拜访次数", "en": "Visits"},
+               "field_type": {"type": "integer"}}),
+    ] {
+        api.post("/api/v1/objects/contacts/fields", field).await?;
+    }
+    let mut as_rep = Api::new(&server.url);
+    as_rep.sign_in(REP.email, REP.password).await?;
+    let mut ids = Vec::new();
+    for (name, other) in [("王芳", "138 0013 8000"), ("李雷", "前台转")] {
+        let made = as_rep
+            .post(
+                "/api/v1/contacts",
+                json!({"fields": {"name": name, "other_phone": other, "visits": 3}}),
+            )
+            .await?;
+        ids.push(made["id"].as_str().ok_or("no id")?.to_owned());
+    }
+    let page = format!("/contacts/{}", ids[0]);
+    let field_value = "document.querySelector('#record-other_phone')";
+
+    // The rep's phone holds the contact with the number as text.
+    rep.open("/login").await?;
+    login::sign_in(rep, &REP).await?;
+    rep.open(&page).await?;
+    rep.wait_until(
+        &format!("{field_value} && {field_value}.value === '138 0013 8000'"),
+        "the number as the text it was typed",
+    )
+    .await?;
+
+    admin.open("/login").await?;
+    login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    admin.open("/settings/fields?object=contacts").await?;
+    let other = row("other_phone");
+    admin
+        .click(&format!("{other} [data-testid=retype-field]"))
+        .await?;
+    // Only the types its values can move to are offered: not a link, not a sub-table.
+    admin
+        .wait_until(
+            &format!(
+                "(() => {{ const t = document.querySelector('{other} [data-testid=retype-to]').innerText; \
+                  return t.includes('电话') && !t.includes('子表') && !t.includes('关联'); }})()"
+            ),
+            "phone offered, sub-tables and links not",
+        )
+        .await?;
+    admin
+        .choose(&format!("{other} [data-testid=retype-to]"), "电话")
+        .await?;
+    // The server's preview: one value of two will not convert, and whose it is.
+    admin
+        .wait_text(&format!("{other} [data-testid=retype-summary]"), "1 / 2")
+        .await?;
+    admin
+        .wait_text(&format!("{other} [data-testid=retype-failing]"), "李雷")
+        .await?;
+    admin
+        .wait_text(&format!("{other} [data-testid=retype-failing]"), "前台转")
+        .await?;
+    admin.snap("field-retype-preview").await;
+    admin
+        .click(&format!("{other} [data-testid=retype-apply]"))
+        .await?;
+    admin
+        .wait_text(&format!("{other} span.muted.small"), "电话")
+        .await?;
+
+    // A change that loses nothing applies without a preview.
+    let visits = row("visits");
+    admin
+        .click(&format!("{visits} [data-testid=retype-field]"))
+        .await?;
+    admin
+        .choose(&format!("{visits} [data-testid=retype-to]"), "小数")
+        .await?;
+    admin
+        .wait_text(&format!("{visits} .retype"), "所有值都能转换")
+        .await?;
+    admin
+        .click(&format!("{visits} [data-testid=retype-apply]"))
+        .await?;
+    admin
+        .wait_text(&format!("{visits} span.muted.small"), "小数")
+        .await?;
+    // The settings open again from their address with the new types.
+    admin.open("/settings/fields?object=contacts").await?;
+    admin
+        .wait_text(&format!("{other} span.muted.small"), "电话")
+        .await?;
+
+    // The server converted the stored values: the number is a phone number, the odd one kept.
+    let read = |id: &str| format!("/api/v1/contacts/{id}");
+    let first = as_rep.get(&read(&ids[0])).await?;
+    if first["fields"]["other_phone"] != json!("+8613800138000") {
+        return Err(format!("the number did not convert: {first}"));
+    }
+    let second = as_rep.get(&read(&ids[1])).await?;
+    if second["fields"]["other_phone"] != json!("前台转") {
+        return Err(format!("the odd value did not keep its text: {second}"));
+    }
+
+    // The rep's phone follows with its next sync, and after opening the page again.
+    rep.wait_until(
+        &format!(
+            "{field_value} && {field_value}.type === 'tel' && {field_value}.value.startsWith('+86')"
+        ),
+        "the number as a phone number on the rep's phone",
+    )
+    .await?;
+    rep.open(&page).await?;
+    rep.wait_until(
+        &format!(
+            "{field_value} && {field_value}.type === 'tel' && {field_value}.value.includes('138')"
+        ),
+        "the number as a phone number after a reload",
+    )
+    .await?;
+    rep.snap("field-retyped-phone").await;
+    Ok(())
+}
