@@ -305,6 +305,53 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     // On a board by phase, a project moves to another column from its menu (the keyboard's
     // way), and stays there after a reload.
     boss.erase("[data-testid=object-search]").await?;
+    // A filter chip by budget: a value that is not an amount is named, nothing is lost; a
+    // good one keeps the larger project, also after a reload of the list's address.
+    let rows = "document.querySelectorAll('[data-testid=object-row]').length";
+    boss.wait_until(&format!("{rows} === 2"), "both projects again")
+        .await?;
+    boss.choose("[data-testid=filter-field]", "预算").await?;
+    boss.choose("[data-testid=filter-op]", "≥").await?;
+    boss.fill("[data-testid=filter-value]", "很多").await?;
+    boss.click("[data-testid=add-filter]").await?;
+    boss.wait_text("[data-testid=filter-error]", "金额").await?;
+    boss.fill("[data-testid=filter-value]", "100000").await?;
+    boss.click("[data-testid=add-filter]").await?;
+    boss.wait_text("[data-testid=filter-chip]", "预算 ≥")
+        .await?;
+    boss.wait_until(&format!("{rows} === 1"), "one project of 100,000 or more")
+        .await?;
+    boss.wait_text("[data-testid=object-table]", "园区一期")
+        .await?;
+    let filtered = boss
+        .run("return location.pathname + location.search")
+        .await?;
+    let filtered = filtered.as_str().ok_or("the list's address")?.to_owned();
+    if !filtered.contains("where=") {
+        return Err(format!("the chips are not in the address: {filtered}"));
+    }
+    boss.open(&filtered).await?;
+    boss.wait_text("[data-testid=filter-chip]", "100,000")
+        .await?;
+    boss.wait_until(&format!("{rows} === 1"), "still one project after a reload")
+        .await?;
+    boss.snap("custom-object-filtered").await;
+    // Saved as a view, the chip comes back with it.
+    boss.fill("[data-testid=view-name]", "大项目").await?;
+    boss.click("[data-testid=save-view]").await?;
+    boss.wait_text("[data-testid=view-select]", "大项目")
+        .await?;
+    boss.click("[data-testid=filter-chip] button").await?;
+    boss.wait_until(&format!("{rows} === 2"), "both projects without the chip")
+        .await?;
+    boss.choose("[data-testid=view-select]", "大项目").await?;
+    boss.wait_text("[data-testid=filter-chip]", "预算 ≥")
+        .await?;
+    boss.wait_until(&format!("{rows} === 1"), "the view's one project")
+        .await?;
+    boss.click("[data-testid=filter-chip] button").await?;
+    boss.wait_until(&format!("{rows} === 2"), "both projects again")
+        .await?;
     boss.click("[data-testid=view-board]").await?;
     boss.wait_until(
         "location.search.includes('view=board') && location.search.includes('by=phase')",

@@ -213,18 +213,17 @@ impl CustomInputs {
     }
 }
 
-/// Who asks and when, for rollups' filters and formulas' `TODAY()`.
-fn context(sync: crate::sync::Sync) -> shared::query::Context {
-    let me = sync
-        .with_core_untracked(|c| c.directory().map(|d| d.me.user.as_uuid()))
+/// Who asks and when, for rollups' filters, formulas' `TODAY()` and filter chips.
+pub(crate) fn context(sync: crate::sync::Sync) -> shared::query::Context {
+    let now = crate::sync::now_ms();
+    sync.with_core_untracked(|c| c.directory().map(|d| d.query_context(now)))
         .flatten()
-        .unwrap_or_default();
-    shared::query::Context {
-        me,
-        my_team: Vec::new(),
-        now_ms: crate::sync::now_ms(),
-        offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
-    }
+        .unwrap_or(shared::query::Context {
+            me: Default::default(),
+            my_team: Vec::new(),
+            now_ms: now,
+            offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
+        })
 }
 
 /// Whether a person types or picks this kind's value in the form today (the others are shown,

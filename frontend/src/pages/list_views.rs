@@ -45,25 +45,48 @@ impl ListSettings {
 
     /// These settings as the fields of a view called `name` of `list`.
     fn as_fields(self, name: &str, list: Collection) -> shared::records::Patch {
-        use shared::records::Kind;
-        let view = SavedView {
+        view_fields(&SavedView {
             name: name.to_owned(),
             list: Some(list),
             sort: self.sort.get_untracked(),
             descending: self.descending.get_untracked(),
             filters: self.filters.get_untracked(),
             columns: self.columns.get_untracked(),
-        };
-        SavedView::FIELDS
-            .iter()
-            .map(|f| ((*f).to_owned(), view.get(f)))
-            .collect()
+            object: String::new(),
+            chips: String::new(),
+        })
     }
 }
 
-/// Choose a saved view of this list, save the current settings as one, or delete one.
+/// A view as the fields a `record.create` of it sends.
+pub fn view_fields(view: &SavedView) -> shared::records::Patch {
+    use shared::records::Kind;
+    SavedView::FIELDS
+        .iter()
+        .map(|f| ((*f).to_owned(), view.get(f)))
+        .collect()
+}
+
+/// The saved views of a built-in list, applied to its settings.
 #[component]
 pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
+    view! {
+        <SavedViews
+            belongs=Callback::new(move |v: SavedView| v.list == Some(collection) && v.object.is_empty())
+            apply=Callback::new(move |v: Option<SavedView>| settings.apply(v.as_ref()))
+            current=Callback::new(move |name: String| settings.as_fields(&name, collection)) />
+    }
+}
+
+/// Choose a saved view of a list, save the list's current settings as one, or delete one:
+/// `belongs` says which views are this list's, `apply` sets a view (`None`: all records) and
+/// `current` gives the list's settings as the fields of a view of that name.
+#[component]
+pub fn SavedViews(
+    belongs: Callback<SavedView, bool>,
+    apply: Callback<Option<SavedView>>,
+    current: Callback<String, shared::records::Patch>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let chosen = RwSignal::new(String::new());
@@ -75,7 +98,7 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
             let mut all: Vec<(RecordId, SavedView)> = core
                 .collection(Collection::View)
                 .filter_map(|r| match &r.body {
-                    shared::sync::Body::View(v) if v.list == Some(collection) => {
+                    shared::sync::Body::View(v) if belongs.run(v.clone()) => {
                         Some((r.id, v.clone()))
                     }
                     _ => None,
@@ -92,8 +115,8 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
                 .find(|(v, _)| v.to_string() == id)
                 .map(|(_, v)| v.clone())
         });
-        settings.apply(view.as_ref());
         chosen.set(if view.is_some() { id } else { String::new() });
+        apply.run(view);
     };
     let save = move |_| {
         let typed = name.get_untracked();
@@ -107,7 +130,7 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
             collection: Collection::View,
             id,
             owner: None,
-            fields: settings.as_fields(&typed, collection),
+            fields: current.run(typed),
         });
         spawn_local(async move {
             match sync.mutate(mutation).await {
@@ -136,7 +159,7 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
                 .is_ok()
             {
                 chosen.set(String::new());
-                settings.apply(None);
+                apply.run(None);
             }
         });
     };

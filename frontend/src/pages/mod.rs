@@ -4,6 +4,7 @@ pub mod board_touch;
 pub mod bulk;
 pub mod custom_fields;
 pub mod dashboard;
+pub mod filter_chips;
 pub mod home;
 pub mod list_views;
 pub mod login;

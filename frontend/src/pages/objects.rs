@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use serde_json::Value as Json;
 use shared::i18n::{Locale, Text};
-use shared::records::Patch;
+use shared::records::{Patch, SavedView};
 use shared::schema::company::SCHEMA_ID;
 use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
 use shared::search::Query;
@@ -27,6 +27,8 @@ use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::bulk::BulkBar;
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
+use crate::pages::filter_chips::{self, FilterChips};
+use crate::pages::list_views::{SavedViews, view_fields};
 use crate::pages::not_found::NotFound;
 use crate::pages::object_board::{ObjectBoard, groupings};
 use crate::pages::records::{Timeline, reassigned, send_in_order};
@@ -190,20 +192,75 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
     let selecting = RwSignal::new(false);
     let selected = RwSignal::new(HashSet::<RecordId>::new());
     let hidden = RwSignal::new(HashSet::<RecordId>::new());
+    // The filter chips, from the address (`?where=`).
+    let conditions = {
+        let object = object.clone();
+        Memo::new(move |_| filter_chips::from_address(&object, query_map.with(|q| q.get("where"))))
+    };
+    let set_conditions = {
+        let key = key.clone();
+        let navigate = navigate.clone();
+        Callback::new(move |all: Vec<String>| {
+            let chips = filter_chips::to_address(&all);
+            let path = if chips.is_empty() {
+                list_path(&key)
+            } else {
+                format!("{}?where={chips}", list_path(&key))
+            };
+            navigate(&path, Default::default());
+        })
+    };
+    // Saved views of this object's list: its chips under a name.
+    let belongs = {
+        let key = key.clone();
+        Callback::new(move |v: SavedView| v.list == Some(Collection::Object) && v.object == key)
+    };
+    let apply_view = Callback::new(move |v: Option<SavedView>| {
+        let chips = v.map(|v| v.chips).unwrap_or_default();
+        set_conditions.run(chips.lines().map(str::to_owned).collect());
+    });
+    let current_view = {
+        let key = key.clone();
+        Callback::new(move |name: String| {
+            view_fields(&SavedView {
+                name,
+                list: Some(Collection::Object),
+                sort: String::new(),
+                descending: false,
+                filters: Vec::new(),
+                columns: Vec::new(),
+                object: key.clone(),
+                chips: conditions.with_untracked(|c| {
+                    c.iter()
+                        .map(|(s, _)| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }),
+            })
+        })
+    };
     let rows = {
         let key = key.clone();
         let shown = shown.clone();
+        let object = object.clone();
         Memo::new(move |_| {
             changed.get();
             let locale = i18n.locale();
             let q = Query::new(&query.get());
             let by = sort.get();
             let down = descending.get();
+            let filter = filter_chips::filter_of(&conditions.get());
+            let context = crate::pages::custom_fields::context(sync);
             sync.with_core(|core| {
                 let mut found: Vec<(&Record, Row)> = core
                     .collection(Collection::Object)
                     .filter(|r| r.object_key() == Some(key.as_str()))
                     .filter(|r| !hidden.with(|h| h.contains(&r.id)))
+                    .filter(|r| {
+                        filter
+                            .as_ref()
+                            .is_none_or(|f| f.matches(&object, &r.custom, &context))
+                    })
                     .filter(|r| q.is_empty() || q.rank(&core.search_entry(r)).is_some())
                     .map(|r| {
                         let cells = shown
@@ -338,7 +395,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
     let listed =
         Callback::new(move |()| rows.with_untracked(|r| r.iter().map(|row| row.id).collect()));
     let empty_text = move || {
-        if query.with(String::is_empty) {
+        if query.with(String::is_empty) && conditions.with(Vec::is_empty) {
             i18n.t(Text::NoRecords)
         } else {
             i18n.t(Text::NoRecordMatches)
@@ -389,6 +446,8 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                         {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
                     </button>
                 </div>
+                <SavedViews belongs=belongs apply=apply_view current=current_view />
+                <FilterChips object=object.clone() chips=conditions set=set_conditions />
                 <Show when=move || selecting.get()>
                     <BulkBar collection=Collection::Object selected=selected hidden=hidden listed=listed
                         listed_count=Signal::derive(count) />

@@ -224,7 +224,7 @@ async fn answers(
         let pipelines = company_pipelines(state, &scope).await?;
         let whole = schema.schema(&pipelines);
         if let Some(object) = whole.object(&target.key) {
-            let context = query_context(user, &directory);
+            let context = directory.query_context(crate::db::now_ms());
             worked =
                 super::computed::work_out(state, &scope, &whole, object, records, &context).await?;
         }
@@ -233,24 +233,6 @@ async fn answers(
         .iter()
         .map(|r| item(r, &custom, worked.get(&r.id.as_uuid())))
         .collect())
-}
-
-/// Who asks and when, for the query language's `me`, `my team` and periods.
-fn query_context(
-    user: &CurrentUser,
-    directory: &shared::sync::Directory,
-) -> shared::query::Context {
-    shared::query::Context {
-        me: user.actor.user.as_uuid(),
-        my_team: directory
-            .users
-            .iter()
-            .filter(|m| m.team == user.actor.team)
-            .map(|m| m.id.as_uuid())
-            .collect(),
-        now_ms: crate::db::now_ms(),
-        offset_minutes: shared::query::COMPANY_OFFSET_MINUTES,
-    }
 }
 
 /// The one answer for `record`.
@@ -416,7 +398,7 @@ async fn list(
         .transpose()?;
     let directory = store::directory_now(&state.db, &user.actor).await?;
     let scope = directory.scope();
-    let context = query_context(&user, &directory);
+    let context = directory.query_context(crate::db::now_ms());
     let object_key = Some(target.key.as_str());
     // `filter=`: the query language over the object's fields (see `shared::query`).
     let query = match filter_text.map(str::trim).filter(|t| !t.is_empty()) {

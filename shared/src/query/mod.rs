@@ -26,7 +26,7 @@ use crate::i18n::Locale;
 use crate::schema::{FieldKey, FieldKind, FieldType, ObjectDef, Value};
 
 pub use eval::{COMPANY_OFFSET_MINUTES, Context, calendar_day};
-pub use text::{ParseError, ParseErrorKind, parse};
+pub use text::{ParseError, ParseErrorKind, parse, quote};
 
 /// Days relative to today, in the company's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -321,3 +321,18 @@ fn sorting_and_grouping() {
     let query = Query::from_text(Some("stage = won"), Some("-amount"), &object).expect("query");
     assert!(query.filter.is_some() && query.sort.len() == 1 && query.sort[0].descending);
 }
+
+#[test]
+fn a_quoted_value_reads_back_as_typed() {
+    let object = deals();
+    for typed in ["杭州", "say \"hi\"", "a, b (c)", "x and y"] {
+        let text = format!("city contains {}", quote(typed));
+        match parse(&text, &object) {
+            Ok(Filter::Where(Condition {
+                op: Op::Contains(value),
+                ..
+            })) => assert_eq!(value, serde_json::json!(typed), "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}

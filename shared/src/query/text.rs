@@ -144,6 +144,11 @@ fn tokens(text: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
     Ok(out)
 }
 
+/// `text` as a quoted value of the text form (a quote inside escaped as `\"`).
+pub fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\\\""))
+}
+
 /// Deepest nesting of parentheses and `not`.
 const DEPTH_MAX: usize = 32;
 

@@ -27,6 +27,13 @@ pub struct SavedView {
     /// The fields shown under each row's name; empty: the list's usual ones.
     #[serde(default)]
     pub columns: Vec<String>,
+    /// For a list of a custom object (`list` is `object`): the object's key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub object: String,
+    /// Filter chips, one per line, each a condition in the query language's text form
+    /// (`budget >= "100000"`); every one must hold.
+    #[serde(default, rename = "where", skip_serializing_if = "String::is_empty")]
+    pub chips: String,
 }
 
 impl SavedView {
@@ -38,8 +45,16 @@ impl SavedView {
 
 impl Kind for SavedView {
     const COLLECTION: Collection = Collection::View;
-    const FIELDS: &'static [&'static str] =
-        &["name", "list", "sort", "descending", "filters", "columns"];
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "list",
+        "sort",
+        "descending",
+        "filters",
+        "columns",
+        "object",
+        "where",
+    ];
     const REQUIRED: &'static [&'static str] = &["name", "list"];
 
     fn blank() -> Self {
@@ -50,6 +65,8 @@ impl Kind for SavedView {
             descending: false,
             filters: Vec::new(),
             columns: Vec::new(),
+            object: String::new(),
+            chips: String::new(),
         }
     }
 
@@ -102,6 +119,31 @@ impl Kind for SavedView {
                     });
                 }
             }
+            "object" => {
+                self.object = match raw.trim() {
+                    "" => String::new(),
+                    key => crate::schema::ObjectKey::parse(key)?.as_str().to_owned(),
+                }
+            }
+            "where" => {
+                let lines: Vec<&str> = raw
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                if lines.len() > VIEW_PARTS_MAX {
+                    return Err(Problem::TooMany {
+                        max: VIEW_PARTS_MAX,
+                    });
+                }
+                if lines.iter().any(|l| l.chars().any(char::is_control)) {
+                    return Err(Problem::ControlCharacters);
+                }
+                if raw.len() > 4000 {
+                    return Err(Problem::TooLong { max: 4000 });
+                }
+                self.chips = lines.join("\n");
+            }
             _ => return Err(Problem::UnknownField),
         }
         Ok(())
@@ -116,6 +158,8 @@ impl Kind for SavedView {
             "filters" if self.filters.is_empty() => String::new(),
             "filters" => serde_json::to_string(&self.filters).unwrap_or_default(),
             "columns" => self.columns.join(","),
+            "object" => self.object.clone(),
+            "where" => self.chips.clone(),
             _ => String::new(),
         }
     }
@@ -135,6 +179,19 @@ impl Kind for SavedView {
         let Some(list) = self.list else {
             return Ok(());
         };
+        // A custom object's list names its object; its fields are the company's own (a chip
+        // naming one deleted since simply holds for no record).
+        if list == Collection::Object || !self.object.is_empty() {
+            return if list != Collection::Object {
+                Err(vec![Problem::Invalid.at("object")])
+            } else if self.object.is_empty() {
+                Err(vec![Problem::Required.at("object")])
+            } else if !self.filters.is_empty() || !self.columns.is_empty() {
+                Err(vec![Problem::UnknownField.at("filters")])
+            } else {
+                Ok(())
+            };
+        }
         let known = fields_of(list);
         let unknown = |f: &str| !f.is_empty() && !known.contains(&f);
         let mut errors = Vec::new();
@@ -176,6 +233,42 @@ mod tests {
         assert_eq!(view.filters[1], ("province".to_owned(), "江苏".to_owned()));
         assert_eq!(view.columns, ["city", "industry"]);
         round_trips(&view);
+    }
+
+    #[test]
+    fn a_view_of_a_custom_objects_list_names_the_object_and_keeps_its_chips() {
+        let view: SavedView = create(&patch(&[
+            ("name", "大项目"),
+            ("list", "object"),
+            ("object", "projects"),
+            ("where", "budget >= \"100000\"\n\n phase = build "),
+        ]))
+        .expect("valid");
+        assert_eq!(view.object, "projects");
+        assert_eq!(view.chips, "budget >= \"100000\"\nphase = build");
+        round_trips(&view);
+        assert_eq!(
+            problems::<SavedView>(&patch(&[("name", "x"), ("list", "object")])),
+            [("object".to_owned(), "required")]
+        );
+        assert_eq!(
+            problems::<SavedView>(&patch(&[
+                ("name", "x"),
+                ("list", "account"),
+                ("object", "projects")
+            ])),
+            [("object".to_owned(), "invalid")]
+        );
+        let many = vec!["a = 1"; VIEW_PARTS_MAX + 1].join("\n");
+        assert_eq!(
+            problems::<SavedView>(&patch(&[
+                ("name", "x"),
+                ("list", "object"),
+                ("object", "projects"),
+                ("where", &many)
+            ])),
+            [("where".to_owned(), "too_many")]
+        );
     }
 
     #[test]

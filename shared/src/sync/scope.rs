@@ -155,6 +155,21 @@ impl Directory {
         Scope::of(&self.me, &self.tree())
     }
 
+    /// Who asks and when, for the query language's `me`, `my team` and periods.
+    pub fn query_context(&self, now_ms: i64) -> crate::query::Context {
+        crate::query::Context {
+            me: self.me.user.as_uuid(),
+            my_team: self
+                .users
+                .iter()
+                .filter(|m| m.team == self.me.team)
+                .map(|m| m.id.as_uuid())
+                .collect(),
+            now_ms,
+            offset_minutes: crate::query::COMPANY_OFFSET_MINUTES,
+        }
+    }
+
     /// A stable fingerprint of the content (FNV-1a over the JSON form), so that a pull sends
     /// the directory only when it changed.
     pub fn fingerprint(&self) -> String {

@@ -17,21 +17,40 @@ use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
 /// The type a field of type `from` gets when changed to `kind`: the kind's usual options (two
-/// decimals, yuan, five stars; a link's object kept). `None` for kinds that need choices or
-/// another object named first.
+/// decimals, yuan, five stars; a link's object kept). `None` for kinds that need choices, a
+/// formula or another object named first.
 fn target(kind: FieldKind, from: &FieldType) -> Option<FieldType> {
-    let mut json = json!({"type": kind.key()});
-    match kind {
-        FieldKind::Decimal | FieldKind::Percent => json["precision"] = json!(2),
-        FieldKind::Money => json["currency"] = json!("CNY"),
-        FieldKind::Rating => json["max"] = json!(5),
-        FieldKind::Links => match from {
-            FieldType::Link { object } => json["object"] = json!(object),
+    use FieldKind as K;
+    Some(match kind {
+        K::Text => FieldType::Text,
+        K::LongText => FieldType::LongText,
+        K::Integer => FieldType::Integer,
+        K::Decimal => FieldType::Decimal { precision: 2 },
+        K::Percent => FieldType::Percent { precision: 2 },
+        K::Money => FieldType::Money {
+            currency: "CNY".to_owned(),
+        },
+        K::Rating => FieldType::Rating { max: 5 },
+        K::Date => FieldType::Date,
+        K::DateTime => FieldType::DateTime,
+        K::Time => FieldType::Time,
+        K::Duration => FieldType::Duration,
+        K::Checkbox => FieldType::Checkbox,
+        K::Tags => FieldType::Tags,
+        K::Phone => FieldType::Phone,
+        K::Email => FieldType::Email,
+        K::Url => FieldType::Url,
+        K::Wechat => FieldType::Wechat,
+        K::IdCard => FieldType::IdCard,
+        K::CreditCode => FieldType::CreditCode,
+        K::Links => match from {
+            FieldType::Link { object } => FieldType::Links {
+                object: object.clone(),
+            },
             _ => return None,
         },
-        _ => {}
-    }
-    serde_json::from_value(json).ok()
+        _ => return None,
+    })
 }
 
 /// The types `field` may change to, each with what becomes of its values.
@@ -79,7 +98,9 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
         };
         let path = path.clone();
         spawn_local(async move {
-            let got = crate::api::post::<_, ConversionPreview>(&path, &json!({"field_type": to}))
+            // The body as a JSON value: the type's JSON form is what a mutation carries too.
+            let body = json!({"field_type": serde_json::to_value(&to).unwrap_or_default()});
+            let got = crate::api::post::<_, ConversionPreview>(&path, &body)
                 .await
                 .map_err(|e| e.message(i18n.locale()));
             if chosen.get_untracked() == index {

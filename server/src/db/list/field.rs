@@ -264,7 +264,17 @@ impl Field {
             Source::Envelope(name) => ("e", (*name).to_owned()),
             Source::Owner => ("e", "owner".to_owned()),
             Source::Typed(key) => ("t", key.clone()),
-            Source::Custom(key) => ("c", key.clone()),
+            // A custom field may change type: its index says which shape it orders by, so
+            // that the new shape gets an index of its own.
+            Source::Custom(key) => (
+                match self.shape {
+                    Shape::Text => "c",
+                    Shape::Num => "cn",
+                    Shape::Money => "cm",
+                    Shape::Json => "cj",
+                },
+                key.clone(),
+            ),
         };
         let name = format!("records_by_{}_{kind}_{key}", self.list_name());
         if name.len() <= 63 {
