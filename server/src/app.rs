@@ -316,7 +316,8 @@ pub async fn start(
 /// cursor is older downloads its data again (keeping its pending changes).
 pub const TOMBSTONE_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// Hourly: forget expired sessions, and tombstones older than the retention window.
+/// Hourly: forget expired sessions, fields deleted more than 30 days ago (with their values)
+/// and tombstones older than the retention window.
 fn spawn_housekeeping(db: Db) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -327,6 +328,12 @@ fn spawn_housekeeping(db: Db) {
                 Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
                 Err(sqlx::Error::PoolClosed) => break,
                 Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            }
+            match crate::sync::retype::forget_deleted_fields(&db, now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(fields = n, "forgot fields deleted 30 days ago"),
+                Err(sqlx::Error::PoolClosed) => break,
+                Err(e) => tracing::warn!(error = %e, "could not forget old deleted fields"),
             }
             let retention = i64::try_from(TOMBSTONE_RETENTION.as_millis()).unwrap_or(i64::MAX);
             match db::sync::purge(&db, now_ms().saturating_sub(retention)).await {

@@ -269,5 +269,8 @@ pub struct FailingValue {
     pub name: String,
     pub value: String,
     pub problem: Problem,
+    /// Why, in English (integrators' logs).
     pub message: String,
+    /// Why, as the app shows it in each language.
+    pub messages: crate::schema::Labels,
 }

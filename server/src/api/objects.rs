@@ -375,6 +375,10 @@ async fn preview_field(
                 name: record.body.label(),
                 value,
                 message: problem.to_string(),
+                messages: Labels::new(
+                    &shared::i18n::problem_text(&problem, shared::i18n::Locale::ZhCn),
+                    &shared::i18n::problem_text(&problem, shared::i18n::Locale::En),
+                ),
                 problem,
             });
         }

@@ -11,7 +11,7 @@ pub mod cursor;
 pub mod events;
 pub mod pull;
 pub mod push;
-mod retype;
+pub mod retype;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -13,8 +13,8 @@ use shared::schema::company::{CompanySchema, Retyped, SCHEMA_ID};
 use shared::sync::{Body, Collection, Stamp, retype_values};
 
 use super::push::Batch;
-use crate::db::Tx;
 use crate::db::sync::{self as store, Write};
+use crate::db::{Db, Tx};
 
 /// Records read and written per statement.
 const PAGE: i64 = 500;
@@ -99,4 +99,59 @@ pub(super) async fn follow_schema(
 /// The collection holding an object's records.
 fn collection(retyped: &Retyped) -> Collection {
     shared::schema::builtin::collection_of(&retyped.object).unwrap_or(Collection::Object)
+}
+
+/// Fields deleted longer ago than the schema keeps them are forgotten with their values, even
+/// when no admin changes the schema meanwhile (the server's hourly housekeeping runs this).
+/// Returns how many fields went. Devices learn of it with their next pull.
+pub async fn forget_deleted_fields(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+    let due = |schema: &CompanySchema| {
+        schema
+            .changed(now, |_| Ok(()))
+            .map(|next| next.retyped_since(schema, now).len())
+            .unwrap_or(0)
+    };
+    // Most hours nothing is due: read the schema before taking a version.
+    let Some(body) = store::live_one(db, SCHEMA_ID.as_uuid()).await? else {
+        return Ok(0);
+    };
+    let stored: shared::sync::Record = serde_json::from_str(&body)
+        .map_err(|e| sqlx::Error::Decode(format!("the schema record: {e}").into()))?;
+    if schema_of(&stored.body).is_none_or(|s| due(s) == 0) {
+        return Ok(0);
+    }
+    let mut tx = db.begin().await?;
+    let version = store::bump_version(&mut tx).await?;
+    let loaded = store::load(&mut tx, &[SCHEMA_ID]).await?;
+    let Some(current) = loaded.get(&SCHEMA_ID).filter(|s| !s.deleted) else {
+        return Ok(0);
+    };
+    let Some(schema) = schema_of(&current.record.body) else {
+        return Ok(0);
+    };
+    let gone = due(schema);
+    let Ok(mut next) = schema.changed(now, |_| Ok(())) else {
+        return Ok(0);
+    };
+    if gone == 0 {
+        return Ok(0);
+    }
+    next.revision += 1;
+    let mut record = current.record.clone();
+    record.body = Body::Schema(next);
+    record.updated_at = now;
+    record.version = version;
+    let by = record.owner;
+    let mut batch = Batch::new(&loaded);
+    batch.writes.insert(SCHEMA_ID, Some(record.clone()));
+    follow_schema(&mut tx, &mut batch, version, now, by).await?;
+    let row = Write {
+        record: &record,
+        deleted: false,
+        body: serde_json::to_string(&record).unwrap_or_default(),
+        stamps: store::stamps_json(&current.stamps),
+    };
+    store::write(&mut tx, version, now, &[row]).await?;
+    tx.commit().await?;
+    Ok(gone)
 }

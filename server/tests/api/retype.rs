@@ -9,7 +9,10 @@ use shared::sync::{IssueKind, Mutation, Rejection};
 use crate::device::Device;
 use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
 
-both!(a_field_changes_type_and_its_values_follow);
+both!(
+    a_field_changes_type_and_its_values_follow,
+    a_deleted_field_goes_with_its_values_after_thirty_days
+);
 
 async fn a_field_changes_type_and_its_values_follow(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -81,6 +84,15 @@ async fn a_field_changes_type_and_its_values_follow(backend: Backend) {
     assert_eq!(example["name"], "李雷");
     assert_eq!(example["value"], "前台转");
     assert_eq!(example["problem"]["code"], "invalid_phone");
+    for lang in ["zh", "en"] {
+        assert!(
+            example["messages"][lang]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{example}"
+        );
+    }
+    assert_ne!(example["messages"]["zh"], example["messages"]["en"]);
     let refused = app
         .post(
             preview,
@@ -184,5 +196,66 @@ async fn a_field_changes_type_and_its_values_follow(backend: Backend) {
         ),
         other => panic!("expected a rejection, got {other:?}"),
     }
+    app.finish().await;
+}
+
+/// A deleted field keeps its values for 30 days (restorable); then the server's housekeeping
+/// forgets it with them, even though nobody changed the schema meanwhile.
+async fn a_deleted_field_goes_with_its_values_after_thirty_days(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, ..] = app.two_sales_teams().await;
+    let admin = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let legacy = json!({"key": "legacy", "label": {"zh": "旧编号", "en": "Legacy"},
+                        "field_type": {"type": "text"}});
+    let reply = app
+        .post("/api/v1/objects/contacts/fields", Some(&admin), legacy)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let made = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "王芳", "legacy": "A-17"}}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let field = "/api/v1/objects/contacts/fields/legacy";
+    assert_eq!(app.delete(field, Some(&admin)).await.status, 204);
+    let held = |device: &Device| {
+        device
+            .contacts()
+            .first()
+            .and_then(|r| r.custom.get("legacy").cloned())
+    };
+    // Within the 30 days nothing is due, and the value is kept.
+    let now = crate::device::shared_now();
+    assert_eq!(
+        server::sync::retype::forget_deleted_fields(app.db(), now)
+            .await
+            .ok(),
+        Some(0)
+    );
+    let mut device = Device::new(&rep);
+    device.pull(&app).await;
+    assert_eq!(held(&device), Some(json!("A-17")));
+    // Past them, the field and its values go; the device follows; it cannot be restored.
+    let later = now + shared::schema::company::KEEP_DELETED_MS + 60_000;
+    assert_eq!(
+        server::sync::retype::forget_deleted_fields(app.db(), later)
+            .await
+            .ok(),
+        Some(1)
+    );
+    assert_eq!(
+        server::sync::retype::forget_deleted_fields(app.db(), later)
+            .await
+            .ok(),
+        Some(0)
+    );
+    device.pull(&app).await;
+    assert_eq!(held(&device), None);
+    app.post(&format!("{field}/restore"), Some(&admin), json!({}))
+        .await
+        .assert_error(404, "not_found");
     app.finish().await;
 }

@@ -6,9 +6,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
-use shared::api::ConversionPreview;
-use shared::i18n::{Text, problem_text};
+use serde_json::{Value as Json, json};
+use shared::i18n::{Locale, Text, problem_text};
 use shared::schema::convert::{Conversion, conversion};
 use shared::schema::{FieldDef, FieldKind, FieldType, ObjectKey};
 use shared::sync::{Mutation, SaveField};
@@ -78,7 +77,7 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
     let open = RwSignal::new(false);
     let chosen = RwSignal::new(None::<usize>);
     // The server's preview of a lossy change: `Err` holds the message when it could not be had.
-    let preview = RwSignal::new(None::<Result<ConversionPreview, String>>);
+    let preview = RwSignal::new(None::<Result<Json, String>>);
     let outcome = RwSignal::new(None::<String>);
     let targets = StoredValue::new(targets);
     let path = format!(
@@ -86,21 +85,37 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
         object.as_str(),
         field.key.as_str()
     );
+    let field = StoredValue::new(field);
+    let object = StoredValue::new(object);
+    // The change to the chosen type, as the mutation that makes it.
+    let change = move |i: usize| {
+        let (to, how) = targets.with_value(|t| t.get(i).cloned())?;
+        Some((
+            Mutation::SaveField(SaveField {
+                object: object.get_value(),
+                field: Box::new(FieldDef {
+                    field_type: to,
+                    ..field.get_value()
+                }),
+                adding: false,
+                lossy: how == Conversion::Lossy,
+            }),
+            how,
+        ))
+    };
     let pick = move |ev: leptos::ev::Event| {
         let index = event_target_value(&ev).parse::<usize>().ok();
         chosen.set(index);
         preview.set(None);
         outcome.set(None);
-        let Some((to, Conversion::Lossy)) =
-            index.and_then(|i| targets.with_value(|t| t.get(i).cloned()))
-        else {
+        let Some((mutation, Conversion::Lossy)) = index.and_then(change) else {
             return;
         };
         let path = path.clone();
         spawn_local(async move {
-            // The body as a JSON value: the type's JSON form is what a mutation carries too.
-            let body = json!({"field_type": serde_json::to_value(&to).unwrap_or_default()});
-            let got = crate::api::post::<_, ConversionPreview>(&path, &body)
+            // The type in the JSON form the change's mutation carries.
+            let body = json!({"field_type": mutation.args()["field"]["field_type"]});
+            let got = crate::api::post::<_, Json>(&path, &body)
                 .await
                 .map_err(|e| e.message(i18n.locale()));
             if chosen.get_untracked() == index {
@@ -108,22 +123,10 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
             }
         });
     };
-    let field = StoredValue::new(field);
     let apply = move |_| {
-        let Some((to, how)) = chosen
-            .get_untracked()
-            .and_then(|i| targets.with_value(|t| t.get(i).cloned()))
-        else {
+        let Some((mutation, _)) = chosen.get_untracked().and_then(change) else {
             return;
         };
-        let mut changed = field.get_value();
-        changed.field_type = to;
-        let mutation = Mutation::SaveField(SaveField {
-            object: object.clone(),
-            field: Box::new(changed),
-            adding: false,
-            lossy: how == Conversion::Lossy,
-        });
         spawn_local(async move {
             let locale = i18n.locale();
             outcome.set(Some(match sync.mutate(mutation).await {
@@ -166,14 +169,30 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
                 let line = format!(
                     "{} {} / {}",
                     i18n.t(Text::RetypeFailing),
-                    p.failing,
-                    p.values
+                    p["failing"],
+                    p["values"]
                 );
+                let lang = if locale == Locale::En { "en" } else { "zh" };
+                let text = |v: &Json| v.as_str().unwrap_or_default().to_owned();
+                let examples: Vec<[String; 3]> = p["examples"]
+                    .as_array()
+                    .map(|all| {
+                        all.iter()
+                            .map(|f| {
+                                [
+                                    text(&f["name"]),
+                                    text(&f["value"]),
+                                    text(&f["messages"][lang]),
+                                ]
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 view! {
                     <p class="hint" data-testid="retype-summary">{line}</p>
                     <ul class="retype-failing" data-testid="retype-failing">
-                        {p.examples.into_iter().map(|f| view! {
-                            <li><strong>{f.name}</strong>" · "{f.value}" · "<span class="muted">{problem_text(&f.problem, locale)}</span></li>
+                        {examples.into_iter().map(|[name, value, why]| view! {
+                            <li><strong>{name}</strong>" · "{value}" · "<span class="muted">{why}</span></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -194,7 +213,7 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
                 </select>
                 {summary}
                 <p class="field-error" role="alert">{move || outcome.get()}</p>
-                <button type="button" data-testid="retype-apply" disabled=move || !ready() on:click=apply.clone()>
+                <button type="button" data-testid="retype-apply" disabled=move || !ready() on:click=apply>
                     {move || i18n.t(Text::RetypeApply)}
                 </button>
             </div>
