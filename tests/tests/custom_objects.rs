@@ -314,7 +314,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.choose("[data-testid=filter-op]", "≥").await?;
     boss.fill("[data-testid=filter-value]", "很多").await?;
     boss.click("[data-testid=add-filter]").await?;
-    boss.wait_text("[data-testid=filter-error]", "金额").await?;
+    boss.wait_text("[data-testid=filter-error]", "数字").await?;
     boss.fill("[data-testid=filter-value]", "100000").await?;
     boss.click("[data-testid=add-filter]").await?;
     boss.wait_text("[data-testid=filter-chip]", "预算 ≥")
@@ -344,6 +344,11 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.click("[data-testid=filter-chip] button").await?;
     boss.wait_until(&format!("{rows} === 2"), "both projects without the chip")
         .await?;
+    boss.wait_until(
+        "document.querySelector('[data-testid=view-select]').value === ''",
+        "no view marked once its chip is gone",
+    )
+    .await?;
     boss.choose("[data-testid=view-select]", "大项目").await?;
     boss.wait_text("[data-testid=filter-chip]", "预算 ≥")
         .await?;

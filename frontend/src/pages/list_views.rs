@@ -86,6 +86,10 @@ pub fn SavedViews(
     belongs: Callback<SavedView, bool>,
     apply: Callback<Option<SavedView>>,
     current: Callback<String, shared::records::Patch>,
+    /// Whether the list shows this view now (tracked): once the list's settings change, no
+    /// view is marked chosen.
+    #[prop(optional)]
+    shows: Option<Callback<SavedView, bool>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
@@ -109,6 +113,19 @@ pub fn SavedViews(
         })
         .unwrap_or_default()
     });
+    if let Some(shows) = shows {
+        Effect::new(move |_| {
+            let id = chosen.get();
+            let left = views.with(|all| {
+                all.iter()
+                    .find(|(v, _)| v.to_string() == id)
+                    .is_some_and(|(_, v)| !shows.run(v.clone()))
+            });
+            if left {
+                chosen.set(String::new());
+            }
+        });
+    }
     let choose = move |id: String| {
         let view = views.with_untracked(|all| {
             all.iter()

@@ -219,6 +219,15 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
         let chips = v.map(|v| v.chips).unwrap_or_default();
         set_conditions.run(chips.lines().map(str::to_owned).collect());
     });
+    let chips_text = move || {
+        conditions.with(|c| {
+            c.iter()
+                .map(|(s, _)| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    };
+    let shows_view = Callback::new(move |v: SavedView| v.chips == chips_text());
     let current_view = {
         let key = key.clone();
         Callback::new(move |name: String| {
@@ -230,12 +239,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                 filters: Vec::new(),
                 columns: Vec::new(),
                 object: key.clone(),
-                chips: conditions.with_untracked(|c| {
-                    c.iter()
-                        .map(|(s, _)| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                }),
+                chips: untrack(chips_text),
             })
         })
     };
@@ -446,7 +450,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                         {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
                     </button>
                 </div>
-                <SavedViews belongs=belongs apply=apply_view current=current_view />
+                <SavedViews belongs=belongs apply=apply_view current=current_view shows=shows_view />
                 <FilterChips object=object.clone() chips=conditions set=set_conditions />
                 <Show when=move || selecting.get()>
                     <BulkBar collection=Collection::Object selected=selected hidden=hidden listed=listed

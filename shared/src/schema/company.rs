@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::builtin::{self, COLLECTIONS};
-use super::convert::{Conversion, conversion, convert};
+use super::convert::{Conversion, conversion};
 use super::registry::{RegistryError, Schema};
 use super::{FieldDef, FieldKey, FieldType, Labels, ObjectDef, ObjectKey, SchemaError};
 use crate::i18n::Locale;
@@ -289,12 +289,10 @@ impl CompanySchema {
                 }
                 if old.field_type.kind() != field.field_type.kind()
                     && let Some(default) = &field.default
+                    && super::Value::from_json(&field.field_type, default).is_err()
                 {
-                    // The default moves to the new type with the values, or goes.
-                    field.default = convert(default, &old.field_type, &field.field_type)
-                        .ok()
-                        .filter(|v| *v != super::Value::Empty)
-                        .map(|v| v.to_json());
+                    // A default the new type does not read goes.
+                    field.default = None;
                 }
                 field.system = false;
                 field.deleted_at = None;
