@@ -51,8 +51,15 @@ pub struct Config {
     pub write_wait: Duration,
     /// Connections: how many, from one address, and the time to send a request's headers.
     pub connections: ConnectionLimits,
-    /// Longest time to receive a request's body and answer it (event streams excepted).
+    /// Longest time to receive a request's body and answer it (event streams and uploads
+    /// excepted).
     pub request_deadline: Duration,
+    /// Largest file an upload may be, in bytes.
+    pub max_upload: usize,
+    /// Longest time to receive an upload (a phone on a slow network sends 20 MB slowly).
+    pub upload_deadline: Duration,
+    /// Where uploaded files' bytes are kept (`None`: in the database).
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -81,6 +88,9 @@ impl Config {
                 header_timeout: Duration::from_secs(15),
             },
             request_deadline: Duration::from_secs(60),
+            max_upload: 20 * 1024 * 1024,
+            upload_deadline: Duration::from_secs(600),
+            files_dir: None,
         }
     }
 }
@@ -109,6 +119,9 @@ impl Config {
     }
 }
 
+/// Uploads received at once; more wait for a moment (503 and `Retry-After`).
+pub const UPLOADS_AT_ONCE: usize = 4;
+
 /// Shared by every request. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -124,6 +137,8 @@ pub struct AppState {
     pub list_indexes: Arc<crate::db::list::Indexes>,
     /// What committed writes did, for those who act on changes (see [`crate::sync::changes`]).
     pub changes: Arc<crate::sync::changes::Changes>,
+    /// Uploads received at once (each holds up to `max_upload` bytes in memory).
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -145,6 +160,7 @@ impl AppState {
             admission: Arc::new(admission),
             list_indexes: Arc::default(),
             changes: Arc::default(),
+            uploads: Arc::new(tokio::sync::Semaphore::new(UPLOADS_AT_ONCE)),
         }
     }
 }
@@ -152,13 +168,20 @@ impl AppState {
 /// The whole HTTP surface: the JSON API, `/healthz`, and the embedded web app.
 pub fn app(state: AppState) -> Router {
     let deadline = state.config.request_deadline;
+    let upload_deadline = state.config.upload_deadline;
     let secure = state.config.secure_cookies;
     Router::new()
         .merge(api::router(&state))
         .fallback(web::serve)
         .with_state(state)
-        .layer(axum::middleware::from_fn(move |request, next| {
-            within_deadline(deadline, request, next)
+        .layer(axum::middleware::from_fn(move |request: Request<_>, next| {
+            let uploading = request.method() == axum::http::Method::POST
+                && request.uri().path() == crate::api::files::UPLOAD_PATH;
+            within_deadline(
+                if uploading { upload_deadline } else { deadline },
+                request,
+                next,
+            )
         }))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         // The app's files are compressed at build time (brotli, at the best level). What is

@@ -90,6 +90,13 @@ struct ServeArgs {
     /// Open connections from one address at most (an office behind one NAT counts once).
     #[arg(long, env = "QIAO_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     max_connections_per_address: u64,
+    /// Largest file an upload may be, in megabytes.
+    #[arg(long, env = "QIAO_MAX_UPLOAD_MB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    max_upload_mb: u64,
+    /// Keep uploaded files' bytes in this directory instead of the database (back it up with
+    /// the database).
+    #[arg(long, env = "QIAO_FILES_DIR")]
+    files_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -213,6 +220,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
     config.connections.max_connections = args.max_connections;
     config.connections.per_address =
         usize::try_from(args.max_connections_per_address).unwrap_or(usize::MAX);
+    config.max_upload = usize::try_from(args.max_upload_mb * 1024 * 1024).unwrap_or(usize::MAX);
+    config.files_dir = args.files_dir;
     let running = match start(config.clone(), shutdown_signal()).await {
         Ok(running) => running,
         Err(e) => {

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod computed;
 pub mod error;
+pub mod files;
 pub mod guard;
 pub mod health;
 pub mod json;
@@ -58,6 +59,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             sync::pull_router().layer(admit_pull),
             DEFAULT_BODY_LIMIT,
         ))
+        // Uploads read their body themselves, up to their own limit.
+        .merge(files::router().layer(DefaultBodyLimit::disable()))
         .merge(sync::events_router())
         .merge(health::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -8,6 +8,7 @@
 //! scoped advisory lock so that rules checked in a transaction (the last admin, a cycle-free
 //! tree) hold when several server instances write at once.
 
+pub mod files;
 pub mod keys;
 pub mod list;
 pub mod roles;

@@ -14,6 +14,7 @@ mod crm;
 mod custom;
 mod errors;
 mod events;
+mod files;
 mod hardening;
 mod lists;
 mod object_records;

@@ -1,0 +1,193 @@
+//! Files on both engines: an upload is refused when it is too large, not what it says, or
+//! nameless; what is stored is read back by the uploader and by those who see a record
+//! holding it, and by nobody else (404 alike whether the file exists or not); a server told
+//! to keep files in a directory keeps them there.
+
+use serde_json::json;
+
+use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
+
+both!(
+    uploads_are_checked_and_read_back_only_by_those_who_may,
+    files_can_live_in_a_directory
+);
+
+/// The smallest PNG there is (1×1, transparent).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+
+/// `GET path` with `token`: the status, the content type and the bytes.
+async fn fetch(app: &TestApp, path: &str, token: &str) -> (u16, String, Vec<u8>) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = response.bytes().await.expect("a body").to_vec();
+    (status, kind, bytes)
+}
+
+async fn uploads_are_checked_and_read_back_only_by_those_who_may(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, boss, far] = app.two_sales_teams().await;
+    let admin = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let upload = |name: &str| format!("/api/v1/files?name={name}");
+
+    // Nobody signed in, no name, nothing sent: refused, each with its reason.
+    let reply = app
+        .send_bytes("POST", &upload("a.png"), None, "image/png", PNG.to_vec())
+        .await;
+    reply.assert_error(401, "unauthorized");
+    let reply = app
+        .send_bytes(
+            "POST",
+            "/api/v1/files",
+            Some(&rep),
+            "image/png",
+            PNG.to_vec(),
+        )
+        .await;
+    reply.assert_error(422, "validation_failed");
+    assert_eq!(reply.body["error"]["field"], "name");
+    let reply = app
+        .send_bytes(
+            "POST",
+            &upload("a.png"),
+            Some(&rep),
+            "image/png",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(reply.body["error"]["field"], "file", "{}", reply.body);
+    // An "image" that is not one, and an SVG (scripts), are no images.
+    for (kind, bytes) in [
+        ("image/jpeg", b"MZ\x90\0 not a picture".to_vec()),
+        ("image/svg+xml", b"<svg onload=\"alert(1)\"/>".to_vec()),
+    ] {
+        let reply = app
+            .send_bytes("POST", &upload("x.jpg"), Some(&rep), kind, bytes)
+            .await;
+        reply.assert_error(422, "validation_failed");
+        assert_eq!(reply.body["error"]["details"][0]["code"], "not_an_image");
+    }
+    // 30 MB is more than the 20 MB a file may be.
+    let reply = app
+        .send_bytes(
+            "POST",
+            &upload("big.bin"),
+            Some(&rep),
+            "application/octet-stream",
+            vec![7u8; 30 * 1024 * 1024],
+        )
+        .await;
+    reply.assert_error(413, "payload_too_large");
+
+    // A good one: stored under the type its bytes show, named as its last part.
+    let reply = app
+        .send_bytes(
+            "POST",
+            &upload("..%2F%E5%90%8D%E7%89%87.png"),
+            Some(&rep),
+            "image/png",
+            PNG.to_vec(),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let file = reply.body.clone();
+    assert_eq!(file["name"], "名片.png");
+    assert_eq!(file["type"], "image/png");
+    assert_eq!(file["size"], PNG.len());
+    let id = file["id"].as_str().expect("an id").to_owned();
+    let path = format!("/api/v1/files/{id}");
+    let (status, kind, bytes) = fetch(&app, &path, &rep).await;
+    assert_eq!(
+        (status, kind.as_str(), bytes.as_slice()),
+        (200, "image/png", PNG)
+    );
+
+    // Others: not without a record they see holding it, the same 404 as for no file at all.
+    assert_eq!(fetch(&app, &path, &boss).await.0, 404);
+    let nothing = format!("/api/v1/files/{}", uuid::Uuid::new_v4());
+    assert_eq!(fetch(&app, &nothing, &rep).await.0, 404);
+    assert_eq!(fetch(&app, "/api/v1/files/not-an-id", &rep).await.0, 404);
+
+    // The rep puts it on a contact's photo: the manager, who sees the contact, reads it
+    // through it; the rep of the other team does not, naming it or not.
+    let photo = json!({"key": "photo", "label": {"zh": "照片", "en": "Photo"},
+                       "field_type": {"type": "image"}});
+    let reply = app
+        .post("/api/v1/objects/contacts/fields", Some(&admin), photo)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let made = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "王芳", "photo": file}}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let contact = made.body["id"].as_str().expect("an id").to_owned();
+    let through = format!("{path}?record={contact}");
+    let (status, _, bytes) = fetch(&app, &through, &boss).await;
+    assert_eq!((status, bytes.as_slice()), (200, PNG));
+    assert_eq!(fetch(&app, &through, &far).await.0, 404);
+    assert_eq!(fetch(&app, &path, &far).await.0, 404);
+    // Another record the reader sees does not open a file it does not hold.
+    let other = app
+        .post(
+            "/api/v1/contacts",
+            Some(&far),
+            json!({"fields": {"name": "李雷"}}),
+        )
+        .await;
+    let other = other.body["id"].as_str().expect("an id").to_owned();
+    assert_eq!(
+        fetch(&app, &format!("{path}?record={other}"), &far).await.0,
+        404
+    );
+    // An image field takes only images.
+    let reply = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "韩梅梅", "photo": {"id": id, "name": "a.pdf", "size": 3, "type": "application/pdf"}}}),
+        )
+        .await;
+    reply.assert_error(422, "validation_failed");
+    app.finish().await;
+}
+
+async fn files_can_live_in_a_directory(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!("qiao-files-{}", uuid::Uuid::new_v4()));
+    let kept = dir.clone();
+    let app = TestApp::spawn_with(backend, move |c| c.files_dir = Some(kept)).await;
+    let [rep, ..] = app.two_sales_teams().await;
+    let text = "报价 v2\n".repeat(1000).into_bytes();
+    let reply = app
+        .send_bytes(
+            "POST",
+            "/api/v1/files?name=%E6%8A%A5%E4%BB%B7.txt",
+            Some(&rep),
+            "text/plain; charset=utf-8",
+            text.clone(),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["type"], "text/plain");
+    let id = reply.body["id"].as_str().expect("an id").to_owned();
+    let on_disk = std::fs::read(dir.join(&id)).expect("the file is in the directory");
+    assert_eq!(on_disk, text);
+    let (status, _, bytes) = fetch(&app, &format!("/api/v1/files/{id}"), &rep).await;
+    assert_eq!((status, bytes), (200, text));
+    let _ = std::fs::remove_dir_all(&dir);
+    app.finish().await;
+}
