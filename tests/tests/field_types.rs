@@ -10,7 +10,7 @@ use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
 use tests::cast::{self, REP};
-use tests::pages::login;
+use tests::pages::{login, shell};
 use tests::server::TestServer;
 
 const ADMIN_EMAIL: &str = "admin@qiao.example";
@@ -176,5 +176,15 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
         ));
     }
     rep.snap("field-retyped-phone").await;
+    // The phone's top bar is one line.
+    let height = rep
+        .run("return document.querySelector('.topbar').getBoundingClientRect().height")
+        .await?;
+    if height.as_f64().is_none_or(|h| h > 61.0) {
+        return Err(format!(
+            "the phone's top bar is {height} px high: more than one line"
+        ));
+    }
+    shell::check_phone_layout(rep).await?;
     Ok(())
 }

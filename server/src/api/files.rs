@@ -7,6 +7,9 @@
 //!   the server knows (PNG, JPEG, GIF, WebP; SVG is not taken as an image, it can carry
 //!   scripts) is 422 `not_an_image` at `file`, and an image is stored under the type its bytes
 //!   show. A few uploads are received at once; more are asked to come back (503 `busy`).
+//! - `PUT /api/v1/files/{id}?name=<file name>`: the same, under an id the device chose when the
+//!   file was attached (offline perhaps): sent again, it is 200 and the file as stored; an id
+//!   someone else uploaded under is 409 `exists`.
 //! - `GET /api/v1/files/{id}?record=<record id>`: the bytes, to the person who uploaded the
 //!   file, or to anyone who sees the named record while it holds the file; 404 otherwise, the
 //!   same whether the file exists or not. Images are shown inline, other files downloaded;
@@ -42,7 +45,7 @@ const NAME_MAX: usize = 200;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(UPLOAD_PATH, post(upload))
-        .route("/api/v1/files/{id}", get(download))
+        .route("/api/v1/files/{id}", get(download).put(upload_as))
 }
 
 #[derive(Deserialize)]
@@ -111,8 +114,65 @@ async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    receive(&state, &user, Uuid::new_v4(), &query, &headers, body).await
+}
+
+/// `PUT /api/v1/files/{id}`: the same upload under an id the device chose (a random UUID)
+/// when the file was attached, offline perhaps; sending it again is harmless (200 and the
+/// file as stored), while an id someone else uploaded under is 409 `exists`.
+async fn upload_as(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let id = id
+        .parse::<Uuid>()
+        .map_err(|_| ApiError::invalid(Problem::Invalid.at("id")))?;
+    if let Some(stored) = files::find(&state.db, id).await? {
+        return again(&user, stored);
+    }
+    match receive(&state, &user, id, &query, &headers, body).await {
+        // Two sends of the same file at once: the second finds the first's.
+        Err(ApiError::Internal(cause)) => match files::find(&state.db, id).await? {
+            Some(stored) => again(&user, stored),
+            None => Err(ApiError::Internal(cause)),
+        },
+        other => other,
+    }
+}
+
+/// An upload under an id already stored: the file as it is for its uploader, else a conflict.
+fn again(user: &CurrentUser, stored: StoredFile) -> Result<Response, ApiError> {
+    if stored.uploaded_by != user.id().as_uuid() {
+        return Err(ApiError::Conflict {
+            code: "exists",
+            message: "a file with this id exists".to_owned(),
+            field: Some("id"),
+        });
+    }
+    Ok(Json(FileRef {
+        id: stored.id,
+        name: stored.name,
+        size: u64::try_from(stored.size).unwrap_or(0),
+        content_type: stored.content_type,
+    })
+    .into_response())
+}
+
+/// Read an upload and store it under `id`.
+async fn receive(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    query: &UploadQuery,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let name = file_name(query.name.as_deref())?;
-    let declared = declared_type(&headers);
+    let declared = declared_type(headers);
     let limit = state.config.max_upload;
     // Refused before reading anything when the sender says it is too large.
     let announced = headers
@@ -150,7 +210,7 @@ async fn upload(
         declared
     };
     let file = StoredFile {
-        id: Uuid::new_v4(),
+        id,
         uploaded_by: user.id().as_uuid(),
         name,
         content_type,

@@ -154,6 +154,33 @@ async fn uploads_are_checked_and_read_back_only_by_those_who_may(backend: Backen
         fetch(&app, &format!("{path}?record={other}"), &far).await.0,
         404
     );
+    // A device that attached a file offline sends it under the id it chose; sending it again
+    // (a retry) is harmless; the id is the sender's alone.
+    let chosen = uuid::Uuid::new_v4();
+    let put = format!("/api/v1/files/{chosen}?name=visit.jpg");
+    let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0".to_vec();
+    let first = app
+        .send_bytes("PUT", &put, Some(&rep), "image/jpeg", jpeg.clone())
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.body["id"], json!(chosen));
+    let again = app
+        .send_bytes("PUT", &put, Some(&rep), "image/jpeg", jpeg.clone())
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body, first.body);
+    app.send_bytes("PUT", &put, Some(&far), "image/jpeg", jpeg.clone())
+        .await
+        .assert_error(409, "exists");
+    app.send_bytes(
+        "PUT",
+        "/api/v1/files/nope?name=a.jpg",
+        Some(&rep),
+        "image/jpeg",
+        jpeg,
+    )
+    .await
+    .assert_error(422, "validation_failed");
     // An image field takes only images.
     let reply = app
         .post(
