@@ -75,6 +75,11 @@ impl Api {
         self.send(reqwest::Method::POST, path, body).await
     }
 
+    /// `PATCH` a JSON body as the signed-in person; the answer's body.
+    pub async fn patch(&self, path: &str, body: Value) -> Result<Value> {
+        self.send(reqwest::Method::PATCH, path, body).await
+    }
+
     /// `GET` as the signed-in person; the answer's body.
     pub async fn get(&self, path: &str) -> Result<Value> {
         self.send(reqwest::Method::GET, path, Value::Null).await

@@ -10,6 +10,8 @@
 //! - `rest_page_ms`: the first page in the default order (no filter);
 //! - `rest_filter_choice_ms`: `filter=grade = a` (a custom single select);
 //! - `rest_filter_amount_ms`: `filter=budget >= 150000` (a custom money field);
+//! - `rest_retype_field_ms` (once, last): an admin changes `visits` from whole to decimal
+//!   numbers, every contact's value converted in the change's transaction;
 //! - `rest_sort_amount_ms`: `sort=-budget`;
 //! - `rest_filter_builtin_ms`: `filter=job_title contains 经理` (a built-in field), to compare;
 //! - `rest_next_page_ms`: the page after the first of `filter=grade = a` (its `next_cursor`).
@@ -131,5 +133,25 @@ async fn measure(url: &str, args: &Args) -> Result {
                    "first": (first_ms * 10.0).round() / 10.0})
         );
     }
+    // An admin changes a custom field's type: every contact's value is converted in the
+    // change's transaction (whole numbers to decimals: every stored value is rewritten).
+    let mut admin = Api::new(url);
+    admin.sign_in("admin@demo.local", "demo-pass-1").await?;
+    let started = Instant::now();
+    let changed = admin
+        .patch(
+            "/api/v1/objects/contacts/fields/visits",
+            json!({"field_type": {"type": "decimal", "precision": 2}}),
+        )
+        .await?;
+    let retype_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if changed["key"] != "contacts" {
+        return Err(format!("the type change failed: {changed}"));
+    }
+    println!(
+        "{}",
+        json!({"metric": "rest_retype_field_ms", "db": args.db, "records": args.records,
+               "value": (retype_ms * 10.0).round() / 10.0})
+    );
     Ok(())
 }
