@@ -260,6 +260,9 @@ pub struct ConversionPreview {
     pub failing: u64,
     /// The first few of them, for the admin to see before confirming.
     pub examples: Vec<FailingValue>,
+    /// The type previewed: the one asked for, or, for a select asked for without choices, with
+    /// choices made from the values the records hold (the most used first), ready to send.
+    pub field_type: crate::schema::FieldType,
 }
 
 /// A value that would not convert: whose it is, as it shows now, and why.

@@ -267,6 +267,7 @@ catalog! {
     RetypeField => "更改类型", "Change type";
     RetypeSafe => "所有值都能转换。", "Every value converts.";
     RetypeFailing => "无法转换、将保留原值的值：", "Values that will not convert and keep their old value:";
+    RetypeChoices => "选项（由已有的值生成）：", "Choices (made from the values held):";
     RetypeApply => "确认更改类型", "Change the type";
     ConfirmDeleteField => "删除该字段？它的数据保留 30 天，期间可以恢复。", "Delete this field? Its values are kept for 30 days, during which it can be restored.";
     FormulaReads => "公式正确。", "The formula reads well.";

@@ -3,7 +3,8 @@
 //! not convert and whose it is; confirmed, the numbers become phone numbers everywhere while
 //! the odd value keeps its text. A rep's phone, which held the old values, shows the contact's
 //! number as a phone number once it has synced, opening the page from its address. A change
-//! that would lose nothing (visits from whole to decimal numbers) applies at once.
+//! that would lose nothing (visits from whole to decimal numbers) applies at once, and free
+//! text (regions) becomes a single select whose choices are the values held.
 
 use serde_json::json;
 use tests::Result;
@@ -51,17 +52,22 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
                "field_type": {"type": "text"}}),
         json!({"key": "visits", "label": {"zh": "拜访次数", "en": "Visits"},
                "field_type": {"type": "integer"}}),
+        json!({"key": "region", "label": {"zh": "区域", "en": "Region"},
+               "field_type": {"type": "text"}}),
     ] {
         api.post("/api/v1/objects/contacts/fields", field).await?;
     }
     let mut as_rep = Api::new(&server.url);
     as_rep.sign_in(REP.email, REP.password).await?;
     let mut ids = Vec::new();
-    for (name, other) in [("王芳", "138 0013 8000"), ("李雷", "前台转")] {
+    for (name, other, region) in [
+        ("王芳", "138 0013 8000", "华东"),
+        ("李雷", "前台转", "华北"),
+    ] {
         let made = as_rep
             .post(
                 "/api/v1/contacts",
-                json!({"fields": {"name": name, "other_phone": other, "visits": 3}}),
+                json!({"fields": {"name": name, "other_phone": other, "visits": 3, "region": region}}),
             )
             .await?;
         ids.push(made["id"].as_str().ok_or("no id")?.to_owned());
@@ -134,6 +140,29 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
     admin
         .wait_text(&format!("{visits} span.muted.small"), "小数")
         .await?;
+    // Free text becomes a single select whose choices are the values held.
+    let region = row("region");
+    admin
+        .click(&format!("{region} [data-testid=retype-field]"))
+        .await?;
+    admin
+        .choose(&format!("{region} [data-testid=retype-to]"), "单选")
+        .await?;
+    admin
+        .wait_text(&format!("{region} [data-testid=retype-choices]"), "华东")
+        .await?;
+    admin
+        .wait_text(&format!("{region} [data-testid=retype-choices]"), "华北")
+        .await?;
+    admin
+        .wait_text(&format!("{region} [data-testid=retype-summary]"), "0 / 2")
+        .await?;
+    admin
+        .click(&format!("{region} [data-testid=retype-apply]"))
+        .await?;
+    admin
+        .wait_text(&format!("{region} span.muted.small"), "单选")
+        .await?;
     // The settings open again from their address with the new types.
     admin.open("/settings/fields?object=contacts").await?;
     admin
@@ -149,6 +178,23 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
     let second = as_rep.get(&read(&ids[1])).await?;
     if second["fields"]["other_phone"] != json!("前台转") {
         return Err(format!("the odd value did not keep its text: {second}"));
+    }
+    // Each region is now its choice (by key), shown by its label.
+    let schema = api.get("/api/v1/objects/contacts").await?;
+    let choice_of = |label: &str| {
+        schema["fields"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["key"] == "region"))
+            .and_then(|f| f["field_type"]["options"].as_array())
+            .and_then(|o| o.iter().find(|c| c["label"]["zh"] == label))
+            .map(|c| c["key"].clone())
+    };
+    if Some(&first["fields"]["region"]) != choice_of("华东").as_ref()
+        || Some(&second["fields"]["region"]) != choice_of("华北").as_ref()
+    {
+        return Err(format!(
+            "the regions did not become their choices: {first} {second} {schema}"
+        ));
     }
 
     // The rep's phone pulls the schema and the converted values together (one version); an

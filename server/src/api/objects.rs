@@ -24,7 +24,9 @@
 //! `POST /api/v1/objects/{object}/fields/{key}/preview` `{"field_type"}` (how many values would
 //! not convert, the first of them with why) and then `"lossy": true` in the `PATCH`; those
 //! values keep their old form until someone fixes them. Other changes are refused
-//! (`unsafe_conversion`).
+//! (`unsafe_conversion`). A preview of a select without choices makes them from the values
+//! the records hold (the most used first, at most 100) and answers the type with them, ready to
+//! be sent back in the `PATCH`.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -34,7 +36,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::schema::company::{CompanySchema, ObjectUpdate, SCHEMA_ID};
-use shared::schema::{FieldDef, FieldKey, FieldKind, Labels, ObjectDef, ObjectKey};
+use shared::schema::{FieldDef, FieldKey, FieldKind, FieldType, Labels, ObjectDef, ObjectKey};
 use shared::sync::{CreateObject, FieldRef, Mutation, Rejection, SaveField};
 
 use super::error::ApiError;
@@ -318,6 +320,9 @@ struct PreviewRequest {
     field_type: shared::schema::FieldType,
 }
 
+/// Most choices a select made from the values held gets (the rest would not convert).
+const SUGGESTED_CHOICES: usize = 100;
+
 /// How many examples of values that would not convert a preview lists.
 const PREVIEW_EXAMPLES: usize = 20;
 
@@ -338,37 +343,81 @@ async fn preview_field(
         .filter(|f| !f.system)
         .ok_or(ApiError::NotFound("field"))?;
     let from = current.field_type.clone();
-    let to = body.field_type;
+    let mut to = body.field_type;
     let directory = store::directory_now(&state.db, &user.actor).await?;
     let scope = directory.scope();
     let collection = shared::schema::builtin::collection_of(object.key.as_str())
         .unwrap_or(shared::sync::Collection::Object);
+    let held = |record: &shared::sync::Record| -> Option<Value> {
+        (record.object_key() == Some(object.key.as_str()))
+            .then(|| record.custom.get(&field).cloned())
+            .flatten()
+    };
+    // A select asked for without choices: its choices are the values held, most used first.
+    if to.choices().is_empty()
+        && matches!(
+            to,
+            FieldType::SingleSelect { .. } | FieldType::MultiSelect { .. }
+        )
+    {
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        store::for_each_live(&state.db, &scope, collection, |body| {
+            let Ok(record) = serde_json::from_str::<shared::sync::Record>(&body) else {
+                return;
+            };
+            let Some(json) = held(&record) else { return };
+            let texts: Vec<String> = match &json {
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| shared::sync::record::plain(i).into_owned())
+                    .collect(),
+                other => vec![shared::sync::record::plain(other).into_owned()],
+            };
+            for text in texts {
+                let text = text.trim().to_owned();
+                if !text.is_empty() {
+                    *counts.entry(text).or_default() += 1;
+                }
+            }
+        })
+        .await?;
+        let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let options = shared::schema::choices_of(
+            ranked
+                .iter()
+                .take(SUGGESTED_CHOICES)
+                .map(|(text, _)| text.as_str()),
+        );
+        to = match to {
+            FieldType::MultiSelect { .. } => FieldType::MultiSelect { options },
+            _ => FieldType::SingleSelect { options },
+        };
+    }
     let mut preview = shared::api::ConversionPreview {
         conversion: conversion(&from, &to),
         values: 0,
         failing: 0,
         examples: Vec::new(),
+        field_type: to.clone(),
     };
     let locale = shared::i18n::Locale::En;
     store::for_each_live(&state.db, &scope, collection, |body| {
         let Ok(record) = serde_json::from_str::<shared::sync::Record>(&body) else {
             return;
         };
-        if record.object_key() != Some(object.key.as_str()) {
-            return;
-        }
-        let Some(json) = record.custom.get(&field) else {
+        let Some(json) = held(&record) else {
             return;
         };
         preview.values += 1;
-        let Err(problem) = convert(json, &from, &to) else {
+        let Err(problem) = convert(&json, &from, &to) else {
             return;
         };
         preview.failing += 1;
         if preview.examples.len() < PREVIEW_EXAMPLES {
-            let value = match Typed::from_json(&from, json) {
+            let value = match Typed::from_json(&from, &json) {
                 Ok(value) => value.format(&from, locale),
-                Err(_) => shared::sync::record::plain(json).into_owned(),
+                Err(_) => shared::sync::record::plain(&json).into_owned(),
             };
             preview.examples.push(shared::api::FailingValue {
                 id: record.id,

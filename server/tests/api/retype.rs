@@ -196,6 +196,56 @@ async fn a_field_changes_type_and_its_values_follow(backend: Backend) {
         ),
         other => panic!("expected a rejection, got {other:?}"),
     }
+
+    // Free text becomes a select: asked without choices, the preview makes them from the
+    // values held, the most used first; sent back, every value becomes its choice.
+    let region = json!({"key": "region", "label": {"zh": "区域", "en": "Region"},
+                        "field_type": {"type": "text"}});
+    let reply = app
+        .post("/api/v1/objects/contacts/fields", Some(&admin), region)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    for (id, region) in ids.iter().zip(["华北", "华东", "华东"]) {
+        let reply = app
+            .patch(
+                &format!("/api/v1/contacts/{id}"),
+                Some(&rep),
+                json!({"fields": {"region": region}}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let seen = app
+        .post(
+            "/api/v1/objects/contacts/fields/region/preview",
+            Some(&admin),
+            json!({"field_type": {"type": "single_select", "options": []}}),
+        )
+        .await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    assert_eq!(
+        (seen.body["values"].as_u64(), seen.body["failing"].as_u64()),
+        (Some(3), Some(0))
+    );
+    let options = seen.body["field_type"]["options"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let labels: Vec<&str> = options
+        .iter()
+        .filter_map(|o| o["label"]["zh"].as_str())
+        .collect();
+    assert_eq!(labels, ["华东", "华北"]);
+    let changed = app
+        .patch(
+            "/api/v1/objects/contacts/fields/region",
+            Some(&admin),
+            json!({"field_type": seen.body["field_type"], "lossy": true}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(read(&ids[1]).await["region"], options[0]["key"]);
+    assert_eq!(read(&ids[0]).await["region"], options[1]["key"]);
     app.finish().await;
 }
 

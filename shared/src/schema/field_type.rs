@@ -21,6 +21,45 @@ pub struct Choice {
     pub retired: bool,
 }
 
+/// A key made from what a person wrote: lower-case ASCII words joined by `_`, or `None` when
+/// the text has none to offer (Chinese only, say).
+pub fn slug(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out: String = out.trim_matches('_').chars().take(30).collect();
+    FieldKey::parse(&out).ok().map(|k| k.as_str().to_owned())
+}
+
+/// Choices labelled with `labels` (blank ones skipped): each keyed by its label where that
+/// makes a key (`A`, `VIP`), else by its place (`o3`), never twice.
+pub fn choices_of<'a>(labels: impl IntoIterator<Item = &'a str>) -> Vec<Choice> {
+    let mut out: Vec<Choice> = Vec::new();
+    for (i, label) in labels
+        .into_iter()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let mut key = slug(label).unwrap_or_else(|| format!("o{}", i + 1));
+        if out.iter().any(|c| c.key == key) {
+            key = format!("o{}", i + 1);
+        }
+        out.push(Choice {
+            key,
+            label: Labels::new(label, label),
+            color: None,
+            retired: false,
+        });
+    }
+    out
+}
+
 /// How a rollup folds the linked records' values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::problem::Problem;
 
-pub use field_type::{Choice, FieldKind, FieldType, RollupFn};
+pub use field_type::{Choice, FieldKind, FieldType, RollupFn, choices_of, slug};
 pub use value::Value;
 
 /// A text in both languages of the UI.

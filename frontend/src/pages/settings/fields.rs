@@ -11,7 +11,7 @@ use serde_json::{Value as Json, json};
 use shared::formula::Formula;
 use shared::i18n::{Locale, Text};
 use shared::problem::Problem;
-use shared::schema::{FieldDef, FieldKey, FieldKind, FieldType, Labels, ObjectDef, ObjectKey};
+use shared::schema::{FieldDef, FieldKind, FieldType, Labels, ObjectDef, ObjectKey, slug};
 use shared::sync::{Collection, FieldRef, Mutation, SaveField};
 
 use super::retype::RetypeField;
@@ -130,40 +130,9 @@ fn rollup_sources(objects: &[ObjectDef], key: &str, locale: Locale) -> Vec<(Stri
         .collect()
 }
 
-/// A key made from what was typed: lower-case ASCII words joined by `_`, or `None` when the
-/// text has none to offer.
-fn slug(text: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in text.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    let out: String = out.trim_matches('_').chars().take(30).collect();
-    FieldKey::parse(&out).ok().map(|k| k.as_str().to_owned())
-}
-
-/// The choices typed one per line: each keyed by its text where that makes a key (`A`, `VIP`),
-/// else by its place (`o3`), never twice.
+/// The choices typed one per line.
 fn choices(lines: &str) -> Json {
-    let mut keys: Vec<String> = Vec::new();
-    let items: Vec<Json> = lines
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate()
-        .map(|(i, line)| {
-            let mut key = slug(line).unwrap_or_else(|| format!("o{}", i + 1));
-            if keys.contains(&key) {
-                key = format!("o{}", i + 1);
-            }
-            keys.push(key.clone());
-            json!({"key": key, "label": {"zh": line, "en": line}})
-        })
-        .collect();
-    Json::Array(items)
+    serde_json::to_value(shared::schema::choices_of(lines.lines())).unwrap_or_default()
 }
 
 /// What the designer's inputs hold.

@@ -42,6 +42,13 @@ fn target(kind: FieldKind, from: &FieldType) -> Option<FieldType> {
         K::Wechat => FieldType::Wechat,
         K::IdCard => FieldType::IdCard,
         K::CreditCode => FieldType::CreditCode,
+        // Their choices come from the values held (the server's preview makes them).
+        K::SingleSelect => FieldType::SingleSelect {
+            options: Vec::new(),
+        },
+        K::MultiSelect => FieldType::MultiSelect {
+            options: Vec::new(),
+        },
         K::Links => match from {
             FieldType::Link { object } => FieldType::Links {
                 object: object.clone(),
@@ -103,6 +110,7 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
             how,
         ))
     };
+    let field_path = StoredValue::new(path.trim_end_matches("/preview").to_owned());
     let pick = move |ev: leptos::ev::Event| {
         let index = event_target_value(&ev).parse::<usize>().ok();
         chosen.set(index);
@@ -127,6 +135,23 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
         let Some((mutation, _)) = chosen.get_untracked().and_then(change) else {
             return;
         };
+        // A select gets the choices the preview made from the values held: the server takes
+        // the change as previewed, and every device hears of it.
+        let previewed = preview.with_untracked(|p| match p {
+            Some(Ok(p)) if !p["field_type"]["options"].is_null() => Some(p["field_type"].clone()),
+            _ => None,
+        });
+        if let Some(field_type) = previewed {
+            let path = field_path.get_value();
+            spawn_local(async move {
+                let body = json!({"field_type": field_type, "lossy": true});
+                match crate::api::patch::<_, Json>(&path, &body).await {
+                    Ok(_) => open.set(false),
+                    Err(e) => outcome.set(Some(e.message(i18n.locale()))),
+                }
+            });
+            return;
+        }
         spawn_local(async move {
             let locale = i18n.locale();
             outcome.set(Some(match sync.mutate(mutation).await {
@@ -173,6 +198,16 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
                     p["values"]
                 );
                 let lang = if locale == Locale::En { "en" } else { "zh" };
+                let choices: Vec<String> = p["field_type"]["options"]
+                    .as_array()
+                    .map(|all| {
+                        all.iter()
+                            .filter_map(|c| c["label"][lang].as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let choices = (!choices.is_empty())
+                    .then(|| format!("{} {}", i18n.t(Text::RetypeChoices), choices.join("、")));
                 let text = |v: &Json| v.as_str().unwrap_or_default().to_owned();
                 let examples: Vec<[String; 3]> = p["examples"]
                     .as_array()
@@ -189,6 +224,7 @@ pub fn RetypeField(object: ObjectKey, field: FieldDef) -> impl IntoView {
                     })
                     .unwrap_or_default();
                 view! {
+                    <p class="hint" data-testid="retype-choices">{choices}</p>
                     <p class="hint" data-testid="retype-summary">{line}</p>
                     <ul class="retype-failing" data-testid="retype-failing">
                         {examples.into_iter().map(|[name, value, why]| view! {
