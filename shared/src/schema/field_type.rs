@@ -402,4 +402,15 @@ mod tests {
         );
         assert!(serde_json::from_str::<FieldType>(r#"{"type":"hologram"}"#).is_err());
     }
+
+    #[test]
+    fn choices_are_keyed_by_their_labels_where_they_can_be() {
+        assert_eq!(slug(" VIP Customer! ").as_deref(), Some("vip_customer"));
+        assert_eq!(slug("华东"), None);
+        let made = choices_of(["A", "华东", " ", "a", "华北"]);
+        let keys: Vec<&str> = made.iter().map(|c| c.key.as_str()).collect();
+        // Blank lines are skipped; a key taken already falls back to the place.
+        assert_eq!(keys, ["a", "o2", "o3", "o4"]);
+        assert_eq!(made[1].label, Labels::new("华东", "华东"));
+    }
 }
