@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 use uuid::Uuid;
 
-use super::{Db, read, write};
+use super::{Db, Tx, in_tx, read, write};
 
 /// What is known of a stored file.
 #[derive(Debug, Clone, FromRow)]
@@ -58,4 +58,21 @@ pub async fn data(db: &Db, id: Uuid) -> Result<Option<Vec<u8>>, sqlx::Error> {
     .fetch_optional(pool)
     .await?);
     Ok(row.flatten())
+}
+
+/// Of `ids`, the files someone other than `user` uploaded (within a write's transaction).
+pub async fn others(tx: &mut Tx, ids: &[Uuid], user: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut found = Vec::new();
+    for id in ids {
+        let owner: Option<Uuid> = in_tx!(tx, |conn| {
+            sqlx::query_scalar("SELECT uploaded_by FROM files WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        if owner.is_some_and(|o| o != user) {
+            found.push(*id);
+        }
+    }
+    Ok(found)
 }

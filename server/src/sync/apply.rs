@@ -36,6 +36,10 @@ pub async fn apply(
         Ok(effects) => effects,
         Err(rejection) => return Ok(Err(rejection)),
     };
+    let named = super::files::named_files(&batch, &effects);
+    if let Some(refusal) = super::files::foreign_file(&mut tx, named, directory.me.user).await? {
+        return Ok(Err(refusal));
+    }
     batch.writes.extend(effects.writes);
     batch.number(&mut tx, now).await?;
     super::retype::follow_schema(&mut tx, &mut batch, version, now, directory.me.user).await?;

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod changes;
 pub mod cursor;
 pub mod events;
+pub mod files;
 pub mod pull;
 pub mod push;
 pub mod retype;

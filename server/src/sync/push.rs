@@ -90,7 +90,15 @@ pub async fn push(
         if n % 64 == 63 {
             tokio::task::yield_now().await;
         }
-        let outcome = mutation.and_then(|m| run(&m, &batch, &ctx).map(|effects| (m, effects)));
+        let mut outcome = mutation.and_then(|m| run(&m, &batch, &ctx).map(|effects| (m, effects)));
+        let named = match &outcome {
+            Ok((_, effects)) => super::files::named_files(&batch, effects),
+            Err(_) => Vec::new(),
+        };
+        if let Some(refusal) = super::files::foreign_file(&mut tx, named, directory.me.user).await?
+        {
+            outcome = Err(refusal);
+        }
         match outcome {
             Ok((_, effects)) => {
                 applied += 1;

@@ -154,6 +154,27 @@ async fn uploads_are_checked_and_read_back_only_by_those_who_may(backend: Backen
         fetch(&app, &format!("{path}?record={other}"), &far).await.0,
         404
     );
+    // Nobody names another person's file in a record of their own to reach it (the same
+    // refusal whether the file exists or not would tell too much: it is told as the field's
+    // problem); a file not uploaded yet may be named (attached offline, sent later).
+    let stolen = app
+        .post(
+            "/api/v1/contacts",
+            Some(&far),
+            json!({"fields": {"name": "赵六", "photo": file}}),
+        )
+        .await;
+    stolen.assert_error(422, "validation_failed");
+    assert_eq!(stolen.body["error"]["field"], "photo");
+    let later = uuid::Uuid::new_v4();
+    let pending = app
+        .post(
+            "/api/v1/contacts",
+            Some(&far),
+            json!({"fields": {"name": "赵六", "photo": {"id": later, "name": "a.png", "size": 3, "type": "image/png"}}}),
+        )
+        .await;
+    assert_eq!(pending.status, 201, "{}", pending.body);
     // A device that attached a file offline sends it under the id it chose; sending it again
     // (a retry) is harmless; the id is the sender's alone.
     let chosen = uuid::Uuid::new_v4();

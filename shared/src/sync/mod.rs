@@ -31,7 +31,7 @@ pub use protocol::{
     PushResponse, SCHEMA_VERSION, ScopeMove,
 };
 pub use record::{Body, Collection, Record};
-pub use schema::{CreateObject, FieldRef, SaveField, retype_values};
+pub use schema::{CreateObject, FieldRef, SaveField, file_ids, new_files, retype_values};
 pub use scope::{Directory, Member, Reach, Scope, TeamEntry};
 
 #[cfg(test)]

@@ -168,6 +168,42 @@ pub fn retype_values(record: &mut Record, retyped: &[Retyped]) -> Vec<String> {
     changed
 }
 
+/// The files a custom value names, by id: a file reference (`{"id", "name", "size", "type"}`)
+/// or a list of them.
+pub fn file_ids(value: &Json) -> Vec<uuid::Uuid> {
+    let one = |v: &Json| {
+        let is_file = ["id", "name", "size", "type"]
+            .iter()
+            .all(|k| v.get(k).is_some());
+        is_file
+            .then(|| v["id"].as_str()?.parse::<uuid::Uuid>().ok())
+            .flatten()
+    };
+    match value {
+        Json::Array(items) => items.iter().filter_map(one).collect(),
+        other => one(other).into_iter().collect(),
+    }
+}
+
+/// The files `after` names that `before` (the record as it was, if it was) did not, each with
+/// its field: what a write brings in, for the server to check whose they are.
+pub fn new_files(before: Option<&Record>, after: &Record) -> Vec<(String, uuid::Uuid)> {
+    let mut out = Vec::new();
+    for (key, value) in &after.custom {
+        let had = before
+            .and_then(|b| b.custom.get(key))
+            .map(file_ids)
+            .unwrap_or_default();
+        out.extend(
+            file_ids(value)
+                .into_iter()
+                .filter(|id| !had.contains(id))
+                .map(|id| (key.clone(), id)),
+        );
+    }
+    out
+}
+
 /// The custom values a record of object `key` holds after a write: `before` (empty for a new
 /// record) with `changes` read through each custom field's type, defaults filled in on a new
 /// record. Keys that are not live custom fields of the object are refused, as are values of

@@ -904,3 +904,40 @@ fn a_field_changes_type_safely_or_after_a_preview_and_its_values_follow() {
     assert_eq!(retype_values(&mut held, &gone), ["code"]);
     assert!(!held.custom.contains_key("code"));
 }
+
+#[test]
+fn a_write_brings_in_the_files_it_names_anew() {
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let file = |id: u128| json!({"id": uuid::Uuid::from_u128(id), "name": "a.png", "size": 3, "type": "image/png"});
+    let mut before = Record::created(
+        rid(9),
+        admin.me.user,
+        admin.me.team,
+        admin.me.user,
+        0,
+        Body::Contact(crate::records::Kind::blank()),
+    );
+    before.custom.insert("photo".into(), file(1));
+    before.custom.insert("note".into(), json!({"id": "x"}));
+    let mut after = before.clone();
+    after.custom.insert(
+        "files".into(),
+        json!([file(1), file(2), {"id": "not a file"}]),
+    );
+    assert_eq!(file_ids(&after.custom["files"]).len(), 2);
+    assert!(file_ids(&json!("text")).is_empty());
+    // Only what the record did not name before, by field.
+    let mut brought = new_files(Some(&before), &after);
+    brought.sort();
+    assert_eq!(
+        brought,
+        [
+            ("files".to_owned(), uuid::Uuid::from_u128(1)),
+            ("files".to_owned(), uuid::Uuid::from_u128(2)),
+        ]
+    );
+    assert_eq!(
+        new_files(None, &before),
+        [("photo".to_owned(), uuid::Uuid::from_u128(1))]
+    );
+}
