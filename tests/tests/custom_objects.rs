@@ -354,6 +354,22 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         .await?;
     boss.wait_until(&format!("{rows} === 1"), "the view's one project")
         .await?;
+    // The board keeps the chips, and so does the way back to the table.
+    let cards = "document.querySelectorAll('[data-testid=object-card]').length";
+    boss.click("[data-testid=view-board]").await?;
+    boss.wait_until(
+        &format!("location.search.includes('view=board') && location.search.includes('where=') && {cards} === 1"),
+        "the board with the chip's one project",
+    )
+    .await?;
+    boss.wait_text("[data-testid=filter-chip]", "预算 ≥")
+        .await?;
+    boss.click("[data-testid=view-table]").await?;
+    boss.wait_until(
+        &format!("!location.search.includes('view=board') && {rows} === 1"),
+        "the table with the chip again",
+    )
+    .await?;
     boss.click("[data-testid=filter-chip] button").await?;
     boss.wait_until(&format!("{rows} === 2"), "both projects again")
         .await?;

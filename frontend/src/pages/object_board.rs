@@ -39,7 +39,12 @@ pub fn groupings(object: &ObjectDef) -> Vec<&FieldDef> {
 }
 
 #[component]
-pub fn ObjectBoard(object: ObjectDef, by: FieldDef) -> impl IntoView {
+pub fn ObjectBoard(
+    object: ObjectDef,
+    by: FieldDef,
+    /// The list's filter chips, as one filter (`None`: every record).
+    filter: Signal<Option<shared::query::Filter>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let changed = sync.changes(Collection::Object);
@@ -48,12 +53,20 @@ pub fn ObjectBoard(object: ObjectDef, by: FieldDef) -> impl IntoView {
     let cards = {
         let key = key.clone();
         let field = field.clone();
+        let object = object.clone();
         Memo::new(move |_| {
             changed.get();
+            let filter = filter.get();
+            let context = crate::pages::custom_fields::context(sync);
             sync.with_core(|core| {
                 let mut cards: Vec<Card> = core
                     .collection(Collection::Object)
                     .filter(|r| r.object_key() == Some(key.as_str()))
+                    .filter(|r| {
+                        filter
+                            .as_ref()
+                            .is_none_or(|f| f.matches(&object, &r.custom, &context))
+                    })
                     .map(|r| Card {
                         id: r.id,
                         version: r.version,

@@ -39,6 +39,22 @@ pub fn list_path(key: &str) -> String {
     format!("/o/{key}")
 }
 
+/// The list of `key` as a table or a board grouped `by` a field, with its chips (the `where`
+/// parameter, URL-encoded already).
+fn address(key: &str, by: Option<&str>, chips: &str) -> String {
+    let mut params = Vec::new();
+    if let Some(by) = by {
+        params.push(format!("view=board&by={by}"));
+    }
+    if !chips.is_empty() {
+        params.push(format!("where={chips}"));
+    }
+    match params.is_empty() {
+        true => list_path(key),
+        false => format!("{}?{}", list_path(key), params.join("&")),
+    }
+}
+
 /// Where one record of the custom object `key` lives (`new` for a new one).
 pub fn record_path(key: &str, id: impl std::fmt::Display) -> String {
     format!("/o/{key}/{id}")
@@ -201,13 +217,14 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
         let key = key.clone();
         let navigate = navigate.clone();
         Callback::new(move |all: Vec<String>| {
-            let chips = filter_chips::to_address(&all);
-            let path = if chips.is_empty() {
-                list_path(&key)
-            } else {
-                format!("{}?where={chips}", list_path(&key))
-            };
-            navigate(&path, Default::default());
+            // The board (and its grouping) stays; only the chips change.
+            let board = query_map.with_untracked(|q| {
+                (q.get("view").as_deref() == Some("board")).then(|| q.get("by").unwrap_or_default())
+            });
+            navigate(
+                &address(&key, board.as_deref(), &filter_chips::to_address(&all)),
+                Default::default(),
+            );
         })
     };
     // Saved views of this object's list: its chips under a name.
@@ -357,10 +374,21 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
     let name_label = StoredValue::new(name_label);
     let row_key = StoredValue::new(key.clone());
     let new_path = record_path(&key, "new");
-    let table_path = list_path(&key);
-    let board_path = groups
-        .first()
-        .map(|g| format!("{}?view=board&by={}", list_path(&key), g.key.as_str()));
+    // The chips as the `where` parameter, which switching views keeps.
+    let chips_param = move || {
+        conditions.with(|c| {
+            let sources: Vec<String> = c.iter().map(|(s, _)| s.clone()).collect();
+            filter_chips::to_address(&sources)
+        })
+    };
+    let table_path = {
+        let key = key.clone();
+        move || address(&key, None, &chips_param())
+    };
+    let board_path = groups.first().map(|g| {
+        let (key, by) = (key.clone(), g.key.as_str().to_owned());
+        move || address(&key, Some(&by), &chips_param())
+    });
     let group_options = {
         let groups = groups.clone();
         move || {
@@ -380,7 +408,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
         move |ev: leptos::ev::Event| {
             let by = event_target_value(&ev);
             navigate(
-                &format!("{}?view=board&by={by}", list_path(&key)),
+                &address(&key, Some(&by), &untrack(chips_param)),
                 Default::default(),
             );
         }
@@ -388,9 +416,10 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
     let board = {
         let object = object.clone();
         move || {
-            board_by
-                .get()
-                .map(|by| view! { <ObjectBoard object=object.clone() by=by /> })
+            board_by.get().map(|by| {
+                let filter = Signal::derive(move || filter_chips::filter_of(&conditions.get()));
+                view! { <ObjectBoard object=object.clone() by=by filter=filter /> }
+            })
         }
     };
     let row_labels: StoredValue<Vec<shared::schema::Labels>> =
@@ -419,7 +448,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                     <nav class="view-switch" aria-label=move || i18n.t(Text::Views)>
                         // Plain links (the router still follows them): both share the path, so
                         // the router's own `aria-current` would mark both.
-                        <a href=table_path.clone() class="button secondary" data-testid="view-table"
+                        <a href=table_path class="button secondary" data-testid="view-table"
                             aria-current=move || board_by.with(Option::is_none).then_some("page")>
                             {move || i18n.t(Text::ViewTable)}
                         </a>
@@ -435,6 +464,8 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                         </Show>
                     </nav>
                 })}
+                <SavedViews belongs=belongs apply=apply_view current=current_view shows=shows_view />
+                <FilterChips object=object.clone() chips=conditions set=set_conditions />
                 <Show when=move || board_by.with(Option::is_none) fallback=board.clone()>
                 <div class="list-tools">
                     <input type="search" class="list-search" data-testid="object-search"
@@ -450,8 +481,6 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                         {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
                     </button>
                 </div>
-                <SavedViews belongs=belongs apply=apply_view current=current_view shows=shows_view />
-                <FilterChips object=object.clone() chips=conditions set=set_conditions />
                 <Show when=move || selecting.get()>
                     <BulkBar collection=Collection::Object selected=selected hidden=hidden listed=listed
                         listed_count=Signal::derive(count) />
