@@ -42,6 +42,25 @@ enum Outcome {
 /// The bar shown while rows are being selected. `listed` gives what the list shows now (read
 /// only for "select all"); `listed_count` is how many that is.
 /// "select all"); `hidden` the records whose deletion may still be undone.
+/// The button that starts ticking a list's rows for the bulk bar, and ends it (the ticks go).
+#[component]
+pub fn SelectRowsButton(
+    selecting: RwSignal<bool>,
+    selected: RwSignal<HashSet<RecordId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="secondary" data-testid="select-rows"
+            aria-pressed=move || selecting.get().to_string()
+            on:click=move |_| {
+                selecting.update(|s| *s = !*s);
+                selected.set(HashSet::new());
+            }>
+            {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
+        </button>
+    }
+}
+
 #[component]
 pub fn BulkBar(
     collection: Collection,

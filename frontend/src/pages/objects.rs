@@ -25,7 +25,7 @@ use shared::{RecordId, UserId};
 use crate::components::form::{FormFooter, FormState, SelectField};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
-use crate::pages::bulk::BulkBar;
+use crate::pages::bulk::{BulkBar, SelectRowsButton};
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
 use crate::pages::filter_chips::{self, FilterChips};
 use crate::pages::list_views::{SavedViews, view_fields};
@@ -472,14 +472,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                         aria-label=move || i18n.t(Text::Search)
                         placeholder=move || i18n.t(Text::Search)
                         bind:value=query />
-                    <button type="button" class="secondary" data-testid="select-rows"
-                        aria-pressed=move || selecting.get().to_string()
-                        on:click=move |_| {
-                            selecting.update(|s| *s = !*s);
-                            selected.set(HashSet::new());
-                        }>
-                        {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
-                    </button>
+                    <SelectRowsButton selecting=selecting selected=selected />
                 </div>
                 <Show when=move || selecting.get()>
                     <BulkBar collection=Collection::Object selected=selected hidden=hidden listed=listed

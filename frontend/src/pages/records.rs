@@ -29,7 +29,7 @@ use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
-use crate::pages::bulk::BulkBar;
+use crate::pages::bulk::{BulkBar, SelectRowsButton};
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
 use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
@@ -768,14 +768,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                     <button type="button" class="secondary" data-testid="add-filter" on:click=add_filter>
                         {move || i18n.t(Text::AddFilter)}
                     </button>
-                    <button type="button" class="secondary" data-testid="select-rows"
-                        aria-pressed=move || selecting.get().to_string()
-                        on:click=move |_| {
-                            selecting.update(|s| *s = !*s);
-                            selected.set(HashSet::new());
-                        }>
-                        {move || if selecting.get() { i18n.t(Text::SelectDone) } else { i18n.t(Text::SelectRows) }}
-                    </button>
+                    <SelectRowsButton selecting=selecting selected=selected />
                 </div>
                 <ViewPicker collection=collection settings=settings />
                 <details class="list-settings" data-testid="list-settings">
