@@ -348,11 +348,17 @@ async fn preview_field(
     let scope = directory.scope();
     let collection = shared::schema::builtin::collection_of(object.key.as_str())
         .unwrap_or(shared::sync::Collection::Object);
-    let held = |record: &shared::sync::Record| -> Option<Value> {
-        (record.object_key() == Some(object.key.as_str()))
-            .then(|| record.custom.get(&field).cloned())
-            .flatten()
-    };
+    // The values held, with whose they are: read once, for the choices and the preview.
+    let mut held: Vec<(shared::RecordId, String, Value)> = Vec::new();
+    store::for_each_live(&state.db, &scope, collection, |body| {
+        if let Ok(record) = serde_json::from_str::<shared::sync::Record>(&body)
+            && record.object_key() == Some(object.key.as_str())
+            && let Some(json) = record.custom.get(&field)
+        {
+            held.push((record.id, record.body.label(), json.clone()));
+        }
+    })
+    .await?;
     // A select asked for without choices: its choices are the values held, most used first.
     if to.choices().is_empty()
         && matches!(
@@ -361,26 +367,18 @@ async fn preview_field(
         )
     {
         let mut counts: std::collections::HashMap<String, usize> = Default::default();
-        store::for_each_live(&state.db, &scope, collection, |body| {
-            let Ok(record) = serde_json::from_str::<shared::sync::Record>(&body) else {
-                return;
+        for (_, _, json) in &held {
+            let items = match json {
+                Value::Array(items) => items.as_slice(),
+                one => std::slice::from_ref(one),
             };
-            let Some(json) = held(&record) else { return };
-            let texts: Vec<String> = match &json {
-                Value::Array(items) => items
-                    .iter()
-                    .map(|i| shared::sync::record::plain(i).into_owned())
-                    .collect(),
-                other => vec![shared::sync::record::plain(other).into_owned()],
-            };
-            for text in texts {
-                let text = text.trim().to_owned();
+            for item in items {
+                let text = shared::sync::record::plain(item).trim().to_owned();
                 if !text.is_empty() {
                     *counts.entry(text).or_default() += 1;
                 }
             }
-        })
-        .await?;
+        }
         let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let options = shared::schema::choices_of(
@@ -396,32 +394,24 @@ async fn preview_field(
     }
     let mut preview = shared::api::ConversionPreview {
         conversion: conversion(&from, &to),
-        values: 0,
+        values: held.len() as u64,
         failing: 0,
         examples: Vec::new(),
         field_type: to.clone(),
     };
-    let locale = shared::i18n::Locale::En;
-    store::for_each_live(&state.db, &scope, collection, |body| {
-        let Ok(record) = serde_json::from_str::<shared::sync::Record>(&body) else {
-            return;
-        };
-        let Some(json) = held(&record) else {
-            return;
-        };
-        preview.values += 1;
+    for (id, name, json) in held {
         let Err(problem) = convert(&json, &from, &to) else {
-            return;
+            continue;
         };
         preview.failing += 1;
         if preview.examples.len() < PREVIEW_EXAMPLES {
             let value = match Typed::from_json(&from, &json) {
-                Ok(value) => value.format(&from, locale),
+                Ok(value) => value.format(&from, shared::i18n::Locale::En),
                 Err(_) => shared::sync::record::plain(&json).into_owned(),
             };
             preview.examples.push(shared::api::FailingValue {
-                id: record.id,
-                name: record.body.label(),
+                id,
+                name,
                 value,
                 message: problem.to_string(),
                 messages: Labels::new(
@@ -431,7 +421,6 @@ async fn preview_field(
                 problem,
             });
         }
-    })
-    .await?;
+    }
     Ok(Json(preview))
 }
