@@ -16,7 +16,8 @@ async function cacheShell() {
   const signIn = await fetch("/login", { cache: "no-store" });
   if (signIn.ok) await cache.put("/login", signIn);
   // The pinyin table's address is `shared::readings::URL` (a server test holds them equal).
-  const assets = new Set(["/echarts.min.js", "/favicon.svg", "/login.js", "/pinyin-0.11.0-1.bin"]);
+  // The region table (`components::pickers::REGIONS_URL`) serves address fields offline.
+  const assets = new Set(["/echarts.min.js", "/favicon.svg", "/login.js", "/pinyin-0.11.0-1.bin", "/regions-1.json"]);
   for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
   await Promise.all(
     [...assets].map(async (url) => {

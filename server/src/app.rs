@@ -88,7 +88,7 @@ impl Config {
                 header_timeout: Duration::from_secs(15),
             },
             request_deadline: Duration::from_secs(60),
-            max_upload: 20 * 1024 * 1024,
+            max_upload: shared::files::MAX_UPLOAD_BYTES as usize,
             upload_deadline: Duration::from_secs(600),
             files_dir: None,
         }

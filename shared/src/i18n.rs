@@ -222,6 +222,19 @@ catalog! {
     FieldPrecision => "小数位数", "Digits after the point";
     FieldPrefix => "前缀", "Prefix";
     AutoNumberPending => "保存后自动编号", "Numbered once saved";
+    AttachFiles => "添加文件", "Attach files";
+    AddPerson => "添加…", "Add…";
+    Province => "省份", "Province";
+    City => "城市", "City";
+    District => "区县", "District";
+    Street => "详细地址", "Street address";
+    ChooseImage => "选择图片", "Choose a picture";
+    UploadQueued => "待上传", "Waiting to upload";
+    UploadRefused => "上传失败", "Not uploaded";
+    RemoveFile => "移除", "Remove";
+    SignHere => "请在框内签名", "Sign in the box";
+    ClearSignature => "重签", "Clear";
+    UseSignature => "确认签名", "Use this signature";
     FieldDigits => "序号位数", "Digits of the sequence";
     FieldDated => "编号带日期（如 HT-20261201-0001）", "Numbers carry the day (e.g. HT-20261201-0001)";
     FieldAutoNumberHint => "新记录同步到服务器后获得正式编号；离线时显示为 …", "A new record gets its number once it reaches the server; until then it shows …";
@@ -497,6 +510,12 @@ pub fn problem_text(problem: &Problem, locale: Locale) -> String {
         }
         (Problem::NotAnImage, Locale::ZhCn) => "请选择图片文件。".to_owned(),
         (Problem::NotAnImage, Locale::En) => "Choose an image file.".to_owned(),
+        (Problem::FileTooLarge { max_mb }, Locale::ZhCn) => {
+            format!("文件超过 {max_mb} MB，请选择较小的文件。")
+        }
+        (Problem::FileTooLarge { max_mb }, Locale::En) => {
+            format!("The file is larger than {max_mb} MB: choose a smaller one.")
+        }
         (Problem::ReadOnly, Locale::ZhCn) => "该字段由系统计算，不能填写。".to_owned(),
         (Problem::ReadOnly, Locale::En) => {
             "This field is worked out by the system and cannot be written.".to_owned()

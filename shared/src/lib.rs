@@ -10,6 +10,7 @@ pub mod api;
 pub mod contact;
 pub mod dashboard;
 pub mod email;
+pub mod files;
 pub mod format;
 pub mod formula;
 pub mod i18n;

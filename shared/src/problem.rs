@@ -72,6 +72,8 @@ pub enum Problem {
     InvalidDateTime,
     #[error("is not an image")]
     NotAnImage,
+    #[error("is larger than {max_mb} MB")]
+    FileTooLarge { max_mb: u64 },
     #[error("is worked out, not written")]
     ReadOnly,
     #[error("is a key the product uses")]
@@ -132,6 +134,7 @@ impl Problem {
             Problem::InvalidCreditCode => "invalid_credit_code",
             Problem::InvalidDateTime => "invalid_date_time",
             Problem::NotAnImage => "not_an_image",
+            Problem::FileTooLarge { .. } => "file_too_large",
             Problem::ReadOnly => "read_only",
             Problem::Reserved => "reserved",
             Problem::SystemField => "system_field",

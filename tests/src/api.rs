@@ -85,6 +85,18 @@ impl Api {
         self.send(reqwest::Method::GET, path, Value::Null).await
     }
 
+    /// `GET` as the signed-in person: the status and the answer's bytes (files).
+    pub async fn get_bytes(&self, path: &str) -> Result<(u16, Vec<u8>)> {
+        let mut request = self.client.get(format!("{}{path}", self.url));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let reply = request.send().await.map_err(|e| e.to_string())?;
+        let status = reply.status().as_u16();
+        let bytes = reply.bytes().await.map_err(|e| e.to_string())?;
+        Ok((status, bytes.to_vec()))
+    }
+
     /// The signed-in person's session token.
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()

@@ -357,6 +357,56 @@ impl Browser {
         .await
     }
 
+    /// Choose `files` in the file input `css` (as a person picks them in the chooser).
+    pub async fn attach(&self, css: &str, files: &[&std::path::Path]) -> Result {
+        let started = Instant::now();
+        let input = loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(input) => break input,
+                Err(e) if started.elapsed() > PATIENCE => return Err(format!("{css}: {e}")),
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        input
+            .send_keys(&paths.join("\n"))
+            .await
+            .map_err(|e| format!("attach to {css}: {e}"))
+    }
+
+    /// Draw with a finger over `css` through `points` (fractions of its width and height), as
+    /// a person signs on a phone's screen.
+    pub async fn touch_draw(&self, css: &str, points: &[(f64, f64)]) -> Result {
+        let rect = self
+            .run(&format!(
+                "const r = document.querySelector({css:?}).getBoundingClientRect(); \
+                 return [r.left, r.top, r.width, r.height];"
+            ))
+            .await?;
+        let at = |i: usize| rect[i].as_f64().unwrap_or(0.0);
+        let point = |(x, y): (f64, f64)| serde_json::json!([{"x": at(0) + x * at(2), "y": at(1) + y * at(3)}]);
+        let Some((first, rest)) = points.split_first() else {
+            return Ok(());
+        };
+        self.devtools(
+            "Input.dispatchTouchEvent",
+            serde_json::json!({"type": "touchStart", "touchPoints": point(*first)}),
+        )
+        .await?;
+        for p in rest {
+            self.devtools(
+                "Input.dispatchTouchEvent",
+                serde_json::json!({"type": "touchMove", "touchPoints": point(*p)}),
+            )
+            .await?;
+        }
+        self.devtools(
+            "Input.dispatchTouchEvent",
+            serde_json::json!({"type": "touchEnd", "touchPoints": []}),
+        )
+        .await
+    }
+
     /// Notifications neither allowed nor refused yet, as on a fresh phone (headless Chromium
     /// refuses them unless told otherwise).
     pub async fn notifications_undecided(&self) -> Result {

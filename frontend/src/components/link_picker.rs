@@ -207,6 +207,9 @@ pub fn LinksPicker(
     id: String,
     #[prop(into)] name: String,
     targets: Vec<Collection>,
+    /// Of a custom object's records, only this object's (as [`LinkPicker`]).
+    #[prop(default = None)]
+    object: Option<String>,
     value: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -254,6 +257,6 @@ pub fn LinksPicker(
     };
     view! {
         <ul class="chips" data-testid=format!("{name}-chosen")>{chips}</ul>
-        <LinkPicker id=id name=name.clone() targets=targets value=adding />
+        <LinkPicker id=id name=name.clone() targets=targets object=object value=adding />
     }
 }

@@ -1,7 +1,9 @@
 //! Building blocks shared by the pages.
 
+pub mod files;
 pub mod form;
 pub mod link_picker;
+pub mod pickers;
 pub mod search_index;
 pub mod sync_status;
 pub mod virtual_rows;

@@ -14,8 +14,10 @@ use shared::schema::{FieldDef, FieldKind, FieldType, ObjectDef, Value};
 use shared::sync::linked::{CopyRecords, computed};
 use shared::sync::{Collection, Record};
 
+use crate::components::files::FilesInput;
 use crate::components::form::FormState;
-use crate::components::link_picker::LinkPicker;
+use crate::components::link_picker::{LinkPicker, LinksPicker};
+use crate::components::pickers::{AddressInput, PeoplePicker, PlaceInput};
 use crate::i18n::use_i18n;
 
 /// The inputs of one form's custom fields.
@@ -104,7 +106,7 @@ impl CustomInputs {
         let mut out = Map::new();
         let mut errors = Vec::new();
         for (def, text) in &self.inputs {
-            if def.field_type.kind().is_computed() || !editable(def.field_type.kind()) {
+            if def.field_type.kind().is_computed() {
                 continue;
             }
             let key = def.key.as_str();
@@ -226,22 +228,6 @@ pub(crate) fn context(sync: crate::sync::Sync) -> shared::query::Context {
         })
 }
 
-/// Whether a person types or picks this kind's value in the form today (the others are shown,
-/// not edited, here).
-fn editable(kind: FieldKind) -> bool {
-    !matches!(
-        kind,
-        FieldKind::Address
-            | FieldKind::Geo
-            | FieldKind::User
-            | FieldKind::Team
-            | FieldKind::Links
-            | FieldKind::File
-            | FieldKind::Image
-            | FieldKind::Signature
-    )
-}
-
 /// The inputs of the custom fields, after the form's own.
 #[component]
 pub fn CustomFieldWidgets(
@@ -294,7 +280,7 @@ pub fn CustomFieldWidgets(
 
 /// What is wrong with what is typed so far, once something is typed.
 fn live_problem(field_type: &FieldType, text: &str, locale: Locale) -> Option<String> {
-    if text.trim().is_empty() || !editable(field_type.kind()) || field_type.kind().is_computed() {
+    if text.trim().is_empty() || field_type.kind().is_computed() {
         return None;
     }
     Value::parse(field_type, text)
@@ -348,18 +334,26 @@ fn widget(
             .into_any()
         }
         FieldType::Link { object } => {
-            // A built-in object's records are in its collection; a custom object's among the
-            // records of every custom object.
-            let (targets, only) = match builtin::collection_of(object.as_str()) {
-                Some(collection) => (vec![collection], None),
-                None if object.as_str() == builtin::ANY_OBJECT => {
-                    let mut all = builtin::COLLECTIONS.to_vec();
-                    all.push(Collection::Object);
-                    (all, None)
-                }
-                None => (vec![Collection::Object], Some(object.as_str().to_owned())),
-            };
+            let (targets, only) = link_targets(object.as_str());
             view! { <LinkPicker id=id name=name targets=targets object=only value=value /> }
+                .into_any()
+        }
+        FieldType::Links { object } => {
+            let (targets, only) = link_targets(object.as_str());
+            view! { <LinksPicker id=id name=name targets=targets object=only value=value /> }
+                .into_any()
+        }
+        FieldType::User { many } => {
+            view! { <PeoplePicker id=id value=value many=*many teams=false /> }.into_any()
+        }
+        FieldType::Team => {
+            view! { <PeoplePicker id=id value=value many=false teams=true /> }.into_any()
+        }
+        FieldType::Geo => view! { <PlaceInput id=id value=value /> }.into_any(),
+        FieldType::Address => view! { <AddressInput id=id value=value /> }.into_any(),
+        FieldType::File { .. } | FieldType::Image | FieldType::Signature => {
+            let record = inputs.with_value(|i| i.id);
+            view! { <FilesInput id=id field_type=def.field_type.clone() value=value record=record /> }
                 .into_any()
         }
         FieldType::SubTable { columns } => {
@@ -375,7 +369,7 @@ fn widget(
             <textarea id=id name=name rows="3" bind:value=value></textarea>
         }
         .into_any(),
-        _ if kind.is_computed() || !editable(kind) => {
+        _ if kind.is_computed() => {
             let shown = inputs.with_value(|i| {
                 i.before
                     .get(&name)
@@ -407,6 +401,20 @@ fn widget(
             };
             view! { <input id=id name=name type=kind inputmode=mode bind:value=value /> }.into_any()
         }
+    }
+}
+
+/// Where a link field's records are: a built-in object's in its collection, a custom object's
+/// among the records of every custom object (only that object's offered).
+fn link_targets(object: &str) -> (Vec<Collection>, Option<String>) {
+    match builtin::collection_of(object) {
+        Some(collection) => (vec![collection], None),
+        None if object == builtin::ANY_OBJECT => {
+            let mut all = builtin::COLLECTIONS.to_vec();
+            all.push(Collection::Object);
+            (all, None)
+        }
+        None => (vec![Collection::Object], Some(object.to_owned())),
     }
 }
 

@@ -123,6 +123,11 @@ pub fn shown_value(
                 .collect::<Vec<_>>()
                 .join(", ")
         }
+        FieldType::Team => json
+            .as_str()
+            .and_then(|raw| raw.parse::<shared::TeamId>().ok())
+            .and_then(|id| core.directory()?.team_name(id).map(str::to_owned))
+            .unwrap_or_default(),
         other => value.format(other, locale),
     }
 }

@@ -386,11 +386,7 @@ fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> Str
     let c = r.collection();
     if let Some(json) = r.custom.get(field) {
         return custom_field(c, field)
-            .and_then(|def| {
-                shared::schema::Value::from_json(&def.field_type, json)
-                    .ok()
-                    .map(|v| v.format(&def.field_type, locale))
-            })
+            .map(|def| crate::pages::objects::shown_value(core, &def, Some(json), locale))
             .unwrap_or_default();
     }
     let text = r.body.text(field);

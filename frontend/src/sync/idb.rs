@@ -29,6 +29,9 @@ const RECORDS: &str = "records";
 const SEGMENTS: &str = "segments";
 const PENDING: &str = "pending";
 const META: &str = "meta";
+/// Files attached on this device: their bytes (a `Blob`) and whether they are uploaded yet
+/// (`sync::files`).
+pub(crate) const FILES: &str = "files";
 
 /// Records per segment when segments are rewritten.
 const SEGMENT_RECORDS: usize = 2000;
@@ -109,9 +112,9 @@ impl std::fmt::Debug for Store {
 impl Store {
     pub async fn open(user: &str) -> Result<Self, StoreError> {
         let db = Database::open(format!("qiao-{user}").as_str())
-            .with_version(2u8)
+            .with_version(3u8)
             .with_on_upgrade_needed(|_event, db| {
-                for name in [SEGMENTS, PENDING, META] {
+                for name in [SEGMENTS, PENDING, META, FILES] {
                     if !db.object_store_names().any(|n| n == name) {
                         db.create_object_store(name).build()?;
                     }
@@ -361,6 +364,45 @@ impl Store {
     }
 
     /// The pending mutations as saved (other tabs may have added some).
+    /// Keep a file's entry (a JS object: see `sync::files`) under its id.
+    pub async fn put_file(
+        &self,
+        id: &str,
+        entry: &wasm_bindgen::JsValue,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(FILES)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(FILES)?
+            .put(entry)
+            .with_key(id)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A file's entry, if this device keeps it.
+    pub async fn file(&self, id: &str) -> Result<Option<wasm_bindgen::JsValue>, StoreError> {
+        let tx = self.db.transaction(FILES).build()?;
+        let entry: Option<wasm_bindgen::JsValue> =
+            tx.object_store(FILES)?.get(id).primitive()?.await?;
+        Ok(entry.filter(|e| !e.is_undefined() && !e.is_null()))
+    }
+
+    /// Every file entry this device keeps.
+    pub async fn files(&self) -> Result<Vec<wasm_bindgen::JsValue>, StoreError> {
+        let tx = self.db.transaction(FILES).build()?;
+        let all = tx
+            .object_store(FILES)?
+            .get_all::<wasm_bindgen::JsValue>()
+            .primitive()?
+            .await?;
+        Ok(all.filter_map(Result::ok).collect())
+    }
+
     pub async fn pending(&self) -> Result<Vec<MutationEnvelope>, StoreError> {
         let tx = self.db.transaction(PENDING).build()?;
         let mut all = Vec::new();

@@ -4,6 +4,7 @@
 //! [`Sync::mutate`], which works the same online and offline. Of several tabs, one talks to the
 //! server and tells the others what changed ([`tabs`]).
 
+pub mod files;
 pub mod idb;
 pub mod page;
 pub mod tabs;
@@ -600,6 +601,7 @@ impl Sync {
                     Ok(()) => {
                         engine.failures.set(0);
                         self.online.set(true);
+                        files::upload_soon();
                     }
                     Err(Failure::Offline) => {
                         self.online.set(false);

@@ -26,6 +26,7 @@ use axum::{Json, Router};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use shared::Problem;
+use shared::files::sniff_image;
 use shared::schema::value::FileRef;
 use uuid::Uuid;
 
@@ -51,21 +52,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct UploadQuery {
     name: Option<String>,
-}
-
-/// The image type `bytes` begin like, if any.
-pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
 }
 
 /// A file name as kept: its last part (no folders), trimmed, without control characters.
@@ -158,6 +144,7 @@ fn again(user: &CurrentUser, stored: StoredFile) -> Result<Response, ApiError> {
         name: stored.name,
         size: u64::try_from(stored.size).unwrap_or(0),
         content_type: stored.content_type,
+        thumb: None,
     })
     .into_response())
 }
@@ -233,6 +220,7 @@ async fn receive(
         name: file.name,
         size: bytes.len() as u64,
         content_type: file.content_type,
+        thumb: None,
     };
     Ok((StatusCode::CREATED, Json(made)).into_response())
 }
@@ -263,12 +251,10 @@ async fn may_read(
         return Ok(false);
     };
     let scope = store::directory_now(&state.db, &user.actor).await?.scope();
-    let id = file.id.to_string();
-    let holds = record.custom.values().any(|value| match value {
-        serde_json::Value::Array(items) => items.iter().any(|f| f["id"] == id.as_str()),
-        serde_json::Value::Object(_) => value["id"] == id.as_str(),
-        _ => false,
-    });
+    let holds = record
+        .custom
+        .values()
+        .any(|value| shared::sync::file_ids(value).contains(&file.id));
     Ok(holds && scope.sees(&record))
 }
 
@@ -338,17 +324,6 @@ fn percent_encode(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn images_are_told_by_their_bytes() {
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
-        assert_eq!(sniff_image(b"GIF89a...."), Some("image/gif"));
-        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff_image(b"<svg onload=alert(1)>"), None);
-        assert_eq!(sniff_image(b"%PDF-1.7"), None);
-        assert_eq!(sniff_image(b""), None);
-    }
 
     #[test]
     fn file_names_keep_their_last_part() {

@@ -202,6 +202,49 @@ async fn uploads_are_checked_and_read_back_only_by_those_who_may(backend: Backen
     )
     .await
     .assert_error(422, "validation_failed");
+    // An image's thumbnail travels beside it: read through the record like the image, and
+    // guarded like it (naming another's thumbnail is refused even beside a file of one's own).
+    let thumb = uuid::Uuid::new_v4();
+    let small = app
+        .send_bytes(
+            "PUT",
+            &format!("/api/v1/files/{thumb}?name=visit-thumb.jpg"),
+            Some(&rep),
+            "image/jpeg",
+            b"\xFF\xD8\xFF\xE0small".to_vec(),
+        )
+        .await;
+    assert_eq!(small.status, 201, "{}", small.body);
+    let mut photo = first.body.clone();
+    photo["thumb"] = json!(thumb);
+    let visit = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "周杰", "photo": photo}}),
+        )
+        .await;
+    assert_eq!(visit.status, 201, "{}", visit.body);
+    assert_eq!(visit.body["fields"]["photo"][0]["thumb"], json!(thumb));
+    let visit = visit.body["id"].as_str().expect("an id").to_owned();
+    let thumb_path = format!("/api/v1/files/{thumb}?record={visit}");
+    let (status, _, bytes) = fetch(&app, &thumb_path, &boss).await;
+    assert_eq!(
+        (status, bytes.as_slice()),
+        (200, &b"\xFF\xD8\xFF\xE0small"[..])
+    );
+    assert_eq!(fetch(&app, &thumb_path, &far).await.0, 404);
+    let borrowed = json!({"id": uuid::Uuid::new_v4(), "name": "b.jpg", "size": 3,
+                          "type": "image/jpeg", "thumb": thumb});
+    let reply = app
+        .post(
+            "/api/v1/contacts",
+            Some(&far),
+            json!({"fields": {"name": "吴七", "photo": borrowed}}),
+        )
+        .await;
+    reply.assert_error(422, "validation_failed");
+    assert_eq!(reply.body["error"]["field"], "photo");
     // An image field takes only images.
     let reply = app
         .post(

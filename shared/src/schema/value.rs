@@ -95,6 +95,9 @@ pub struct FileRef {
     /// Its content type, as the server checked it.
     #[serde(rename = "type")]
     pub content_type: String,
+    /// A small copy of an image, uploaded beside it (drawn by the device that attached it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<uuid::Uuid>,
 }
 
 /// Most rows of a sub-table, people or records of a many-field, and files of a field.
@@ -183,8 +186,27 @@ impl Value {
                 let pieces: Vec<&str> = crate::records::link_pieces(text).collect();
                 return Value::from_json(field_type, &json!(pieces));
             }
-            // A form's rows, as their JSON text (each cell in its column's JSON form).
-            FieldType::SubTable { .. } => {
+            // A place as `latitude, longitude` in degrees (as a map shows it).
+            FieldType::Geo => {
+                let mut parts = text.split([',', '，']).map(str::trim);
+                let (Some(lat), Some(lng), None) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(Problem::Invalid);
+                };
+                let degrees = |t: &str| t.parse::<f64>().map_err(|_| Problem::Invalid);
+                let (lat, lng) = (degrees(lat)?, degrees(lng)?);
+                if !lat.is_finite() || !lng.is_finite() {
+                    return Err(Problem::Invalid);
+                }
+                return Value::from_json(field_type, &json!({"lat": lat, "lng": lng}));
+            }
+            // A form's rows, as their JSON text (each cell in its column's JSON form); a
+            // form's files and addresses, as theirs.
+            FieldType::Address
+            | FieldType::SubTable { .. }
+            | FieldType::File { .. }
+            | FieldType::Image
+            | FieldType::Signature => {
                 let rows: Json = serde_json::from_str(text).map_err(|_| Problem::Invalid)?;
                 return Value::from_json(field_type, &rows);
             }
@@ -423,7 +445,7 @@ impl Value {
             Value::Rating(n) => n.to_string(),
             Value::List(items) => items.join(", "),
             Value::DateTime(ms) => rfc3339(*ms),
-            Value::Rows(_) => self.to_json().to_string(),
+            Value::Rows(_) | Value::Files(_) | Value::Address(_) => self.to_json().to_string(),
             other => other.format(field_type, Locale::En),
         }
     }

@@ -168,20 +168,24 @@ pub fn retype_values(record: &mut Record, retyped: &[Retyped]) -> Vec<String> {
     changed
 }
 
-/// The files a custom value names, by id: a file reference (`{"id", "name", "size", "type"}`)
-/// or a list of them.
+/// The files a custom value names, by id: a file reference (`{"id", "name", "size", "type"}`,
+/// and its thumbnail's `thumb`) or a list of them.
 pub fn file_ids(value: &Json) -> Vec<uuid::Uuid> {
+    let id = |v: &Json| v.as_str()?.parse::<uuid::Uuid>().ok();
     let one = |v: &Json| {
         let is_file = ["id", "name", "size", "type"]
             .iter()
             .all(|k| v.get(k).is_some());
-        is_file
-            .then(|| v["id"].as_str()?.parse::<uuid::Uuid>().ok())
-            .flatten()
+        let mut ids = Vec::new();
+        if is_file {
+            ids.extend(id(&v["id"]));
+            ids.extend(v.get("thumb").and_then(id));
+        }
+        ids
     };
     match value {
-        Json::Array(items) => items.iter().filter_map(one).collect(),
-        other => one(other).into_iter().collect(),
+        Json::Array(items) => items.iter().flat_map(one).collect(),
+        other => one(other),
     }
 }
 

@@ -581,6 +581,60 @@ fn moments_people_records_places_rows_and_files() {
         Value::from_json(&FieldType::File { many: false }, &json!([file, file])),
         Err(Problem::TooMany { max: 1 })
     );
+    // A form holds files as their JSON text, which reads back to the same files; an image
+    // carries its thumbnail's id, which `file_ids` names beside the image's.
+    assert_eq!(
+        Value::parse(&files, &value.edit_text(&files)),
+        Ok(value.clone())
+    );
+    let thumb = uuid::Uuid::from_u128(0x77);
+    let photo =
+        json!({"id": a, "name": "名片.png", "size": 2048, "type": "image/png", "thumb": thumb});
+    let image = Value::from_json(&FieldType::Image, &photo).expect("an image");
+    assert_eq!(image.to_json(), json!([photo]));
+    assert_eq!(
+        Value::parse(&FieldType::Image, &image.edit_text(&FieldType::Image)),
+        Ok(image.clone())
+    );
+    assert_eq!(
+        crate::sync::file_ids(&photo),
+        vec![a.parse::<uuid::Uuid>().expect("an id"), thumb]
+    );
+    assert_eq!(
+        Value::parse(&FieldType::Signature, "not json"),
+        Err(Problem::Invalid)
+    );
+    // A place is typed (or filled in by the device) as latitude, longitude; an address as
+    // its parts' JSON; each reads back from its form text.
+    let place = Value::parse(&FieldType::Geo, "31.230416， 121.473701").expect("a place");
+    assert_eq!(
+        place.to_json(),
+        json!({"lat": 31.230416, "lng": 121.473701})
+    );
+    assert_eq!(
+        Value::parse(&FieldType::Geo, &place.edit_text(&FieldType::Geo)),
+        Ok(place)
+    );
+    for wrong in ["31.2", "north, east", "31, 121, 5", "NaN, 1"] {
+        assert_eq!(
+            Value::parse(&FieldType::Geo, wrong),
+            Err(Problem::Invalid),
+            "{wrong}"
+        );
+    }
+    assert!(matches!(
+        Value::parse(&FieldType::Geo, "95, 121"),
+        Err(Problem::OutOfRange { .. })
+    ));
+    let home = Value::parse(
+        &FieldType::Address,
+        r#"{"province": "浙江省", "city": "杭州市", "district": "西湖区", "street": "文三路 90 号"}"#,
+    )
+    .expect("an address");
+    assert_eq!(
+        Value::parse(&FieldType::Address, &home.edit_text(&FieldType::Address)),
+        Ok(home)
+    );
 
     // Worked-out fields are never written; an auto number reads back as the server wrote it.
     assert_eq!(
