@@ -223,6 +223,7 @@ catalog! {
     FieldPrefix => "前缀", "Prefix";
     AutoNumberPending => "保存后自动编号", "Numbered once saved";
     AttachFiles => "添加文件", "Attach files";
+    FieldMany => "可选多个", "Several allowed";
     AddPerson => "添加…", "Add…";
     Province => "省份", "Province";
     City => "城市", "City";

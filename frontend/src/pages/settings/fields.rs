@@ -24,6 +24,7 @@ use crate::sync::use_sync;
 pub(super) const OFFERED: &[FieldKind] = &[
     FieldKind::Text,
     FieldKind::LongText,
+    FieldKind::RichText,
     FieldKind::Integer,
     FieldKind::Decimal,
     FieldKind::Money,
@@ -43,9 +44,16 @@ pub(super) const OFFERED: &[FieldKind] = &[
     FieldKind::Wechat,
     FieldKind::IdCard,
     FieldKind::CreditCode,
+    FieldKind::User,
+    FieldKind::Team,
+    FieldKind::Address,
+    FieldKind::Geo,
     FieldKind::Link,
     FieldKind::Links,
     FieldKind::SubTable,
+    FieldKind::File,
+    FieldKind::Image,
+    FieldKind::Signature,
     FieldKind::Formula,
     FieldKind::Rollup,
     FieldKind::Lookup,
@@ -150,6 +158,8 @@ struct Draft {
     prefix: RwSignal<String>,
     digits: RwSignal<String>,
     dated: RwSignal<bool>,
+    /// People or files: several rather than one.
+    many: RwSignal<bool>,
     required: RwSignal<bool>,
     /// A rollup's link (`projects.account`), field and function.
     rollup_via: RwSignal<String>,
@@ -177,6 +187,7 @@ impl Draft {
             prefix: RwSignal::new(String::new()),
             digits: RwSignal::new("4".to_owned()),
             dated: RwSignal::new(false),
+            many: RwSignal::new(false),
             required: RwSignal::new(false),
             rollup_via: RwSignal::new(String::new()),
             rollup_field: RwSignal::new(String::new()),
@@ -228,6 +239,9 @@ impl Draft {
             }
             Some(FieldKind::Decimal | FieldKind::Percent) => json["precision"] = json!(precision),
             Some(FieldKind::Rating) => json["max"] = json!(5),
+            Some(FieldKind::User | FieldKind::File) => {
+                json["many"] = json!(self.many.get_untracked())
+            }
             Some(FieldKind::Link | FieldKind::Links) => {
                 json["object"] = json!(self.target.get_untracked());
             }
@@ -508,6 +522,13 @@ pub fn FieldsPage() -> impl IntoView {
                         {move || i18n.t(Text::FieldDated)}
                     </label>
                     <p class="hint">{move || i18n.t(Text::FieldAutoNumberHint)}</p>
+                </Show>
+                <Show when=move || is(&[FieldKind::User, FieldKind::File])>
+                    <label class="check">
+                        <input type="checkbox" name="many" data-testid="field-many" prop:checked=move || draft.many.get()
+                            on:change=move |ev| draft.many.set(event_target_checked(&ev)) />
+                        {move || i18n.t(Text::FieldMany)}
+                    </label>
                 </Show>
                 <Show when=move || is(&[FieldKind::Formula])>
                     <div class="field" class:invalid=move || error("field_type.expression").is_some() || matches!(formula_check.get(), Some(Err(_)))>
