@@ -19,6 +19,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{engine, new_uuid};
 
+/// A file larger than this is not kept on the device once the server has it (it opens from
+/// the server); smaller ones (thumbnails, signatures, most documents) stay for offline use.
+const KEEP_AFTER_UPLOAD: f64 = 2.0 * 1024.0 * 1024.0;
+
 /// Where a file kept on this device stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Upload {
@@ -271,7 +275,14 @@ pub fn upload_soon() {
                         _ => set(&entry, "state", &JsValue::from_str("sent")),
                     }
                     let id = get(&entry, "id").as_string().unwrap_or_default();
-                    let _ = engine.store.put_file(&id, &entry).await;
+                    let large = get(&entry, "blob")
+                        .dyn_into::<web_sys::Blob>()
+                        .is_ok_and(|b| b.size() > KEEP_AFTER_UPLOAD);
+                    if outcome == Upload::Sent && large {
+                        let _ = engine.store.delete_file(&id).await;
+                    } else {
+                        let _ = engine.store.put_file(&id, &entry).await;
+                    }
                     bump();
                 }
                 None => break,

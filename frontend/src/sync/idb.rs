@@ -384,6 +384,18 @@ impl Store {
         Ok(())
     }
 
+    /// Forget a kept file (the server has it).
+    pub async fn delete_file(&self, id: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(FILES)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(FILES)?.delete(id).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A file's entry, if this device keeps it.
     pub async fn file(&self, id: &str) -> Result<Option<wasm_bindgen::JsValue>, StoreError> {
         let tx = self.db.transaction(FILES).build()?;
