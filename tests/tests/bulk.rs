@@ -143,7 +143,8 @@ async fn saved_view(b: &Browser) -> Result {
     b.wait_text(count, &format!("{accounts} ")).await?;
     b.choose("[data-testid=view-select]", "A 类大客户").await?;
     b.wait_text(count, &grade_a).await?;
-    b.wait_text("[data-testid=filter-chip]", "等级: A").await?;
+    b.wait_text("[data-testid=filter-chip]", "等级 等于 A")
+        .await?;
     b.wait_until(shows_sources, "the view's fields").await?;
     b.wait_until(
         "document.querySelector('#sort-field').value === 'size'",

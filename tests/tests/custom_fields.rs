@@ -213,7 +213,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.choose("[data-testid=filter-field]", "等级").await?;
     boss.choose("[data-testid=filter-value]", "A").await?;
     boss.click("[data-testid=add-filter]").await?;
-    boss.wait_text("[data-testid=filter-chip]", "等级: A")
+    boss.wait_text("[data-testid=filter-chip]", "等级 等于 A")
         .await?;
     boss.choose("[data-testid=sort-field]", "预算").await?;
     boss.click("[data-testid=sort-direction]").await?;

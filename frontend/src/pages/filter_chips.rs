@@ -79,6 +79,18 @@ fn chip_source(def: &FieldDef, op: &str, text: &str) -> String {
     }
 }
 
+/// A (field, value) filter of a view saved before chips, as a chip: a choice equals its
+/// value, another field contains it; `None` for a field that no longer reads so.
+pub fn legacy_chip(object: &ObjectDef, field: &str, value: &str) -> Option<String> {
+    let def = object.field(field)?;
+    let source = if def.field_type.choices().is_empty() {
+        chip_source(def, "contains", value)
+    } else {
+        chip_source(def, "is", value)
+    };
+    read_chip(object, &source).ok().map(|_| source)
+}
+
 /// One chip read from its text form: the condition, or why it does not read.
 fn read_chip(object: &ObjectDef, source: &str) -> Result<Condition, String> {
     match parse(source, object) {
@@ -164,11 +176,38 @@ pub fn FilterChips(
     let i18n = use_i18n();
     let fields = StoredValue::new(filterable(&object));
     let object = StoredValue::new(object);
-    let field = RwSignal::new(0usize);
+    let field = RwSignal::new(fields.with_value(|f| {
+        f.first()
+            .map(|d| d.key.as_str().to_owned())
+            .unwrap_or_default()
+    }));
     let op = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let def = move || fields.with_value(|f| f.get(field.get()).cloned());
+    let def = move || {
+        let key = field.get();
+        fields.with_value(|f| f.iter().find(|d| d.key.as_str() == key).cloned())
+    };
+    // A choice field's value is picked from its choices (the first one to start with).
+    let choices = move || {
+        def()
+            .map(|d| {
+                d.field_type
+                    .choices()
+                    .iter()
+                    .filter(|c| !c.retired)
+                    .map(|c| (c.key.clone(), c.label.get(i18n.locale()).to_owned()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    Effect::new(move |_| {
+        let first = choices()
+            .first()
+            .map(|(k, _)| k.clone())
+            .unwrap_or_default();
+        text.set(first);
+    });
     // The operators of the chosen field; the first one chosen when the field changes.
     let ops = move || {
         def()
@@ -204,7 +243,12 @@ pub fn FilterChips(
         match object.with_value(|o| parse(&source, o)) {
             Ok(_) => {
                 problem.set(None);
-                text.set(String::new());
+                text.set(
+                    choices()
+                        .first()
+                        .map(|(k, _)| k.clone())
+                        .unwrap_or_default(),
+                );
                 let mut all = sources();
                 all.push(source);
                 set.run(all);
@@ -239,22 +283,32 @@ pub fn FilterChips(
     view! {
         <div class="list-tools filter-row">
             <select data-testid="filter-field" aria-label=move || i18n.t(Text::FilterBy)
+                prop:value=move || field.get()
                 on:change=move |ev| {
-                    field.set(event_target_value(&ev).parse().unwrap_or(0));
+                    field.set(event_target_value(&ev));
                     problem.set(None);
                 }>
-                {move || fields.with_value(|f| f.iter().enumerate().map(|(i, d)| {
-                    view! { <option value=i.to_string()>{d.label.get(i18n.locale()).to_owned()}</option> }
+                {move || fields.with_value(|f| f.iter().map(|d| {
+                    view! { <option value=d.key.as_str().to_owned()>{d.label.get(i18n.locale()).to_owned()}</option> }
                 }).collect_view())}
             </select>
             <select data-testid="filter-op" aria-label=move || i18n.t(Text::FilterBy)
                 prop:value=move || op.get() on:change=move |ev| op.set(event_target_value(&ev))>
                 {move || ops().into_iter().map(|(k, _, t)| view! { <option value=*k>{i18n.t(*t)}</option> }).collect_view()}
             </select>
-            <Show when=move || takes_value(&op.get())>
-                <input type="text" data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy)
-                    bind:value=text aria-invalid=move || problem.get().is_some().to_string() />
-            </Show>
+            {move || match (takes_value(&op.get()), choices()) {
+                (false, _) => None,
+                (true, options) if !options.is_empty() => Some(view! {
+                    <select data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy)
+                        prop:value=move || text.get() on:change=move |ev| text.set(event_target_value(&ev))>
+                        {options.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
+                    </select>
+                }.into_any()),
+                (true, _) => Some(view! {
+                    <input type="text" data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy)
+                        bind:value=text aria-invalid=move || problem.get().is_some().to_string() />
+                }.into_any()),
+            }}
             <button type="button" class="secondary" data-testid="add-filter" on:click=add>
                 {move || i18n.t(Text::AddFilter)}
             </button>

@@ -18,7 +18,8 @@ use crate::sync::{new_uuid, use_sync};
 pub struct ListSettings {
     pub sort: RwSignal<String>,
     pub descending: RwSignal<bool>,
-    pub filters: RwSignal<Vec<(String, String)>>,
+    /// Filter chips, each a condition in the query language's text form; every one must hold.
+    pub chips: RwSignal<Vec<String>>,
     /// Fields shown under each row's name; empty: the list's usual ones.
     pub columns: RwSignal<Vec<String>>,
 }
@@ -28,17 +29,29 @@ impl ListSettings {
         ListSettings {
             sort: RwSignal::new(String::new()),
             descending: RwSignal::new(false),
-            filters: RwSignal::new(Vec::new()),
+            chips: RwSignal::new(Vec::new()),
             columns: RwSignal::new(Vec::new()),
         }
     }
 
-    fn apply(self, view: Option<&SavedView>) {
+    fn apply(self, view: Option<&SavedView>, collection: Collection) {
         self.sort
             .set(view.map(|v| v.sort.clone()).unwrap_or_default());
         self.descending.set(view.is_some_and(|v| v.descending));
-        self.filters
-            .set(view.map(|v| v.filters.clone()).unwrap_or_default());
+        // A view saved before chips keeps its (field, value) filters: read as chips.
+        let object = crate::pages::records::object_of(collection);
+        let chips = view
+            .map(|v| {
+                let mut all: Vec<String> = v.chips.lines().map(str::to_owned).collect();
+                if let Some(object) = &object {
+                    all.extend(v.filters.iter().filter_map(|(field, value)| {
+                        crate::pages::filter_chips::legacy_chip(object, field, value)
+                    }));
+                }
+                all
+            })
+            .unwrap_or_default();
+        self.chips.set(chips);
         self.columns
             .set(view.map(|v| v.columns.clone()).unwrap_or_default());
     }
@@ -50,10 +63,10 @@ impl ListSettings {
             list: Some(list),
             sort: self.sort.get_untracked(),
             descending: self.descending.get_untracked(),
-            filters: self.filters.get_untracked(),
+            filters: Vec::new(),
             columns: self.columns.get_untracked(),
             object: String::new(),
-            chips: String::new(),
+            chips: self.chips.get_untracked().join("\n"),
         })
     }
 }
@@ -73,7 +86,7 @@ pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoVi
     view! {
         <SavedViews
             belongs=Callback::new(move |v: SavedView| v.list == Some(collection) && v.object.is_empty())
-            apply=Callback::new(move |v: Option<SavedView>| settings.apply(v.as_ref()))
+            apply=Callback::new(move |v: Option<SavedView>| settings.apply(v.as_ref(), collection))
             current=Callback::new(move |name: String| settings.as_fields(&name, collection)) />
     }
 }

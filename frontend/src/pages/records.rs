@@ -11,9 +11,11 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::format;
 use shared::i18n::{Locale, Text, problem_text};
 use shared::ids::IdMap;
+use shared::query::Filter;
 use shared::records::labels::{choices_with, collection_label, field_label};
 use shared::records::{self, DEFAULT_PIPELINE, Patch};
-use shared::rows::{Contains, SortKey, sort_positions};
+use shared::rows::{SortKey, sort_positions};
+use shared::schema::{FieldDef, ObjectDef};
 use shared::search::{Found, Query};
 use shared::sync::{
     AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
@@ -31,6 +33,7 @@ use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
 use crate::pages::bulk::{BulkBar, SelectRowsButton};
 use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
+use crate::pages::filter_chips::FilterChips;
 use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
 use crate::pages::sync_issues::rejection_text;
@@ -169,16 +172,6 @@ pub fn custom_fields(collection: Collection, locale: Locale) -> Vec<(String, Str
         .collect()
 }
 
-/// A field's label: the product's, or a custom field's own.
-pub fn label_of(collection: Collection, field: &str, locale: Locale) -> String {
-    match custom_field(collection, field) {
-        Some(def) if !records::fields_of(collection).contains(&field) => {
-            def.label.get(locale).to_owned()
-        }
-        _ => field_label(field, locale).to_owned(),
-    }
-}
-
 /// A choice's label, or the raw value.
 fn choice_label(collection: Collection, field: &str, value: &str, locale: Locale) -> String {
     choices(collection, field, locale)
@@ -288,53 +281,59 @@ fn detail(record: &Record, locale: Locale) -> String {
         .join(" · ")
 }
 
-/// One filter, ready to be checked against many records.
-struct Check {
-    field: String,
-    how: How,
+/// The built-in object of `collection` with the company's custom fields (`None` for a
+/// collection that is no object).
+pub fn object_of(collection: Collection) -> Option<ObjectDef> {
+    let key = shared::schema::builtin::object_key(collection)?;
+    crate::sync::company_schema()
+        .schema(&crate::sync::pipelines())
+        .object(key)
+        .cloned()
 }
 
-enum How {
-    /// A choice field holds the chosen value (its key).
-    Equals(String),
-    /// The field's text contains what was typed, ignoring case.
-    Contains(Contains),
-    /// The linked record's name contains what was typed, ignoring case.
-    LinkContains(Contains),
+/// A list's chips, ready to be checked against many records: each record's values of only
+/// the fields they read, run through the query language (as REST's `?filter=`).
+struct Active {
+    filter: Option<(Filter, ObjectDef)>,
+    fields: Vec<FieldDef>,
+    context: shared::query::Context,
 }
 
-fn checks(collection: Collection, filters: &[(String, String)], locale: Locale) -> Vec<Check> {
-    filters
-        .iter()
-        .map(|(field, wanted)| {
-            let how = if choices(collection, field, locale).is_some() {
-                How::Equals(wanted.clone())
-            } else if link_targets(collection, field).is_some() {
-                How::LinkContains(Contains::new(wanted))
-            } else {
-                How::Contains(Contains::new(wanted))
-            };
-            Check {
-                field: field.clone(),
-                how,
-            }
-        })
-        .collect()
-}
-
-/// Whether a record passes every filter.
-fn passes(core: &ClientCore, record: &Record, checks: &[Check]) -> bool {
-    checks.iter().all(|check| {
-        let have = record.field_text(&check.field);
-        match &check.how {
-            How::Equals(wanted) => have == wanted.as_str(),
-            How::Contains(wanted) => wanted.matches(&have),
-            How::LinkContains(wanted) => records::link_pieces(&have)
-                .filter_map(|id| id.parse::<RecordId>().ok())
-                .filter_map(|id| core.get(id))
-                .any(|r| wanted.matches(&r.body.label())),
+impl Active {
+    fn new(
+        object: Option<ObjectDef>,
+        chips: &[(String, shared::query::Condition)],
+        sync: crate::sync::Sync,
+    ) -> Self {
+        let filter = crate::pages::filter_chips::filter_of(chips).zip(object);
+        let fields = filter
+            .as_ref()
+            .map(|(f, o)| {
+                f.fields()
+                    .into_iter()
+                    .filter_map(|k| o.field(k).cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Active {
+            filter,
+            fields,
+            context: crate::pages::custom_fields::context(sync),
         }
-    })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.filter.is_none()
+    }
+
+    /// Whether a record passes every chip.
+    fn passes(&self, record: &Record) -> bool {
+        let Some((filter, object)) = &self.filter else {
+            return true;
+        };
+        let values = shared::sync::linked::values_for(record, &self.fields);
+        filter.matches(object, &values, &self.context)
+    }
 }
 
 /// What a list calls its parts (test ids) and says; contacts keep their own.
@@ -477,10 +476,26 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     let ListSettings {
         sort,
         descending,
-        filters,
+        chips,
         columns,
     } = settings;
     let changed = sync.changes(collection);
+    let schema_changed = sync.changes(Collection::Schema);
+    // The list's object (its fields, custom ones too), again when the schema changes or the
+    // device's copy is read again.
+    let object = Memo::new(move |_| {
+        schema_changed.track();
+        sync.with_core(|_| ());
+        object_of(collection)
+    });
+    let conditions = Memo::new(move |_| {
+        let lines = chips.get().join("\n");
+        object.with(|o| {
+            o.as_ref()
+                .map(|o| crate::pages::filter_chips::from_address(o, Some(lines)))
+                .unwrap_or_default()
+        })
+    });
     // Every record of the collection by label: the order of its search index (built in the
     // background after each change of the collection), and the list's order when no other
     // order or filter was chosen.
@@ -494,10 +509,9 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     let places = StoredValue::new(None::<(u64, IdMap<u32>)>);
     let ordered = Memo::new_with_compare(
         move |_| {
-            let locale = i18n.locale();
             let sort_field = sort.get();
             let desc = descending.get();
-            let active = checks(collection, &filters.get(), locale);
+            let active = Active::new(object.get(), &conditions.get(), sync);
             by_label.with(|(version, ids)| {
                 if sort_field.is_empty() && active.is_empty() {
                     return if desc {
@@ -536,7 +550,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                             let mut pass = vec![false; ids.len()];
                             each(&mut |place, r| {
                                 if let Some(slot) = pass.get_mut(place) {
-                                    *slot = passes(core, r, &active);
+                                    *slot = active.passes(r);
                                 }
                             });
                             pass
@@ -608,9 +622,8 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                     .collect()
             });
             earlier.set_value(Some(found));
-            let locale = i18n.locale();
             if sort.with(String::is_empty) {
-                let active = checks(collection, &filters.get(), locale);
+                let active = Active::new(object.get(), &conditions.get(), sync);
                 if active.is_empty() {
                     return matches;
                 }
@@ -618,7 +631,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                 sync.with_core_untracked(|core| {
                     matches
                         .into_iter()
-                        .filter(|id| core.get(*id).is_some_and(|r| passes(core, r, &active)))
+                        .filter(|id| core.get(*id).is_some_and(|r| active.passes(r)))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -681,7 +694,6 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         }
     };
     let words = ListWords::of(collection);
-    let schema_changed = sync.changes(Collection::Schema);
     let field_options = move || {
         schema_changed.track();
         // And whenever the device's copy is read again (a reload reads the schema with it).
@@ -693,30 +705,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         all.extend(custom_fields(collection, i18n.locale()));
         all
     };
-    let filter_field = RwSignal::new(String::new());
-    let filter_value = RwSignal::new(String::new());
-    let add_filter = move |_| {
-        let field = filter_field.get_untracked();
-        let value = filter_value.get_untracked();
-        if !field.is_empty() && !value.trim().is_empty() {
-            filters.update(|f| f.push((field, value)));
-            filter_value.set(String::new());
-        }
-    };
-    let value_choices = Memo::new(move |_| {
-        let field = filter_field.get();
-        choices(collection, &field, i18n.locale())
-    });
-    Effect::new(move |_| {
-        // A choice field starts on its first value.
-        if let Some(first) = value_choices
-            .get()
-            .and_then(|c| c.into_iter().find(|(k, _)| !k.is_empty()))
-        {
-            filter_value.set(first.0);
-        }
-    });
-    let active_filters = move || filters.get().into_iter().enumerate().collect::<Vec<_>>();
+    let set_chips = Callback::new(move |all: Vec<String>| chips.set(all));
     view! {
         <div class="page">
             <section class="card">
@@ -745,27 +734,11 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                         on:click=move |_| descending.update(|d| *d = !*d)>
                         {move || if descending.get() { i18n.t(Text::SortDescending) } else { i18n.t(Text::SortAscending) }}
                     </button>
-                    <label class="sr-only" for="filter-field">{move || i18n.t(Text::FilterBy)}</label>
-                    <select id="filter-field" data-testid="filter-field" on:change=move |ev| filter_field.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t(Text::FilterBy)}</option>
-                        {move || field_options().into_iter().map(|(f, l)| view! { <option value=f>{l}</option> }).collect_view()}
-                    </select>
-                    {move || match value_choices.get() {
-                        Some(options) => view! {
-                            <select data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy)
-                                on:change=move |ev| filter_value.set(event_target_value(&ev))>
-                                {options.into_iter().filter(|(k, _)| !k.is_empty()).map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
-                            </select>
-                        }.into_any(),
-                        None => view! {
-                            <input type="text" data-testid="filter-value" aria-label=move || i18n.t(Text::FilterBy) bind:value=filter_value />
-                        }.into_any(),
-                    }}
-                    <button type="button" class="secondary" data-testid="add-filter" on:click=add_filter>
-                        {move || i18n.t(Text::AddFilter)}
-                    </button>
                     <SelectRowsButton selecting=selecting selected=selected />
                 </div>
+                {move || object.get().map(|o| view! {
+                    <FilterChips object=o chips=conditions set=set_chips />
+                })}
                 <ViewPicker collection=collection settings=settings />
                 <details class="list-settings" data-testid="list-settings">
                     <summary>{move || i18n.t(Text::ListSettings)}</summary>
@@ -774,30 +747,12 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                 <Show when=move || selecting.get()>
                     <BulkBar collection=collection selected=selected hidden=hidden listed=listed listed_count=count />
                 </Show>
-                <ul class="chips">
-                    <For
-                        each=active_filters
-                        key=|(i, f)| (*i, f.clone())
-                        children=move |(i, (field, value))| {
-                            let shown = choices(collection, &field, i18n.locale())
-                                .and_then(|c| c.into_iter().find(|(k, _)| *k == value).map(|(_, l)| l))
-                                .unwrap_or(value.clone());
-                            view! {
-                                <li class="chip" data-testid="filter-chip">
-                                    {format!("{}: {shown}", label_of(collection, &field, i18n.locale()))}
-                                    <button type="button" aria-label=move || i18n.t(Text::RemoveFilter)
-                                        on:click=move |_| filters.update(|f| { if i < f.len() { f.remove(i); } })>"×"</button>
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
                 <p class="muted" data-testid=words.count>
                     {move || format!("{} {}", count.get(), i18n.t(words.count_text))}
                 </p>
                 <Show when=move || count.get() == 0>
                     <p class="muted">
-                        {move || if query.with(String::is_empty) && filters.with(Vec::is_empty) { i18n.t(words.empty) } else { i18n.t(words.no_match) }}
+                        {move || if query.with(String::is_empty) && chips.with(Vec::is_empty) { i18n.t(words.empty) } else { i18n.t(words.no_match) }}
                     </p>
                 </Show>
                 <VirtualList testid=words.list count=count rows=rows

@@ -78,6 +78,25 @@ impl Context {
 }
 
 impl Filter {
+    /// The fields the filter reads, each once.
+    pub fn fields(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut walk = vec![self];
+        while let Some(filter) = walk.pop() {
+            match filter {
+                Filter::All(parts) | Filter::Any(parts) => walk.extend(parts.iter()),
+                Filter::Not(inner) => walk.push(inner),
+                Filter::Where(condition) => {
+                    let field = condition.field.as_str();
+                    if !out.contains(&field) {
+                        out.push(field);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the record whose fields are `record` passes (a field holding a value of the
     /// wrong type counts as empty).
     pub fn matches(&self, object: &ObjectDef, record: &Map<String, Json>, ctx: &Context) -> bool {

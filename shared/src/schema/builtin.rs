@@ -178,40 +178,49 @@ pub fn values(
     text: impl Fn(&str) -> String,
     owner: uuid::Uuid,
 ) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::{Value as Json, json};
     let mut out = serde_json::Map::new();
     for def in &object.fields {
-        let key = def.key.as_str();
-        if key == "owner" {
-            out.insert(key.to_owned(), json!(owner));
-            continue;
-        }
-        let raw = text(key);
-        if raw.is_empty() {
-            continue;
-        }
-        let read = match &def.field_type {
-            // Moments are kept as milliseconds.
-            FieldType::DateTime => raw
-                .parse::<i64>()
-                .map_err(|_| crate::Problem::InvalidDateTime)
-                .and_then(|ms| Value::from_json(&def.field_type, &json!(ms))),
-            // Links hold ids, several separated by commas.
-            FieldType::Link { .. } => Value::from_json(&def.field_type, &json!(raw.trim())),
-            FieldType::Links { .. } => {
-                let ids: Vec<&str> = raw.split(',').map(str::trim).collect();
-                Value::from_json(&def.field_type, &json!(ids))
-            }
-            other => Value::parse(other, &raw),
-        };
-        if let Ok(value) = read
-            && value != Value::Empty
-        {
-            let json: Json = value.to_json();
-            out.insert(key.to_owned(), json);
+        if let Some(json) = value_of(def, &text, owner) {
+            out.insert(def.key.as_str().to_owned(), json);
         }
     }
     out
+}
+
+/// One field of a built-in record in the schema's JSON form (as [`values`] gives it), `None`
+/// when it is empty or does not read.
+pub fn value_of(
+    def: &FieldDef,
+    text: impl Fn(&str) -> String,
+    owner: uuid::Uuid,
+) -> Option<serde_json::Value> {
+    use serde_json::json;
+    let key = def.key.as_str();
+    if key == "owner" {
+        return Some(json!(owner));
+    }
+    let raw = text(key);
+    if raw.is_empty() {
+        return None;
+    }
+    let read = match &def.field_type {
+        // Moments are kept as milliseconds.
+        FieldType::DateTime => raw
+            .parse::<i64>()
+            .map_err(|_| crate::Problem::InvalidDateTime)
+            .and_then(|ms| Value::from_json(&def.field_type, &json!(ms))),
+        // Links hold ids, several separated by commas.
+        FieldType::Link { .. } => Value::from_json(&def.field_type, &json!(raw.trim())),
+        FieldType::Links { .. } => {
+            let ids: Vec<&str> = raw.split(',').map(str::trim).collect();
+            Value::from_json(&def.field_type, &json!(ids))
+        }
+        other => Value::parse(other, &raw),
+    };
+    match read {
+        Ok(value) if value != Value::Empty => Some(value.to_json()),
+        _ => None,
+    }
 }
 
 /// Why a change to a built-in object's field is refused.

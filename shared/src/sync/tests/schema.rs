@@ -941,3 +941,51 @@ fn a_write_brings_in_the_files_it_names_anew() {
         [("photo".to_owned(), uuid::Uuid::from_u128(1))]
     );
 }
+
+#[test]
+fn a_built_in_list_filters_its_typed_and_custom_fields_with_the_query_language() {
+    let admin = directory(3, Role::Admin, DataScope::All);
+    let mut contact: crate::contact::Contact = crate::records::Kind::blank();
+    contact.name = "王经理".into();
+    contact.job_title = "采购经理".into();
+    let mut record = Record::created(
+        rid(7),
+        admin.me.user,
+        admin.me.team,
+        admin.me.user,
+        0,
+        Body::Contact(contact),
+    );
+    record.custom.insert("grade".into(), json!("a"));
+    let mut object = crate::schema::builtin::object(Collection::Contact).expect("contacts");
+    object.fields.push(grade());
+    let context = crate::query::Context {
+        me: admin.me.user.as_uuid(),
+        my_team: Vec::new(),
+        now_ms: 0,
+        offset_minutes: crate::query::COMPANY_OFFSET_MINUTES,
+    };
+    let passes = |text: &str| {
+        let filter = crate::query::parse(text, &object).expect("a filter");
+        let fields: Vec<FieldDef> = filter
+            .fields()
+            .into_iter()
+            .filter_map(|f| object.field(f).cloned())
+            .collect();
+        // Only the fields the filter reads are worked out (an empty one is left out).
+        let values = crate::sync::linked::values_for(&record, &fields);
+        assert!(
+            values
+                .keys()
+                .all(|k| fields.iter().any(|f| f.key.as_str() == k))
+        );
+        filter.matches(&object, &values, &context)
+    };
+    assert!(passes(r#"job_title contains "经理""#));
+    assert!(passes(r#"grade = "a" and job_title contains "采购""#));
+    assert!(!passes(r#"grade = "b""#));
+    assert!(!passes(r#"job_title contains "总监""#));
+    assert!(passes("owner is me"));
+    assert!(passes("email is empty"));
+    assert!(!passes("email is not empty"));
+}
