@@ -95,6 +95,10 @@ pub fn PeoplePicker(id: String, value: RwSignal<String>, many: bool, teams: bool
     let chosen = move || -> Vec<String> { link_pieces(&value.get()).map(str::to_owned).collect() };
     let add = move |ev: leptos::ev::Event| {
         let new = event_target_value(&ev);
+        // The picker goes back to "add…" for the next one.
+        if let Some(target) = ev.target() {
+            let _ = js_sys::Reflect::set(&target, &"value".into(), &"".into());
+        }
         if new.is_empty() {
             return;
         }
