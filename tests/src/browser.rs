@@ -393,13 +393,17 @@ impl Browser {
             serde_json::json!({"type": "touchStart", "touchPoints": point(*first)}),
         )
         .await?;
+        // At a finger's pace (moves all at once would be a fling, after which the phone
+        // ignores the next tap for a moment).
         for p in rest {
+            tokio::time::sleep(Duration::from_millis(30)).await;
             self.devtools(
                 "Input.dispatchTouchEvent",
                 serde_json::json!({"type": "touchMove", "touchPoints": point(*p)}),
             )
             .await?;
         }
+        tokio::time::sleep(Duration::from_millis(150)).await;
         self.devtools(
             "Input.dispatchTouchEvent",
             serde_json::json!({"type": "touchEnd", "touchPoints": []}),

@@ -187,6 +187,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     .await?;
     rep.click("[data-field=signature] [data-testid=use-signature]")
         .await?;
+    taken(rep, "signature").await?;
     wait_picture(
         rep,
         "[data-field=signature] [data-testid=file-thumb]",
@@ -315,6 +316,29 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
         .await?;
     boss.snap("attachments-manager").await;
     Ok(())
+}
+
+/// Wait until the field `key` holds a file, and fail with its refusal if it refused one.
+async fn taken(b: &Browser, key: &str) -> Result {
+    let field = format!("[data-field={key}]");
+    b.wait_until(
+        &format!(
+            "!!document.querySelector('{field} [data-testid=file]') \
+             || !!document.querySelector('{field} [data-testid=file-refused]')"
+        ),
+        &format!("a file in {key}"),
+    )
+    .await?;
+    let refused = b
+        .run(&format!(
+            "const r = document.querySelector('{field} [data-testid=file-refused]'); \
+             return r ? r.textContent : '';"
+        ))
+        .await?;
+    match refused.as_str() {
+        Some(text) if !text.is_empty() => Err(format!("{key} refused a file: {text}")),
+        _ => Ok(()),
+    }
 }
 
 /// Wait until the picture `css` has loaded from an address that holds `from`.

@@ -228,23 +228,31 @@ pub fn SavedViews(
 #[component]
 pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
     let i18n = use_i18n();
-    // The product's fields, then the company's own (custom fields keep their labels).
-    let locale = untrack(|| i18n.locale());
-    let mut fields: Vec<(String, Option<String>)> = fields_of(collection)
-        .iter()
-        .copied()
-        .filter(|f| *f != "name" && *f != "title")
-        .map(|f| (f.to_owned(), None))
-        .collect();
-    fields.extend(
-        crate::pages::records::custom_fields(collection, locale)
-            .into_iter()
-            .map(|(key, label)| (key, Some(label))),
-    );
+    let sync = use_sync();
+    let schema_changed = sync.changes(Collection::Schema);
+    // The product's fields, then the company's own (custom fields keep their labels), again
+    // when the schema arrives or changes.
+    let fields = move || {
+        schema_changed.track();
+        sync.with_core(|_| ());
+        let locale = i18n.locale();
+        let mut fields: Vec<(String, Option<String>)> = fields_of(collection)
+            .iter()
+            .copied()
+            .filter(|f| *f != "name" && *f != "title")
+            .map(|f| (f.to_owned(), None))
+            .collect();
+        fields.extend(
+            crate::pages::records::custom_fields(collection, locale)
+                .into_iter()
+                .map(|(key, label)| (key, Some(label))),
+        );
+        fields
+    };
     view! {
         <fieldset class="column-picker" data-testid="column-picker">
             <legend>{move || i18n.t(Text::ShownFields)}</legend>
-            {fields.into_iter().map(|(field, custom)| {
+            {move || fields().into_iter().map(|(field, custom)| {
                 let (f1, f2, f3) = (field.clone(), field.clone(), field.clone());
                 view! {
                     <label class="check">

@@ -43,6 +43,11 @@ thread_local! {
     static CHANGED: RefCell<Option<RwSignal<u64>>> = const { RefCell::new(None) };
 }
 
+/// Keep `signal` as the one [`changes`] gives (made once, with the app's other signals).
+pub(super) fn provide_changes(signal: RwSignal<u64>) {
+    CHANGED.with(|c| *c.borrow_mut() = Some(signal));
+}
+
 /// A signal that changes whenever a kept file's standing does (widgets read it to refresh).
 pub fn changes() -> RwSignal<u64> {
     CHANGED.with(|c| *c.borrow_mut().get_or_insert_with(|| RwSignal::new(0)))

@@ -229,6 +229,9 @@ impl Sync {
             readings: RwSignal::new(shared::readings::installed()),
         };
         provide_context(sync);
+        // Made here, with the app's own signals, so that it lives as long as the app (a
+        // screen that made it first would take it with it when it closes).
+        files::provide_changes(RwSignal::new(0));
         sync.listen_to_the_browser();
         sync
     }
