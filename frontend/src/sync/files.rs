@@ -158,6 +158,9 @@ async fn thumbnail(blob: &web_sys::Blob) -> Option<web_sys::Blob> {
     canvas.set_height(height);
     let context: web_sys::CanvasRenderingContext2d =
         canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    // A JPEG has no transparency: what is transparent (a signature's paper) shows white.
+    context.set_fill_style_str("#fff");
+    context.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
     context
         .draw_image_with_image_bitmap_and_dw_and_dh(
             &bitmap,
