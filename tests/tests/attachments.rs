@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use tests::Result;
 use tests::api::Api;
-use tests::browser::{Browser, Viewport};
+use tests::browser::Browser;
 use tests::cast::{self, BOSS, REP};
 use tests::pages::{contacts, login, shell};
 use tests::server::TestServer;
@@ -25,24 +25,7 @@ const ADMIN_PASSWORD: &str = "admin-pass-1";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_attached_offline_upload_and_reach_the_manager() {
-    let mut server = TestServer::start("attachments").await;
-    let seeded = cast::seed(&server.url).await;
-    let rep = Browser::start(&server.url, Viewport::Phone).await;
-    let boss = Browser::start(&server.url, Viewport::Desktop).await;
-    let outcome = match seeded {
-        Ok(()) => flow(&mut server, &rep, &boss).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        rep.screenshot("attachments-rep").await;
-        boss.screenshot("attachments-boss").await;
-    }
-    rep.close().await;
-    boss.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("attachments flow failed: {e}");
-    }
+    cast::rep_and_manager("attachments", flow).await;
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -68,13 +68,24 @@ fn set(entry: &JsValue, key: &str, value: &JsValue) {
 fn standing(entry: &JsValue) -> Upload {
     match get(entry, "state").as_string().as_deref() {
         Some("sent") => Upload::Sent,
-        Some("refused") => Upload::Refused(
-            get(entry, "problem")
-                .as_string()
-                .and_then(|p| serde_json::from_str(&p).ok())
-                .unwrap_or(Problem::Invalid),
-        ),
+        Some("refused") => Upload::Refused(problem_of(
+            &get(entry, "problem").as_string().unwrap_or_default(),
+        )),
         _ => Upload::Queued,
+    }
+}
+
+/// Why the server refused an upload, from the code it gave (kept as the code: no decoder of
+/// every problem is needed for the few an upload meets).
+fn problem_of(code: &str) -> Problem {
+    match code {
+        "not_an_image" => Problem::NotAnImage,
+        "file_too_large" | "payload_too_large" => Problem::FileTooLarge {
+            max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
+        },
+        "exists" | "taken" => Problem::Taken,
+        "required" => Problem::Required,
+        _ => Problem::Invalid,
     }
 }
 
@@ -277,8 +288,7 @@ pub fn upload_soon() {
                     match &outcome {
                         Upload::Refused(problem) => {
                             set(&entry, "state", &JsValue::from_str("refused"));
-                            let text = serde_json::to_string(problem).unwrap_or_default();
-                            set(&entry, "problem", &JsValue::from_str(&text));
+                            set(&entry, "problem", &JsValue::from_str(problem.code()));
                         }
                         _ => set(&entry, "state", &JsValue::from_str("sent")),
                     }
@@ -323,16 +333,14 @@ async fn send(entry: &JsValue) -> Option<Upload> {
         return Some(Upload::Sent);
     }
     match status {
-        413 => Some(Upload::Refused(Problem::FileTooLarge {
-            max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
-        })),
-        409 => Some(Upload::Refused(Problem::Taken)),
-        400 | 422 => {
+        409 | 413 | 400 | 422 => {
             let body: serde_json::Value = response.json().await.unwrap_or_default();
-            let problem = body["error"]["details"][0].clone();
-            Some(Upload::Refused(
-                serde_json::from_value(problem).unwrap_or(Problem::Invalid),
-            ))
+            let error = &body["error"];
+            let code = error["details"][0]["code"]
+                .as_str()
+                .or_else(|| error["code"].as_str())
+                .unwrap_or_default();
+            Some(Upload::Refused(problem_of(code)))
         }
         _ => None,
     }
