@@ -11,6 +11,7 @@ use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::Patch;
 use shared::schema::{FieldDef, FieldType, ObjectDef};
+use shared::sync::linked::value_for;
 use shared::sync::{Collection, MutateError, Mutation, UpdateRecord};
 
 use crate::i18n::use_i18n;
@@ -58,6 +59,7 @@ pub fn ObjectBoard(
             changed.get();
             let filter = filter.get();
             let context = crate::pages::custom_fields::context(sync);
+            let filter = filter.as_ref().map(|f| f.prepare(&object, &context));
             sync.with_core(|core| {
                 let mut cards: Vec<Card> = core
                     .collection(Collection::Object)
@@ -65,7 +67,7 @@ pub fn ObjectBoard(
                     .filter(|r| {
                         filter
                             .as_ref()
-                            .is_none_or(|f| f.matches(&object, &r.custom, &context))
+                            .is_none_or(|p| p.matches(&mut |def| value_for(r, def)))
                     })
                     .map(|r| Card {
                         id: r.id,

@@ -16,6 +16,7 @@ use shared::records::{Patch, SavedView};
 use shared::schema::company::SCHEMA_ID;
 use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
 use shared::search::Query;
+use shared::sync::linked::value_for;
 use shared::sync::{
     ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation, Presence, Record,
     UpdateRecord,
@@ -277,6 +278,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
             let down = descending.get();
             let filter = filter_chips::filter_of(&conditions.get());
             let context = crate::pages::custom_fields::context(sync);
+            let filter = filter.as_ref().map(|f| f.prepare(&object, &context));
             sync.with_core(|core| {
                 let mut found: Vec<(&Record, Row)> = core
                     .collection(Collection::Object)
@@ -285,7 +287,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                     .filter(|r| {
                         filter
                             .as_ref()
-                            .is_none_or(|f| f.matches(&object, &r.custom, &context))
+                            .is_none_or(|p| p.matches(&mut |def| value_for(r, def)))
                     })
                     .filter(|r| q.is_empty() || q.rank(&core.search_entry(r)).is_some())
                     .map(|r| {

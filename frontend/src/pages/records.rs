@@ -15,7 +15,7 @@ use shared::query::Filter;
 use shared::records::labels::{choices_with, collection_label, field_label};
 use shared::records::{self, DEFAULT_PIPELINE, Patch};
 use shared::rows::{SortKey, sort_positions};
-use shared::schema::{FieldDef, ObjectDef};
+use shared::schema::ObjectDef;
 use shared::search::{Found, Query};
 use shared::sync::{
     AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
@@ -291,11 +291,10 @@ pub fn object_of(collection: Collection) -> Option<ObjectDef> {
         .cloned()
 }
 
-/// A list's chips, ready to be checked against many records: each record's values of only
-/// the fields they read, run through the query language (as REST's `?filter=`).
+/// A list's chips, ready to be checked against many records: run through the query
+/// language (as REST's `?filter=`), each record asked only for the values they read.
 struct Active {
     filter: Option<(Filter, ObjectDef)>,
-    fields: Vec<FieldDef>,
     context: shared::query::Context,
 }
 
@@ -305,19 +304,8 @@ impl Active {
         chips: &[(String, shared::query::Condition)],
         sync: crate::sync::Sync,
     ) -> Self {
-        let filter = crate::pages::filter_chips::filter_of(chips).zip(object);
-        let fields = filter
-            .as_ref()
-            .map(|(f, o)| {
-                f.fields()
-                    .into_iter()
-                    .filter_map(|k| o.field(k).cloned())
-                    .collect()
-            })
-            .unwrap_or_default();
         Active {
-            filter,
-            fields,
+            filter: crate::pages::filter_chips::filter_of(chips).zip(object),
             context: crate::pages::custom_fields::context(sync),
         }
     }
@@ -326,14 +314,17 @@ impl Active {
         self.filter.is_none()
     }
 
-    /// Whether a record passes every chip.
-    fn passes(&self, record: &Record) -> bool {
-        let Some((filter, object)) = &self.filter else {
-            return true;
-        };
-        let values = shared::sync::linked::values_for(record, &self.fields);
-        filter.matches(object, &values, &self.context)
+    /// The chips made ready for a pass over the list (`None`: no chips).
+    fn prepared(&self) -> Option<shared::query::Prepared<'_>> {
+        self.filter
+            .as_ref()
+            .map(|(f, o)| f.prepare(o, &self.context))
     }
+}
+
+/// Whether a record passes the prepared chips.
+fn passes(prepared: Option<&shared::query::Prepared<'_>>, record: &Record) -> bool {
+    prepared.is_none_or(|p| p.matches(&mut |def| shared::sync::linked::value_for(record, def)))
 }
 
 /// What a list calls its parts (test ids) and says; contacts keep their own.
@@ -546,11 +537,12 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                 }
                             });
                         };
-                        let pass: Option<Vec<bool>> = (!active.is_empty()).then(|| {
+                        let prepared = active.prepared();
+                        let pass: Option<Vec<bool>> = prepared.as_ref().map(|p| {
                             let mut pass = vec![false; ids.len()];
                             each(&mut |place, r| {
                                 if let Some(slot) = pass.get_mut(place) {
-                                    *slot = active.passes(r);
+                                    *slot = passes(Some(p), r);
                                 }
                             });
                             pass
@@ -628,10 +620,11 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                     return matches;
                 }
                 let _ = changed.get();
+                let prepared = active.prepared();
                 sync.with_core_untracked(|core| {
                     matches
                         .into_iter()
-                        .filter(|id| core.get(*id).is_some_and(|r| active.passes(r)))
+                        .filter(|id| core.get(*id).is_some_and(|r| passes(prepared.as_ref(), r)))
                         .collect()
                 })
                 .unwrap_or_default()

@@ -464,19 +464,16 @@ async fn list(
             state.list_indexes.ensure(&state.db, &field).await;
         }
     }
+    let prepared = query
+        .as_ref()
+        .map(|(object, filter)| filter.prepare(object, &context));
     let passes = |record: &Record| {
         filters.iter().all(|(field, wanted)| {
             let have = field_key(record, field);
             have == *wanted || have.eq_ignore_ascii_case(wanted)
-        }) && query.as_ref().is_none_or(|(object, filter)| {
-            let mut values = shared::schema::builtin::values(
-                object,
-                |field| record.body.text(field),
-                record.owner.as_uuid(),
-            );
-            values.extend(record.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
-            filter.matches(object, &values, &context)
-        })
+        }) && prepared
+            .as_ref()
+            .is_none_or(|p| p.matches(&mut |def| shared::sync::linked::value_for(record, def)))
     };
     // Windows of the list are read until the page and one more record are found: first walks
     // along the list's order, deciding the condition on the way (what a condition most

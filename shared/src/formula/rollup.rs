@@ -47,8 +47,19 @@ pub fn rollup<'a>(
     let key = field.key.as_str();
     let mut count: i64 = 0;
     let mut values = Vec::new();
+    let prepared = filter.map(|f| f.prepare(object, context));
     for record in linked {
-        if filter.is_some_and(|f| !f.matches(object, record, context)) {
+        let read = |def: &FieldDef| {
+            Value::from_json(
+                &def.field_type,
+                record.get(def.key.as_str()).unwrap_or(&Json::Null),
+            )
+            .unwrap_or(Value::Empty)
+        };
+        if prepared
+            .as_ref()
+            .is_some_and(|p| !p.matches(&mut |def| read(def)))
+        {
             continue;
         }
         count += 1;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Condition, Filter, Op, Period, Query, element_type};
 use crate::formula::{civil, days_of};
-use crate::schema::{FieldType, ObjectDef, Value};
+use crate::schema::{FieldDef, FieldType, ObjectDef, Value};
 
 /// Who asks and when: what `me`, `my_team` and the periods mean.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,11 +100,16 @@ impl Filter {
     /// Whether the record whose fields are `record` passes (a field holding a value of the
     /// wrong type counts as empty).
     pub fn matches(&self, object: &ObjectDef, record: &Map<String, Json>, ctx: &Context) -> bool {
-        match self {
-            Filter::All(parts) => parts.iter().all(|p| p.matches(object, record, ctx)),
-            Filter::Any(parts) => parts.iter().any(|p| p.matches(object, record, ctx)),
-            Filter::Not(inner) => !inner.matches(object, record, ctx),
-            Filter::Where(condition) => condition.matches(object, record, ctx),
+        self.prepare(object, ctx)
+            .matches(&mut |def| value_of(&def.field_type, record.get(def.key.as_str())))
+    }
+
+    /// The filter made ready for many records: each field looked up once, the values it
+    /// compares with read once, the texts it looks for lowered once.
+    pub fn prepare<'a>(&self, object: &'a ObjectDef, ctx: &Context) -> Prepared<'a> {
+        Prepared {
+            root: Node::of(self, object, ctx),
+            offset_minutes: ctx.offset_minutes,
         }
     }
 }
@@ -113,90 +118,191 @@ fn value_of(field_type: &FieldType, json: Option<&Json>) -> Value {
     Value::from_json(field_type, json.unwrap_or(&Json::Null)).unwrap_or(Value::Empty)
 }
 
-/// A value's elements: the items of a list, or the value itself.
-fn elements(value: &Value) -> Vec<Value> {
-    match value {
-        Value::List(items) => items.iter().cloned().map(Value::Choice).collect(),
-        Value::Ids(ids) => ids.iter().copied().map(Value::Id).collect(),
-        Value::Empty => Vec::new(),
-        other => vec![other.clone()],
-    }
-}
-
 /// Two elements are the same (a tag and a choice are both texts).
 fn same(a: &Value, b: &Value, field_type: &FieldType) -> bool {
-    let text = |v: &Value| match v {
-        Value::Choice(s) | Value::Text(s) => Some(s.clone()),
-        _ => None,
-    };
+    fn text(v: &Value) -> Option<&str> {
+        match v {
+            Value::Choice(s) | Value::Text(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
     match (text(a), text(b)) {
         (Some(x), Some(y)) => x == y,
         _ => a.compare(b, field_type) == Ordering::Equal,
     }
 }
 
-impl Condition {
-    fn matches(&self, object: &ObjectDef, record: &Map<String, Json>, ctx: &Context) -> bool {
-        let Some(def) = object.field(self.field.as_str()) else {
-            return false;
-        };
-        let field_type = &def.field_type;
-        let value = value_of(field_type, record.get(self.field.as_str()));
+/// A [`Filter`] ready to be run over many records ([`Filter::prepare`]).
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    root: Node<'a>,
+    offset_minutes: i64,
+}
+
+impl Prepared<'_> {
+    /// Whether a record passes, given its value of each field the filter asks for (`value`
+    /// is asked once per condition; a value of the wrong type counts as empty).
+    pub fn matches(&self, value: &mut dyn FnMut(&FieldDef) -> Value) -> bool {
+        self.root.matches(value, self.offset_minutes)
+    }
+}
+
+#[derive(Debug)]
+enum Node<'a> {
+    All(Vec<Node<'a>>),
+    Any(Vec<Node<'a>>),
+    Not(Box<Node<'a>>),
+    Leaf(&'a FieldDef, Test),
+    /// A condition on a field the object does not have: no record passes it.
+    Never,
+}
+
+/// One condition's test, its values read under the field's type.
+#[derive(Debug)]
+enum Test {
+    /// Holds one of these elements.
+    Has(Vec<Value>),
+    HasNone(Vec<Value>),
+    /// Its text holds this (lowered); `None`: what was looked for is no text.
+    Contains(Option<String>),
+    NotContains(Option<String>),
+    /// Compares with the bound as one of these (`None`: a bound that does not read).
+    Order(Option<Value>, &'static [Ordering]),
+    Between(Option<Value>, Option<Value>),
+    Empty,
+    NotEmpty,
+    /// Its day is within (`from..=to`), before `from` or after `to`.
+    Within(i64, i64),
+    Before(i64),
+    After(i64),
+    IsMe(Uuid),
+    IsMyTeam(Vec<Uuid>),
+}
+
+const LESS: &[Ordering] = &[Ordering::Less];
+const AT_MOST: &[Ordering] = &[Ordering::Less, Ordering::Equal];
+const MORE: &[Ordering] = &[Ordering::Greater];
+const AT_LEAST: &[Ordering] = &[Ordering::Greater, Ordering::Equal];
+
+impl<'a> Node<'a> {
+    fn of(filter: &Filter, object: &'a ObjectDef, ctx: &Context) -> Self {
+        let all = |parts: &[Filter]| parts.iter().map(|p| Node::of(p, object, ctx)).collect();
+        match filter {
+            Filter::All(parts) => Node::All(all(parts)),
+            Filter::Any(parts) => Node::Any(all(parts)),
+            Filter::Not(inner) => Node::Not(Box::new(Node::of(inner, object, ctx))),
+            Filter::Where(condition) => match object.field(condition.field.as_str()) {
+                Some(def) => Node::Leaf(def, Test::of(condition, &def.field_type, ctx)),
+                None => Node::Never,
+            },
+        }
+    }
+
+    fn matches(&self, value: &mut dyn FnMut(&FieldDef) -> Value, offset: i64) -> bool {
+        match self {
+            Node::All(parts) => parts.iter().all(|p| p.matches(value, offset)),
+            Node::Any(parts) => parts.iter().any(|p| p.matches(value, offset)),
+            Node::Not(inner) => !inner.matches(value, offset),
+            Node::Leaf(def, test) => test.holds(&value(def), &def.field_type, offset),
+            Node::Never => false,
+        }
+    }
+}
+
+impl Test {
+    fn of(condition: &Condition, field_type: &FieldType, ctx: &Context) -> Self {
         let element = element_type(field_type);
         let target = |json: &Json| Value::from_json(&element, json).ok();
+        let one = |json: &Json| target(json).into_iter().collect::<Vec<_>>();
         let bound = |json: &Json| Value::from_json(field_type, json).ok();
-        let has = |json: &Json| {
-            target(json).is_some_and(|t| elements(&value).iter().any(|v| same(v, &t, field_type)))
-        };
-        let order = |json: &Json, wanted: &[Ordering]| {
-            value != Value::Empty
-                && bound(json).is_some_and(|b| wanted.contains(&value.compare(&b, field_type)))
-        };
-        let day = || match &value {
-            Value::Date(iso) => days_of(iso).map(i64::from),
-            Value::DateTime(ms) => Some(calendar_day(*ms, ctx.offset_minutes)),
-            _ => None,
-        };
-        match &self.op {
-            Op::Is(json) => has(json),
-            Op::IsNot(json) => !has(json),
-            Op::In(list) => list.iter().any(has),
-            Op::NotIn(list) => !list.iter().any(has),
-            Op::Contains(json) if element == *field_type => match (json.as_str(), &value) {
-                (Some(needle), Value::Empty) => needle.is_empty(),
-                (Some(needle), v) => v
-                    .search_text(field_type)
-                    .to_lowercase()
-                    .contains(&needle.to_lowercase()),
-                (None, _) => false,
-            },
-            Op::Contains(json) => has(json),
-            Op::NotContains(json) => !Condition {
-                field: self.field.clone(),
-                op: Op::Contains(json.clone()),
-            }
-            .matches(object, record, ctx),
-            Op::Lt(json) => order(json, &[Ordering::Less]),
-            Op::Le(json) => order(json, &[Ordering::Less, Ordering::Equal]),
-            Op::Gt(json) => order(json, &[Ordering::Greater]),
-            Op::Ge(json) => order(json, &[Ordering::Greater, Ordering::Equal]),
-            Op::Between(low, high) => {
-                order(low, &[Ordering::Greater, Ordering::Equal])
-                    && order(high, &[Ordering::Less, Ordering::Equal])
-            }
-            Op::Empty => elements(&value).is_empty(),
-            Op::NotEmpty => !elements(&value).is_empty(),
+        let needle = |json: &Json| json.as_str().map(str::to_lowercase);
+        let texts = element == *field_type;
+        match &condition.op {
+            Op::Is(json) => Test::Has(one(json)),
+            Op::IsNot(json) => Test::HasNone(one(json)),
+            Op::In(list) => Test::Has(list.iter().filter_map(target).collect()),
+            Op::NotIn(list) => Test::HasNone(list.iter().filter_map(target).collect()),
+            Op::Contains(json) if texts => Test::Contains(needle(json)),
+            Op::Contains(json) => Test::Has(one(json)),
+            Op::NotContains(json) if texts => Test::NotContains(needle(json)),
+            Op::NotContains(json) => Test::HasNone(one(json)),
+            Op::Lt(json) => Test::Order(bound(json), LESS),
+            Op::Le(json) => Test::Order(bound(json), AT_MOST),
+            Op::Gt(json) => Test::Order(bound(json), MORE),
+            Op::Ge(json) => Test::Order(bound(json), AT_LEAST),
+            Op::Between(low, high) => Test::Between(bound(low), bound(high)),
+            Op::Empty => Test::Empty,
+            Op::NotEmpty => Test::NotEmpty,
             Op::Within(period) => {
                 let (from, to) = ctx.days(*period);
-                day().is_some_and(|d| (from..=to).contains(&d))
+                Test::Within(from, to)
             }
-            Op::Before(period) => day().is_some_and(|d| d < ctx.days(*period).0),
-            Op::After(period) => day().is_some_and(|d| d > ctx.days(*period).1),
-            Op::IsMe => elements(&value).contains(&Value::Id(ctx.me)),
-            Op::IsMyTeam => elements(&value)
-                .iter()
-                .any(|v| matches!(v, Value::Id(id) if ctx.my_team.contains(id))),
+            Op::Before(period) => Test::Before(ctx.days(*period).0),
+            Op::After(period) => Test::After(ctx.days(*period).1),
+            Op::IsMe => Test::IsMe(ctx.me),
+            Op::IsMyTeam => Test::IsMyTeam(ctx.my_team.clone()),
         }
+    }
+
+    fn holds(&self, value: &Value, field_type: &FieldType, offset: i64) -> bool {
+        let has = |wanted: &[Value]| {
+            wanted
+                .iter()
+                .any(|t| each(value, &mut |v| same(v, t, field_type)))
+        };
+        let order = |b: &Option<Value>, wanted: &[Ordering]| {
+            *value != Value::Empty
+                && b.as_ref()
+                    .is_some_and(|b| wanted.contains(&value.compare(b, field_type)))
+        };
+        let contains = |needle: &Option<String>| match (needle, value) {
+            (Some(needle), Value::Empty) => needle.is_empty(),
+            (Some(needle), Value::Text(text)) if !matches!(field_type, FieldType::Phone) => {
+                holds_lowered(text, needle)
+            }
+            (Some(needle), v) => holds_lowered(&v.search_text(field_type), needle),
+            (None, _) => false,
+        };
+        let day = || match value {
+            Value::Date(iso) => days_of(iso).map(i64::from),
+            Value::DateTime(ms) => Some(calendar_day(*ms, offset)),
+            _ => None,
+        };
+        match self {
+            Test::Has(wanted) => has(wanted),
+            Test::HasNone(wanted) => !has(wanted),
+            Test::Contains(needle) => contains(needle),
+            Test::NotContains(needle) => !contains(needle),
+            Test::Order(b, wanted) => order(b, wanted),
+            Test::Between(low, high) => order(low, AT_LEAST) && order(high, AT_MOST),
+            Test::Empty => !each(value, &mut |_| true),
+            Test::NotEmpty => each(value, &mut |_| true),
+            Test::Within(from, to) => day().is_some_and(|d| (*from..=*to).contains(&d)),
+            Test::Before(from) => day().is_some_and(|d| d < *from),
+            Test::After(to) => day().is_some_and(|d| d > *to),
+            Test::IsMe(me) => each(value, &mut |v| matches!(v, Value::Id(id) if id == me)),
+            Test::IsMyTeam(team) => each(
+                value,
+                &mut |v| matches!(v, Value::Id(id) if team.contains(id)),
+            ),
+        }
+    }
+}
+
+/// Whether `hay` holds `needle` (already lowered), ignoring case; a text with no capital
+/// letters (most Chinese text) is not lowered.
+fn holds_lowered(hay: &str, needle: &str) -> bool {
+    hay.contains(needle)
+        || (hay.chars().any(char::is_uppercase) && hay.to_lowercase().contains(needle))
+}
+
+/// Whether one of a value's elements (the items of a list, or the value itself) passes `test`.
+fn each(value: &Value, test: &mut dyn FnMut(&Value) -> bool) -> bool {
+    match value {
+        Value::List(items) => items.iter().any(|i| test(&Value::Choice(i.clone()))),
+        Value::Ids(ids) => ids.iter().any(|id| test(&Value::Id(*id))),
+        Value::Empty => false,
+        other => test(other),
     }
 }
 

@@ -25,7 +25,7 @@ use serde_json::Value as Json;
 use crate::i18n::Locale;
 use crate::schema::{FieldKey, FieldKind, FieldType, ObjectDef, Value};
 
-pub use eval::{COMPANY_OFFSET_MINUTES, Context, calendar_day};
+pub use eval::{COMPANY_OFFSET_MINUTES, Context, Prepared, calendar_day};
 pub use text::{ParseError, ParseErrorKind, parse, quote};
 
 /// Days relative to today, in the company's calendar.

@@ -194,14 +194,23 @@ pub fn value_of(
     text: impl Fn(&str) -> String,
     owner: uuid::Uuid,
 ) -> Option<serde_json::Value> {
+    match typed_value(def, &text, owner) {
+        Value::Empty => None,
+        value => Some(value.to_json()),
+    }
+}
+
+/// One field of a built-in record as a value of its type, from the typed record's text of it
+/// (`text`) and its owner; empty when it is empty or does not read.
+pub fn typed_value(def: &FieldDef, text: impl Fn(&str) -> String, owner: uuid::Uuid) -> Value {
     use serde_json::json;
     let key = def.key.as_str();
     if key == "owner" {
-        return Some(json!(owner));
+        return Value::Id(owner);
     }
     let raw = text(key);
     if raw.is_empty() {
-        return None;
+        return Value::Empty;
     }
     let read = match &def.field_type {
         // Moments are kept as milliseconds.
@@ -217,10 +226,7 @@ pub fn value_of(
         }
         other => Value::parse(other, &raw),
     };
-    match read {
-        Ok(value) if value != Value::Empty => Some(value.to_json()),
-        _ => None,
-    }
+    read.unwrap_or(Value::Empty)
 }
 
 /// Why a change to a built-in object's field is refused.

@@ -18,23 +18,19 @@ pub fn values_of(object: &ObjectDef, record: &Record) -> Map<String, Json> {
     values
 }
 
-/// Of a record's values, only those of `fields` (what a filter reads, looked up once by the
-/// caller): fewer to work out than [`values_of`] over a long list. A built-in object's own
-/// fields are read from the typed record, the others from its custom values.
-pub fn values_for(record: &Record, fields: &[FieldDef]) -> Map<String, Json> {
-    let mut values = Map::new();
-    for def in fields {
-        let key = def.key.as_str();
-        let value = if def.system {
-            builtin::value_of(def, |f| record.body.text(f), record.owner.as_uuid())
-        } else {
-            record.custom.get(key).cloned()
-        };
-        if let Some(json) = value {
-            values.insert(key.to_owned(), json);
-        }
+/// A record's value of one field, under the field's type: a built-in object's own fields
+/// read from the typed record, the others from its custom values (empty when it has none or
+/// it does not read). What a list's filter asks of each record.
+pub fn value_for(record: &Record, def: &FieldDef) -> Value {
+    if def.system {
+        builtin::typed_value(def, |f| record.body.text(f), record.owner.as_uuid())
+    } else {
+        record
+            .custom
+            .get(def.key.as_str())
+            .and_then(|json| Value::from_json(&def.field_type, json).ok())
+            .unwrap_or(Value::Empty)
     }
-    values
 }
 
 /// The ids a custom link value names (one, or a list).
