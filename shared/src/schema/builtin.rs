@@ -213,6 +213,15 @@ pub fn typed_value(def: &FieldDef, text: impl Fn(&str) -> String, owner: uuid::U
         return Value::Empty;
     }
     let read = match &def.field_type {
+        // Texts were read when they were written: kept as they are (a long list's filter
+        // asks for one per record).
+        FieldType::Text
+        | FieldType::LongText
+        | FieldType::RichText
+        | FieldType::Phone
+        | FieldType::Email
+        | FieldType::Url
+        | FieldType::Wechat => Ok(Value::Text(raw)),
         // Moments are kept as milliseconds.
         FieldType::DateTime => raw
             .parse::<i64>()
