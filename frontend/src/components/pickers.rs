@@ -42,8 +42,7 @@ async fn regions() -> Option<Arc<Regions>> {
 
 /// `(id, name)` of the people (`teams`: false) or teams one may choose: active colleagues or
 /// every team, by name.
-fn choices(teams: bool) -> Vec<(String, String)> {
-    let sync = use_sync();
+fn choices(sync: crate::sync::Sync, teams: bool) -> Vec<(String, String)> {
     let mut all: Vec<(String, String)> = sync
         .with_core(|core| {
             core.directory().map(|d| {
@@ -71,23 +70,30 @@ fn choices(teams: bool) -> Vec<(String, String)> {
 #[component]
 pub fn PeoplePicker(id: String, value: RwSignal<String>, many: bool, teams: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let options = StoredValue::new(choices(teams));
+    let sync = use_sync();
+    // Again once the device's copy is read (a form opened by its address may come first).
+    let options = Memo::new(move |_| choices(sync, teams));
     let name_of = move |raw: &str| {
-        options.with_value(|o| {
+        options.with(|o| {
             o.iter()
                 .find(|(k, _)| k == raw)
                 .map_or_else(|| raw.to_owned(), |(_, n)| n.clone())
         })
     };
     if !many {
-        let current = value.get_untracked();
         return view! {
             <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
-                <option value="" selected=current.is_empty()>{move || i18n.t(Text::NoneChosen)}</option>
-                {options.get_value().into_iter().map(|(k, n)| {
-                    let selected = k == current;
-                    view! { <option value=k selected=selected>{n}</option> }
-                }).collect_view()}
+                {move || {
+                    let current = value.get_untracked();
+                    let none = view! {
+                        <option value="" selected=current.is_empty()>{move || i18n.t(Text::NoneChosen)}</option>
+                    };
+                    let people = options.get().into_iter().map(|(k, n)| {
+                        let selected = k == current;
+                        view! { <option value=k selected=selected>{n}</option> }
+                    }).collect_view();
+                    (none, people)
+                }}
             </select>
         }
         .into_any();
@@ -129,7 +135,7 @@ pub fn PeoplePicker(id: String, value: RwSignal<String>, many: bool, teams: bool
             </ul>
             <select id=id prop:value=String::new() on:change=add>
                 <option value="">{move || i18n.t(Text::AddPerson)}</option>
-                {options.get_value().into_iter().map(|(k, n)| view! { <option value=k>{n}</option> }).collect_view()}
+                {move || options.get().into_iter().map(|(k, n)| view! { <option value=k>{n}</option> }).collect_view()}
             </select>
         </div>
     }
