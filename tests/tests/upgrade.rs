@@ -64,7 +64,8 @@ const WRITE_EARLIER_LAYOUT: &str = "
       return [copy.records.length, copy.pending.length];
     })();";
 
-/// The database's version, and how many rows its `records` and `segments` stores hold.
+/// The database's version, and how many rows its `records`, `segments` and `files` stores
+/// hold (-1: no such store).
 const LAYOUT: &str = "
     const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
     return (async () => {
@@ -72,7 +73,7 @@ const LAYOUT: &str = "
       const db = await req(indexedDB.open(name));
       const count = async store => db.objectStoreNames.contains(store)
         ? await req(db.transaction(store).objectStore(store).count()) : -1;
-      const out = [db.version, await count('records'), await count('segments')];
+      const out = [db.version, await count('records'), await count('segments'), await count('files')];
       db.close();
       return out;
     })();";
@@ -133,12 +134,14 @@ async fn upgrade(b: &Browser, copy: &str) -> Result {
     }
     contacts::wait_pending(b, 0).await?;
     let layout = b.run(LAYOUT).await?;
-    if layout[0].as_u64() != Some(2)
+    // Version 3: segments, and a store for files attached on the device (empty).
+    if layout[0].as_u64() != Some(3)
         || layout[1].as_u64() != Some(0)
         || layout[2].as_u64().unwrap_or(0) == 0
+        || layout[3].as_i64() != Some(0)
     {
         return Err(format!(
-            "after the upgrade: version, records, segments = {layout}"
+            "after the upgrade: version, records, segments, files = {layout}"
         ));
     }
     // The copy keeps working: one more contact, synced, and all four after a reload.
