@@ -215,6 +215,21 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.click("[data-testid=add-filter]").await?;
     boss.wait_text("[data-testid=filter-chip]", "等级 等于 A")
         .await?;
+    // The chip is in the address: opened again from it, the list is filtered the same way.
+    let filtered = boss.run("return location.pathname + location.search;").await?;
+    let filtered = filtered.as_str().unwrap_or_default().to_owned();
+    if !filtered.contains("where=") {
+        return Err(format!("the chip is not in the address: {filtered}"));
+    }
+    boss.open(&filtered).await?;
+    boss.wait_text("[data-testid=filter-chip]", "等级 等于 A")
+        .await?;
+    boss.wait_until(
+        "(() => { const t = document.querySelector('[data-testid=contacts-list]').innerText; \
+          return t.indexOf('孙总') >= 0 && t.indexOf('赵主任') < 0; })()",
+        "the filtered list after opening its address",
+    )
+    .await?;
     boss.choose("[data-testid=sort-field]", "预算").await?;
     boss.click("[data-testid=sort-direction]").await?;
     boss.wait_until(

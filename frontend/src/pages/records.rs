@@ -470,6 +470,43 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         chips,
         columns,
     } = settings;
+    // The chips live in the address too (`?where=`, one per line, as on custom objects'
+    // lists): a reload, a shared link or going back shows the same records.
+    let query_map = use_query_map();
+    let navigate = use_navigate();
+    let in_address = move || -> Vec<String> {
+        query_map
+            .with(|q| q.get("where"))
+            .map(|w| w.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    Effect::new(move |_| {
+        let wanted = in_address();
+        if chips.with_untracked(|c| *c != wanted) {
+            chips.set(wanted);
+        }
+    });
+    Effect::new(move |seen: Option<()>| {
+        let now = chips.get();
+        if seen.is_some() && untrack(in_address) != now {
+            let address = match now.is_empty() {
+                true => list_path(collection),
+                false => format!(
+                    "{}?where={}",
+                    list_path(collection),
+                    crate::pages::filter_chips::to_address(&now)
+                ),
+            };
+            navigate(
+                &address,
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
     let changed = sync.changes(collection);
     let schema_changed = sync.changes(Collection::Schema);
     // The list's object (its fields, custom ones too), again when the schema changes or the
