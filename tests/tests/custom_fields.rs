@@ -216,7 +216,9 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.wait_text("[data-testid=filter-chip]", "等级 等于 A")
         .await?;
     // The chip is in the address: opened again from it, the list is filtered the same way.
-    let filtered = boss.run("return location.pathname + location.search;").await?;
+    let filtered = boss
+        .run("return location.pathname + location.search;")
+        .await?;
     let filtered = filtered.as_str().unwrap_or_default().to_owned();
     if !filtered.contains("where=") {
         return Err(format!("the chip is not in the address: {filtered}"));
