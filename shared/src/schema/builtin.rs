@@ -213,15 +213,10 @@ pub fn typed_value(def: &FieldDef, text: impl Fn(&str) -> String, owner: uuid::U
         return Value::Empty;
     }
     let read = match &def.field_type {
-        // Texts were read when they were written: kept as they are (a long list's filter
-        // asks for one per record).
-        FieldType::Text
-        | FieldType::LongText
-        | FieldType::RichText
-        | FieldType::Phone
-        | FieldType::Email
-        | FieldType::Url
-        | FieldType::Wechat => Ok(Value::Text(raw)),
+        // Plain texts were read when they were written: kept as they are (a long list's
+        // filter asks for one per record). Phones, addresses and the like are read again:
+        // a record may hold them as typed.
+        FieldType::Text | FieldType::LongText | FieldType::RichText => Ok(Value::Text(raw)),
         // Moments are kept as milliseconds.
         FieldType::DateTime => raw
             .parse::<i64>()
@@ -394,6 +389,18 @@ mod tests {
                 "{}.{field} = {text:?}: {read:?}",
                 object.key.as_str()
             );
+            // What the projection holds is the value read under the field's type (texts are
+            // taken as stored: they were read so when written).
+            if let Ok(value) = read
+                && value != Value::Empty
+            {
+                assert_eq!(
+                    projected.get(*field),
+                    Some(&value.to_json()),
+                    "{}.{field}",
+                    object.key.as_str()
+                );
+            }
         }
     }
 
