@@ -151,8 +151,17 @@ fn FileItem(file: FileRef, record: Option<RecordId>, remove: Callback<()>) -> im
     let url = RwSignal::new(String::new());
     let shown = file.thumb.unwrap_or(file.id);
     let full = file.id;
+    // The picture shown and the file opened: one look-up when there is no thumbnail.
+    let open = RwSignal::new(String::new());
     spawn_local(async move {
-        url.set(files::url_of(shown, record).await);
+        let shown_url = files::url_of(shown, record).await;
+        let full_url = if shown == full {
+            shown_url.clone()
+        } else {
+            files::url_of(full, record).await
+        };
+        url.set(shown_url);
+        open.set(full_url);
     });
     let standing = RwSignal::new(None::<Upload>);
     Effect::new(move |_| {
@@ -160,10 +169,6 @@ fn FileItem(file: FileRef, record: Option<RecordId>, remove: Callback<()>) -> im
         spawn_local(async move {
             standing.set(files::upload_of(full).await);
         });
-    });
-    let open = RwSignal::new(String::new());
-    spawn_local(async move {
-        open.set(files::url_of(full, record).await);
     });
     let size = shared::files::size_text(file.size);
     let name = file.name.clone();
