@@ -14,6 +14,7 @@ use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsP
 use crate::pages::search::SearchPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::settings::fields::FieldsPage;
+use crate::pages::settings::layout::LayoutPage;
 use crate::pages::settings::pipelines::PipelinesPage;
 use crate::pages::settings::roles::RolesPage;
 use crate::pages::settings::teams::TeamsPage;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/roles") view=RolesPage />
                         <Route path=path!("/pipelines") view=PipelinesPage />
                         <Route path=path!("/fields") view=FieldsPage />
+                        <Route path=path!("/layout") view=LayoutPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -357,6 +357,39 @@ impl Browser {
         .await
     }
 
+    /// Carry `from` to `to` with the mouse: press on `from`'s middle, move in steps to the
+    /// upper part of `to` (so that it lands before it), and let go.
+    pub async fn mouse_drag(&self, from: &str, to: &str) -> Result {
+        let point = |css: &str| {
+            format!(
+                "const r = document.querySelector({css:?}).getBoundingClientRect();
+                 return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 12)];"
+            )
+        };
+        let at = |v: &serde_json::Value, i: usize| v[i].as_f64().unwrap_or(0.0);
+        let start = self.run(&point(from)).await?;
+        let end = self.run(&point(to)).await?;
+        let mouse = |kind: &'static str, x: f64, y: f64| {
+            serde_json::json!({"type": kind, "x": x, "y": y, "button": "left",
+                "buttons": if kind == "mouseReleased" { 0 } else { 1 }, "clickCount": 1})
+        };
+        let (x0, y0) = (at(&start, 0), at(&start, 1));
+        let (x1, y1) = (at(&end, 0), at(&end, 1));
+        self.devtools("Input.dispatchMouseEvent", mouse("mousePressed", x0, y0))
+            .await?;
+        for step in 1..=10 {
+            let t = f64::from(step) / 10.0;
+            self.devtools(
+                "Input.dispatchMouseEvent",
+                mouse("mouseMoved", x0 + (x1 - x0) * t, y0 + (y1 - y0) * t),
+            )
+            .await?;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.devtools("Input.dispatchMouseEvent", mouse("mouseReleased", x1, y1))
+            .await
+    }
+
     /// Choose `files` in the file input `css` (as a person picks them in the chooser).
     pub async fn attach(&self, css: &str, files: &[&std::path::Path]) -> Result {
         let started = Instant::now();

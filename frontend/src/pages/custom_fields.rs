@@ -77,7 +77,7 @@ impl CustomInputs {
     }
 
     /// The JSON forms of what the inputs hold that reads under its type (tracked).
-    fn typed_values(&self) -> Map<String, Json> {
+    pub fn typed_values(&self) -> Map<String, Json> {
         self.inputs
             .iter()
             .filter(|(def, _)| !def.field_type.kind().is_computed())
@@ -228,14 +228,14 @@ pub(crate) fn context(sync: crate::sync::Sync) -> shared::query::Context {
         })
 }
 
-/// The inputs of the custom fields, after the form's own.
-#[component]
-pub fn CustomFieldWidgets(
+/// The inputs of the custom fields, each with its field's key, to be placed by the form's
+/// layout ([`crate::pages::form_layout::FormSections`]).
+pub fn custom_widgets(
     form: FormState,
     inputs: CustomInputs,
-    /// The form's typed fields, which formulas may read.
+    // The form's typed fields, which formulas may read.
     system: Vec<(&'static str, RwSignal<String>)>,
-) -> impl IntoView {
+) -> Vec<(String, AnyView)> {
     let i18n = use_i18n();
     let shared_inputs = StoredValue::new(inputs.clone());
     inputs
@@ -265,7 +265,7 @@ pub fn CustomFieldWidgets(
             let label = def.label.clone();
             let label_text = move || label.get(i18n.locale()).to_owned();
             let input = widget(&def, &id, value, shared_inputs, system.clone());
-            view! {
+            let view = view! {
                 <div class="field" class:invalid=move || error.get().is_some() data-field=key.clone()>
                     <label for=id.clone()>{label_text}</label>
                     {input}
@@ -274,8 +274,10 @@ pub fn CustomFieldWidgets(
                     </Show>
                 </div>
             }
+            .into_any();
+            (key, view)
         })
-        .collect_view()
+        .collect()
 }
 
 /// What is wrong with what is typed so far, once something is typed.

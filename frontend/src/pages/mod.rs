@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod custom_fields;
 pub mod dashboard;
 pub mod filter_chips;
+pub mod form_layout;
 pub mod home;
 pub mod list_views;
 pub mod login;

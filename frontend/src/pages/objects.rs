@@ -27,8 +27,9 @@ use crate::components::form::{FormFooter, FormState, SelectField};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::bulk::{BulkBar, SelectRowsButton};
-use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
+use crate::pages::custom_fields::{CustomInputs, custom_widgets};
 use crate::pages::filter_chips::{self, FilterChips};
+use crate::pages::form_layout::FormSections;
 use crate::pages::list_views::{SavedViews, view_fields};
 use crate::pages::not_found::NotFound;
 use crate::pages::object_board::{ObjectBoard, groupings};
@@ -701,8 +702,15 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
         )
     };
     let message = Signal::derive(move || banner.get());
-    let widgets =
-        view! { <CustomFieldWidgets form=form inputs=inputs.get_value() system=Vec::new() /> };
+    let widgets = {
+        let inputs = inputs.get_value();
+        let now = {
+            let inputs = inputs.clone();
+            Memo::new(move |_| inputs.typed_values())
+        };
+        let items = custom_widgets(form, inputs, Vec::new());
+        view! { <FormSections object=object.clone() items=items now=now /> }
+    };
     view! {
         <div class="page">
             <section class="card">

@@ -15,7 +15,7 @@ use shared::query::Filter;
 use shared::records::labels::{choices_with, collection_label, field_label};
 use shared::records::{self, DEFAULT_PIPELINE, Patch};
 use shared::rows::{SortKey, sort_positions};
-use shared::schema::ObjectDef;
+use shared::schema::{ObjectDef, builtin};
 use shared::search::{Found, Query};
 use shared::sync::{
     AssignRecord, Body, ClientCore, Collection, ConvertDeal, ConvertLead, CreateRecord,
@@ -32,8 +32,9 @@ use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
 use crate::pages::bulk::{BulkBar, SelectRowsButton};
-use crate::pages::custom_fields::{CustomFieldWidgets, CustomInputs};
+use crate::pages::custom_fields::{CustomInputs, custom_widgets};
 use crate::pages::filter_chips::FilterChips;
+use crate::pages::form_layout::FormSections;
 use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
 use crate::pages::sync_issues::rejection_text;
@@ -956,18 +957,6 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     // or changes while the form is open (a reload reads it with the records).
     let schema_changed = sync.changes(Collection::Schema);
     let custom_inputs = StoredValue::new(CustomInputs::new(collection, existing.as_ref()));
-    let custom_view = {
-        let values = values.clone();
-        let existing = existing.clone();
-        move || {
-            schema_changed.track();
-            let current =
-                id.and_then(|id| sync.with_core_untracked(|c| c.get(id).cloned()).flatten());
-            let inputs = CustomInputs::new(collection, current.as_ref().or(existing.as_ref()));
-            custom_inputs.set_value(inputs.clone());
-            view! { <CustomFieldWidgets form=form inputs=inputs system=values.clone() /> }
-        }
-    };
     let seen = existing.as_ref().map_or(0, |r| r.version);
     let converted = existing
         .as_ref()
@@ -1126,18 +1115,61 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     }
     // The pipeline field shows once there is a choice.
     let shown = |field: &str, pipelines: usize| field != "pipeline" || pipelines > 1;
-    let widgets = values
-        .iter()
-        .map(|(field, value)| {
-            let field: &'static str = field;
-            let value = *value;
-            view! {
-                <Show when=move || shown(field, pipeline_count.get())>
-                    <FieldWidget form=form collection=collection field=field value=value pipeline=pipeline />
-                </Show>
-            }
-        })
-        .collect_view();
+    // Every input in the object's layout: made again when the schema changes (the values stay
+    // in their signals).
+    let fields_view = {
+        let values = values.clone();
+        let existing = existing.clone();
+        move || {
+            schema_changed.track();
+            let current =
+                id.and_then(|id| sync.with_core_untracked(|c| c.get(id).cloned()).flatten());
+            let inputs = CustomInputs::new(collection, current.as_ref().or(existing.as_ref()));
+            custom_inputs.set_value(inputs.clone());
+            let object = builtin::object_key(collection).and_then(|key| {
+                crate::sync::company_schema()
+                    .schema(&crate::sync::pipelines())
+                    .object(key)
+                    .cloned()
+            });
+            let Some(object) = object else {
+                return ().into_any();
+            };
+            let mut items: Vec<(String, AnyView)> = values
+                .iter()
+                .map(|(field, value)| {
+                    let field: &'static str = field;
+                    let value = *value;
+                    let view = view! {
+                        <Show when=move || shown(field, pipeline_count.get())>
+                            <FieldWidget form=form collection=collection field=field value=value pipeline=pipeline />
+                        </Show>
+                    }
+                    .into_any();
+                    (field.to_owned(), view)
+                })
+                .collect();
+            let now = {
+                let object = object.clone();
+                let values = values.clone();
+                let inputs = inputs.clone();
+                Memo::new(move |_| {
+                    let text = |field: &str| {
+                        values
+                            .iter()
+                            .find(|(f, _)| *f == field)
+                            .map(|(_, v)| v.get())
+                            .unwrap_or_default()
+                    };
+                    let mut now = builtin::values(&object, text, uuid::Uuid::nil());
+                    now.extend(inputs.typed_values());
+                    now
+                })
+            };
+            items.extend(custom_widgets(form, inputs, values.clone()));
+            view! { <FormSections object=object items=items now=now /> }.into_any()
+        }
+    };
     view! {
         <div class="page">
             <section class="card">
@@ -1150,8 +1182,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                     <p class="banner" data-testid="lead-converted">{move || i18n.t(Text::LeadConverted)}</p>
                 </Show>
                 <form class="form" data-testid="record-form" on:submit=submit.clone() novalidate>
-                    {widgets}
-                    {custom_view}
+                    {fields_view}
                     <Show when=move || id.is_some()>
                         <SelectField form=form name="owner" id_prefix="record" label=Text::Owner value=owner options=owners />
                     </Show>

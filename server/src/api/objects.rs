@@ -12,7 +12,9 @@
 //! the change with its next pull:
 //!
 //! - `POST /api/v1/objects` (an object with its first fields) → 201 and the object;
-//! - `PATCH /api/v1/objects/{object}` `{"name"?, "icon"?, "list_columns"?, "name_field"?}`;
+//! - `PATCH /api/v1/objects/{object}` `{"name"?, "icon"?, "list_columns"?, "name_field"?,
+//!   "layout"?}` (the form's sections: `{"sections": [{"title": {"zh", "en"}, "columns": 1|2,
+//!   "fields": [key, …]}, …]}`);
 //! - `POST /api/v1/objects/{object}/fields` (a field) → 201 and the object (409 when the key
 //!   is taken);
 //! - `PATCH /api/v1/objects/{object}/fields/{key}` (the parts of the field to change);
@@ -185,6 +187,8 @@ struct ObjectPatch {
     list_columns: Option<Vec<FieldKey>>,
     #[serde(default)]
     name_field: Option<FieldKey>,
+    #[serde(default)]
+    layout: Option<shared::schema::layout::Layout>,
 }
 
 async fn update_object(
@@ -201,6 +205,7 @@ async fn update_object(
         icon: body.icon,
         list_columns: body.list_columns,
         name_field: body.name_field,
+        layout: body.layout,
     });
     run(&state, &user, mutation).await?;
     find(&state, &user, key.as_str()).await.map(Json)

@@ -191,6 +191,35 @@ async fn admins_shape_objects_and_fields_over_rest(backend: Backend) {
         )
         .await;
     assert_eq!(renamed.body["name"]["zh"], "工程项目", "{}", renamed.body);
+    // The form's layout: sections of one or two columns, every key a field of the object.
+    let layout = json!({"sections": [
+        {"title": {"zh": "预算", "en": "Money"}, "columns": 2, "fields": ["budget", "account"]},
+        {"title": {"zh": "其他", "en": "Other"}, "fields": ["name"]}
+    ]});
+    let path = "/api/v1/objects/projects";
+    app.patch(path, Some(&rep), json!({"layout": layout.clone()}))
+        .await
+        .assert_error(403, "forbidden");
+    for bad in [
+        json!({"sections": [{"fields": ["budget", "ghost"]}]}),
+        json!({"sections": [{"fields": ["name"]}, {"fields": ["name"]}]}),
+        json!({"sections": [{"columns": 3, "fields": ["name"]}]}),
+    ] {
+        let reply = app.patch(path, Some(&admin), json!({"layout": bad})).await;
+        reply.assert_error(422, "validation_failed");
+        assert_eq!(reply.body["error"]["details"][0]["field"], "layout");
+    }
+    let laid = app
+        .patch(path, Some(&admin), json!({"layout": layout}))
+        .await;
+    assert_eq!(laid.status, 200, "{}", laid.body);
+    let read = app.get(path, Some(&rep)).await;
+    assert_eq!(
+        read.body["layout"]["sections"][0]["fields"],
+        json!(["budget", "account"])
+    );
+    assert_eq!(read.body["layout"]["sections"][0]["columns"], 2);
+    assert_eq!(read.body["layout"]["sections"][1]["columns"], 1);
     let keys: Vec<Value> = app.get("/api/v1/objects", Some(&rep)).await.body["items"]
         .as_array()
         .expect("items")

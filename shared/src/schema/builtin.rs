@@ -158,6 +158,7 @@ pub fn object_with(collection: Collection, pipelines: &Pipelines) -> Option<Obje
         icon: String::new(),
         system: true,
         fields: defs,
+        layout: Default::default(),
     })
 }
 

@@ -93,6 +93,8 @@ pub fn merge(builtin: &ObjectDef, entry: &ObjectDef) -> ObjectDef {
     if !columns.is_empty() {
         out.list_columns = columns;
     }
+    // A layout saved by another product version may name a field this one lacks.
+    out.layout = entry.layout.kept_for(&out);
     out
 }
 
@@ -102,6 +104,8 @@ pub fn live(object: &ObjectDef) -> ObjectDef {
     out.fields.retain(|f| f.deleted_at.is_none());
     out.list_columns
         .retain(|c| out.fields.iter().any(|f| f.key == *c));
+    // A deleted field leaves the form; restored, it goes back to its place.
+    out.layout = out.layout.kept_for(&out);
     out
 }
 
@@ -188,8 +192,21 @@ impl CompanySchema {
         self.settle(pipelines)
     }
 
-    /// An object's name, icon and list columns (a custom object's name field too).
+    /// An object's name, icon, list columns and form layout (a custom object's name field
+    /// too).
     pub fn update_object(&mut self, update: &ObjectUpdate, pipelines: &Pipelines) -> Change {
+        // A built-in object's layout is read leniently (another version's fields drop out),
+        // so what an admin sends is checked here against the object as it is.
+        if let Some(layout) = &update.layout {
+            let object = self
+                .objects(pipelines)
+                .into_iter()
+                .find(|o| o.key == update.key)
+                .ok_or_else(|| vec![Problem::NotFound.at("object")])?;
+            layout
+                .check(&object)
+                .map_err(|e| vec![invalid_schema(&e).at("layout")])?;
+        }
         let entry = self.entry_mut(&update.key).map_err(|e| vec![e])?;
         if let Some(name) = &update.name {
             entry.name = name.clone();
@@ -199,6 +216,9 @@ impl CompanySchema {
         }
         if let Some(columns) = &update.list_columns {
             entry.list_columns = columns.clone();
+        }
+        if let Some(layout) = &update.layout {
+            entry.layout = layout.clone();
         }
         if let Some(name_field) = &update.name_field {
             if entry.system && *name_field != entry.name_field {
@@ -431,7 +451,8 @@ pub struct Retyped {
 /// What an admin's change gives: done, or the problems at the parts of the request concerned.
 pub type Change = Result<(), Vec<FieldError>>;
 
-/// A change to an object's name, icon, list columns or name field (`None`: unchanged).
+/// A change to an object's name, icon, list columns, name field or form layout (`None`:
+/// unchanged).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObjectUpdate {
     pub key: ObjectKey,
@@ -443,6 +464,9 @@ pub struct ObjectUpdate {
     pub list_columns: Option<Vec<FieldKey>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_field: Option<FieldKey>,
+    /// The form's sections ([`super::layout::Layout`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<super::layout::Layout>,
 }
 
 /// Whether `to` no longer offers a choice `from` had (retiring keeps it).
@@ -471,6 +495,7 @@ fn problem_of(error: &RegistryError) -> FieldError {
                 invalid_schema(error).at("shown_when")
             }
             SchemaError::DuplicateChoice { .. } => invalid_schema(error).at("field_type.options"),
+            SchemaError::Layout(_) => invalid_schema(error).at("layout"),
         },
         other => invalid_schema(other).at("field_type"),
     }
@@ -510,6 +535,81 @@ mod tests {
         assert_eq!(phone.label.en, "Mobile");
         assert!(merged.field("notes").is_some());
         assert_eq!(merged.fields.last().map(|f| f.key.as_str()), Some("grade"));
+    }
+
+    #[test]
+    fn a_layout_is_saved_checked_and_follows_deleted_fields() {
+        use crate::schema::layout::{Layout, Section};
+        let pipelines = Pipelines::default();
+        let key = |k: &str| FieldKey::parse(k).expect("key");
+        let layout = |fields: &[&str]| Layout {
+            sections: vec![
+                Section {
+                    title: Labels::new("联系方式", "Reach"),
+                    columns: 2,
+                    fields: fields.iter().map(|k| key(k)).collect(),
+                },
+                Section {
+                    title: Labels::new("其他", "Other"),
+                    columns: 1,
+                    fields: vec![key("name")],
+                },
+            ],
+        };
+        let update = |layout: Layout| ObjectUpdate {
+            key: contacts(),
+            name: None,
+            icon: None,
+            list_columns: None,
+            name_field: None,
+            layout: Some(layout),
+        };
+        let schema = CompanySchema::default()
+            .changed(0, |s| {
+                s.save_field(&contacts(), &field("grade", FieldType::Text), &pipelines)
+            })
+            .and_then(|s| {
+                s.changed(1, |s| {
+                    s.update_object(&update(layout(&["grade", "phone"])), &pipelines)
+                })
+            })
+            .expect("laid out");
+        let contacts_now = |s: &CompanySchema| {
+            s.schema(&pipelines)
+                .object("contacts")
+                .expect("contacts")
+                .clone()
+        };
+        let placed = contacts_now(&schema).layout;
+        assert_eq!(placed.sections[0].fields, vec![key("grade"), key("phone")]);
+        assert_eq!(placed.sections[0].columns, 2);
+        // A layout naming a field the object lacks, or one field twice, is refused at
+        // `layout`, and the saved one stays.
+        for bad in [layout(&["ghost"]), layout(&["name"])] {
+            let refused = schema.changed(2, |s| s.update_object(&update(bad), &pipelines));
+            let fields: Vec<String> = refused
+                .expect_err("refused")
+                .into_iter()
+                .map(|e| e.field)
+                .collect();
+            assert_eq!(fields, ["layout"]);
+        }
+        // A deleted field leaves the form; restored, it is back in its place.
+        let deleted = schema
+            .changed(3, |s| {
+                s.delete_field(&contacts(), &key("grade"), 3, &pipelines)
+            })
+            .expect("deleted");
+        assert_eq!(
+            contacts_now(&deleted).layout.sections[0].fields,
+            vec![key("phone")]
+        );
+        let restored = deleted
+            .changed(4, |s| {
+                s.restore_field(&contacts(), &key("grade"), 4, &pipelines)
+            })
+            .expect("restored");
+        assert_eq!(contacts_now(&restored).layout, placed);
     }
 
     #[test]

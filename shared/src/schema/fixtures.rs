@@ -17,5 +17,6 @@ pub fn object(key: &str, name_field: &str, fields: Vec<FieldDef>) -> ObjectDef {
         icon: String::new(),
         system: false,
         fields,
+        layout: Default::default(),
     }
 }

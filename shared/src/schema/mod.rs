@@ -10,6 +10,7 @@
 //! - [`checks`]: identity card numbers and unified social credit codes;
 //! - [`builtin`]: the built-in objects (contacts, accounts, …) described the same way;
 //! - [`company`]: the company's schema as one synced record, and the admin's changes to it;
+//! - [`layout`]: how an object's form is laid out (sections, columns, the designer's moves);
 //! - [`auto_number`]: numbers the server assigns (`HT-20261130-0001`) and provisional ones.
 
 pub mod auto_number;
@@ -20,6 +21,7 @@ pub mod convert;
 pub mod field_type;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod layout;
 pub mod record;
 pub mod registry;
 pub mod value;
@@ -219,6 +221,9 @@ pub struct ObjectDef {
     #[serde(default)]
     pub system: bool,
     pub fields: Vec<FieldDef>,
+    /// How its form is laid out (empty: every field in one section, in order).
+    #[serde(default, skip_serializing_if = "layout::Layout::is_empty")]
+    pub layout: layout::Layout,
 }
 
 /// Why an object's definition cannot be saved.
@@ -245,6 +250,8 @@ pub enum SchemaError {
         field: String,
         error: crate::formula::FormulaError,
     },
+    #[error(transparent)]
+    Layout(#[from] layout::LayoutError),
 }
 
 impl ObjectDef {
@@ -325,6 +332,7 @@ impl ObjectDef {
         {
             return Err(SchemaError::UnknownColumn(column.as_str().to_owned()));
         }
+        self.layout.check(self)?;
         Ok(())
     }
 }
@@ -394,6 +402,7 @@ mod tests {
             icon: "▣".into(),
             system: false,
             fields: vec![name, stage],
+            layout: Default::default(),
         }
     }
 

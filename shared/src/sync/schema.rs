@@ -269,6 +269,7 @@ pub fn custom_values(
         icon: String::new(),
         system: false,
         fields: all,
+        layout: Default::default(),
     };
     let mut changes: Map<String, Json> = changes
         .iter()

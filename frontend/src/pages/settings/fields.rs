@@ -757,6 +757,7 @@ fn NewObjectForm() -> impl IntoView {
             icon: String::new(),
             system: false,
             fields: vec![name_field],
+            layout: Default::default(),
         };
         let mutation = Mutation::CreateObject(shared::sync::CreateObject {
             object: Box::new(object),

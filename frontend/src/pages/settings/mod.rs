@@ -1,7 +1,9 @@
-//! Settings: the admin's screens for users, teams, role scopes, deal pipelines and fields. Other roles get a
+//! Settings: the admin's screens for users, teams, role scopes, deal pipelines, fields
+//! and form layouts. Other roles get a
 //! "no access" page here (and the server refuses their requests anyway).
 
 pub mod fields;
+pub mod layout;
 pub mod pipelines;
 mod retype;
 pub mod roles;
@@ -30,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/roles" attr:class="tab" attr:data-testid="tab-roles">{move || i18n.t(Text::RolesAndScopes)}</A>
                     <A href="/settings/pipelines" attr:class="tab" attr:data-testid="tab-pipelines">{move || i18n.t(Text::PipelineSettings)}</A>
                     <A href="/settings/fields" attr:class="tab" attr:data-testid="tab-fields">{move || i18n.t(Text::FieldSettings)}</A>
+                    <A href="/settings/layout" attr:class="tab" attr:data-testid="tab-layout">{move || i18n.t(Text::FormLayout)}</A>
                 </nav>
                 <Outlet />
             </div>

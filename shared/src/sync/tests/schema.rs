@@ -278,6 +278,7 @@ fn custom_objects_get_their_own_key_and_fields() {
         icon: None,
         list_columns: Some(vec![FieldKey::parse("budget").expect("key")]),
         name_field: None,
+        layout: None,
     });
     assert_eq!(
         Mutation::parse(rename.name(), &rename.args()),
