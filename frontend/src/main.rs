@@ -10,6 +10,7 @@ mod i18n;
 mod marks;
 mod notify;
 mod pages;
+mod paths;
 mod readings;
 mod session;
 mod sync;

@@ -705,3 +705,15 @@ mod tests {
         }
     }
 }
+
+/// How to name a refusal of a change (the device's form, a board's card, the sync issues).
+pub fn rejection_text(reason: &crate::sync::Rejection) -> Text {
+    use crate::sync::Rejection;
+    match reason {
+        Rejection::Invalid { .. } => Text::RejectInvalid,
+        Rejection::NotFound => Text::RejectNotFound,
+        Rejection::Forbidden => Text::RejectForbidden,
+        Rejection::Exists => Text::RejectExists,
+        Rejection::UnknownMutation | Rejection::Malformed { .. } => Text::RejectUnknown,
+    }
+}

@@ -5,7 +5,8 @@
 //! with words is refused where it was typed). On a phone the admin drags one more field in
 //! with a finger. A sales rep's phone, offline, gets the form in its sections: the tax number
 //! appears when "企业" is chosen, is refused empty, and the contact opens again from its
-//! address, offline; at a desk the section is two columns.
+//! address, offline (at the end of the form the quick-add button covers no control); at a
+//! desk the section is two columns.
 
 use serde_json::json;
 use tests::Result;
@@ -164,6 +165,16 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
         "Array.from(document.querySelectorAll('.form-section[data-section=\"1\"] input'))\
          .map(e => e.id).join(',') === 'record-company,record-email,record-tax_no'",
         "the section's fields in the layout's order",
+    )
+    .await?;
+    // At the end of the form no control lies under the quick-add button.
+    rep.wait_until(
+        "(() => { window.scrollTo(0, document.documentElement.scrollHeight); \
+         const f = document.querySelector('[data-testid=quick-add]').getBoundingClientRect(); \
+         return Array.from(document.querySelectorAll('[data-testid=record-form] :is(input, select, textarea, button)')) \
+         .filter(e => e.offsetParent !== null).every(e => { const r = e.getBoundingClientRect(); \
+         return r.bottom <= f.top || r.top >= f.bottom || r.right <= f.left || r.left >= f.right; }); })()",
+        "the quick-add button clear of every control at the end of the form",
     )
     .await?;
     if rep.is_visible("#record-tax_no").await {

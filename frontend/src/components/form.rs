@@ -10,7 +10,7 @@ use shared::sync::{MutateError, Rejection};
 
 use crate::api::Failure;
 use crate::i18n::use_i18n;
-use crate::pages::sync_issues::rejection_text;
+use shared::i18n::rejection_text;
 
 /// Errors and progress of one form.
 #[derive(Debug, Clone, Copy)]

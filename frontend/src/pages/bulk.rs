@@ -15,8 +15,8 @@ use shared::sync::{AssignRecord, Collection, DeleteRecord, MutateError, Mutation
 use shared::{RecordId, UserId};
 
 use crate::i18n::use_i18n;
-use crate::pages::sync_issues::rejection_text;
 use crate::sync::{Sync, pause, use_sync};
+use shared::i18n::rejection_text;
 
 /// How long a deletion can be undone, in milliseconds.
 const UNDO_MS: i32 = 6000;

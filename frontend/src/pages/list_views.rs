@@ -10,8 +10,8 @@ use shared::records::{SavedView, fields_of};
 use shared::sync::{Collection, CreateRecord, DeleteRecord, Mutation};
 
 use crate::i18n::use_i18n;
-use crate::pages::sync_issues::rejection_text;
 use crate::sync::{new_uuid, use_sync};
+use shared::i18n::rejection_text;
 
 /// What a list shows and in which order; a saved view sets all of it at once.
 #[derive(Debug, Clone, Copy)]

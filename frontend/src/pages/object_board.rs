@@ -17,8 +17,8 @@ use shared::sync::{Collection, MutateError, Mutation, UpdateRecord};
 use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
 use crate::pages::objects::record_path;
-use crate::pages::sync_issues::rejection_text;
 use crate::sync::use_sync;
+use shared::i18n::rejection_text;
 
 /// A record on the board.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,24 +4,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::i18n::Text;
-use shared::sync::{
-    Collection, DismissIssue, IssueKind, Mutation, Record, Rejection, UpdateRecord,
-};
+use shared::sync::{Collection, DismissIssue, IssueKind, Mutation, Record, UpdateRecord};
 use shared::{RecordId, UserId};
 
 use crate::i18n::use_i18n;
 use crate::sync::{new_uuid, use_sync};
-
-/// How to name a refusal.
-pub fn rejection_text(reason: &Rejection) -> Text {
-    match reason {
-        Rejection::Invalid { .. } => Text::RejectInvalid,
-        Rejection::NotFound => Text::RejectNotFound,
-        Rejection::Forbidden => Text::RejectForbidden,
-        Rejection::Exists => Text::RejectExists,
-        Rejection::UnknownMutation | Rejection::Malformed { .. } => Text::RejectUnknown,
-    }
-}
+use shared::i18n::rejection_text;
 
 fn mutation_text(name: &str) -> Text {
     match name.split('.').nth(1) {

@@ -46,7 +46,7 @@ fn reading_order(path: &str) -> (Vec<Collection>, Vec<Collection>) {
     // The schema (one record) first everywhere: forms and lists read custom fields from it.
     let mut first: Vec<Collection> = match segment(1) {
         "contacts" => vec![Collection::Contact],
-        "r" => crate::pages::records::collection_of(segment(2))
+        "r" => crate::paths::collection_of(segment(2))
             .into_iter()
             .collect(),
         "pipeline" => vec![Collection::Deal],

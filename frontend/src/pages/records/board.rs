@@ -15,8 +15,8 @@ use shared::sync::{Collection, MutateError, Mutation, Rejection, UpdateRecord};
 
 use crate::i18n::use_i18n;
 use crate::pages::board_touch::TouchDrag;
-use crate::pages::sync_issues::rejection_text;
 use crate::sync::use_sync;
+use shared::i18n::rejection_text;
 
 /// A deal as the board shows it.
 #[derive(Debug, Clone, PartialEq)]
