@@ -646,6 +646,18 @@ pub fn error_text(code: &str, locale: Locale) -> Option<&'static str> {
     Some(text.get(locale))
 }
 
+/// How to name a refusal of a change (the device's form, a board's card, the sync issues).
+pub fn rejection_text(reason: &crate::sync::Rejection) -> Text {
+    use crate::sync::Rejection;
+    match reason {
+        Rejection::Invalid { .. } => Text::RejectInvalid,
+        Rejection::NotFound => Text::RejectNotFound,
+        Rejection::Forbidden => Text::RejectForbidden,
+        Rejection::Exists => Text::RejectExists,
+        Rejection::UnknownMutation | Rejection::Malformed { .. } => Text::RejectUnknown,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,17 +715,5 @@ mod tests {
         for locale in Locale::ALL {
             assert_eq!(Locale::from_tag(locale.tag()), locale);
         }
-    }
-}
-
-/// How to name a refusal of a change (the device's form, a board's card, the sync issues).
-pub fn rejection_text(reason: &crate::sync::Rejection) -> Text {
-    use crate::sync::Rejection;
-    match reason {
-        Rejection::Invalid { .. } => Text::RejectInvalid,
-        Rejection::NotFound => Text::RejectNotFound,
-        Rejection::Forbidden => Text::RejectForbidden,
-        Rejection::Exists => Text::RejectExists,
-        Rejection::UnknownMutation | Rejection::Malformed { .. } => Text::RejectUnknown,
     }
 }

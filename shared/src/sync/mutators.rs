@@ -187,25 +187,81 @@ pub struct DismissIssue {
     pub id: RecordId,
 }
 
-/// Every mutator the server accepts.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mutation {
-    CreateContact(CreateContact),
-    UpdateContact(UpdateContact),
-    DeleteContact(DeleteContact),
-    AssignContact(AssignContact),
-    DismissIssue(DismissIssue),
-    CreateRecord(CreateRecord),
-    UpdateRecord(UpdateRecord),
-    DeleteRecord(DeleteRecord),
-    AssignRecord(AssignRecord),
-    ConvertLead(ConvertLead),
-    SavePipeline(SavePipeline),
-    CreateObject(CreateObject),
-    UpdateObject(ObjectUpdate),
-    SaveField(SaveField),
-    DeleteField(FieldRef),
-    RestoreField(FieldRef),
+/// What a mutator's arguments say about the records it concerns: the one it is about, and
+/// the others it may read (so that a driver loads them up front, besides the pipelines, which
+/// a driver always loads: see [`crate::sync::pipelines::TxEnv`]).
+pub trait Subject {
+    fn record(&self) -> RecordId;
+    fn reads(&self, _ids: &mut Vec<RecordId>) {}
+}
+
+/// The registry: each mutator's variant, arguments, name on the wire and what runs it. A new
+/// mutator is its arguments (with [`Subject`]), a function and one line here.
+macro_rules! registry {
+    ($($variant:ident($args:ty) $name:literal => $run:path,)*) => {
+        /// Every mutator the server accepts.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Mutation {
+            $($variant($args),)*
+        }
+
+        /// Every mutator's name, as devices and the server say it.
+        pub const MUTATOR_NAMES: &[&str] = &[$($name,)*];
+
+        impl Mutation {
+            /// The mutation a name and its arguments stand for.
+            pub fn parse(name: &str, value: &serde_json::Value) -> Result<Self, Rejection> {
+                match name {
+                    $($name => Ok(Mutation::$variant(args(value)?)),)*
+                    _ => Err(Rejection::UnknownMutation),
+                }
+            }
+
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Mutation::$variant(_) => $name,)*
+                }
+            }
+
+            pub fn args(&self) -> serde_json::Value {
+                let value = match self {
+                    $(Mutation::$variant(a) => serde_json::to_value(a),)*
+                };
+                value.unwrap_or(serde_json::Value::Null)
+            }
+
+            fn subject(&self) -> &dyn Subject {
+                match self {
+                    $(Mutation::$variant(a) => a,)*
+                }
+            }
+
+            pub fn apply(&self, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+                match self {
+                    $(Mutation::$variant(a) => $run(a, tx, ctx),)*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    CreateContact(CreateContact) "contact.create" => create_contact,
+    UpdateContact(UpdateContact) "contact.update" => update_contact,
+    DeleteContact(DeleteContact) "contact.delete" => delete_contact,
+    AssignContact(AssignContact) "contact.assign" => assign_contact,
+    DismissIssue(DismissIssue) "issue.dismiss" => dismiss_issue,
+    CreateRecord(CreateRecord) "record.create" => crm::create,
+    UpdateRecord(UpdateRecord) "record.update" => crm::update,
+    DeleteRecord(DeleteRecord) "record.delete" => crm::delete,
+    AssignRecord(AssignRecord) "record.assign" => crm::assign,
+    ConvertLead(ConvertLead) "lead.convert" => crm::convert_lead,
+    SavePipeline(SavePipeline) "pipeline.save" => pipelines::save,
+    CreateObject(CreateObject) "object.create" => schema::create_object,
+    UpdateObject(ObjectUpdate) "object.update" => schema::update_object,
+    SaveField(SaveField) "field.save" => schema::save_field,
+    DeleteField(FieldRef) "field.delete" => schema::delete_field,
+    RestoreField(FieldRef) "field.restore" => schema::restore_field,
 }
 
 fn args<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Rejection> {
@@ -215,150 +271,92 @@ fn args<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Rejection> 
 }
 
 impl Mutation {
-    /// The mutation a name and its arguments stand for.
-    pub fn parse(name: &str, value: &serde_json::Value) -> Result<Self, Rejection> {
-        Ok(match name {
-            "contact.create" => Mutation::CreateContact(args(value)?),
-            "contact.update" => Mutation::UpdateContact(args(value)?),
-            "contact.delete" => Mutation::DeleteContact(args(value)?),
-            "contact.assign" => Mutation::AssignContact(args(value)?),
-            "issue.dismiss" => Mutation::DismissIssue(args(value)?),
-            "record.create" => Mutation::CreateRecord(args(value)?),
-            "record.update" => Mutation::UpdateRecord(args(value)?),
-            "record.delete" => Mutation::DeleteRecord(args(value)?),
-            "record.assign" => Mutation::AssignRecord(args(value)?),
-            "lead.convert" => Mutation::ConvertLead(args(value)?),
-            "pipeline.save" => Mutation::SavePipeline(args(value)?),
-            "object.create" => Mutation::CreateObject(args(value)?),
-            "object.update" => Mutation::UpdateObject(args(value)?),
-            "field.save" => Mutation::SaveField(args(value)?),
-            "field.delete" => Mutation::DeleteField(args(value)?),
-            "field.restore" => Mutation::RestoreField(args(value)?),
-            _ => return Err(Rejection::UnknownMutation),
-        })
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Mutation::CreateContact(_) => "contact.create",
-            Mutation::UpdateContact(_) => "contact.update",
-            Mutation::DeleteContact(_) => "contact.delete",
-            Mutation::AssignContact(_) => "contact.assign",
-            Mutation::DismissIssue(_) => "issue.dismiss",
-            Mutation::CreateRecord(_) => "record.create",
-            Mutation::UpdateRecord(_) => "record.update",
-            Mutation::DeleteRecord(_) => "record.delete",
-            Mutation::AssignRecord(_) => "record.assign",
-            Mutation::ConvertLead(_) => "lead.convert",
-            Mutation::SavePipeline(_) => "pipeline.save",
-            Mutation::CreateObject(_) => "object.create",
-            Mutation::UpdateObject(_) => "object.update",
-            Mutation::SaveField(_) => "field.save",
-            Mutation::DeleteField(_) => "field.delete",
-            Mutation::RestoreField(_) => "field.restore",
-        }
-    }
-
-    pub fn args(&self) -> serde_json::Value {
-        let value = match self {
-            Mutation::CreateContact(a) => serde_json::to_value(a),
-            Mutation::UpdateContact(a) => serde_json::to_value(a),
-            Mutation::DeleteContact(a) => serde_json::to_value(a),
-            Mutation::AssignContact(a) => serde_json::to_value(a),
-            Mutation::DismissIssue(a) => serde_json::to_value(a),
-            Mutation::CreateRecord(a) => serde_json::to_value(a),
-            Mutation::UpdateRecord(a) => serde_json::to_value(a),
-            Mutation::DeleteRecord(a) => serde_json::to_value(a),
-            Mutation::AssignRecord(a) => serde_json::to_value(a),
-            Mutation::ConvertLead(a) => serde_json::to_value(a),
-            Mutation::SavePipeline(a) => serde_json::to_value(a),
-            Mutation::CreateObject(a) => serde_json::to_value(a),
-            Mutation::UpdateObject(a) => serde_json::to_value(a),
-            Mutation::SaveField(a) => serde_json::to_value(a),
-            Mutation::DeleteField(a) | Mutation::RestoreField(a) => serde_json::to_value(a),
-        };
-        value.unwrap_or(serde_json::Value::Null)
-    }
-
     /// The record this mutation is about.
     pub fn record(&self) -> RecordId {
-        match self {
-            Mutation::CreateContact(a) => a.id,
-            Mutation::UpdateContact(a) => a.id,
-            Mutation::DeleteContact(a) => a.id,
-            Mutation::AssignContact(a) => a.id,
-            Mutation::DismissIssue(a) => a.id,
-            Mutation::CreateRecord(a) => a.id,
-            Mutation::UpdateRecord(a) => a.id,
-            Mutation::DeleteRecord(a) => a.id,
-            Mutation::AssignRecord(a) => a.id,
-            Mutation::ConvertLead(a) => a.lead,
-            Mutation::SavePipeline(a) => a.id,
-            Mutation::CreateObject(_)
-            | Mutation::UpdateObject(_)
-            | Mutation::SaveField(_)
-            | Mutation::DeleteField(_)
-            | Mutation::RestoreField(_) => SCHEMA_ID,
-        }
+        self.subject().record()
     }
 
-    /// Every record the mutation may read, so that a driver can load them up front (besides
-    /// the pipelines, which a driver always loads: see [`crate::sync::pipelines::TxEnv`]).
-    /// The schema is among them: record mutators check custom fields against it.
+    /// Every record the mutation may read, so that a driver can load them up front. The
+    /// schema is among them: record mutators check custom fields against it.
     pub fn touches(&self) -> Vec<RecordId> {
         let mut ids = vec![self.record(), SCHEMA_ID];
-        match self {
-            Mutation::CreateRecord(a) => {
-                ids.extend(crm::linked_ids(&a.fields));
-                ids.extend(crm::custom_ids(&a.custom));
-            }
-            Mutation::UpdateRecord(a) => {
-                ids.extend(crm::linked_ids(&a.set));
-                ids.extend(crm::custom_ids(&a.custom));
-            }
-            Mutation::ConvertLead(a) => {
-                ids.extend([a.account, a.contact]);
-                if let Some(deal) = &a.deal {
-                    ids.push(deal.id);
-                    ids.extend(crm::linked_ids(&deal.fields));
-                }
-            }
-            _ => {}
-        }
+        self.subject().reads(&mut ids);
         ids
     }
+}
 
-    pub fn apply(&self, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
-        match self {
-            Mutation::CreateContact(a) => create_contact(a, tx, ctx),
-            Mutation::UpdateContact(a) => update_contact(a, tx, ctx),
-            Mutation::DeleteContact(a) => {
-                visible(tx, ctx, a.id, Collection::Contact)?;
-                tx.delete(a.id);
-                Ok(())
+macro_rules! about {
+    ($($args:ty => |$a:ident| $id:expr;)*) => {
+        $(impl Subject for $args {
+            fn record(&self) -> RecordId {
+                let $a = self;
+                $id
             }
-            Mutation::AssignContact(a) => assign_contact(a, tx, ctx),
-            Mutation::CreateRecord(a) => crm::create(a, tx, ctx),
-            Mutation::UpdateRecord(a) => crm::update(a, tx, ctx),
-            Mutation::DeleteRecord(a) => crm::delete(a, tx, ctx),
-            Mutation::AssignRecord(a) => crm::assign(a, tx, ctx),
-            Mutation::ConvertLead(a) => crm::convert_lead(a, tx, ctx),
-            Mutation::SavePipeline(a) => pipelines::save(a, tx, ctx),
-            Mutation::CreateObject(a) => schema::create_object(a, tx, ctx),
-            Mutation::UpdateObject(a) => schema::update_object(a, tx, ctx),
-            Mutation::SaveField(a) => schema::save_field(a, tx, ctx),
-            Mutation::DeleteField(a) => schema::delete_field(a, tx, ctx),
-            Mutation::RestoreField(a) => schema::restore_field(a, tx, ctx),
-            Mutation::DismissIssue(a) => {
-                let issue = visible(tx, ctx, a.id, Collection::Issue)?;
-                if issue.owner != ctx.actor.user {
-                    return Err(Rejection::Forbidden);
-                }
-                tx.delete(a.id);
-                Ok(())
-            }
+        })*
+    };
+}
+
+about! {
+    CreateContact => |a| a.id;
+    UpdateContact => |a| a.id;
+    DeleteContact => |a| a.id;
+    AssignContact => |a| a.id;
+    DismissIssue => |a| a.id;
+    DeleteRecord => |a| a.id;
+    AssignRecord => |a| a.id;
+    SavePipeline => |a| a.id;
+    CreateObject => |_a| SCHEMA_ID;
+    ObjectUpdate => |_a| SCHEMA_ID;
+    SaveField => |_a| SCHEMA_ID;
+    FieldRef => |_a| SCHEMA_ID;
+}
+
+impl Subject for CreateRecord {
+    fn record(&self) -> RecordId {
+        self.id
+    }
+    fn reads(&self, ids: &mut Vec<RecordId>) {
+        ids.extend(crm::linked_ids(&self.fields));
+        ids.extend(crm::custom_ids(&self.custom));
+    }
+}
+
+impl Subject for UpdateRecord {
+    fn record(&self) -> RecordId {
+        self.id
+    }
+    fn reads(&self, ids: &mut Vec<RecordId>) {
+        ids.extend(crm::linked_ids(&self.set));
+        ids.extend(crm::custom_ids(&self.custom));
+    }
+}
+
+impl Subject for ConvertLead {
+    fn record(&self) -> RecordId {
+        self.lead
+    }
+    fn reads(&self, ids: &mut Vec<RecordId>) {
+        ids.extend([self.account, self.contact]);
+        if let Some(deal) = &self.deal {
+            ids.push(deal.id);
+            ids.extend(crm::linked_ids(&deal.fields));
         }
     }
+}
+
+fn delete_contact(a: &DeleteContact, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    visible(tx, ctx, a.id, Collection::Contact)?;
+    tx.delete(a.id);
+    Ok(())
+}
+
+fn dismiss_issue(a: &DismissIssue, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Rejection> {
+    let issue = visible(tx, ctx, a.id, Collection::Issue)?;
+    if issue.owner != ctx.actor.user {
+        return Err(Rejection::Forbidden);
+    }
+    tx.delete(a.id);
+    Ok(())
 }
 
 /// The live record `id` of `collection`, if the actor may see it.

@@ -161,6 +161,19 @@ fn names_and_arguments_round_trip() {
         Mutation::parse("contact.create", &serde_json::json!({"id": 3})),
         Err(Rejection::Malformed { .. })
     ));
+    // Every name in the registry is known, once, and reads its own arguments only.
+    let names = crate::sync::mutators::MUTATOR_NAMES;
+    for (i, name) in names.iter().enumerate() {
+        assert!(!names[..i].contains(name), "{name} twice");
+        assert!(
+            matches!(
+                Mutation::parse(name, &serde_json::json!("not arguments")),
+                Err(Rejection::Malformed { .. })
+            ),
+            "{name}"
+        );
+    }
+    assert!(names.contains(&"object.update") && names.len() >= 16);
 }
 
 #[test]
