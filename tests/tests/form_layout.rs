@@ -235,6 +235,11 @@ async fn drag_on_a_phone(pocket: &Browser) -> Result {
     pocket
         .find("[data-testid=layout-sections] [data-key=tax_no]")
         .await?;
+    // The email is far down the first section: scrolled to, then carried down to the new
+    // section (the page scrolls while the finger rests over the bottom tabs).
+    pocket
+        .run("document.querySelector('[data-key=email]').scrollIntoView({block: 'center'}); return true;")
+        .await?;
     pocket
         .touch_drag("[data-key=email] .handle", "[data-key=tax_no]")
         .await?;

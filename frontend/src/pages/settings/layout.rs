@@ -123,9 +123,11 @@ pub fn LayoutPage() -> impl IntoView {
 
     // Dragging: a field's handle follows the pointer; the spot under it is marked, and the
     // field goes there when the pointer is let go.
+    let pointer = StoredValue::new((0i32, 0i32));
     let grab = move |key: String| {
         move |ev: leptos::ev::PointerEvent| {
             ev.prevent_default();
+            pointer.set_value((ev.client_x(), ev.client_y()));
             if let Some(target) = ev
                 .current_target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -134,10 +136,12 @@ pub fn LayoutPage() -> impl IntoView {
             }
             dragging.set(Some(key.clone()));
             spot.set(None);
+            keep_scrolling(dragging, spot, pointer);
         }
     };
     let drag = move |ev: leptos::ev::PointerEvent| {
         if dragging.with_untracked(Option::is_some) {
+            pointer.set_value((ev.client_x(), ev.client_y()));
             spot.set(spot_at(ev.client_x(), ev.client_y()));
         }
     };
@@ -412,6 +416,49 @@ fn refocus(selector: String) {
         }
     };
     request_animation_frame(focus);
+}
+
+/// While a field is dragged, the page scrolls when the pointer rests over the top bar or the
+/// bottom tabs (or near the window's edge where there are none), so that a long form can be
+/// crossed on a phone; the spot under the pointer follows.
+fn keep_scrolling(
+    dragging: RwSignal<Option<String>>,
+    spot: RwSignal<Option<Spot>>,
+    pointer: StoredValue<(i32, i32)>,
+) {
+    request_animation_frame(move || {
+        if dragging.with_untracked(Option::is_none) {
+            return;
+        }
+        let (x, y) = pointer.get_value();
+        let height = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0);
+        let edge = |css: &str, fallback: f64, bottom: bool| {
+            document()
+                .query_selector(css)
+                .ok()
+                .flatten()
+                .map(|e| e.get_bounding_client_rect())
+                .filter(|r| r.height() > 0.0)
+                .map_or(fallback, |r| if bottom { r.top() } else { r.bottom() })
+        };
+        let y = f64::from(y);
+        let step = if y >= edge(".tabbar", height - 40.0, true) {
+            12.0
+        } else if y <= edge(".topbar", 40.0, false) {
+            -12.0
+        } else {
+            0.0
+        };
+        if step != 0.0 {
+            window().scroll_by_with_x_and_y(0.0, step);
+            spot.set(spot_at(x, y as i32));
+        }
+        keep_scrolling(dragging, spot, pointer);
+    });
 }
 
 /// The spot under the point (`x`, `y`): before the field there (or after it, past its middle),
