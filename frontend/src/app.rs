@@ -12,13 +12,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::objects::{ObjectListPage, ObjectRecordPage};
 use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsPage};
 use crate::pages::search::SearchPage;
-use crate::pages::settings::SettingsPage;
-use crate::pages::settings::fields::FieldsPage;
-use crate::pages::settings::layout::LayoutPage;
-use crate::pages::settings::pipelines::PipelinesPage;
-use crate::pages::settings::roles::RolesPage;
-use crate::pages::settings::teams::TeamsPage;
-use crate::pages::settings::users::UsersPage;
+use crate::pages::settings::{SettingsPage, SettingsTab};
 use crate::pages::setup::SetupPage;
 use crate::pages::shell::Shell;
 use crate::pages::sync_issues::SyncIssuesPage;
@@ -48,12 +42,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/o/:object/:id") view=ObjectRecordPage />
                     <ParentRoute path=path!("/settings") view=SettingsPage>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
-                        <Route path=path!("/users") view=UsersPage />
-                        <Route path=path!("/teams") view=TeamsPage />
-                        <Route path=path!("/roles") view=RolesPage />
-                        <Route path=path!("/pipelines") view=PipelinesPage />
-                        <Route path=path!("/fields") view=FieldsPage />
-                        <Route path=path!("/layout") view=LayoutPage />
+                        <Route path=path!("/:tab") view=SettingsTab />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

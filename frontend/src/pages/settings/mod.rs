@@ -40,6 +40,23 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// The settings screen the address names (`/settings/users`, `/teams`, `/roles`,
+/// `/pipelines`, `/fields`, `/layout`): one route for them all, which keeps the router small.
+#[component]
+pub fn SettingsTab() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let tab = Memo::new(move |_| params.with(|p| p.get("tab")).unwrap_or_default());
+    move || match tab.get().as_str() {
+        "users" => view! { <users::UsersPage /> }.into_any(),
+        "teams" => view! { <teams::TeamsPage /> }.into_any(),
+        "roles" => view! { <roles::RolesPage /> }.into_any(),
+        "pipelines" => view! { <pipelines::PipelinesPage /> }.into_any(),
+        "fields" => view! { <fields::FieldsPage /> }.into_any(),
+        "layout" => view! { <layout::LayoutPage /> }.into_any(),
+        _ => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+    }
+}
+
 /// `(value, label)` pairs for a team `<select>`, indented by depth, company first.
 pub fn team_options(teams: &[shared::api::TeamView]) -> Vec<(String, String)> {
     let tree = shared::TeamTree::new(teams.iter().map(|t| (t.id, t.parent_id)));
