@@ -11,7 +11,6 @@ use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::Patch;
 use shared::schema::{FieldDef, FieldType, ObjectDef};
-use shared::sync::linked::value_for;
 use shared::sync::{Collection, MutateError, Mutation, UpdateRecord};
 
 use crate::i18n::use_i18n;
@@ -64,11 +63,7 @@ pub fn ObjectBoard(
                 let mut cards: Vec<Card> = core
                     .collection(Collection::Object)
                     .filter(|r| r.object_key() == Some(key.as_str()))
-                    .filter(|r| {
-                        filter
-                            .as_ref()
-                            .is_none_or(|p| p.matches(&mut |def| value_for(r, def)))
-                    })
+                    .filter(|r| filter.as_ref().is_none_or(|p| p.matches_record(r)))
                     .map(|r| Card {
                         id: r.id,
                         version: r.version,

@@ -16,7 +16,6 @@ use shared::records::{Patch, SavedView};
 use shared::schema::company::SCHEMA_ID;
 use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
 use shared::search::Query;
-use shared::sync::linked::value_for;
 use shared::sync::{
     ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation, Presence, Record,
     UpdateRecord,
@@ -285,11 +284,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                     .collection(Collection::Object)
                     .filter(|r| r.object_key() == Some(key.as_str()))
                     .filter(|r| !hidden.with(|h| h.contains(&r.id)))
-                    .filter(|r| {
-                        filter
-                            .as_ref()
-                            .is_none_or(|p| p.matches(&mut |def| value_for(r, def)))
-                    })
+                    .filter(|r| filter.as_ref().is_none_or(|p| p.matches_record(r)))
                     .filter(|r| q.is_empty() || q.rank(&core.search_entry(r)).is_some())
                     .map(|r| {
                         let cells = shown

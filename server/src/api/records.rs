@@ -471,9 +471,7 @@ async fn list(
         filters.iter().all(|(field, wanted)| {
             let have = field_key(record, field);
             have == *wanted || have.eq_ignore_ascii_case(wanted)
-        }) && prepared
-            .as_ref()
-            .is_none_or(|p| p.matches(&mut |def| shared::sync::linked::value_for(record, def)))
+        }) && prepared.as_ref().is_none_or(|p| p.matches_record(record))
     };
     // Windows of the list are read until the page and one more record are found: first walks
     // along the list's order, deciding the condition on the way (what a condition most

@@ -143,8 +143,31 @@ impl Prepared<'_> {
     /// Whether a record passes, given its value of each field the filter asks for (`value`
     /// is asked once per condition; a value of the wrong type counts as empty).
     pub fn matches(&self, value: &mut dyn FnMut(&FieldDef) -> Value) -> bool {
-        self.root.matches(value, self.offset_minutes)
+        self.root
+            .matches(&mut |def| Stored::Read(value(def)), self.offset_minutes)
     }
+
+    /// Whether a synced record passes: its custom values compared as stored where a test can
+    /// (a choice is its key: no value is built for it), the others read under their types
+    /// ([`crate::sync::linked::value_for`]). The same answers as [`Prepared::matches`].
+    pub fn matches_record(&self, record: &crate::sync::Record) -> bool {
+        self.root.matches(
+            &mut |def| {
+                if def.system {
+                    Stored::Read(crate::sync::linked::value_for(record, def))
+                } else {
+                    Stored::Json(record.custom.get(def.key.as_str()))
+                }
+            },
+            self.offset_minutes,
+        )
+    }
+}
+
+/// A field's value as a record gives it: as stored (a custom value's JSON), or read.
+enum Stored<'r> {
+    Json(Option<&'r Json>),
+    Read(Value),
 }
 
 #[derive(Debug)]
@@ -198,12 +221,17 @@ impl<'a> Node<'a> {
         }
     }
 
-    fn matches(&self, value: &mut dyn FnMut(&FieldDef) -> Value, offset: i64) -> bool {
+    fn matches<'r>(&self, value: &mut dyn FnMut(&FieldDef) -> Stored<'r>, offset: i64) -> bool {
         match self {
             Node::All(parts) => parts.iter().all(|p| p.matches(value, offset)),
             Node::Any(parts) => parts.iter().any(|p| p.matches(value, offset)),
             Node::Not(inner) => !inner.matches(value, offset),
-            Node::Leaf(def, test) => test.holds(&value(def), &def.field_type, offset),
+            Node::Leaf(def, test) => match value(def) {
+                Stored::Read(v) => test.holds(&v, &def.field_type, offset),
+                Stored::Json(json) => test.on_stored(json, &def.field_type).unwrap_or_else(|| {
+                    test.holds(&value_of(&def.field_type, json), &def.field_type, offset)
+                }),
+            },
             Node::Never => false,
         }
     }
@@ -242,6 +270,33 @@ impl Test {
             Op::IsMe => Test::IsMe(ctx.me),
             Op::IsMyTeam => Test::IsMyTeam(ctx.my_team.clone()),
         }
+    }
+
+    /// The answer for a single choice as stored (its key, or nothing), when the test only
+    /// asks which choice it is; `None`: read the value first.
+    fn on_stored(&self, json: Option<&Json>, field_type: &FieldType) -> Option<bool> {
+        let (Test::Has(wanted) | Test::HasNone(wanted)) = self else {
+            return None;
+        };
+        if !matches!(field_type, FieldType::SingleSelect { .. }) {
+            return None;
+        }
+        let key = match json {
+            None | Some(Json::Null) => None,
+            Some(Json::String(key)) => Some(key.as_str()),
+            Some(_) => return None,
+        };
+        // A key the field does not offer reads as empty, so it matches none of the wanted.
+        let hit = key.is_some_and(|key| {
+            wanted
+                .iter()
+                .any(|w| matches!(w, Value::Choice(c) if c == key))
+        });
+        Some(if matches!(self, Test::Has(_)) {
+            hit
+        } else {
+            !hit
+        })
     }
 
     fn holds(&self, value: &Value, field_type: &FieldType, offset: i64) -> bool {

@@ -110,7 +110,7 @@ impl Active {
 
 /// Whether a record passes the prepared chips.
 fn passes(prepared: Option<&shared::query::Prepared<'_>>, record: &Record) -> bool {
-    prepared.is_none_or(|p| p.matches(&mut |def| shared::sync::linked::value_for(record, def)))
+    prepared.is_none_or(|p| p.matches_record(record))
 }
 
 /// What a list calls its parts (test ids) and says; contacts keep their own.

@@ -966,21 +966,39 @@ fn a_built_in_list_filters_its_typed_and_custom_fields_with_the_query_language()
         now_ms: 0,
         offset_minutes: crate::query::COMPANY_OFFSET_MINUTES,
     };
-    let passes = |text: &str| {
+    let passes = |record: &Record, text: &str| {
         let filter = crate::query::parse(text, &object).expect("a filter");
         // The same answer through the record's values as JSON (as REST reads them) and
         // through the prepared filter asking for each value it needs.
         let prepared = filter.prepare(&object, &context);
-        let asked = prepared.matches(&mut |def| crate::sync::linked::value_for(&record, def));
-        let values = crate::sync::linked::values_of(&object, &record);
+        let asked = prepared.matches(&mut |def| crate::sync::linked::value_for(record, def));
+        let values = crate::sync::linked::values_of(&object, record);
         assert_eq!(asked, filter.matches(&object, &values, &context), "{text}");
+        // And through the record as stored (a choice compared by its key).
+        assert_eq!(asked, prepared.matches_record(record), "{text} as stored");
         asked
     };
-    assert!(passes(r#"job_title contains "经理""#));
-    assert!(passes(r#"grade = "a" and job_title contains "采购""#));
-    assert!(!passes(r#"grade = "b""#));
-    assert!(!passes(r#"job_title contains "总监""#));
-    assert!(passes("owner is me"));
-    assert!(passes("email is empty"));
-    assert!(!passes("email is not empty"));
+    assert!(passes(&record, r#"job_title contains "经理""#));
+    assert!(passes(
+        &record,
+        r#"grade = "a" and job_title contains "采购""#
+    ));
+    assert!(!passes(&record, r#"grade = "b""#));
+    assert!(!passes(&record, r#"job_title contains "总监""#));
+    assert!(passes(&record, "owner is me"));
+    assert!(passes(&record, "email is empty"));
+    assert!(!passes(&record, "email is not empty"));
+    assert!(passes(&record, r#"grade in ("a", "b")"#));
+    assert!(passes(&record, r#"grade != "b""#));
+    assert!(!passes(&record, "grade is empty"));
+    // A choice the field no longer offers, a value of another shape and none at all read as
+    // empty both ways.
+    for stored in [json!("gone"), json!(7), json!(null)] {
+        record.custom.insert("grade".into(), stored);
+        assert!(!passes(&record, r#"grade = "a""#));
+        assert!(passes(&record, r#"grade != "a""#));
+        assert!(passes(&record, "grade is empty"));
+    }
+    record.custom.remove("grade");
+    assert!(!passes(&record, r#"grade in ("a", "b")"#));
 }
