@@ -204,7 +204,11 @@ pub fn LayoutPage() -> impl IntoView {
                             let key = key.clone();
                             view! {
                                 <button type="button" class="secondary small" data-testid="field-conditions"
-                                    on:click=move |_| conditions_of.set(Some(key.clone()))>
+                                    on:click=move |_| {
+                                        conditions_of.set(Some(key.clone()));
+                                        // On a phone the editor opens below: bring it to the eye.
+                                        refocus("[data-testid=conditions-editor] .condition-field".to_owned());
+                                    }>
                                     {i18n.t(Text::FieldConditions)}
                                 </button>
                             }
