@@ -208,6 +208,19 @@ pub async fn next_number(tx: &mut Tx, counter: &str) -> Result<i64, sqlx::Error>
     .await)
 }
 
+/// Take `count` numbers at once from `counter`; returns the last of them (the first is
+/// `last - count + 1`).
+pub async fn reserve_numbers(tx: &mut Tx, counter: &str, count: i64) -> Result<i64, sqlx::Error> {
+    in_tx!(tx, |conn| sqlx::query_scalar(
+        "INSERT INTO auto_numbers (counter, last) VALUES ($1, $2) \
+         ON CONFLICT (counter) DO UPDATE SET last = auto_numbers.last + $2 RETURNING last"
+    )
+    .bind(counter)
+    .bind(count)
+    .fetch_one(&mut *conn)
+    .await)
+}
+
 pub async fn head(db: &Db) -> Result<Head, sqlx::Error> {
     read!(db, |pool| sqlx::query_as(
         "SELECT version, purged FROM sync_state WHERE id = 1"

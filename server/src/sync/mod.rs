@@ -10,6 +10,7 @@ pub mod changes;
 pub mod cursor;
 pub mod events;
 pub mod files;
+pub mod numbers;
 pub mod pull;
 pub mod push;
 pub mod retype;

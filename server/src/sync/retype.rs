@@ -1,5 +1,6 @@
 //! When a schema change gives a custom field another type, or forgets a deleted field for good,
-//! the values records hold follow it in the same transaction: the records the push writes
+//! the values records hold follow it in the same transaction (an auto number added to an object
+//! numbers its records: [`super::numbers`]): the records the push writes
 //! anyway are converted in memory, every other stored record of the object a page at a time,
 //! at the push's version, so every device pulls them with the schema (which reaches everyone).
 //! A value that does not convert keeps its old form; the field's stamp moves on, so an edit
@@ -48,6 +49,10 @@ pub(super) async fn follow_schema(
         .cloned()
         .unwrap_or_default();
     let retyped = after.retyped_since(&before, now);
+    let numbered = after.numbered_since(&before);
+    if !numbered.is_empty() {
+        super::numbers::number_existing(tx, batch, &numbered, version, now, by).await?;
+    }
     if retyped.is_empty() {
         return Ok(());
     }

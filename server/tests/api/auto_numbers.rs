@@ -14,7 +14,10 @@ use uuid::Uuid;
 use crate::device::Device;
 use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
 
-both!(the_server_numbers_new_records);
+both!(
+    the_server_numbers_new_records,
+    an_auto_number_added_later_numbers_the_records_there_are
+);
 
 fn number_field(key: &str, prefix: &str, date: bool) -> Value {
     json!({"key": key, "label": {"zh": "编号", "en": "Number"},
@@ -152,4 +155,75 @@ async fn the_server_numbers_new_records(backend: Backend) {
 
 fn shared_now() -> i64 {
     crate::device::shared_now()
+}
+
+/// An admin adds an auto number to accounts that already exist: each gets its number, oldest
+/// first, from the counter new accounts then go on with; a phone that had them pulls the
+/// numbers with the schema.
+async fn an_auto_number_added_later_numbers_the_records_there_are(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, boss, _] = app.two_sales_teams().await;
+    let admin = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut ids = Vec::new();
+    for (who, name) in [(&rep, "甲方"), (&boss, "乙方"), (&rep, "丙方")] {
+        let made = app
+            .post(
+                "/api/v1/accounts",
+                Some(who),
+                json!({"fields": {"name": name}}),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        ids.push(made.body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let mut phone = Device::new(&boss);
+    phone.pull(&app).await;
+    let reply = app
+        .post(
+            "/api/v1/objects/accounts/fields",
+            Some(&admin),
+            number_field("code", "KH-", false),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let mut codes = Vec::new();
+    for id in &ids {
+        let one = app
+            .get(&format!("/api/v1/accounts/{id}"), Some(&admin))
+            .await;
+        codes.push(one.body["fields"]["code"].clone());
+    }
+    assert_eq!(
+        codes,
+        [json!("KH-0001"), json!("KH-0002"), json!("KH-0003")]
+    );
+    // The next account goes on from there.
+    let next = app
+        .post(
+            "/api/v1/accounts",
+            Some(&rep),
+            json!({"fields": {"name": "丁方"}}),
+        )
+        .await;
+    assert_eq!(
+        next.body["fields"]["code"],
+        json!("KH-0004"),
+        "{}",
+        next.body
+    );
+    // The phone that held them before pulls their numbers.
+    phone.pull(&app).await;
+    let mut held: Vec<String> = phone
+        .core
+        .collection(Collection::Account)
+        .filter_map(|r| {
+            r.custom
+                .get("code")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    held.sort();
+    assert_eq!(held, ["KH-0001", "KH-0002", "KH-0003", "KH-0004"]);
+    app.finish().await;
 }

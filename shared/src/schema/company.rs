@@ -414,6 +414,32 @@ impl CompanySchema {
         out
     }
 
+    /// The auto-number fields this schema has and `before` did not (live ones, each with its
+    /// object): what numbers the records that existed before the field.
+    pub fn numbered_since(&self, before: &CompanySchema) -> Vec<Numbered> {
+        let is_number = |f: &FieldDef| {
+            f.deleted_at.is_none() && super::auto_number::of(&f.field_type).is_some()
+        };
+        self.objects
+            .iter()
+            .flat_map(|o| {
+                o.fields
+                    .iter()
+                    .filter(|f| !f.system && is_number(f))
+                    .filter(|f| {
+                        before
+                            .entry(o.key.as_str())
+                            .and_then(|b| b.field(f.key.as_str()))
+                            .is_none_or(|b| !is_number(b))
+                    })
+                    .map(|f| Numbered {
+                        object: o.key.as_str().to_owned(),
+                        field: f.clone(),
+                    })
+            })
+            .collect()
+    }
+
     /// After a change: the whole schema must hold together; the revision moves on.
     fn settle(&mut self, pipelines: &Pipelines) -> Change {
         self.schema(pipelines)
@@ -434,6 +460,14 @@ impl CompanySchema {
         change(&mut next)?;
         Ok(next)
     }
+}
+
+/// An auto-number field a schema change added to an object: the records the object already
+/// has get their numbers from the server ([`CompanySchema::numbered_since`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Numbered {
+    pub object: String,
+    pub field: FieldDef,
 }
 
 /// A custom field whose stored values a schema change affects: `to` is its new type (values
@@ -610,6 +644,41 @@ mod tests {
             })
             .expect("restored");
         assert_eq!(contacts_now(&restored).layout, placed);
+    }
+
+    #[test]
+    fn an_added_auto_number_is_to_be_filled_in_once() {
+        let pipelines = Pipelines::default();
+        let code = field(
+            "code",
+            FieldType::AutoNumber {
+                prefix: "KH-".into(),
+                date: false,
+                digits: 4,
+            },
+        );
+        let before = CompanySchema::default()
+            .changed(0, |s| {
+                s.save_field(&contacts(), &field("grade", FieldType::Text), &pipelines)
+            })
+            .expect("grade");
+        let after = before
+            .changed(1, |s| s.save_field(&contacts(), &code, &pipelines))
+            .expect("code");
+        let added = after.numbered_since(&before);
+        assert_eq!(added.len(), 1);
+        assert_eq!(
+            (added[0].object.as_str(), added[0].field.key.as_str()),
+            ("contacts", "code")
+        );
+        // Saved again (relabelled), it is not new.
+        let mut relabelled = code.clone();
+        relabelled.label = Labels::new("编号", "Code");
+        let again = after
+            .changed(2, |s| s.save_field(&contacts(), &relabelled, &pipelines))
+            .expect("relabelled");
+        assert!(again.numbered_since(&after).is_empty());
+        assert!(before.numbered_since(&before).is_empty());
     }
 
     #[test]
