@@ -329,6 +329,25 @@ const UPSERT_SET: &str = "ON CONFLICT (id) DO UPDATE SET \
      team_id = excluded.team_id, version = excluded.version, deleted = excluded.deleted, \
      changed_at = excluded.changed_at, body = excluded.body, stamps = excluded.stamps";
 
+/// Write records read with [`live_page`] and changed (live, with their stamps) at `version`.
+pub async fn write_stored(
+    tx: &mut Tx,
+    version: i64,
+    now: i64,
+    changed: &[Stored],
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<Write> = changed
+        .iter()
+        .map(|s| Write {
+            record: &s.record,
+            deleted: false,
+            body: serde_json::to_string(&s.record).unwrap_or_default(),
+            stamps: stamps_json(&s.stamps),
+        })
+        .collect();
+    write(tx, version, now, &rows).await
+}
+
 /// Insert or replace records (live or tombstones) at `version`. On SQLite the rows travel as
 /// JSON arrays that SQLite unpacks itself (`json_each`): one statement per few hundred rows
 /// instead of a round trip to the database thread per row. Postgres gets multi-row statements,

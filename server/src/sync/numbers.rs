@@ -13,7 +13,7 @@ use shared::{RecordId, UserId};
 
 use super::push::Batch;
 use crate::db::Tx;
-use crate::db::sync::{self as store, Write};
+use crate::db::sync as store;
 
 /// Records read and written per statement.
 const PAGE: i64 = 500;
@@ -120,16 +120,7 @@ pub(super) async fn number_existing(
                 stored.record.version = version;
                 changed.push(stored);
             }
-            let rows: Vec<Write> = changed
-                .iter()
-                .map(|s| Write {
-                    record: &s.record,
-                    deleted: false,
-                    body: serde_json::to_string(&s.record).unwrap_or_default(),
-                    stamps: store::stamps_json(&s.stamps),
-                })
-                .collect();
-            store::write(tx, version, now, &rows).await?;
+            store::write_stored(tx, version, now, &changed).await?;
             if !full {
                 break;
             }

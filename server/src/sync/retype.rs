@@ -83,16 +83,7 @@ pub(super) async fn follow_schema(
                 stored.record.version = version;
                 changed.push(stored);
             }
-            let rows: Vec<Write> = changed
-                .iter()
-                .map(|s| Write {
-                    record: &s.record,
-                    deleted: false,
-                    body: serde_json::to_string(&s.record).unwrap_or_default(),
-                    stamps: store::stamps_json(&s.stamps),
-                })
-                .collect();
-            store::write(tx, version, now, &rows).await?;
+            store::write_stored(tx, version, now, &changed).await?;
             if !full {
                 break;
             }

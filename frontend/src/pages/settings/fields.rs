@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::{Value as Json, json};
 use shared::formula::Formula;
 use shared::i18n::{Locale, Text};
@@ -323,8 +323,6 @@ impl Draft {
 pub fn FieldsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let query = use_query_map();
-    let navigate = use_navigate();
     let schema_changed = sync.changes(Collection::Schema);
     let pipelines = sync.pipelines();
     // Every object with every field, deleted ones included (to restore them).
@@ -332,23 +330,7 @@ pub fn FieldsPage() -> impl IntoView {
         schema_changed.get();
         crate::sync::company_schema().objects(&pipelines.get())
     });
-    let chosen = Memo::new(move |_| {
-        query
-            .with(|q| q.get("object"))
-            .filter(|k| objects.with(|o| o.iter().any(|o| o.key.as_str() == k)))
-            .unwrap_or_else(|| "contacts".to_owned())
-    });
-    let object = Memo::new(move |_| {
-        let key = chosen.get();
-        objects.with(|o| o.iter().find(|o| o.key.as_str() == key).cloned())
-    });
-    let pick = move |ev: leptos::ev::Event| {
-        let key = event_target_value(&ev);
-        navigate(
-            &format!("/settings/fields?object={key}"),
-            Default::default(),
-        );
-    };
+    let (chosen, object) = super::chosen_object(objects);
     let object_options = move || {
         let locale = i18n.locale();
         objects.with(|all| {
@@ -440,15 +422,7 @@ pub fn FieldsPage() -> impl IntoView {
     view! {
         <section class="card" data-testid="fields-settings">
             <h2>{move || i18n.t(Text::FieldSettings)}</h2>
-            <div class="field">
-                <label for="fields-object">{move || i18n.t(Text::FieldsObject)}</label>
-                <select id="fields-object" data-testid="fields-object" on:change=pick>
-                    {move || object_options().into_iter().map(|(key, name)| {
-                        let selected = key == chosen.get();
-                        view! { <option value=key selected=selected>{name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <super::ObjectSelect id="fields-object" path="/settings/fields" objects=objects chosen=chosen />
             <ul class="field-list" data-testid="field-list">
                 {move || object.get().map(|o| field_rows(&o, i18n.locale()))}
             </ul>

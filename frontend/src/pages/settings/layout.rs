@@ -7,7 +7,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::i18n::Text;
 use shared::schema::company::ObjectUpdate;
 use shared::schema::layout::Layout;
@@ -28,8 +27,6 @@ type Spot = (usize, usize);
 pub fn LayoutPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let query = use_query_map();
-    let navigate = use_navigate();
     let schema_changed = sync.changes(Collection::Schema);
     let pipelines = sync.pipelines();
     let objects = Memo::new(move |_| {
@@ -38,16 +35,7 @@ pub fn LayoutPage() -> impl IntoView {
             .schema(&pipelines.get())
             .objects
     });
-    let chosen = Memo::new(move |_| {
-        query
-            .with(|q| q.get("object"))
-            .filter(|k| objects.with(|o| o.iter().any(|o| o.key.as_str() == k)))
-            .unwrap_or_else(|| "contacts".to_owned())
-    });
-    let object = Memo::new(move |_| {
-        let key = chosen.get();
-        objects.with(|o| o.iter().find(|o| o.key.as_str() == key).cloned())
-    });
+    let (chosen, object) = super::chosen_object(objects);
     // What the admin is arranging: every field of the form placed; read again when another
     // object is chosen or the saved schema changes.
     let layout = RwSignal::new(Layout::default());
@@ -75,14 +63,11 @@ pub fn LayoutPage() -> impl IntoView {
     let dragging = RwSignal::new(None::<String>);
     let spot = RwSignal::new(None::<Spot>);
 
-    let pick = move |ev: leptos::ev::Event| {
-        let key = event_target_value(&ev);
+    // Another object closes the conditions editor.
+    Effect::new(move |_| {
+        chosen.track();
         conditions_of.set(None);
-        navigate(
-            &format!("/settings/layout?object={key}"),
-            Default::default(),
-        );
-    };
+    });
     // Every change keeps keyboard focus on the control that made it.
     let change = move |edit: &dyn Fn(&mut Layout) -> bool, focus: Option<String>| {
         let mut changed = false;
@@ -348,27 +333,11 @@ pub fn LayoutPage() -> impl IntoView {
         Some(view! { <div class="phone-preview" data-testid="phone-preview">{shown}</div> })
     };
 
-    let object_options = move || {
-        let locale = i18n.locale();
-        objects.with(|all| {
-            all.iter()
-                .map(|o| (o.key.as_str().to_owned(), o.name.get(locale).to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
     let message = Signal::derive(move || banner.get());
     view! {
         <section class="card" data-testid="layout-settings">
             <h2>{move || i18n.t(Text::FormLayout)}</h2>
-            <div class="field">
-                <label for="layout-object">{move || i18n.t(Text::FieldsObject)}</label>
-                <select id="layout-object" data-testid="layout-object" on:change=pick>
-                    {move || object_options().into_iter().map(|(key, name)| {
-                        let selected = key == chosen.get();
-                        view! { <option value=key selected=selected>{name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <super::ObjectSelect id="layout-object" path="/settings/layout" objects=objects chosen=chosen />
             <p class="hint">{move || i18n.t(Text::FormLayoutIntro)}</p>
             <p class="hint">{move || i18n.t(Text::ConditionsOnlyCustom)}</p>
             <ErrorBanner message=message />

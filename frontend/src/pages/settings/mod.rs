@@ -57,6 +57,60 @@ pub fn SettingsTab() -> impl IntoView {
     }
 }
 
+/// The object a settings screen works on: `?object=` in its address (contacts when it names
+/// none of `objects`), and that object.
+pub fn chosen_object(
+    objects: Memo<Vec<shared::schema::ObjectDef>>,
+) -> (Memo<String>, Memo<Option<shared::schema::ObjectDef>>) {
+    let query = leptos_router::hooks::use_query_map();
+    let chosen = Memo::new(move |_| {
+        query
+            .with(|q| q.get("object"))
+            .filter(|k| objects.with(|o| o.iter().any(|o| o.key.as_str() == k)))
+            .unwrap_or_else(|| "contacts".to_owned())
+    });
+    let object = Memo::new(move |_| {
+        let key = chosen.get();
+        objects.with(|o| o.iter().find(|o| o.key.as_str() == key).cloned())
+    });
+    (chosen, object)
+}
+
+/// The select of the object a settings screen works on; choosing one goes to `path?object=`.
+#[component]
+pub fn ObjectSelect(
+    id: &'static str,
+    path: &'static str,
+    objects: Memo<Vec<shared::schema::ObjectDef>>,
+    chosen: Memo<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = leptos_router::hooks::use_navigate();
+    let pick = move |ev: leptos::ev::Event| {
+        let key = event_target_value(&ev);
+        navigate(&format!("{path}?object={key}"), Default::default());
+    };
+    let options = move || {
+        let locale = i18n.locale();
+        objects.with(|all| {
+            all.iter()
+                .map(|o| {
+                    let key = o.key.as_str().to_owned();
+                    let selected = key == chosen.get();
+                    let name = o.name.get(locale).to_owned();
+                    view! { <option value=key selected=selected>{name}</option> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id>{move || i18n.t(Text::FieldsObject)}</label>
+            <select id=id data-testid=id on:change=pick>{options}</select>
+        </div>
+    }
+}
+
 /// `(value, label)` pairs for a team `<select>`, indented by depth, company first.
 pub fn team_options(teams: &[shared::api::TeamView]) -> Vec<(String, String)> {
     let tree = shared::TeamTree::new(teams.iter().map(|t| (t.id, t.parent_id)));
