@@ -288,6 +288,8 @@ catalog! {
     Stages => "阶段", "Stages";
     AddStage => "添加阶段", "Add stage";
     RemoveStage => "删除阶段", "Remove stage";
+    RelatedNone => "还没有。", "None yet.";
+    RelatedMore => "更多：", "More:";
     FormLayout => "表单布局", "Form layout";
     FormLayoutIntro => "拖动字段左侧的 ⠿ 把字段放进分区，或用上移、下移和“移到分区”调整；新建、编辑和记录页都按这个布局显示。", "Drag a field by its ⠿ handle into a section, or use move up, move down and “Move to section”; the create, edit and record pages all follow this layout.";
     AddSection => "添加分区", "Add section";

@@ -14,6 +14,7 @@ pub mod page_text;
 pub mod pipelines;
 pub mod protocol;
 pub mod record;
+pub mod related;
 pub mod schema;
 pub mod scope;
 

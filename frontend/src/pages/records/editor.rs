@@ -16,6 +16,7 @@ use shared::sync::{
     Presence, Record, UpdateRecord,
 };
 
+use super::related::RelatedLists;
 use super::timeline::Timeline;
 use super::widget::FieldWidget;
 use super::{collection_of, list_path, reassigned, send_in_order};
@@ -419,6 +420,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                     </FormFooter>
                 </form>
             </section>
+            {id.map(|id| view! { <div class="related-lists"><RelatedLists collection=collection id=id /></div> })}
             {id.filter(|_| collection != Collection::Activity).map(|id| view! { <Timeline collection=collection id=id /> })}
         </div>
     }

@@ -2,12 +2,13 @@
 //! the kind's fields (`shared::records`), over the device's copy, online or offline. Leads have
 //! a "convert" button; deals move through stages on the pipeline board ([`PipelinePage`]).
 //!
-//! Here: the collections' addresses and what the parts share; `list`, `editor`, `widget`
-//! (one typed field's input), `timeline` and `board` hold the screens.
+//! Here: what the parts share; `list`, `editor`, `widget` (one typed field's input),
+//! `related` (a record's related lists), `timeline` and `board` hold the screens.
 
 mod board;
 mod editor;
 mod list;
+mod related;
 mod timeline;
 mod widget;
 

@@ -1,0 +1,90 @@
+//! A record's related lists (`shared::sync::related`): an account's contacts, deals,
+//! activities and tasks, a contact's deals, activities and tasks, a lead's or deal's
+//! activities and tasks; each with its count, the most recently changed first, and "new",
+//! which opens a new record already linked here.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use shared::RecordId;
+use shared::i18n::Text;
+use shared::records::labels::collection_label;
+use shared::sync::Collection;
+use shared::sync::related::{belongs, lists};
+
+use super::list::detail;
+use super::{path_of, record_path};
+use crate::i18n::use_i18n;
+use crate::sync::use_sync;
+
+/// How many of each list show before "more".
+const SHOWN: usize = 5;
+
+#[component]
+pub fn RelatedLists(collection: Collection, id: RecordId) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    lists(collection)
+        .iter()
+        .map(|&(kind, link)| {
+            let changed = sync.changes(kind);
+            // (path, name, detail) of each, newest change first, and how many there are.
+            let rows = Memo::new(move |_| {
+                changed.track();
+                let locale = i18n.locale();
+                sync.with_core(|core| {
+                    let mut all: Vec<_> = core
+                        .collection(kind)
+                        .filter(|r| belongs(collection, id, r))
+                        .collect();
+                    all.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
+                    let count = all.len();
+                    let shown = all
+                        .iter()
+                        .take(SHOWN)
+                        .map(|r| (path_of(r), r.body.label(), detail(r, locale)))
+                        .collect::<Vec<_>>();
+                    (count, shown)
+                })
+                .unwrap_or_default()
+            });
+            let new = format!("{}?{link}={id}", record_path(kind, "new"));
+            let title = move || {
+                format!(
+                    "{} ({})",
+                    collection_label(kind, i18n.locale()),
+                    rows.with(|r| r.0)
+                )
+            };
+            let items = move || {
+                let (count, shown) = rows.get();
+                if count == 0 {
+                    return view! { <p class="muted small">{i18n.t(Text::RelatedNone)}</p> }
+                        .into_any();
+                }
+                let more = (count > SHOWN).then(|| {
+                    view! { <p class="muted small">{format!("{} {}", i18n.t(Text::RelatedMore), count - SHOWN)}</p> }
+                });
+                view! {
+                    <ul class="related-items">
+                        {shown.into_iter().map(|(href, name, detail)| view! {
+                            <li><A href=href>{name}</A><span class="muted small">{detail}</span></li>
+                        }).collect_view()}
+                    </ul>
+                    {more}
+                }
+                .into_any()
+            };
+            view! {
+                <section class="card related" data-testid=format!("related-{}", kind.as_str())>
+                    <div class="section-header">
+                        <h2>{title}</h2>
+                        <A href=new attr:class="button secondary small" attr:data-testid="related-new">
+                            {move || i18n.t(Text::NewRecord)}
+                        </A>
+                    </div>
+                    {items}
+                </section>
+            }
+        })
+        .collect_view()
+}
