@@ -70,11 +70,18 @@ impl Session {
     pub fn refresh(self) {
         spawn_local(async move {
             let asked = api::get_started::<SessionStatus>("/api/auth/session", "qiaoSession");
-            let next = match asked.await {
+            let asked = asked.await;
+            if let Ok(status) = &asked
+                && status.max_upload_bytes > 0
+            {
+                let _ = LocalStorage::set(MAX_UPLOAD, status.max_upload_bytes);
+            }
+            let next = match asked {
                 Ok(SessionStatus { me: Some(me), .. }) => Auth::SignedIn(me),
                 Ok(SessionStatus {
                     me: None,
                     setup_needed,
+                    ..
                 }) => Auth::SignedOut { setup_needed },
                 Err(Failure::Offline) => match remembered() {
                     Some(me) => Auth::SignedIn(me),
@@ -135,6 +142,17 @@ fn remember(me: Option<&Me>) {
 
 fn remembered() -> Option<Me> {
     LocalStorage::get(REMEMBERED).ok()
+}
+
+/// Where the server's largest upload is kept (read offline too).
+const MAX_UPLOAD: &str = "qiao.max-upload";
+
+/// The largest file the server takes, as it last said (the product's default before then).
+pub fn max_upload_bytes() -> u64 {
+    LocalStorage::get::<u64>(MAX_UPLOAD)
+        .ok()
+        .filter(|n| *n > 0)
+        .unwrap_or(shared::files::MAX_UPLOAD_BYTES)
 }
 
 pub fn use_session() -> Session {

@@ -95,6 +95,10 @@ pub struct Me {
 pub struct SessionStatus {
     pub me: Option<Me>,
     pub setup_needed: bool,
+    /// The largest file this server takes (`--max-upload-mb`), so that a device refuses a
+    /// larger one where it is chosen; 0 from a server that does not say.
+    #[serde(default)]
+    pub max_upload_bytes: u64,
 }
 
 /// A user as the API shows them (never with the password hash).

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::files::{MAX_UPLOAD_BYTES, SNIFF_BYTES, sniff_image, thumb_size};
+use shared::files::{SNIFF_BYTES, sniff_image, thumb_size};
 use shared::schema::value::FileRef;
 use shared::{Problem, RecordId};
 use uuid::Uuid;
@@ -81,7 +81,7 @@ fn problem_of(code: &str) -> Problem {
     match code {
         "not_an_image" => Problem::NotAnImage,
         "file_too_large" | "payload_too_large" => Problem::FileTooLarge {
-            max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
+            max_mb: crate::session::max_upload_bytes() / (1024 * 1024),
         },
         "exists" | "taken" => Problem::Taken,
         "required" => Problem::Required,
@@ -190,9 +190,10 @@ async fn thumbnail(blob: &web_sys::Blob) -> Option<web_sys::Blob> {
 /// (with a thumbnail for a picture), queued for upload, and described for the record.
 pub async fn attach(blob: &web_sys::Blob, name: &str, image: bool) -> Result<FileRef, Problem> {
     let size = blob.size().max(0.0) as u64;
-    if size > MAX_UPLOAD_BYTES {
+    let max = crate::session::max_upload_bytes();
+    if size > max {
         return Err(Problem::FileTooLarge {
-            max_mb: MAX_UPLOAD_BYTES / (1024 * 1024),
+            max_mb: max / (1024 * 1024),
         });
     }
     if size == 0 {

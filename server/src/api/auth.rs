@@ -172,10 +172,12 @@ async fn session(
         Ok(user) => SessionStatus {
             me: Some(describe(&state, &user).await?),
             setup_needed: false,
+            max_upload_bytes: state.config.max_upload as u64,
         },
         Err(ApiError::Unauthorized) => SessionStatus {
             me: None,
             setup_needed: db::users::count(&state.db).await? == 0,
+            max_upload_bytes: state.config.max_upload as u64,
         },
         Err(other) => return Err(other),
     };

@@ -205,5 +205,11 @@ async fn the_session_probe_never_fails_for_the_signed_out(backend: Backend) {
         signed_in.me.map(|m| m.user.email),
         Some(ADMIN_EMAIL.to_owned())
     );
+    // Devices learn the largest file this server takes.
+    assert_eq!(signed_in.max_upload_bytes, shared::files::MAX_UPLOAD_BYTES);
     app.finish().await;
+    let roomy = TestApp::spawn_with(backend, |c| c.max_upload = 64 * 1024 * 1024).await;
+    let told: SessionStatus = roomy.get("/api/auth/session", None).await.json();
+    assert_eq!(told.max_upload_bytes, 64 * 1024 * 1024);
+    roomy.finish().await;
 }
