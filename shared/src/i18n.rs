@@ -288,6 +288,8 @@ catalog! {
     Stages => "阶段", "Stages";
     AddStage => "添加阶段", "Add stage";
     RemoveStage => "删除阶段", "Remove stage";
+    TabDetails => "详情", "Details";
+    TabRelated => "相关", "Related";
     RelatedNone => "还没有。", "None yet.";
     RelatedMore => "更多：", "More:";
     FormLayout => "表单布局", "Form layout";

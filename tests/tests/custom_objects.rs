@@ -247,7 +247,8 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.open(&format!("/r/accounts/{account}")).await?;
     rep.wait_text("[data-testid=computed-project_budget]", "170,000")
         .await?;
-    // The account's timeline names its projects.
+    // The account's timeline names its projects (a tab of its own on a phone).
+    rep.click("[data-testid=tab-timeline]").await?;
     rep.wait_text("[aria-labelledby=timeline-title]", "园区二期")
         .await?;
     // A project opens from its address (a reload), offline, with its values.

@@ -159,6 +159,7 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
         .await?;
     rep.open("/contacts").await?;
     contacts::edit(rep, "刘工").await?;
+    rep.click("[data-testid=tab-timeline]").await?;
     rep.wait_text("[data-testid=timeline]", "仓储系统").await?;
 
     // The admin cannot remove the stage that now holds the deal (once their device has it).

@@ -1,4 +1,5 @@
-//! A record page's related lists: a sales rep opens an account on a phone and sees its people,
+//! A record page's related lists: a sales rep opens an account on a phone, taps its "related"
+//! tab (the address keeps it) and sees its people,
 //! deals, activities and tasks, each counted; "new" under the people opens a contact already
 //! at the account, and once saved the account lists two people. Offline, the account opens
 //! again from its address with its lists.
@@ -44,6 +45,14 @@ async fn flow(server: &mut TestServer, rep: &Browser, _desk: &Browser) -> Result
     contacts::wait_pending(rep, 0).await?;
     let page = format!("/r/accounts/{account}");
     rep.open(&page).await?;
+    // On a phone the lists are a tab of their own, with the form and the timeline beside.
+    rep.find("[data-testid=record-form]").await?;
+    rep.click("[data-testid=tab-related]").await?;
+    rep.wait_until(
+        "location.search === '?tab=related' && document.querySelector('[data-testid=record-form]').offsetParent === null",
+        "the related tab, the form out of sight",
+    )
+    .await?;
     rep.wait_text("[data-testid=related-contact] h2", "(1)")
         .await?;
     rep.wait_text("[data-testid=related-contact]", "钱总")
@@ -67,7 +76,8 @@ async fn flow(server: &mut TestServer, rep: &Browser, _desk: &Browser) -> Result
     rep.fill("#record-name", "孙经理").await?;
     contacts::save(rep).await?;
     rep.wait_path("/contacts").await?;
-    rep.open(&page).await?;
+    let related = format!("{page}?tab=related");
+    rep.open(&related).await?;
     rep.wait_text("[data-testid=related-contact] h2", "(2)")
         .await?;
     rep.wait_text("[data-testid=related-contact]", "孙经理")
@@ -81,7 +91,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, _desk: &Browser) -> Result
     .await?;
     contacts::wait_pending(rep, 0).await?;
     server.go_down().await;
-    rep.open(&page).await?;
+    rep.open(&related).await?;
     rep.wait_text("[data-testid=related-contact] h2", "(2)")
         .await?;
     rep.wait_text("[data-testid=related-deal] h2", "(1)")

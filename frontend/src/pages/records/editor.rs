@@ -19,7 +19,7 @@ use shared::sync::{
 use super::related::RelatedLists;
 use super::timeline::Timeline;
 use super::widget::FieldWidget;
-use super::{collection_of, list_path, reassigned, send_in_order};
+use super::{collection_of, list_path, reassigned, record_path, send_in_order};
 use crate::components::form::{FormFooter, FormState, SelectField};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
@@ -304,6 +304,37 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             }
         )
     };
+    // On a phone the page is tabs (the form, the related lists, the timeline), the tab in the
+    // address (`?tab=related`); wider screens show all three.
+    let query = use_query_map();
+    let tab = Memo::new(move |_| match query.with(|q| q.get("tab")).as_deref() {
+        Some("related") => "related",
+        Some("timeline") => "timeline",
+        _ => "details",
+    });
+    let tabs = id.map(|id| {
+        let mut offered = vec![("details", Text::TabDetails)];
+        if !shared::sync::related::lists(collection).is_empty() {
+            offered.push(("related", Text::TabRelated));
+        }
+        if collection != Collection::Activity {
+            offered.push(("timeline", Text::Timeline));
+        }
+        let path = record_path(collection, id);
+        view! {
+            <nav class="tabs record-tabs" aria-label=move || i18n.t(Text::TabDetails)>
+                {offered.into_iter().map(|(key, text)| {
+                    let href = if key == "details" { path.clone() } else { format!("{path}?tab={key}") };
+                    view! {
+                        <a href=href class="tab" data-testid=format!("tab-{key}")
+                            aria-current=move || (tab.get() == key).then_some("page")>
+                            {move || i18n.t(text)}
+                        </a>
+                    }
+                }).collect_view()}
+            </nav>
+        }
+    });
     let message = Signal::derive(move || banner.get());
     // A deal's stages are its pipeline's: another pipeline starts the deal at its first stage.
     let pipeline = values
@@ -391,8 +422,9 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
         }
     };
     view! {
-        <div class="page">
-            <section class="card">
+        <div class="page record-page" data-tab=move || tab.get()>
+            {tabs}
+            <section class="card tab-details">
                 <div class="section-header">
                     <h1>{title}</h1>
                     <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
@@ -420,8 +452,8 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
                     </FormFooter>
                 </form>
             </section>
-            {id.map(|id| view! { <div class="related-lists"><RelatedLists collection=collection id=id /></div> })}
-            {id.filter(|_| collection != Collection::Activity).map(|id| view! { <Timeline collection=collection id=id /> })}
+            {id.map(|id| view! { <div class="related-lists tab-related"><RelatedLists collection=collection id=id /></div> })}
+            {id.filter(|_| collection != Collection::Activity).map(|id| view! { <div class="tab-timeline"><Timeline collection=collection id=id /></div> })}
         </div>
     }
 }
