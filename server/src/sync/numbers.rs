@@ -13,7 +13,7 @@ use shared::{RecordId, UserId};
 
 use super::push::Batch;
 use crate::db::Tx;
-use crate::db::sync as store;
+use crate::db::sync::{self as store, Stored};
 
 /// Records read and written per statement.
 const PAGE: i64 = 500;
@@ -52,22 +52,22 @@ pub(super) async fn number_existing(
             .filter(|r| wants(r, object, key))
             .map(|r| (r.created_at, r.id))
             .collect();
+        // The stored records that need one are read once and kept until they are written.
+        let mut stored: Vec<Stored> = Vec::new();
         let mut after: Option<RecordId> = None;
         loop {
             let page = store::live_page(tx, collection, after, PAGE).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.record.id);
             let full = page.len() as i64 == PAGE;
-            todo.extend(
-                page.iter()
-                    .map(|s| &s.record)
-                    .filter(|r| !batch.writes.contains_key(&r.id) && wants(r, object, key))
-                    .map(|r| (r.created_at, r.id)),
-            );
+            stored.extend(page.into_iter().filter(|s| {
+                !batch.writes.contains_key(&s.record.id) && wants(&s.record, object, key)
+            }));
             if !full {
                 break;
             }
         }
+        todo.extend(stored.iter().map(|s| (s.record.created_at, s.record.id)));
         if todo.is_empty() {
             continue;
         }
@@ -100,30 +100,15 @@ pub(super) async fn number_existing(
                 record.custom.insert(key.to_owned(), number);
             }
         }
-        // The stored ones, a page at a time.
-        let mut after: Option<RecordId> = None;
-        loop {
-            let page = store::live_page(tx, collection, after, PAGE).await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.record.id);
-            let full = page.len() as i64 == PAGE;
-            let mut changed = Vec::new();
-            for mut stored in page {
-                let Some(number) = text(&stored.record.id) else {
-                    continue;
-                };
-                if batch.writes.contains_key(&stored.record.id) {
-                    continue;
-                }
-                stored.record.custom.insert(key.to_owned(), number);
-                stored.stamps.insert(key.to_owned(), Stamp { version, by });
-                stored.record.version = version;
-                changed.push(stored);
+        for s in &mut stored {
+            if let Some(number) = text(&s.record.id) {
+                s.record.custom.insert(key.to_owned(), number);
+                s.stamps.insert(key.to_owned(), Stamp { version, by });
+                s.record.version = version;
             }
-            store::write_stored(tx, version, now, &changed).await?;
-            if !full {
-                break;
-            }
+        }
+        for chunk in stored.chunks(PAGE as usize) {
+            store::write_stored(tx, version, now, chunk).await?;
         }
     }
     Ok(())
