@@ -27,6 +27,7 @@ pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod sync;
+pub mod table;
 pub mod team;
 pub mod user;
 
