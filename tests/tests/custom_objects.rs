@@ -266,6 +266,19 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     .await?;
     rep.wait_text("[data-testid=formula-items_total]", "3,500")
         .await?;
+    // Its header names it above the tabs; the timeline is a tab of its own.
+    rep.wait_text("[data-testid=record-name]", "园区一期")
+        .await?;
+    rep.click("[data-testid=tab-timeline]").await?;
+    rep.wait_until(
+        "location.search === '?tab=timeline' && document.querySelector('[data-testid=record-form]').offsetParent === null \
+         && document.querySelector('[aria-labelledby=timeline-title]').offsetParent !== null",
+        "the project's timeline tab, the form out of sight",
+    )
+    .await?;
+    if !rep.is_visible("[data-testid=record-name]").await {
+        return Err("the project's name is out of sight on its timeline tab".into());
+    }
     server.come_back().await;
     rep.open("/o/projects").await?;
     contacts::wait_pending(rep, 0).await?;

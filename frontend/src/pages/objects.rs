@@ -32,7 +32,9 @@ use crate::pages::form_layout::FormSections;
 use crate::pages::list_views::{SavedViews, view_fields};
 use crate::pages::not_found::NotFound;
 use crate::pages::object_board::{ObjectBoard, groupings};
-use crate::pages::records::{Timeline, reassigned, send_in_order};
+use crate::pages::records::{
+    RecordHeader, RecordTabs, Timeline, reassigned, send_in_order, use_tab,
+};
 use crate::sync::{new_uuid, use_sync};
 
 /// Where the list of the custom object `key` lives.
@@ -706,13 +708,26 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
         let items = custom_widgets(form, inputs, Vec::new());
         view! { <FormSections object=object.clone() items=items now=now /> }
     };
+    // A record's page: its header, and on a phone tabs for the form and the timeline.
+    let tab = use_tab();
+    let tabs = id.map(|id| {
+        let offered = vec![("details", Text::TabDetails), ("timeline", Text::Timeline)];
+        view! { <RecordTabs path=record_path(object.key.as_str(), id) offered=offered tab=tab /> }
+    });
+    let header = id.map(|id| {
+        view! { <RecordHeader collection=Collection::Object id=id back=list.clone() stage=None /> }
+    });
     view! {
-        <div class="page">
-            <section class="card">
-                <div class="section-header">
-                    <h1>{title}</h1>
-                    <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
-                </div>
+        <div class="page record-page" data-tab=move || tab.get()>
+            {header}
+            {tabs}
+            <section class="card tab-details">
+                {id.is_none().then(|| view! {
+                    <div class="section-header">
+                        <h1>{title}</h1>
+                        <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                    </div>
+                })}
                 <ErrorBanner message=message />
                 <form class="form" data-testid="record-form" on:submit=submit novalidate>
                     {widgets}
@@ -728,7 +743,7 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
                     </FormFooter>
                 </form>
             </section>
-            {id.map(|id| view! { <Timeline collection=Collection::Object id=id /> })}
+            {id.map(|id| view! { <div class="tab-timeline"><Timeline collection=Collection::Object id=id /></div> })}
         </div>
     }
 }

@@ -29,6 +29,63 @@ struct Card {
     pipeline: RecordId,
 }
 
+/// Moves a deal to `stage`, as a card dropped on the board or a tap on a record page's stage
+/// bar does: `Ok` once the device took it (or the deal was there already), else what to tell
+/// the person (a gate names the fields it needs).
+pub(super) async fn move_stage(
+    sync: crate::sync::Sync,
+    id: RecordId,
+    stage: String,
+    locale: Locale,
+) -> Result<(), String> {
+    let Some((from, seen)) = sync
+        .with_core_untracked(|c| {
+            c.get(id)
+                .and_then(|r| r.as_deal().map(|d| (d.stage.clone(), r.version)))
+        })
+        .flatten()
+    else {
+        return Ok(());
+    };
+    if from == stage {
+        return Ok(());
+    }
+    let mutation = Mutation::UpdateRecord(UpdateRecord {
+        custom: Default::default(),
+        id,
+        set: [("stage".to_owned(), stage)].into_iter().collect(),
+        was: [("stage".to_owned(), from)].into_iter().collect(),
+        seen,
+    });
+    match sync.mutate(mutation).await {
+        Ok(()) => Ok(()),
+        Err(MutateError::Rejected(Rejection::Invalid { errors })) => {
+            let gated: Vec<&str> = errors
+                .iter()
+                .filter(|e| e.problem.code() == "required_for_stage")
+                .map(|e| field_label(&e.field, locale))
+                .collect();
+            Err(if gated.is_empty() {
+                errors
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            field_label(&e.field, locale),
+                            problem_text(&e.problem, locale)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                format!("{}{}", Text::GateNeeds.get(locale), gated.join("、"))
+            })
+        }
+        Err(MutateError::Rejected(reason)) => Err(rejection_text(&reason).get(locale).to_owned()),
+        Err(MutateError::NotReady) => Err(Text::SyncNotReady.get(locale).to_owned()),
+    }
+}
+
 /// `/pipeline`: deals by stage of one pipeline (a picker when an admin set up several); drag a
 /// card to another column (or pick the stage from its menu, which works with touch and
 /// keyboard). A stage gate's refusal shows on the card.
@@ -71,60 +128,14 @@ pub fn PipelinePage() -> impl IntoView {
     let touch = TouchDrag::new();
     let board = NodeRef::<leptos::html::Div>::new();
     let move_deal = move |id: RecordId, stage: String| {
-        let Some((from, seen)) = sync
-            .with_core(|c| {
-                c.get(id)
-                    .and_then(|r| r.as_deal().map(|d| (d.stage.clone(), r.version)))
-            })
-            .flatten()
-        else {
-            return;
-        };
-        if from == stage {
-            return;
-        }
-        let mutation = Mutation::UpdateRecord(UpdateRecord {
-            custom: Default::default(),
-            id,
-            set: [("stage".to_owned(), stage)].into_iter().collect(),
-            was: [("stage".to_owned(), from)].into_iter().collect(),
-            seen,
-        });
         spawn_local(async move {
-            let outcome = sync.mutate(mutation).await;
+            let outcome = move_stage(sync, id, stage, i18n.locale()).await;
             refusals.update(|r| match outcome {
                 Ok(()) => {
                     r.remove(&id);
                 }
-                Err(MutateError::Rejected(Rejection::Invalid { errors })) => {
-                    let locale = i18n.locale();
-                    let gated: Vec<&str> = errors
-                        .iter()
-                        .filter(|e| e.problem.code() == "required_for_stage")
-                        .map(|e| field_label(&e.field, locale))
-                        .collect();
-                    let text = if gated.is_empty() {
-                        errors
-                            .iter()
-                            .map(|e| {
-                                format!(
-                                    "{} {}",
-                                    field_label(&e.field, locale),
-                                    problem_text(&e.problem, locale)
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    } else {
-                        format!("{}{}", i18n.t(Text::GateNeeds), gated.join("、"))
-                    };
+                Err(text) => {
                     r.insert(id, text);
-                }
-                Err(MutateError::Rejected(reason)) => {
-                    r.insert(id, rejection_text(&reason).get(i18n.locale()).to_owned());
-                }
-                Err(MutateError::NotReady) => {
-                    r.insert(id, i18n.t(Text::SyncNotReady).to_owned());
                 }
             });
         });

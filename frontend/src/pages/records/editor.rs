@@ -16,6 +16,7 @@ use shared::sync::{
     Presence, Record, UpdateRecord,
 };
 
+use super::header::{RecordHeader, RecordTabs, use_tab};
 use super::related::RelatedLists;
 use super::timeline::Timeline;
 use super::widget::FieldWidget;
@@ -217,10 +218,23 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
             let mut set = Patch::new();
             // What the form showed of each value it changes (custom ones, then typed).
             let mut was = custom_inputs.with_value(|c| c.was(&custom));
-            for (field, value) in &values {
+            // A field is sent when it differs from what the record holds now (a stage moved
+            // from the header since the form opened is not sent again).
+            let stored = id.and_then(|id| {
+                sync.with_core_untracked(|c| {
+                    c.get(id)
+                        .map(|r| fields.iter().map(|f| r.body.text(f)).collect::<Vec<_>>())
+                })
+                .flatten()
+            });
+            for (i, (field, value)) in values.iter().enumerate() {
                 let now = value.get_untracked();
                 let before = start.get(*field).cloned().unwrap_or_default();
-                if id.is_none() || now.trim() != before.trim() {
+                let holds = stored
+                    .as_ref()
+                    .and_then(|s| s.get(i))
+                    .map_or(before.as_str(), String::as_str);
+                if id.is_none() || now.trim() != holds.trim() {
                     set.insert((*field).to_owned(), now);
                     was.insert((*field).to_owned(), before);
                 }
@@ -306,12 +320,7 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     };
     // On a phone the page is tabs (the form, the related lists, the timeline), the tab in the
     // address (`?tab=related`); wider screens show all three.
-    let query = use_query_map();
-    let tab = Memo::new(move |_| match query.with(|q| q.get("tab")).as_deref() {
-        Some("related") => "related",
-        Some("timeline") => "timeline",
-        _ => "details",
-    });
+    let tab = use_tab();
     let tabs = id.map(|id| {
         let mut offered = vec![("details", Text::TabDetails)];
         if !shared::sync::related::lists(collection).is_empty() {
@@ -320,20 +329,11 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
         if collection != Collection::Activity {
             offered.push(("timeline", Text::Timeline));
         }
-        let path = record_path(collection, id);
-        view! {
-            <nav class="tabs record-tabs" aria-label=move || i18n.t(Text::TabDetails)>
-                {offered.into_iter().map(|(key, text)| {
-                    let href = if key == "details" { path.clone() } else { format!("{path}?tab={key}") };
-                    view! {
-                        <a href=href class="tab" data-testid=format!("tab-{key}")
-                            aria-current=move || (tab.get() == key).then_some("page")>
-                            {move || i18n.t(text)}
-                        </a>
-                    }
-                }).collect_view()}
-            </nav>
-        }
+        view! { <RecordTabs path=record_path(collection, id) offered=offered tab=tab /> }
+    });
+    let header = id.map(|id| {
+        let stage = values.iter().find(|(f, _)| *f == "stage").map(|(_, v)| *v);
+        view! { <RecordHeader collection=collection id=id back=list.clone() stage=stage /> }
     });
     let message = Signal::derive(move || banner.get());
     // A deal's stages are its pipeline's: another pipeline starts the deal at its first stage.
@@ -423,12 +423,15 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     };
     view! {
         <div class="page record-page" data-tab=move || tab.get()>
+            {header}
             {tabs}
             <section class="card tab-details">
-                <div class="section-header">
-                    <h1>{title}</h1>
-                    <A href=list.clone() attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
-                </div>
+                {id.is_none().then(|| view! {
+                    <div class="section-header">
+                        <h1>{title}</h1>
+                        <A href=list_path(collection) attr:class="button secondary">{move || i18n.t(Text::Back)}</A>
+                    </div>
+                })}
                 <ErrorBanner message=message />
                 <Show when=move || converted>
                     <p class="banner" data-testid="lead-converted">{move || i18n.t(Text::LeadConverted)}</p>

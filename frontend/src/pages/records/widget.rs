@@ -62,7 +62,8 @@ pub(super) fn FieldWidget(
             }
             if let Some(options) = options.get() {
                 return view! {
-                    <select id=id name=field on:change=move |ev| value.set(event_target_value(&ev))>
+                    <select id=id name=field prop:value=move || value.get()
+                        on:change=move |ev| value.set(event_target_value(&ev))>
                         {options.into_iter().map(|(key, label)| {
                             let selected = value.get_untracked() == key;
                             let label = if key.is_empty() { i18n.t(Text::NoneChosen).to_owned() } else { label };
