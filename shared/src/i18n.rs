@@ -313,6 +313,7 @@ catalog! {
     ConditionsOnlyCustom => "系统字段的显示与必填由产品决定，条件只能设在自定义字段上。", "System fields keep the product's rules; conditions are for custom fields.";
     MoveUp => "上移", "Move up";
     MoveDown => "下移", "Move down";
+    ResizeColumn => "调整列宽：", "Resize column: ";
     StageNameZh => "中文名称", "Chinese name";
     StageNameEn => "英文名称", "English name";
     StageProbability => "赢率（%）", "Probability (%)";

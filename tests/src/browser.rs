@@ -360,21 +360,47 @@ impl Browser {
     /// Carry `from` to `to` with the mouse: press on `from`'s middle, move in steps to the
     /// upper part of `to` (so that it lands before it), and let go.
     pub async fn mouse_drag(&self, from: &str, to: &str) -> Result {
-        let point = |css: &str| {
-            format!(
-                "const r = document.querySelector({css:?}).getBoundingClientRect();
-                 return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 12)];"
-            )
-        };
+        let start = self.run(&Self::point(from)).await?;
+        let end = self.run(&Self::point(to)).await?;
         let at = |v: &serde_json::Value, i: usize| v[i].as_f64().unwrap_or(0.0);
-        let start = self.run(&point(from)).await?;
-        let end = self.run(&point(to)).await?;
+        self.drag_between((at(&start, 0), at(&start, 1)), (at(&end, 0), at(&end, 1)))
+            .await
+    }
+
+    /// Press the mouse on `css`'s middle, move it `dx` pixels sideways in steps, and let go.
+    pub async fn mouse_drag_by(&self, css: &str, dx: f64) -> Result {
+        let start = self.run(&Self::point(css)).await?;
+        let (x, y) = (
+            start[0].as_f64().unwrap_or(0.0),
+            start[1].as_f64().unwrap_or(0.0),
+        );
+        self.drag_between((x, y), (x + dx, y)).await
+    }
+
+    /// A script giving the point a drag of `css` starts from or goes to.
+    fn point(css: &str) -> String {
+        format!(
+            "const r = document.querySelector({css:?}).getBoundingClientRect();
+             return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 12)];"
+        )
+    }
+
+    /// Send `keys` (WebDriver key codes, `\u{E015}` for the down arrow) to the focused element.
+    pub async fn press(&self, keys: &str) -> Result {
+        self.client
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys(keys)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    async fn drag_between(&self, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Result {
         let mouse = |kind: &'static str, x: f64, y: f64| {
             serde_json::json!({"type": kind, "x": x, "y": y, "button": "left",
                 "buttons": if kind == "mouseReleased" { 0 } else { 1 }, "clickCount": 1})
         };
-        let (x0, y0) = (at(&start, 0), at(&start, 1));
-        let (x1, y1) = (at(&end, 0), at(&end, 1));
         self.devtools("Input.dispatchMouseEvent", mouse("mousePressed", x0, y0))
             .await?;
         for step in 1..=10 {

@@ -260,11 +260,19 @@ async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result 
     boss.wait_text("[data-testid=timeline]", "阶段: ").await?;
     boss.wait_text("[data-testid=timeline]", "→ 赢单").await?;
 
-    // Money and dates are written for the reader's language.
+    // Money and dates are written for the reader's language, each in its column of the
+    // manager's table.
     boss.open("/r/deals").await?;
-    boss.wait_text("[data-testid=records-list]", "¥300,000 · 2026年12月31日")
-        .await?;
+    let cells = "[...document.querySelectorAll('[data-testid=records-list] li .cell')].map(e => e.textContent)";
+    boss.wait_until(
+        &format!("{cells}.includes('¥300,000') && {cells}.includes('2026年12月31日') && {cells}.includes('赢单')"),
+        "the amount, close date and stage in Chinese",
+    )
+    .await?;
     shell::switch_language(boss).await?;
-    boss.wait_text("[data-testid=records-list]", "CN¥300,000 · Dec 31, 2026")
-        .await
+    boss.wait_until(
+        &format!("{cells}.includes('CN¥300,000') && {cells}.includes('Dec 31, 2026')"),
+        "the amount and close date in English",
+    )
+    .await
 }

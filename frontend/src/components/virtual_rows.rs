@@ -14,6 +14,9 @@ use shared::rows::visible;
 
 /// Height of one row, in CSS pixels.
 pub const ROW_PX: f64 = 72.0;
+/// Height of one row of a list shown as a table (a desk), in CSS pixels (`.table` rows in the
+/// style sheet).
+pub const TABLE_ROW_PX: f64 = 44.0;
 
 /// One row of a record list: a link to the record, its title and a line or two under it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,20 +26,26 @@ pub struct ListRow {
     pub title: String,
     /// Lines under the title; the second is small print.
     pub lines: Vec<String>,
+    /// The row's cells when the list is a table (a desk): one per column after the name.
+    pub cells: Vec<String>,
 }
 
 /// A list of `count` records of which only those near the screen are in the page; `rows` gives
 /// the rows of a range of positions (called again when the range or what it reads changes).
-/// With `selected` (while it is `Some`), every row has a box to tick it.
+/// With `selected` (while it is `Some`), every row has a box to tick it. Each row is
+/// `row_px` tall ([`ROW_PX`] unless said); its cells (`data-col` 1…, the name's link 0) follow
+/// the name, for a table's columns.
 #[component]
 pub fn VirtualList(
     testid: &'static str,
     #[prop(into)] count: Signal<usize>,
     rows: impl Fn(Range<usize>) -> Vec<ListRow> + Send + Sync + 'static,
     #[prop(optional, into)] selected: Option<Signal<Option<RwSignal<HashSet<RecordId>>>>>,
+    #[prop(optional, into)] row_px: Option<Signal<f64>>,
 ) -> impl IntoView {
     let list = NodeRef::<Ul>::new();
-    let window = use_visible_rows(list, count);
+    let row_px = row_px.unwrap_or_else(|| Signal::derive(|| ROW_PX));
+    let window = use_visible_rows(list, count, row_px);
     let shown = Memo::new(move |_| rows(window.get()));
     // A fixed set of row elements, each showing whichever row is at its place now: typing into
     // a search box or scrolling changes their texts, not the elements.
@@ -46,7 +55,7 @@ pub fn VirtualList(
             class="records virtual"
             data-testid=testid
             node_ref=list
-            style=move || list_style(count.get(), &window.get())
+            style=move || list_style(count.get(), &window.get(), row_px.get())
         >
             <For
                 each=move || 0..slots.get()
@@ -80,16 +89,26 @@ pub fn VirtualList(
                             }
                         })
                     };
+                    let cells = move || {
+                        row.with(|r| {
+                            r.as_ref().map(|r| {
+                                r.cells.iter().enumerate().map(|(i, cell)| view! {
+                                    <span class="cell" tabindex="-1" data-col=i + 1>{cell.clone()}</span>
+                                }).collect_view()
+                            })
+                        })
+                    };
                     view! {
-                        <li data-id=text(|r| r.id.to_string())>
+                        <li data-id=text(|r| r.id.to_string()) data-pos=move || window.get().start + slot>
                             {tick}
-                            <a href=text(|r| r.href.clone()) class="record-link">
+                            <a href=text(|r| r.href.clone()) class="record-link" data-col="0">
                                 <strong class="record-title">{text(|r| r.title.clone())}</strong>
                                 <span class="muted">{line(0)}</span>
                                 <Show when=move || row.with(|r| r.as_ref().is_some_and(|r| r.lines.len() > 1))>
                                     <span class="muted small">{line(1)}</span>
                                 </Show>
                             </a>
+                            {cells}
                         </li>
                     }
                 }
@@ -100,7 +119,11 @@ pub fn VirtualList(
 
 /// The rows of `list` (a `<ul>` of `count` rows) to render now; follows scrolling, resizing and
 /// changes of `count`. Style the list with [`list_style`].
-fn use_visible_rows(list: NodeRef<Ul>, count: Signal<usize>) -> Memo<Range<usize>> {
+fn use_visible_rows(
+    list: NodeRef<Ul>,
+    count: Signal<usize>,
+    row_px: Signal<f64>,
+) -> Memo<Range<usize>> {
     // How far the top of the list is above the top of the window, and the window's height.
     let view = RwSignal::new((0.0f64, 1000.0f64));
     let measure = move || {
@@ -134,16 +157,16 @@ fn use_visible_rows(list: NodeRef<Ul>, count: Signal<usize>) -> Memo<Range<usize
     });
     Memo::new(move |_| {
         let (scrolled_past, height) = view.get();
-        visible(count.get(), ROW_PX, scrolled_past, height)
+        visible(count.get(), row_px.get(), scrolled_past, height)
     })
 }
 
 /// The inline style of a virtual list: as tall as every row, with the rows before `shown` as
 /// padding.
-fn list_style(count: usize, shown: &Range<usize>) -> String {
+fn list_style(count: usize, shown: &Range<usize>, row_px: f64) -> String {
     format!(
         "height:{}px;padding-top:{}px",
-        count as f64 * ROW_PX,
-        shown.start as f64 * ROW_PX
+        count as f64 * row_px,
+        shown.start as f64 * row_px
     )
 }

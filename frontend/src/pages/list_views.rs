@@ -224,14 +224,32 @@ pub fn SavedViews(
     }
 }
 
-/// Tick the fields each row shows under its name.
+/// Tick the fields each row shows (a table's columns), and move the ticked ones earlier or
+/// later (the keyboard's way to reorder columns; on a desk a header can be dragged too). With
+/// none ticked, the list shows the object's usual ones, ticked here.
 #[component]
 pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let schema_changed = sync.changes(Collection::Schema);
+    // The fields shown now: the chosen ones, or the object's usual ones.
+    let shown = move || {
+        let chosen = settings.columns.get();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+        crate::pages::records::object_of(collection)
+            .map(|o| {
+                o.list_columns
+                    .iter()
+                    .filter(|k| **k != o.name_field)
+                    .map(|k| k.as_str().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     // The product's fields, then the company's own (custom fields keep their labels), again
-    // when the schema arrives or changes.
+    // when the schema arrives or changes; the shown ones first, in their order.
     let fields = move || {
         schema_changed.track();
         sync.with_core(|_| ());
@@ -247,30 +265,54 @@ pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl Into
                 .into_iter()
                 .map(|(key, label)| (key, Some(label))),
         );
+        let order = shown();
+        fields.sort_by_key(|(f, _)| order.iter().position(|o| o == f).unwrap_or(usize::MAX));
         fields
+    };
+    let toggle = move |field: String, on: bool| {
+        let mut now = shown();
+        now.retain(|f| *f != field);
+        if on {
+            now.push(field);
+        }
+        settings.columns.set(now);
+    };
+    let step = move |field: String, by: isize| {
+        let now = shown();
+        if let Some(at) = now.iter().position(|f| *f == field) {
+            let to = at.saturating_add_signed(by);
+            settings.columns.set(shared::table::moved(&now, &field, to));
+        }
     };
     view! {
         <fieldset class="column-picker" data-testid="column-picker">
             <legend>{move || i18n.t(Text::ShownFields)}</legend>
-            {move || fields().into_iter().map(|(field, custom)| {
-                let (f1, f2, f3) = (field.clone(), field.clone(), field.clone());
-                view! {
-                    <label class="check">
-                        <input type="checkbox" data-testid="column" value=field
-                            prop:checked=move || settings.columns.with(|c| c.contains(&f1))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                settings.columns.update(|c| {
-                                    c.retain(|f| *f != f2);
-                                    if on {
-                                        c.push(f2.clone());
-                                    }
-                                });
-                            } />
-                        {move || custom.clone().unwrap_or_else(|| field_label(&f3, i18n.locale()).to_owned())}
-                    </label>
-                }
-            }).collect_view()}
+            {move || {
+                let on: Vec<String> = shown();
+                fields().into_iter().map(|(field, custom)| {
+                    let ticked = on.contains(&field);
+                    let label = custom.clone().unwrap_or_else(|| field_label(&field, i18n.locale()).to_owned());
+                    let (f1, f2, f3, f4) = (field.clone(), field.clone(), field.clone(), field.clone());
+                    view! {
+                        <div class="column-choice" data-field=f4>
+                            <label class="check">
+                                <input type="checkbox" data-testid="column" value=field
+                                    prop:checked=ticked
+                                    on:change=move |ev| toggle(f1.clone(), event_target_checked(&ev)) />
+                                {label.clone()}
+                            </label>
+                            {ticked.then(|| view! {
+                                <button type="button" class="icon-button" data-testid="column-earlier"
+                                    aria-label=format!("{} {label}", i18n.t(Text::MoveUp))
+                                    on:click=move |_| step(f2.clone(), -1)>"↑"</button>
+                                <button type="button" class="icon-button" data-testid="column-later"
+                                    aria-label=format!("{} {label}", i18n.t(Text::MoveDown))
+                                    on:click=move |_| step(f3.clone(), 1)>"↓"</button>
+                            })}
+                        </div>
+                    }
+                }).collect_view()
+            }}
         </fieldset>
     }
 }

@@ -102,6 +102,20 @@ pub fn object(collection: Collection) -> Option<ObjectDef> {
     object_with(collection, &Pipelines::default())
 }
 
+/// The columns a built-in object's list shows until someone chooses others: its name, then
+/// what its cards say first about a record.
+fn usual_columns(collection: Collection) -> &'static [&'static str] {
+    match collection {
+        Collection::Contact => &["name", "job_title", "account", "phone", "owner"],
+        Collection::Account => &["name", "industry", "province", "city"],
+        Collection::Lead => &["name", "company", "status", "stage", "owner"],
+        Collection::Deal => &["name", "account", "stage", "amount", "close_date", "owner"],
+        Collection::Activity => &["subject", "kind", "at", "about"],
+        Collection::Task => &["title", "due", "done", "about"],
+        _ => &[],
+    }
+}
+
 /// [`object`] with the deal stages of the company's `pipelines`.
 pub fn object_with(collection: Collection, pipelines: &Pipelines) -> Option<ObjectDef> {
     use crate::records::{Account, Activity, Contact, Deal, Kind, Lead, Task};
@@ -141,10 +155,9 @@ pub fn object_with(collection: Collection, pipelines: &Pipelines) -> Option<Obje
         owner.system = true;
         defs.push(owner);
     }
-    let list_columns: Vec<FieldKey> = defs
+    let list_columns: Vec<FieldKey> = usual_columns(collection)
         .iter()
-        .filter(|d| !d.hidden)
-        .take(4)
+        .filter_map(|key| defs.iter().find(|d| d.key.as_str() == *key && !d.hidden))
         .map(|d| d.key.clone())
         .collect();
     Some(ObjectDef {
@@ -270,6 +283,42 @@ pub fn keeps_system_fields(
 mod tests {
     use super::*;
     use crate::records::{Account, Activity, Contact, Deal, Kind, Lead, Task, patch};
+
+    #[test]
+    fn a_built_in_list_starts_with_its_name_and_what_matters_most() {
+        for collection in [
+            Collection::Contact,
+            Collection::Account,
+            Collection::Lead,
+            Collection::Deal,
+            Collection::Activity,
+            Collection::Task,
+        ] {
+            let Some(o) = object(collection) else {
+                panic!("{collection:?} has no definition");
+            };
+            assert_eq!(
+                o.list_columns.first(),
+                Some(&o.name_field),
+                "{collection:?}"
+            );
+            assert_eq!(
+                o.list_columns.len(),
+                usual_columns(collection).len(),
+                "{collection:?}"
+            );
+        }
+        let deal = object(Collection::Deal).map(|o| o.list_columns);
+        let keys: Vec<String> = deal
+            .unwrap_or_default()
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect();
+        assert_eq!(
+            keys,
+            ["name", "account", "stage", "amount", "close_date", "owner"]
+        );
+    }
 
     #[test]
     fn every_built_in_object_describes_its_fields() {

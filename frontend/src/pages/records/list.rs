@@ -18,6 +18,9 @@ use shared::schema::ObjectDef;
 use shared::search::{Found, Query};
 use shared::sync::{ClientCore, Collection, Record};
 
+use super::table::{
+    Cells, Column, TableHead, cells, grid, keep_columns, row_px, stored_widths, use_desk,
+};
 use super::{
     choice_label, choices, collection_of, custom_field, custom_fields, link_labels, link_targets,
     list_path, object_of, path_of, record_path, shown_time,
@@ -165,6 +168,13 @@ fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> Str
             .map(|def| crate::pages::objects::shown_value(core, &def, Some(json), locale))
             .unwrap_or_default();
     }
+    if field == "owner" {
+        return core
+            .directory()
+            .and_then(|d| d.member(r.owner))
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+    }
     let text = r.body.text(field);
     if text.is_empty() {
         return text;
@@ -187,8 +197,15 @@ fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> Str
 }
 
 /// A record as a list shows it: its label; the fields chosen for the list (`columns`) or what
-/// matters most about it; for people, also who looks after them.
-fn list_row(core: &ClientCore, r: &Record, locale: Locale, columns: &[String]) -> ListRow {
+/// matters most about it; for people, also who looks after them; and, for a table, a cell of
+/// each of `cells`.
+fn list_row(
+    core: &ClientCore,
+    r: &Record,
+    locale: Locale,
+    columns: &[String],
+    cells: &[String],
+) -> ListRow {
     let chosen = (!columns.is_empty()).then(|| {
         columns
             .iter()
@@ -223,6 +240,10 @@ fn list_row(core: &ClientCore, r: &Record, locale: Locale, columns: &[String]) -
         href: path_of(r),
         title: r.body.label(),
         lines,
+        cells: cells
+            .iter()
+            .map(|f| shown_text(core, r, f, locale))
+            .collect(),
     }
 }
 
@@ -494,6 +515,48 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         with_shown(&mut |ids| all = ids.to_vec());
         all
     });
+    // On a desk the list is a table: a column per chosen field (or the object's usual ones).
+    let desk = use_desk();
+    let row_height = row_px(desk);
+    let object_key = shared::schema::builtin::object_key(collection).unwrap_or_default();
+    let widths = stored_widths(object_key);
+    keep_columns(object_key, columns);
+    let table_columns = Memo::new(move |_| {
+        let locale = i18n.locale();
+        object.with(|o| {
+            let Some(o) = o else { return Vec::new() };
+            let chosen = columns.get();
+            let keys: Vec<String> = if chosen.is_empty() {
+                o.list_columns
+                    .iter()
+                    .filter(|k| **k != o.name_field)
+                    .map(|k| k.as_str().to_owned())
+                    .collect()
+            } else {
+                chosen
+            };
+            keys.into_iter()
+                .filter_map(|key| {
+                    let def = o.field(&key)?;
+                    let width = widths
+                        .with(|w| w.get(&key).copied())
+                        .unwrap_or(shared::table::DEFAULT_WIDTH);
+                    Some(Column {
+                        label: def.label.get(locale).to_owned(),
+                        key,
+                        width,
+                    })
+                })
+                .collect()
+        })
+    });
+    let cell_keys = Memo::new(move |_| {
+        if desk.get() {
+            table_columns.with(|c| c.iter().map(|c| c.key.clone()).collect())
+        } else {
+            Vec::new()
+        }
+    });
     let rows = move |range: std::ops::Range<usize>| {
         let locale = i18n.locale();
         let mut page: Vec<RecordId> = Vec::new();
@@ -503,7 +566,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
             sync.with_core(|core| {
                 ids.iter()
                     .filter_map(|id| core.get(*id))
-                    .map(|r| columns.with(|c| list_row(core, r, locale, c)))
+                    .map(|r| columns.with(|c| cell_keys.with(|k| list_row(core, r, locale, c, k))))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -522,6 +585,20 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         all
     };
     let set_chips = Callback::new(move |all: Vec<String>| chips.set(all));
+    let table_el = NodeRef::<leptos::html::Div>::new();
+    let Cells {
+        keydown,
+        dblclick,
+        editor,
+    } = cells(desk, table_el, count, table_columns, object, row_height);
+    let name_label = move || {
+        object.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.field(o.name_field.as_str()))
+                .map(|d| d.label.get(i18n.locale()).to_owned())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <div class="page">
             <section class="card">
@@ -571,8 +648,17 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                         {move || if query.with(String::is_empty) && chips.with(Vec::is_empty) { i18n.t(words.empty) } else { i18n.t(words.no_match) }}
                     </p>
                 </Show>
-                <VirtualList testid=words.list count=count rows=rows
-                    selected=Signal::derive(move || selecting.get().then_some(selected)) />
+                <div class="table" node_ref=table_el
+                    style=move || grid(&table_columns.get(), selecting.get())
+                    on:keydown=keydown on:dblclick=dblclick>
+                    <Show when=move || desk.get()>
+                        <TableHead name=name_label() columns=table_columns sort=sort descending=descending
+                            widths=widths order=columns selecting=selecting />
+                    </Show>
+                    <VirtualList testid=words.list count=count rows=rows row_px=row_height
+                        selected=Signal::derive(move || selecting.get().then_some(selected)) />
+                    {editor}
+                </div>
             </section>
         </div>
     }

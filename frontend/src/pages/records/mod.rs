@@ -3,17 +3,21 @@
 //! a "convert" button; deals move through stages on the pipeline board ([`PipelinePage`]).
 //!
 //! Here: what the parts share; `list`, `editor`, `widget` (one typed field's input),
-//! `related` (a record's related lists), `timeline` and `board` hold the screens.
+//! `header` (a record page's name, facts and a deal's stage bar), `related` (a record's related
+//! lists), `timeline` and `board` hold the screens.
 
 mod board;
 mod editor;
+mod header;
 mod list;
 mod related;
+mod table;
 mod timeline;
 mod widget;
 
 pub use board::PipelinePage;
 pub use editor::RecordEditorPage;
+pub(crate) use header::{RecordHeader, RecordTabs, use_tab};
 pub use list::{RecordList, RecordsPage};
 pub(crate) use timeline::Timeline;
 
