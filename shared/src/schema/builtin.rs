@@ -106,7 +106,7 @@ pub fn object(collection: Collection) -> Option<ObjectDef> {
 /// what its cards say first about a record.
 fn usual_columns(collection: Collection) -> &'static [&'static str] {
     match collection {
-        Collection::Contact => &["name", "job_title", "account", "phone", "owner"],
+        Collection::Contact => &["name", "job_title", "account", "company"],
         Collection::Account => &["name", "industry", "province", "city"],
         Collection::Lead => &["name", "company", "status", "stage", "owner"],
         Collection::Deal => &["name", "account", "stage", "amount", "close_date", "owner"],
