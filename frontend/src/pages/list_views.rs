@@ -240,10 +240,9 @@ pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl Into
         }
         crate::pages::records::object_of(collection)
             .map(|o| {
-                o.list_columns
+                o.usual_columns()
                     .iter()
-                    .filter(|k| **k != o.name_field)
-                    .map(|k| k.as_str().to_owned())
+                    .map(|d| d.key.as_str().to_owned())
                     .collect()
             })
             .unwrap_or_default()

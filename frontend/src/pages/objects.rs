@@ -4,7 +4,7 @@
 //! the schema on the device, so a new object works with no code and offline.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,7 +15,7 @@ use shared::i18n::{Locale, Text};
 use shared::records::{Patch, SavedView};
 use shared::schema::company::SCHEMA_ID;
 use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
-use shared::search::Query;
+use shared::search::{Entry, Query};
 use shared::sync::{
     ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation, Presence, Record,
     UpdateRecord,
@@ -138,22 +138,7 @@ pub fn shown_value(
 /// The columns a list of `object` shows after the name: the admin's list columns, or the first
 /// few fields.
 fn columns(object: &ObjectDef) -> Vec<FieldDef> {
-    let chosen: Vec<FieldDef> = object
-        .list_columns
-        .iter()
-        .filter(|c| **c != object.name_field)
-        .filter_map(|c| object.field(c.as_str()).cloned())
-        .collect();
-    if !chosen.is_empty() {
-        return chosen;
-    }
-    object
-        .fields
-        .iter()
-        .filter(|f| f.key != object.name_field && !f.hidden)
-        .take(4)
-        .cloned()
-        .collect()
+    object.usual_columns().into_iter().cloned().collect()
 }
 
 /// One row of a custom object's list.
@@ -268,6 +253,21 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
             })
         })
     };
+    // What search reads of each record (its name's pinyin and initials among it), made once
+    // per change of the records rather than at each keystroke, and only once someone searches.
+    let entries = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            changed.get();
+            sync.with_core(|core| {
+                core.collection(Collection::Object)
+                    .filter(|r| r.object_key() == Some(key.as_str()))
+                    .map(|r| (r.id, core.search_entry(r)))
+                    .collect::<HashMap<RecordId, Entry>>()
+            })
+            .unwrap_or_default()
+        })
+    };
     let rows = {
         let key = key.clone();
         let shown = shown.clone();
@@ -282,12 +282,17 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
             let context = crate::pages::custom_fields::context(sync);
             let filter = filter.as_ref().map(|f| f.prepare(&object, &context));
             sync.with_core(|core| {
-                let mut found: Vec<(&Record, Row)> = core
+                // The sorted column's value of each row, read once (not at each comparison).
+                let sorted_by = by.and_then(|i| shown.get(i));
+                let mut found: Vec<(Value, Row)> = core
                     .collection(Collection::Object)
                     .filter(|r| r.object_key() == Some(key.as_str()))
                     .filter(|r| !hidden.with(|h| h.contains(&r.id)))
                     .filter(|r| filter.as_ref().is_none_or(|p| p.matches_record(r)))
-                    .filter(|r| q.is_empty() || q.rank(&core.search_entry(r)).is_some())
+                    .filter(|r| {
+                        q.is_empty()
+                            || entries.with(|e| e.get(&r.id).and_then(|e| q.rank(e)).is_some())
+                    })
                     .map(|r| {
                         let cells = shown
                             .iter()
@@ -300,22 +305,18 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                             name: r.body.label(),
                             cells,
                         };
-                        (r, row)
+                        let value = sorted_by
+                            .and_then(|def| {
+                                let json = r.custom.get(def.key.as_str())?;
+                                Value::from_json(&def.field_type, json).ok()
+                            })
+                            .unwrap_or(Value::Empty);
+                        (value, row)
                     })
                     .collect();
                 found.sort_by(|(a, ra), (b, rb)| {
-                    let order = match by.and_then(|i| shown.get(i)) {
-                        Some(def) => {
-                            let value = |r: &Record| {
-                                r.custom
-                                    .get(def.key.as_str())
-                                    .and_then(|j| Value::from_json(&def.field_type, j).ok())
-                                    .unwrap_or(Value::Empty)
-                            };
-                            value(a).compare(&value(b), &def.field_type)
-                        }
-                        None => Ordering::Equal,
-                    };
+                    let order =
+                        sorted_by.map_or(Ordering::Equal, |def| a.compare(b, &def.field_type));
                     let order = order.then_with(|| ra.name.cmp(&rb.name));
                     if down { order.reverse() } else { order }
                 });

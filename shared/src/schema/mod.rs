@@ -259,6 +259,25 @@ impl ObjectDef {
         self.fields.iter().find(|f| f.key.as_str() == key)
     }
 
+    /// The fields a list shows after a record's name until someone chooses others: the list
+    /// columns, else the first four shown fields.
+    pub fn usual_columns(&self) -> Vec<&FieldDef> {
+        let chosen: Vec<&FieldDef> = self
+            .list_columns
+            .iter()
+            .filter(|c| **c != self.name_field)
+            .filter_map(|c| self.field(c.as_str()))
+            .collect();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+        self.fields
+            .iter()
+            .filter(|f| f.key != self.name_field && !f.hidden)
+            .take(4)
+            .collect()
+    }
+
     /// Whether the definition holds together: keys unique, the name field, list columns and
     /// conditions naming fields that exist, each select's choices unique, each formula
     /// compiling (types checked, no cycles). Formulas reading rollups or lookups need the
@@ -368,6 +387,22 @@ mod tests {
         }
         // A stored key is read back through the same parser.
         assert!(serde_json::from_str::<FieldKey>("\"Bad Key\"").is_err());
+    }
+
+    #[test]
+    fn usual_columns_are_the_list_columns_else_the_first_shown_fields() {
+        let keys = |o: &ObjectDef| -> Vec<String> {
+            o.usual_columns()
+                .iter()
+                .map(|d| d.key.as_str().to_owned())
+                .collect()
+        };
+        let mut o = project();
+        assert_eq!(keys(&o), ["stage"]);
+        o.list_columns.clear();
+        assert_eq!(keys(&o), ["stage"]);
+        o.fields[1].hidden = true;
+        assert!(keys(&o).is_empty());
     }
 
     fn project() -> ObjectDef {

@@ -32,10 +32,8 @@ fn object_detail(core: &ClientCore, record: &Record, key: &str, locale: Locale) 
         return String::new();
     };
     object
-        .list_columns
-        .iter()
-        .filter(|c| **c != object.name_field)
-        .filter_map(|c| object.field(c.as_str()))
+        .usual_columns()
+        .into_iter()
         .take(3)
         .map(|def| {
             crate::pages::objects::shown_value(

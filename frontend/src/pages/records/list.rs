@@ -527,10 +527,9 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
             let Some(o) = o else { return Vec::new() };
             let chosen = columns.get();
             let keys: Vec<String> = if chosen.is_empty() {
-                o.list_columns
+                o.usual_columns()
                     .iter()
-                    .filter(|k| **k != o.name_field)
-                    .map(|k| k.as_str().to_owned())
+                    .map(|d| d.key.as_str().to_owned())
                     .collect()
             } else {
                 chosen
