@@ -4,7 +4,8 @@
 //! keyboard and by mouse; a reload keeps the columns and widths. A cell is edited where it
 //! stands: Enter, a new city, Enter saves it (the server holds it); ↓ moves the cursor to the
 //! next row; Esc leaves a cell as it was; words typed into the employees' number are refused in
-//! the cell and nothing changes; a grade is chosen from its cell's select. Enter on a name
+//! the cell and nothing changes; a grade is chosen from its cell's select. With every column
+//! ticked the rows scroll sideways under the header (End, Home), the name kept at the left. Enter on a name
 //! opens the record. On the rep's phone the same list is cards, no header.
 
 use serde_json::json;
@@ -20,6 +21,8 @@ const ESCAPE: &str = "\u{E00C}";
 const DOWN: &str = "\u{E015}";
 const UP: &str = "\u{E013}";
 const RIGHT: &str = "\u{E014}";
+const HOME: &str = "\u{E011}";
+const END: &str = "\u{E010}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desk_list_is_a_table_edited_in_place() {
@@ -251,6 +254,60 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
             held["fields"]["grade"]
         ));
     }
+
+    // Every column ticked: wider than the card, the rows scroll sideways under the header. End
+    // takes the cursor to the last column, which comes into sight under its own header while
+    // the name stays at the left; Home brings the first column back.
+    let unticked = desk
+        .run("return [...document.querySelectorAll('[data-testid=column]')].filter(c => !c.checked).map(c => c.value);")
+        .await?;
+    for value in unticked.as_array().ok_or("the columns to tick")? {
+        let value = value.as_str().ok_or("a column's field")?;
+        desk.click(&format!("[data-testid=column][value={value}]"))
+            .await?;
+    }
+    desk.click("[data-testid=list-settings] summary").await?;
+    desk.wait_until(
+        "(() => { const b = document.querySelector('[data-testid=table-body]'); return b.scrollWidth > b.clientWidth + 100; })()",
+        "a table wider than its card",
+    )
+    .await?;
+    desk.click(&grade).await?;
+    desk.press(END).await?;
+    let lined_up = |col: &str| {
+        format!(
+            "(() => {{ const a = document.activeElement, body = document.querySelector('[data-testid=table-body]'); \
+             const heads = [...document.querySelectorAll('[data-testid=table-head] [data-field]')]; \
+             const n = {col} === 'last' ? heads.length : 1, h = heads[n - 1]; \
+             if (!a || !a.classList.contains('cell') || a.dataset.col !== String(n)) return false; \
+             const ar = a.getBoundingClientRect(), hr = h.getBoundingClientRect(), br = body.getBoundingClientRect(); \
+             const name = a.closest('li').querySelector('.record-link').getBoundingClientRect(); \
+             return ar.left >= name.right - 1 && ar.right <= br.right + 1 && Math.abs(ar.left - hr.left) <= 1 \
+             && Math.abs(ar.width - hr.width) <= 1 && name.left >= br.left - 1 && name.left <= br.left + 24; }})()"
+        )
+    };
+    desk.wait_until(
+        &lined_up("'last'"),
+        "the last column in sight under its header, the name at the left",
+    )
+    .await?;
+    if desk
+        .run("return document.querySelector('[data-testid=table-body]').scrollLeft;")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0)
+        <= 0.0
+    {
+        return Err("the rows did not scroll sideways".into());
+    }
+    desk.snap("table-wide").await;
+    desk.press(HOME).await?;
+    desk.press(RIGHT).await?;
+    desk.wait_until(
+        &lined_up("'first'"),
+        "the first column back in sight under its header",
+    )
+    .await?;
     desk.snap("table").await;
 
     // Enter on a name opens its record.

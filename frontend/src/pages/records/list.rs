@@ -585,6 +585,8 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     };
     let set_chips = Callback::new(move |all: Vec<String>| chips.set(all));
     let table_el = NodeRef::<leptos::html::Div>::new();
+    let head_clip = NodeRef::<leptos::html::Div>::new();
+    let body_el = NodeRef::<leptos::html::Div>::new();
     let Cells {
         keydown,
         dblclick,
@@ -647,15 +649,25 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                         {move || if query.with(String::is_empty) && chips.with(Vec::is_empty) { i18n.t(words.empty) } else { i18n.t(words.no_match) }}
                     </p>
                 </Show>
-                <div class="table" node_ref=table_el
+                <div class="table" class:selecting=move || selecting.get() node_ref=table_el
                     style=move || grid(&table_columns.get(), selecting.get())
                     on:keydown=keydown on:dblclick=dblclick>
                     <Show when=move || desk.get()>
-                        <TableHead name=name_label() columns=table_columns sort=sort descending=descending
-                            widths=widths order=columns selecting=selecting />
+                        <div class="table-head-clip" node_ref=head_clip>
+                            <TableHead name=name_label() columns=table_columns sort=sort descending=descending
+                                widths=widths order=columns selecting=selecting />
+                        </div>
                     </Show>
-                    <VirtualList testid=words.list count=count rows=rows row_px=row_height
-                        selected=Signal::derive(move || selecting.get().then_some(selected)) />
+                    // Wider than the card, the rows scroll sideways here and the header follows.
+                    <div class="table-body" data-testid="table-body" node_ref=body_el
+                        on:scroll=move |_| {
+                            if let (Some(head), Some(body)) = (head_clip.get_untracked(), body_el.get_untracked()) {
+                                head.set_scroll_left(body.scroll_left());
+                            }
+                        }>
+                        <VirtualList testid=words.list count=count rows=rows row_px=row_height
+                            selected=Signal::derive(move || selecting.get().then_some(selected)) />
+                    </div>
                     {editor}
                 </div>
             </section>

@@ -100,15 +100,25 @@ pub(super) fn keep_columns(key: &str, columns: RwSignal<Vec<String>>) {
 /// The CSS grid of the table's rows: a box to tick while selecting, the name, the columns.
 pub(super) fn grid(columns: &[Column], selecting: bool) -> String {
     let mut out = String::from("--cols:");
+    let mut least = NAME_MIN_PX;
     if selecting {
-        out.push_str(" 2.5rem");
+        out.push_str(&format!(" {CHECK_PX}px"));
+        least += CHECK_PX;
     }
-    out.push_str(" minmax(10rem, 1fr)");
+    out.push_str(&format!(" minmax({NAME_MIN_PX}px, 1fr)"));
     for c in columns {
         out.push_str(&format!(" {}px", c.width));
+        least += u32::from(c.width);
     }
+    // The header and the rows are as wide as the card, or as all columns when those are wider
+    // (both the same, so the name's column is as wide in both and the columns line up).
+    out.push_str(&format!("; --table-width: {least}px"));
     out
 }
+
+/// The name's column at its narrowest, and the ticks' column, in CSS pixels.
+const NAME_MIN_PX: u32 = 160;
+const CHECK_PX: u32 = 40;
 
 /// The table's header row.
 #[component]
