@@ -3,7 +3,8 @@
 //! sales rep's phone, offline, opens the projects' list from its address, adds two projects
 //! linked to an account, sees the account's rollup follow, and syncs when the network is back.
 //! The manager, at a desk, finds the projects in the navigation, sorts them by budget and
-//! searches them; an integration reads them over REST.
+//! searches them; an integration reads them over REST. The account's page lists its projects
+//! (a related tab on the phone), and "new" there makes one already linked to the account.
 
 use serde_json::json;
 use tests::Result;
@@ -251,6 +252,12 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.click("[data-testid=tab-timeline]").await?;
     rep.wait_text("[aria-labelledby=timeline-title]", "园区二期")
         .await?;
+    // Its projects are a related list, on the related tab.
+    rep.click("[data-testid=tab-related]").await?;
+    rep.wait_text("[data-testid=related-projects-account]", "园区二期")
+        .await?;
+    rep.wait_text("[data-testid=related-projects-account] h2", "(2)")
+        .await?;
     // A project opens from its address (a reload), offline, with its values.
     rep.open("/o/projects").await?;
     rep.click("[data-testid=object-row] a").await?;
@@ -472,6 +479,44 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     let all = api.get("/api/v1/projects").await?;
     if all["items"].as_array().map(Vec::len) != Some(1) {
         return Err(format!("the deleted project is still listed: {all}"));
+    }
+
+    // On the account's page its projects are a related list; "new" there opens a project
+    // already linked to the account, which then joins the list.
+    boss.open(&format!("/r/accounts/{account}")).await?;
+    let related = "[data-testid=related-projects-account]";
+    boss.wait_text(&format!("{related} h2"), "(1)").await?;
+    boss.wait_text(related, "园区一期").await?;
+    boss.click(&format!("{related} [data-testid=related-new]"))
+        .await?;
+    boss.wait_path("/o/projects/new").await?;
+    boss.wait_until(
+        "document.querySelector('#record-account') && document.querySelector('#record-account').value === '华为'",
+        "the new project linked to the account",
+    )
+    .await?;
+    records::fill(boss, "name", "园区三期").await?;
+    records::fill(boss, "budget", "30000").await?;
+    records::save(boss).await?;
+    boss.wait_path("/o/projects").await?;
+    boss.open(&format!("/r/accounts/{account}")).await?;
+    boss.wait_text(&format!("{related} h2"), "(2)").await?;
+    boss.wait_text(related, "园区三期").await?;
+    contacts::wait_pending(boss, 0).await?;
+    // The manager made it: their own key reads it.
+    let mut theirs = Api::new(&server.url);
+    theirs.sign_in(BOSS.email, BOSS.password).await?;
+    let all = theirs.get("/api/v1/projects").await?;
+    let third = all["items"]
+        .as_array()
+        .ok_or("items")?
+        .iter()
+        .find(|i| i["fields"]["name"] == "园区三期")
+        .ok_or_else(|| format!("REST does not list the new project: {all}"))?;
+    if third["fields"]["account"] != account.as_str() {
+        return Err(format!(
+            "the new project is not linked to the account: {third}"
+        ));
     }
     Ok(())
 }

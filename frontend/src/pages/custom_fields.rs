@@ -48,12 +48,27 @@ impl CustomInputs {
         let company: std::rc::Rc<CompanySchema> = crate::sync::company_schema();
         let schema = company.schema(&crate::sync::pipelines());
         let before = existing.map(|r| r.custom.clone()).unwrap_or_default();
+        // "New" from a record's related list links the new record there: `?{field}={id}`.
+        let query = leptos_router::hooks::use_query_map();
+        let given = |def: &FieldDef| {
+            matches!(
+                def.field_type,
+                FieldType::Link { .. } | FieldType::Links { .. }
+            )
+            .then(|| query.with_untracked(|q| q.get(def.key.as_str())))
+            .flatten()
+            .filter(|id| id.parse::<shared::RecordId>().is_ok())
+            .map(|id| match def.field_type {
+                FieldType::Links { .. } => Json::Array(vec![Json::String(id)]),
+                _ => Json::String(id),
+            })
+        };
         let inputs = company
             .custom_fields(key)
             .map(|def| {
                 let stored = match existing {
                     Some(_) => before.get(def.key.as_str()).cloned(),
-                    None => def.default.clone(),
+                    None => given(def).or_else(|| def.default.clone()),
                 };
                 let text = stored
                     .and_then(|json| Value::from_json(&def.field_type, &json).ok())

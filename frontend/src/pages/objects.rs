@@ -33,7 +33,8 @@ use crate::pages::list_views::{SavedViews, view_fields};
 use crate::pages::not_found::NotFound;
 use crate::pages::object_board::{ObjectBoard, groupings};
 use crate::pages::records::{
-    RecordHeader, RecordTabs, Timeline, reassigned, send_in_order, use_tab,
+    AddedRelatedLists, RecordHeader, RecordTabs, Timeline, links_here, reassigned, send_in_order,
+    use_tab,
 };
 use crate::sync::{new_uuid, use_sync};
 
@@ -712,7 +713,11 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
     // A record's page: its header, and on a phone tabs for the form and the timeline.
     let tab = use_tab();
     let tabs = id.map(|id| {
-        let offered = vec![("details", Text::TabDetails), ("timeline", Text::Timeline)];
+        let mut offered = vec![("details", Text::TabDetails)];
+        if links_here(object.key.as_str()) {
+            offered.push(("related", Text::TabRelated));
+        }
+        offered.push(("timeline", Text::Timeline));
         view! { <RecordTabs path=record_path(object.key.as_str(), id) offered=offered tab=tab /> }
     });
     let header = id.map(|id| {
@@ -744,6 +749,9 @@ fn ObjectEditor(object: ObjectDef, id: Option<RecordId>) -> impl IntoView {
                     </FormFooter>
                 </form>
             </section>
+            {id.map(|id| view! {
+                <div class="related-lists tab-related"><AddedRelatedLists target=object.key.as_str().to_owned() id=id /></div>
+            })}
             {id.map(|id| view! { <div class="tab-timeline"><Timeline collection=Collection::Object id=id /></div> })}
         </div>
     }

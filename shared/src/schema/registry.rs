@@ -68,6 +68,24 @@ impl Schema {
         self.objects.iter().find(|o| o.key.as_str() == key)
     }
 
+    /// The fields an admin added that link to records of `target` (one or several), each with
+    /// its object, in the schema's order: the related lists a record of `target` shows beside
+    /// the built-in ones. The product's own links are left out (the built-in related lists
+    /// show them), and so are deleted fields.
+    pub fn links_to(&self, target: &str) -> Vec<(&ObjectDef, &FieldDef)> {
+        self.objects
+            .iter()
+            .flat_map(|o| o.fields.iter().map(move |f| (o, f)))
+            .filter(|(_, f)| !f.system && f.deleted_at.is_none())
+            .filter(|(_, f)| match &f.field_type {
+                FieldType::Link { object } | FieldType::Links { object } => {
+                    object.as_str() == target
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
     /// Whether the schema holds together (see the module's documentation).
     pub fn check(&self) -> Result<(), RegistryError> {
         for (i, object) in self.objects.iter().enumerate() {
@@ -249,6 +267,45 @@ mod tests {
             function,
             filter: filter.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn the_fields_linking_to_an_object_are_the_added_live_ones() {
+        let mut schema = schema(FieldType::Text);
+        let keys = |s: &Schema, target: &str| -> Vec<String> {
+            s.links_to(target)
+                .iter()
+                .map(|(o, f)| format!("{}.{}", o.key.as_str(), f.key.as_str()))
+                .collect()
+        };
+        assert_eq!(keys(&schema, "accounts"), ["projects.account"]);
+        // The product's own links (a contact's account) are not among them.
+        assert!(keys(&schema, "projects").is_empty());
+        if let Some(contacts) = schema
+            .objects
+            .iter_mut()
+            .find(|o| o.key.as_str() == "contacts")
+        {
+            contacts.fields.push(field(
+                "projects",
+                FieldType::Links {
+                    object: ObjectKey::parse("projects").expect("key"),
+                },
+            ));
+        }
+        assert_eq!(keys(&schema, "projects"), ["contacts.projects"]);
+        if let Some(projects) = schema
+            .objects
+            .iter_mut()
+            .find(|o| o.key.as_str() == "projects")
+            && let Some(link) = projects
+                .fields
+                .iter_mut()
+                .find(|f| f.key.as_str() == "account")
+        {
+            link.deleted_at = Some(1);
+        }
+        assert!(keys(&schema, "accounts").is_empty());
     }
 
     #[test]

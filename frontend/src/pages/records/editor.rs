@@ -323,7 +323,9 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     let tab = use_tab();
     let tabs = id.map(|id| {
         let mut offered = vec![("details", Text::TabDetails)];
-        if !shared::sync::related::lists(collection).is_empty() {
+        if !shared::sync::related::lists(collection).is_empty()
+            || shared::schema::builtin::object_key(collection).is_some_and(super::links_here)
+        {
             offered.push(("related", Text::TabRelated));
         }
         if collection != Collection::Activity {

@@ -19,6 +19,7 @@ pub use board::PipelinePage;
 pub use editor::RecordEditorPage;
 pub(crate) use header::{RecordHeader, RecordTabs, use_tab};
 pub use list::{RecordList, RecordsPage};
+pub(crate) use related::{AddedRelatedLists, links_here};
 pub(crate) use timeline::Timeline;
 
 use leptos::prelude::*;

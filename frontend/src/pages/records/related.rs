@@ -8,7 +8,9 @@ use leptos_router::components::A;
 use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::labels::collection_label;
+use shared::schema::builtin;
 use shared::sync::Collection;
+use shared::sync::linked::named;
 use shared::sync::related::{belongs, lists};
 
 use super::list::detail;
@@ -23,7 +25,9 @@ const SHOWN: usize = 5;
 pub fn RelatedLists(collection: Collection, id: RecordId) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    lists(collection)
+    let added = builtin::object_key(collection)
+        .map(|key| view! { <AddedRelatedLists target=key.to_owned() id=id /> });
+    let built_in = lists(collection)
         .iter()
         .map(|&(kind, link)| {
             let changed = sync.changes(kind);
@@ -86,5 +90,110 @@ pub fn RelatedLists(collection: Collection, id: RecordId) -> impl IntoView {
                 </section>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! { {built_in} {added} }
+}
+
+/// Whether fields an admin added link to records of `target` (a record page then offers its
+/// related lists).
+pub fn links_here(target: &str) -> bool {
+    let schema = crate::sync::company_schema().schema(&crate::sync::pipelines());
+    !schema.links_to(target).is_empty()
+}
+
+/// The records that link to record `id` (of the object `target`) through fields an admin
+/// added (a project's account, a contact's projects…): a list per field, like the built-in
+/// ones, whose "new" opens a new record with that field already naming this one.
+#[component]
+pub fn AddedRelatedLists(target: String, id: RecordId) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let schema_changed = sync.changes(Collection::Schema);
+    // (object key, its collection, field key, title) of each linking field.
+    let links = Memo::new(move |_| {
+        schema_changed.track();
+        let schema = crate::sync::company_schema().schema(&crate::sync::pipelines());
+        let found = schema.links_to(&target);
+        found
+            .iter()
+            .map(|(object, field)| {
+                let several = found.iter().filter(|(o, _)| o.key == object.key).count() > 1;
+                let mut title = object.name.clone();
+                if several {
+                    title.zh = format!("{} · {}", title.zh, field.label.zh);
+                    title.en = format!("{} · {}", title.en, field.label.en);
+                }
+                (
+                    object.key.as_str().to_owned(),
+                    field.key.as_str().to_owned(),
+                    title,
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    move || {
+        links
+            .get()
+            .into_iter()
+            .map(|(object, field, title)| {
+                let collection = builtin::collection_of(&object);
+                let kind = collection.unwrap_or(Collection::Object);
+                let changed = sync.changes(kind);
+                let rows = {
+                    let (object, field) = (object.clone(), field.clone());
+                    Memo::new(move |_| {
+                        changed.track();
+                        let here = id.to_string();
+                        sync.with_core(|core| {
+                            let mut all: Vec<_> = core
+                                .collection(kind)
+                                .filter(|r| collection.is_some() || r.object_key() == Some(object.as_str()))
+                                .filter(|r| named(r.custom.get(&field)).contains(&here.as_str()))
+                                .collect();
+                            all.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
+                            let shown = all
+                                .iter()
+                                .take(SHOWN)
+                                .map(|r| (path_of(r), r.body.label()))
+                                .collect::<Vec<_>>();
+                            (all.len(), shown)
+                        })
+                        .unwrap_or_default()
+                    })
+                };
+                let new = match collection {
+                    Some(c) => format!("{}?{field}={id}", record_path(c, "new")),
+                    None => format!("{}?{field}={id}", crate::pages::objects::record_path(&object, "new")),
+                };
+                let heading = move || format!("{} ({})", title.get(i18n.locale()), rows.with(|r| r.0));
+                let items = move || {
+                    let (count, shown) = rows.get();
+                    if count == 0 {
+                        return view! { <p class="muted small">{i18n.t(Text::RelatedNone)}</p> }.into_any();
+                    }
+                    let more = (count > SHOWN).then(|| {
+                        view! { <p class="muted small">{format!("{} {}", i18n.t(Text::RelatedMore), count - SHOWN)}</p> }
+                    });
+                    view! {
+                        <ul class="related-items">
+                            {shown.into_iter().map(|(href, name)| view! { <li><A href=href>{name}</A></li> }).collect_view()}
+                        </ul>
+                        {more}
+                    }
+                    .into_any()
+                };
+                view! {
+                    <section class="card related" data-testid=format!("related-{object}-{field}")>
+                        <div class="section-header">
+                            <h2>{heading}</h2>
+                            <A href=new attr:class="button secondary small" attr:data-testid="related-new">
+                                {move || i18n.t(Text::NewRecord)}
+                            </A>
+                        </div>
+                        {items}
+                    </section>
+                }
+            })
+            .collect_view()
+    }
 }
