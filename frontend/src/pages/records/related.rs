@@ -21,6 +21,9 @@ use crate::sync::use_sync;
 /// How many of each list show before "more".
 const SHOWN: usize = 5;
 
+/// How many records a related list has, and the latest of them: (address, name, detail).
+type Listed = (usize, Vec<(String, String, String)>);
+
 #[component]
 pub fn RelatedLists(collection: Collection, id: RecordId) -> impl IntoView {
     let i18n = use_i18n();
@@ -52,42 +55,15 @@ pub fn RelatedLists(collection: Collection, id: RecordId) -> impl IntoView {
                 .unwrap_or_default()
             });
             let new = format!("{}?{link}={id}", record_path(kind, "new"));
-            let title = move || {
+            let heading = Signal::derive(move || {
                 format!(
                     "{} ({})",
                     collection_label(kind, i18n.locale()),
                     rows.with(|r| r.0)
                 )
-            };
-            let items = move || {
-                let (count, shown) = rows.get();
-                if count == 0 {
-                    return view! { <p class="muted small">{i18n.t(Text::RelatedNone)}</p> }
-                        .into_any();
-                }
-                let more = (count > SHOWN).then(|| {
-                    view! { <p class="muted small">{format!("{} {}", i18n.t(Text::RelatedMore), count - SHOWN)}</p> }
-                });
-                view! {
-                    <ul class="related-items">
-                        {shown.into_iter().map(|(href, name, detail)| view! {
-                            <li><A href=href>{name}</A><span class="muted small">{detail}</span></li>
-                        }).collect_view()}
-                    </ul>
-                    {more}
-                }
-                .into_any()
-            };
+            });
             view! {
-                <section class="card related" data-testid=format!("related-{}", kind.as_str())>
-                    <div class="section-header">
-                        <h2>{title}</h2>
-                        <A href=new attr:class="button secondary small" attr:data-testid="related-new">
-                            {move || i18n.t(Text::NewRecord)}
-                        </A>
-                    </div>
-                    {items}
-                </section>
+                <RelatedSection testid=format!("related-{}", kind.as_str()) heading=heading new=new rows=rows />
             }
         })
         .collect_view();
@@ -143,6 +119,7 @@ pub fn AddedRelatedLists(target: String, id: RecordId) -> impl IntoView {
                     let (object, field) = (object.clone(), field.clone());
                     Memo::new(move |_| {
                         changed.track();
+                        let locale = i18n.locale();
                         let here = id.to_string();
                         sync.with_core(|core| {
                             let mut all: Vec<_> = core
@@ -154,7 +131,11 @@ pub fn AddedRelatedLists(target: String, id: RecordId) -> impl IntoView {
                             let shown = all
                                 .iter()
                                 .take(SHOWN)
-                                .map(|r| (path_of(r), r.body.label()))
+                                .map(|r| {
+                                    // A built-in record's usual detail; a custom one's name says it.
+                                    let more = collection.map(|_| detail(r, locale)).unwrap_or_default();
+                                    (path_of(r), r.body.label(), more)
+                                })
                                 .collect::<Vec<_>>();
                             (all.len(), shown)
                         })
@@ -165,35 +146,54 @@ pub fn AddedRelatedLists(target: String, id: RecordId) -> impl IntoView {
                     Some(c) => format!("{}?{field}={id}", record_path(c, "new")),
                     None => format!("{}?{field}={id}", crate::pages::objects::record_path(&object, "new")),
                 };
-                let heading = move || format!("{} ({})", title.get(i18n.locale()), rows.with(|r| r.0));
-                let items = move || {
-                    let (count, shown) = rows.get();
-                    if count == 0 {
-                        return view! { <p class="muted small">{i18n.t(Text::RelatedNone)}</p> }.into_any();
-                    }
-                    let more = (count > SHOWN).then(|| {
-                        view! { <p class="muted small">{format!("{} {}", i18n.t(Text::RelatedMore), count - SHOWN)}</p> }
-                    });
-                    view! {
-                        <ul class="related-items">
-                            {shown.into_iter().map(|(href, name)| view! { <li><A href=href>{name}</A></li> }).collect_view()}
-                        </ul>
-                        {more}
-                    }
-                    .into_any()
-                };
+                let heading = Signal::derive(move || {
+                    format!("{} ({})", title.get(i18n.locale()), rows.with(|r| r.0))
+                });
                 view! {
-                    <section class="card related" data-testid=format!("related-{object}-{field}")>
-                        <div class="section-header">
-                            <h2>{heading}</h2>
-                            <A href=new attr:class="button secondary small" attr:data-testid="related-new">
-                                {move || i18n.t(Text::NewRecord)}
-                            </A>
-                        </div>
-                        {items}
-                    </section>
+                    <RelatedSection testid=format!("related-{object}-{field}") heading=heading new=new rows=rows />
                 }
             })
             .collect_view()
+    }
+}
+
+/// One related list: its heading with the count, "new", and the latest records (each its
+/// address, name and a detail) or a word that there are none.
+#[component]
+fn RelatedSection(
+    testid: String,
+    heading: Signal<String>,
+    new: String,
+    rows: Memo<Listed>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = move || {
+        let (count, shown) = rows.get();
+        if count == 0 {
+            return view! { <p class="muted small">{i18n.t(Text::RelatedNone)}</p> }.into_any();
+        }
+        let more = (count > SHOWN).then(|| {
+            view! { <p class="muted small">{format!("{} {}", i18n.t(Text::RelatedMore), count - SHOWN)}</p> }
+        });
+        view! {
+            <ul class="related-items">
+                {shown.into_iter().map(|(href, name, detail)| view! {
+                    <li><A href=href>{name}</A><span class="muted small">{detail}</span></li>
+                }).collect_view()}
+            </ul>
+            {more}
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card related" data-testid=testid>
+            <div class="section-header">
+                <h2>{heading}</h2>
+                <A href=new attr:class="button secondary small" attr:data-testid="related-new">
+                    {move || i18n.t(Text::NewRecord)}
+                </A>
+            </div>
+            {items}
+        </section>
     }
 }
