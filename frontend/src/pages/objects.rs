@@ -4,7 +4,7 @@
 //! the schema on the device, so a new object works with no code and offline.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,7 +15,7 @@ use shared::i18n::{Locale, Text};
 use shared::records::{Patch, SavedView};
 use shared::schema::company::SCHEMA_ID;
 use shared::schema::{FieldDef, FieldType, ObjectDef, Value};
-use shared::search::{Entry, Query};
+use shared::search::Query;
 use shared::sync::{
     ClientCore, Collection, CreateRecord, DeleteRecord, MutateError, Mutation, Presence, Record,
     UpdateRecord,
@@ -23,6 +23,7 @@ use shared::sync::{
 use shared::{RecordId, UserId};
 
 use crate::components::form::{FormFooter, FormState, SelectField};
+use crate::components::search_index::{BackgroundIndex, use_order};
 use crate::components::{ErrorBanner, Loading};
 use crate::i18n::use_i18n;
 use crate::pages::bulk::{BulkBar, SelectRowsButton};
@@ -254,21 +255,10 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
             })
         })
     };
-    // What search reads of each record (its name's pinyin and initials among it), made once
-    // per change of the records rather than at each keystroke, and only once someone searches.
-    let entries = {
-        let key = key.clone();
-        Memo::new(move |_| {
-            changed.get();
-            sync.with_core(|core| {
-                core.collection(Collection::Object)
-                    .filter(|r| r.object_key() == Some(key.as_str()))
-                    .map(|r| (r.id, core.search_entry(r)))
-                    .collect::<HashMap<RecordId, Entry>>()
-            })
-            .unwrap_or_default()
-        })
-    };
+    // The search index of every custom object's records (the link pickers' too), built in the
+    // background as the records change; this list keeps its own object's matches.
+    let order = use_order(sync, vec![Collection::Object], |r| r.body.label());
+    let index = BackgroundIndex::new(sync, order, ClientCore::search_entry);
     let rows = {
         let key = key.clone();
         let shown = shown.clone();
@@ -282,6 +272,16 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
             let filter = filter_chips::filter_of(&conditions.get());
             let context = crate::pages::custom_fields::context(sync);
             let filter = filter.as_ref().map(|f| f.prepare(&object, &context));
+            let matching = (!q.is_empty()).then(|| {
+                let found = index.with(|i| i.search(&q, None));
+                order.with(|(_, ids)| {
+                    found
+                        .ranked
+                        .iter()
+                        .filter_map(|p| ids.get(*p as usize).copied())
+                        .collect::<HashSet<RecordId>>()
+                })
+            });
             sync.with_core(|core| {
                 // The sorted column's value of each row, read once (not at each comparison).
                 let sorted_by = by.and_then(|i| shown.get(i));
@@ -290,10 +290,7 @@ fn ObjectList(object: ObjectDef) -> impl IntoView {
                     .filter(|r| r.object_key() == Some(key.as_str()))
                     .filter(|r| !hidden.with(|h| h.contains(&r.id)))
                     .filter(|r| filter.as_ref().is_none_or(|p| p.matches_record(r)))
-                    .filter(|r| {
-                        q.is_empty()
-                            || entries.with(|e| e.get(&r.id).and_then(|e| q.rank(e)).is_some())
-                    })
+                    .filter(|r| matching.as_ref().is_none_or(|m| m.contains(&r.id)))
                     .map(|r| {
                         let cells = shown
                             .iter()

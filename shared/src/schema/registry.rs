@@ -269,6 +269,14 @@ mod tests {
         }
     }
 
+    fn object_mut<'a>(schema: &'a mut Schema, key: &str) -> &'a mut ObjectDef {
+        schema
+            .objects
+            .iter_mut()
+            .find(|o| o.key.as_str() == key)
+            .expect("an object of the schema")
+    }
+
     #[test]
     fn the_fields_linking_to_an_object_are_the_added_live_ones() {
         let mut schema = schema(FieldType::Text);
@@ -281,27 +289,17 @@ mod tests {
         assert_eq!(keys(&schema, "accounts"), ["projects.account"]);
         // The product's own links (a contact's account) are not among them.
         assert!(keys(&schema, "projects").is_empty());
-        if let Some(contacts) = schema
-            .objects
-            .iter_mut()
-            .find(|o| o.key.as_str() == "contacts")
-        {
-            contacts.fields.push(field(
-                "projects",
-                FieldType::Links {
-                    object: ObjectKey::parse("projects").expect("key"),
-                },
-            ));
-        }
+        object_mut(&mut schema, "contacts").fields.push(field(
+            "projects",
+            FieldType::Links {
+                object: ObjectKey::parse("projects").expect("key"),
+            },
+        ));
         assert_eq!(keys(&schema, "projects"), ["contacts.projects"]);
-        if let Some(projects) = schema
-            .objects
+        if let Some(link) = object_mut(&mut schema, "projects")
+            .fields
             .iter_mut()
-            .find(|o| o.key.as_str() == "projects")
-            && let Some(link) = projects
-                .fields
-                .iter_mut()
-                .find(|f| f.key.as_str() == "account")
+            .find(|f| f.key.as_str() == "account")
         {
             link.deleted_at = Some(1);
         }

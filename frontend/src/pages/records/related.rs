@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use shared::RecordId;
 use shared::i18n::Text;
 use shared::records::labels::collection_label;
-use shared::schema::builtin;
+use shared::schema::{Labels, builtin};
 use shared::sync::Collection;
 use shared::sync::linked::named;
 use shared::sync::related::{belongs, lists};
@@ -70,11 +70,34 @@ pub fn RelatedLists(collection: Collection, id: RecordId) -> impl IntoView {
     view! { {built_in} {added} }
 }
 
+/// The fields an admin added that link to records of `target` (`Schema::links_to`), as the
+/// device's schema has them: (object key, field key, the list's title). The title is the
+/// object's name, with the field's label when several of its fields link here.
+fn added_links(target: &str) -> Vec<(String, String, Labels)> {
+    let schema = crate::sync::company_schema().schema(&crate::sync::pipelines());
+    let found = schema.links_to(target);
+    found
+        .iter()
+        .map(|(object, field)| {
+            let several = found.iter().filter(|(o, _)| o.key == object.key).count() > 1;
+            let mut title = object.name.clone();
+            if several {
+                title.zh = format!("{} · {}", title.zh, field.label.zh);
+                title.en = format!("{} · {}", title.en, field.label.en);
+            }
+            (
+                object.key.as_str().to_owned(),
+                field.key.as_str().to_owned(),
+                title,
+            )
+        })
+        .collect()
+}
+
 /// Whether fields an admin added link to records of `target` (a record page then offers its
 /// related lists).
 pub fn links_here(target: &str) -> bool {
-    let schema = crate::sync::company_schema().schema(&crate::sync::pipelines());
-    !schema.links_to(target).is_empty()
+    !added_links(target).is_empty()
 }
 
 /// The records that link to record `id` (of the object `target`) through fields an admin
@@ -85,27 +108,9 @@ pub fn AddedRelatedLists(target: String, id: RecordId) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let schema_changed = sync.changes(Collection::Schema);
-    // (object key, its collection, field key, title) of each linking field.
     let links = Memo::new(move |_| {
         schema_changed.track();
-        let schema = crate::sync::company_schema().schema(&crate::sync::pipelines());
-        let found = schema.links_to(&target);
-        found
-            .iter()
-            .map(|(object, field)| {
-                let several = found.iter().filter(|(o, _)| o.key == object.key).count() > 1;
-                let mut title = object.name.clone();
-                if several {
-                    title.zh = format!("{} · {}", title.zh, field.label.zh);
-                    title.en = format!("{} · {}", title.en, field.label.en);
-                }
-                (
-                    object.key.as_str().to_owned(),
-                    field.key.as_str().to_owned(),
-                    title,
-                )
-            })
-            .collect::<Vec<_>>()
+        added_links(&target)
     });
     move || {
         links

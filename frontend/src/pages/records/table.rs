@@ -111,8 +111,11 @@ pub(super) fn grid(columns: &[Column], selecting: bool) -> String {
         least += u32::from(c.width);
     }
     // The header and the rows are as wide as the card, or as all columns when those are wider
-    // (both the same, so the name's column is as wide in both and the columns line up).
-    out.push_str(&format!("; --table-width: {least}px"));
+    // (both the same, so the name's column is as wide in both and the columns line up); then
+    // the name's column is at its narrowest, what the rows keep clear when scrolled sideways.
+    out.push_str(&format!(
+        "; --table-width: {least}px; --name-px: {NAME_MIN_PX}px"
+    ));
     out
 }
 
