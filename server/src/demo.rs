@@ -329,7 +329,7 @@ pub async fn fill_with(
             contact,
         );
         if !custom.is_empty() {
-            contact.custom = custom::values(&custom, &mut dice, i);
+            contact.custom = custom::values(&custom, &mut dice, i).into();
         }
         batch.push(contact);
         filled.contacts += 1;

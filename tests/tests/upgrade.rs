@@ -1,6 +1,7 @@
 //! Upgrading the app keeps what a device saved: a copy written by the earlier layout (one row per
 //! record) opens after the upgrade with every record and the pending change, with no network,
-//! and syncs when the server is back.
+//! and syncs when the server is back; segments saved as text (before they were kept as bytes)
+//! read as before, beside the bytes written next.
 
 use tests::Result;
 use tests::browser::{Browser, Viewport};
@@ -33,8 +34,8 @@ const READ_COPY: &str = "
       const [metaKeys, meta] = await all('meta');
       db.close();
       const records = new Map();
-      for (const text of segments) {
-        const s = JSON.parse(text);
+      for (const stored of segments) {
+        const s = JSON.parse(typeof stored === 'string' ? stored : new TextDecoder().decode(stored));
         (s.deletes || []).forEach(id => records.delete(id));
         (s.puts || []).forEach(r => records.set(r.id, JSON.stringify(r)));
       }
@@ -44,6 +45,37 @@ const READ_COPY: &str = "
         pending: pendingKeys.map((k, i) => [k, pending[i]]),
         meta: metaKeys.filter(k => k !== 'next_segment').map(k => [k, meta[metaKeys.indexOf(k)]]),
       });
+    })();";
+
+/// Rewrite every segment saved as bytes as the text it holds (as the app saved segments before
+/// it kept them as bytes); how many were rewritten.
+const SEGMENTS_AS_TEXT: &str = "
+    const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    return (async () => {
+      const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
+      const db = await req(indexedDB.open(name));
+      const tx = db.transaction('segments', 'readwrite');
+      const store = tx.objectStore('segments');
+      const [keys, values] = [await req(store.getAllKeys()), await req(store.getAll())];
+      let rewritten = 0;
+      values.forEach((v, i) => {
+        if (typeof v !== 'string') { store.put(new TextDecoder().decode(v), keys[i]); rewritten += 1; }
+      });
+      await new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = () => fail(tx.error); });
+      db.close();
+      return rewritten;
+    })();";
+
+/// How many segments are kept as text and how many as bytes.
+const SEGMENT_KINDS: &str = "
+    const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    return (async () => {
+      const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
+      const db = await req(indexedDB.open(name));
+      const values = await req(db.transaction('segments').objectStore('segments').getAll());
+      db.close();
+      const texts = values.filter(v => typeof v === 'string').length;
+      return [texts, values.filter(v => v instanceof Uint8Array).length];
     })();";
 
 /// Write a copy (from `READ_COPY`, the first argument) as the earlier layout kept it: database
@@ -149,4 +181,70 @@ async fn upgrade(b: &Browser, copy: &str) -> Result {
     contacts::wait_pending(b, 0).await?;
     b.open("/contacts").await?;
     b.wait_text("[data-testid=contact-count]", "4 ").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn segments_saved_as_text_read_beside_bytes() {
+    let server = TestServer::start("upgrade-text").await;
+    cast::seed(&server.url).await.expect("seeded");
+    let b = Browser::start(&server.url, Viewport::Desktop).await;
+    let outcome = text_segments(&b).await;
+    if outcome.is_err() {
+        b.screenshot("upgrade-text").await;
+    }
+    b.close().await;
+    server.stop().await;
+    if let Err(e) = outcome {
+        panic!("segments as text: {e}");
+    }
+}
+
+async fn text_segments(b: &Browser) -> Result {
+    b.open("/login").await?;
+    login::sign_in(b, &REP).await?;
+    contacts::open(b).await?;
+    contacts::create(b, "陈经理", "甲公司", "139 1234 5678").await?;
+    contacts::create(b, "王总", "乙公司", "").await?;
+    contacts::wait_pending(b, 0).await?;
+    let kinds = b.run(SEGMENT_KINDS).await?;
+    if kinds[0].as_u64() != Some(0) || kinds[1].as_u64().unwrap_or(0) == 0 {
+        return Err(format!("segments saved (texts, bytes): {kinds}"));
+    }
+    let rewritten = b.run(SEGMENTS_AS_TEXT).await?;
+    if rewritten.as_u64().unwrap_or(0) == 0 {
+        return Err(format!("no segment rewritten as text: {rewritten}"));
+    }
+    // The app opened again reads the texts: both contacts, and the seeded ones.
+    b.open("/contacts").await?;
+    for name in ["陈经理", "王总"] {
+        b.wait_text("[data-testid=contacts-list]", name).await?;
+    }
+    let before = count_text(b).await?;
+    // One more, saved as bytes beside the texts; all of them after another reload.
+    contacts::create(b, "新客户", "丁公司", "").await?;
+    contacts::wait_pending(b, 0).await?;
+    let kinds = b.run(SEGMENT_KINDS).await?;
+    if kinds[0].as_u64().unwrap_or(0) == 0 || kinds[1].as_u64().unwrap_or(0) == 0 {
+        return Err(format!("segments now (texts, bytes): {kinds}"));
+    }
+    b.open("/contacts").await?;
+    b.wait_text("[data-testid=contacts-list]", "新客户").await?;
+    b.wait_text("[data-testid=contacts-list]", "陈经理").await?;
+    let after = count_text(b).await?;
+    let number = |t: &str| {
+        t.split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    match (number(&before), number(&after)) {
+        (Some(n), Some(m)) if m == n + 1 => Ok(()),
+        _ => Err(format!("contacts before and after: {before:?}, {after:?}")),
+    }
+}
+
+async fn count_text(b: &Browser) -> Result<String> {
+    let text = b
+        .run("return document.querySelector('[data-testid=contact-count]').textContent;")
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_owned())
 }

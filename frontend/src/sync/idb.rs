@@ -23,6 +23,7 @@ use shared::ids::IdMap;
 use shared::sync::page_text::join_array;
 use shared::sync::{Collection, Cursor, Directory, MutationEnvelope, PullResponse, Record};
 use uuid::Uuid;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Version 1 kept one row per record; read once to move them into segments, then emptied.
 const RECORDS: &str = "records";
@@ -164,11 +165,13 @@ impl Store {
         let tx = self.db.transaction(SEGMENTS).build()?;
         let texts = tx
             .object_store(SEGMENTS)?
-            .get_all::<String>()
+            .get_all::<JsValue>()
             .with_query::<String, _>(segment_range(collection))
             .primitive()?
             .await?;
-        Ok(texts.filter_map(Result::ok).collect())
+        Ok(texts
+            .filter_map(|t| t.ok().and_then(segment_text))
+            .collect())
     }
 
     /// Version 1 kept a row per record: write them as segments and empty the old store.
@@ -319,7 +322,7 @@ impl Store {
                 );
                 // Each written in a step of its own (the next one after this one is stored).
                 segments
-                    .put(text)
+                    .put(stored_segment(&text))
                     .with_key(segment_key(collection, seq))
                     .primitive()?
                     .await?;
@@ -439,13 +442,17 @@ impl Store {
 pub struct Replay {
     collection: Collection,
     records: IdMap<Record>,
+    /// Whether the records' custom values are read now (a collection read in the background)
+    /// or left as text until asked for (one the screen waits for).
+    settle: bool,
 }
 
 impl Replay {
-    pub fn new(collection: Collection) -> Self {
+    pub fn new(collection: Collection, settle: bool) -> Self {
         Replay {
             collection,
             records: IdMap::default(),
+            settle,
         }
     }
 
@@ -457,8 +464,11 @@ impl Replay {
         for id in &segment.deletes {
             self.records.remove(id);
         }
-        for record in segment.puts {
+        for mut record in segment.puts {
             if record.collection() == self.collection {
+                if self.settle {
+                    record.custom.settle();
+                }
                 self.records.insert(record.id, record);
             }
         }
@@ -504,7 +514,7 @@ async fn write_segments(
     let mut seq = next;
     for (collection, text) in segments {
         store
-            .put(text)
+            .put(stored_segment(&text))
             .with_key(segment_key(collection, seq))
             .primitive()?;
         seq += 1;
@@ -515,6 +525,22 @@ async fn write_segments(
         .primitive()?
         .await?;
     Ok(written)
+}
+
+/// A segment as it is stored: its JSON's UTF-8 bytes (read back, they are copied into the app
+/// as they are; a string would be stored as UTF-16, twice the bytes for Chinese text, and
+/// converted on the way in).
+fn stored_segment(text: &str) -> JsValue {
+    js_sys::Uint8Array::from(text.as_bytes()).into()
+}
+
+/// A stored segment's text: bytes, or a string (as copies saved before kept them).
+fn segment_text(stored: JsValue) -> Option<String> {
+    if let Some(text) = stored.as_string() {
+        return Some(text);
+    }
+    let bytes = stored.dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
+    String::from_utf8(bytes).ok()
 }
 
 /// Pending mutations are keyed by a zero-padded id, so that keys sort like ids.

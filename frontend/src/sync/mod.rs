@@ -35,6 +35,8 @@ const PUSH_BATCH: usize = 1000;
 
 /// Longest stretch of reading the saved copy in the background before letting the page run.
 const SLICE_MS: i64 = 8;
+/// Records whose custom values are built between two looks at the clock.
+const SETTLE_RECORDS: usize = 250;
 
 /// Segments in the store after which they are rewritten (reading stays a few hundred reads).
 const COMPACT_AFTER: usize = 1500;
@@ -275,9 +277,16 @@ impl Sync {
                 saved.directory,
                 saved.next_mutation_id,
             );
+            // Their saved texts first, then the records read from them (two marks: where
+            // opening spends its time).
+            let mut texts = Vec::with_capacity(first.len());
             for collection in &first {
-                let mut replay = Replay::new(*collection);
-                for text in store.segments_of(*collection).await.unwrap_or_default() {
+                texts.push(store.segments_of(*collection).await.unwrap_or_default());
+            }
+            crate::marks::mark("core-texts");
+            for (collection, texts) in first.iter().zip(texts) {
+                let mut replay = Replay::new(*collection, false);
+                for text in texts {
                     replay.add(&text);
                 }
                 core.load_collection(*collection, replay.finish());
@@ -324,7 +333,7 @@ impl Sync {
                     .segments_of(collection)
                     .await
                     .unwrap_or_default();
-                let mut replay = Replay::new(collection);
+                let mut replay = Replay::new(collection, true);
                 let mut slice = now_ms();
                 for text in texts {
                     replay.add(&text);
@@ -340,6 +349,29 @@ impl Sync {
                 self.read.update(|bits| *bits |= bit(collection));
                 self.rev.update(|r| *r += 1);
                 pause(0).await;
+            }
+            // The first screen's records were read without building their custom values
+            // (each record builds them when first asked): built now, a slice at a time.
+            for collection in &first {
+                let mut from = Some(0);
+                while let Some(mut at) = from {
+                    let Some(engine) = engine().filter(|e| e.generation == generation) else {
+                        return;
+                    };
+                    let slice = now_ms();
+                    from = loop {
+                        let next =
+                            engine
+                                .core
+                                .borrow_mut()
+                                .settle_custom(*collection, at, SETTLE_RECORDS);
+                        match next {
+                            Some(next) if now_ms() - slice < SLICE_MS => at = next,
+                            other => break other,
+                        }
+                    };
+                    pause(0).await;
+                }
             }
             crate::marks::mark("all-loaded");
             // Search by pinyin needs the table of readings: fetched now that the screen is up.

@@ -187,6 +187,33 @@ impl ClientCore {
         self.rebase(0);
     }
 
+    /// Read the custom values of up to `budget` confirmed records of `collection` that have not
+    /// been read for them yet ([`crate::sync::Custom::settle`]), walking the collection from its
+    /// `from`th record; where to go on from, or `None` once the walk reached the end. Nothing
+    /// the user sees changes. A record the walk misses (the collection changed between two
+    /// calls) is read when first asked for.
+    pub fn settle_custom(
+        &mut self,
+        collection: Collection,
+        from: usize,
+        budget: usize,
+    ) -> Option<usize> {
+        let mut read = 0;
+        for (at, record) in self.base.0[collection.index()]
+            .values_mut()
+            .enumerate()
+            .skip(from)
+        {
+            if record.custom.settle() {
+                read += 1;
+                if read >= budget {
+                    return Some(at + 1);
+                }
+            }
+        }
+        None
+    }
+
     /// A number that changes whenever what the user sees of `collection` may have changed.
     pub fn changes(&self, collection: Collection) -> u64 {
         self.changes[collection.index()]

@@ -213,7 +213,7 @@ fn create_body(
     let team = assignable(ctx, owner)?;
     let mut record = Record::created(a.id, owner, team, ctx.actor.user, ctx.now, body);
     name_object(tx, &mut record.body, &custom);
-    record.custom = custom;
+    record.custom = custom.into();
     tx.put(record);
     Ok(())
 }
@@ -319,7 +319,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
     record.body = after;
     name_object(tx, &mut record.body, &custom);
     journal(tx, ctx, &record, record.body.label(), fields);
-    record.custom = custom;
+    record.custom = custom.into();
     record.updated_at = ctx.now;
     tx.put(record);
     Ok(())
@@ -618,9 +618,9 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
     let contact: Contact = records::create(&contact_fields).map_err(invalid)?;
     let (owner, team) = (lead_record.owner, lead_record.team);
     let lead_custom = lead_record.custom.clone();
-    let new = |id, body, custom| {
+    let new = |id, body, custom: Map<String, Json>| {
         let mut record = Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
-        record.custom = custom;
+        record.custom = custom.into();
         record
     };
     // The account first: the contact and the deal link to it, and their links are checked

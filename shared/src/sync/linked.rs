@@ -140,7 +140,7 @@ mod tests {
         let owner = UserId::from_uuid(uuid::Uuid::from_u128(1));
         let team = TeamId::from_uuid(uuid::Uuid::from_u128(2));
         let mut record = Record::created(id(n), owner, team, owner, 0, body);
-        record.custom = custom;
+        record.custom = custom.into();
         record
     }
 

@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod crm;
+pub mod custom;
 pub mod event;
 pub mod issue;
 pub mod linked;
@@ -20,6 +21,7 @@ pub mod scope;
 
 pub use client::{ClientCore, MutateError, Presence, Pulled};
 pub use crm::{AssignRecord, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};
+pub use custom::Custom;
 pub use event::{Event, Happened};
 pub use issue::{IssueKind, MAX_OPEN_ISSUES, Rejection, SyncIssue};
 pub use mutators::{

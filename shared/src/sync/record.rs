@@ -10,7 +10,9 @@ use crate::records::history::Change;
 use crate::records::{
     self, Account, Activity, Deal, Kind, Lead, ObjectRecord, Pipeline, SavedView, Task,
 };
+use crate::rows::SortKey;
 use crate::schema::company::CompanySchema;
+use crate::sync::custom::Custom;
 use crate::sync::issue::SyncIssue;
 
 /// A collection of synced records.
@@ -111,8 +113,9 @@ pub struct Record {
     /// body, so that a field a later version builds in never meets a company's own; an app
     /// that does not know of it reads the record without it and writes it no harm (devices
     /// send changes, not records).
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
+    /// Read from their JSON text only when first asked for ([`Custom`]).
+    #[serde(default, skip_serializing_if = "Custom::is_empty")]
+    pub custom: Custom,
 }
 
 /// The typed content of a record, tagged by collection.
@@ -255,7 +258,7 @@ impl Record {
             updated_at: now,
             version: 0,
             body,
-            custom: serde_json::Map::new(),
+            custom: Custom::default(),
         }
     }
 
@@ -275,6 +278,20 @@ impl Record {
             self.custom
                 .get(field)
                 .map_or(std::borrow::Cow::Borrowed(""), plain)
+        }
+    }
+
+    /// What a list orders the record by `field` with: [`SortKey::of`] its text, except that a
+    /// custom number is taken as it is rather than written out and read back.
+    pub fn sort_key(&self, field: &str) -> SortKey {
+        if self.body.fields().contains(&field) {
+            return SortKey::of(self.body.text_ref(field));
+        }
+        match self.custom.get(field) {
+            Some(serde_json::Value::Number(n)) => n
+                .as_f64()
+                .map_or_else(|| SortKey::of(n.to_string()), SortKey::Number),
+            other => SortKey::of(other.map_or(std::borrow::Cow::Borrowed(""), plain)),
         }
     }
 

@@ -412,7 +412,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                 let mut keys = vec![SortKey::Empty; ids.len()];
                                 each(&mut |place, r| {
                                     if let Some(slot) = keys.get_mut(place) {
-                                        *slot = SortKey::of(r.field_text(&sort_field));
+                                        *slot = r.sort_key(&sort_field);
                                     }
                                 });
                                 let in_order = sort_positions(&keys);
