@@ -49,19 +49,27 @@ impl SortKey {
     /// The key of a field's text; only texts that are not numbers or dates are copied.
     pub fn of<'a>(text: impl Into<Cow<'a, str>>) -> Self {
         let text = text.into();
-        let trimmed = text.trim();
-        if trimmed.is_empty() {
+        if text.trim().is_empty() {
             return SortKey::Empty;
         }
+        match Self::number(&text) {
+            Some(n) => SortKey::Number(n),
+            None => SortKey::Text(text.into_owned()),
+        }
+    }
+
+    /// The number a text orders as (a date as its digits), if it is one; nothing copied.
+    pub fn number(text: &str) -> Option<f64> {
+        let trimmed = text.trim();
         if let Some(day) = iso_date(trimmed) {
-            return SortKey::Number(day);
+            return Some(day);
         }
-        let first = trimmed.as_bytes()[0];
+        let first = *trimmed.as_bytes().first()?;
         let numeric = first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.');
-        match trimmed.parse::<f64>() {
-            Ok(n) if numeric && n.is_finite() => SortKey::Number(n),
-            _ => SortKey::Text(text.into_owned()),
+        if !numeric {
+            return None;
         }
+        trimmed.parse::<f64>().ok().filter(|n| n.is_finite())
     }
 
     /// A number that orders keys as [`SortKey`] does, up to the first eight bytes of a text

@@ -47,9 +47,7 @@ impl CustomInputs {
     pub fn of_object(key: &str, existing: Option<&Record>) -> Self {
         let company: std::rc::Rc<CompanySchema> = crate::sync::company_schema();
         let schema = company.schema(&crate::sync::pipelines());
-        let before = existing
-            .map(|r| r.custom.as_map().clone())
-            .unwrap_or_default();
+        let before = existing.map(|r| r.custom.to_map()).unwrap_or_default();
         // "New" from a record's related list links the new record there: `?{field}={id}`.
         let query = leptos_router::hooks::use_query_map();
         let given = |def: &FieldDef| {

@@ -262,7 +262,7 @@ async fn a_demo_with_custom_fields_fills_each_with_a_value_it_accepts(backend: B
             "contacts",
             &serde_json::Map::new,
             &serde_json::Map::new(),
-            &contact.custom,
+            &contact.custom.to_map(),
             true,
         );
         assert!(read.is_ok(), "{read:?}");

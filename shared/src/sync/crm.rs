@@ -286,7 +286,14 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
     };
     let values = || body_values(typed.as_ref().ok(), record.owner);
     let key = object_of(record.collection(), record.object_key());
-    let custom = custom_write(tx, ctx, (&key, &values), &record.custom, &a.custom, false);
+    let custom = custom_write(
+        tx,
+        ctx,
+        (&key, &values),
+        &record.custom.to_map(),
+        &a.custom,
+        false,
+    );
     let (after, custom) = both(typed, custom)?;
     links_seen(after.links(), &a.set, tx, ctx)?;
     let before = &record.body;
@@ -314,7 +321,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
             from: record.body.text(f),
             to: after.text(f),
         })
-        .chain(custom_changes(&record.custom, &custom))
+        .chain(custom_changes(&record.custom.to_map(), &custom))
         .collect();
     record.body = after;
     name_object(tx, &mut record.body, &custom);
@@ -617,7 +624,7 @@ pub fn convert_lead(a: &ConvertLead, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), R
     ]);
     let contact: Contact = records::create(&contact_fields).map_err(invalid)?;
     let (owner, team) = (lead_record.owner, lead_record.team);
-    let lead_custom = lead_record.custom.clone();
+    let lead_custom = lead_record.custom.to_map();
     let new = |id, body, custom: Map<String, Json>| {
         let mut record = Record::created(id, owner, team, ctx.actor.user, ctx.now, body);
         record.custom = custom.into();

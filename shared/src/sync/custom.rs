@@ -13,8 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
 
-/// Custom values by field key, each in its type's JSON form.
-pub type Values = Map<String, Json>;
+pub use crate::sync::values::Values;
 
 /// The custom values of one record: the map, or the JSON object it will be read from.
 #[derive(Default)]
@@ -93,6 +92,12 @@ impl From<Values> for Custom {
     }
 }
 
+impl From<Map<String, Json>> for Custom {
+    fn from(map: Map<String, Json>) -> Self {
+        Values::from(map).into()
+    }
+}
+
 impl std::ops::Deref for Custom {
     type Target = Values;
 
@@ -109,10 +114,10 @@ impl std::ops::DerefMut for Custom {
 
 impl<'a> IntoIterator for &'a Custom {
     type Item = (&'a String, &'a Json);
-    type IntoIter = serde_json::map::Iter<'a>;
+    type IntoIter = <&'a Values as IntoIterator>::IntoIter;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.as_map().iter()
+        self.as_map().into_iter()
     }
 }
 
@@ -211,7 +216,7 @@ mod tests {
         assert!(settled.settle());
         assert!(!settled.settle(), "nothing left to read");
         assert_eq!(
-            settled.into_map(),
+            settled.into_map().to_map(),
             json!({"x": 1}).as_object().cloned().unwrap_or_default()
         );
     }

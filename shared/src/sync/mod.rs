@@ -18,6 +18,7 @@ pub mod record;
 pub mod related;
 pub mod schema;
 pub mod scope;
+pub mod values;
 
 pub use client::{ClientCore, MutateError, Presence, Pulled};
 pub use crm::{AssignRecord, ConvertDeal, ConvertLead, CreateRecord, DeleteRecord, UpdateRecord};

@@ -281,18 +281,13 @@ impl Record {
         }
     }
 
-    /// What a list orders the record by `field` with: [`SortKey::of`] its text, except that a
-    /// custom number is taken as it is rather than written out and read back.
+    /// What a list orders the record by `field` with: [`SortKey::of`] its text, a custom
+    /// value's number already worked out when the value was read.
     pub fn sort_key(&self, field: &str) -> SortKey {
         if self.body.fields().contains(&field) {
             return SortKey::of(self.body.text_ref(field));
         }
-        match self.custom.get(field) {
-            Some(serde_json::Value::Number(n)) => n
-                .as_f64()
-                .map_or_else(|| SortKey::of(n.to_string()), SortKey::Number),
-            other => SortKey::of(other.map_or(std::borrow::Cow::Borrowed(""), plain)),
-        }
+        self.custom.sort_key(field)
     }
 
     pub fn as_contact(&self) -> Option<&Contact> {

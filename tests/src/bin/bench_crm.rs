@@ -289,6 +289,15 @@ impl ListBench {
                const s = at('list-order-start'), e = at('list-order-end');
                return s.length && e.length ? e[e.length - 1] - s[s.length - 1] : -1;
              }};
+             // The steps of the last ordering that it went through, from its start.
+             const steps = () => {{
+               const at = name => performance.getEntriesByName('qiao:' + name).map(m => m.startTime).pop();
+               const start = at('list-order-start');
+               return ['list-places', 'list-filtered', 'list-keys', 'list-sorted', 'list-order-end']
+                 .filter(n => at(n) !== undefined && at(n) >= start)
+                 .map(n => n.slice(5) + ' ' + (at(n) - start).toFixed(1))
+                 .join(', ');
+             }};
              const timed = async (change) => {{
                await settle();
                const t0 = performance.now();
@@ -305,13 +314,14 @@ impl ListBench {
              return (async () => {{
                const sort = await timed(() => set('[data-testid=sort-field]', {sort:?}));
                const sortOrder = span();
+               const sortSteps = steps();
                const before = count();
                set('[data-testid=filter-field]', {field:?});
                await settle();
                set('[data-testid=filter-value]', {value:?});
                await settle();
                const filter = await timed(() => document.querySelector('[data-testid=add-filter]').click());
-               return [sort, filter, before, count(), sortOrder, span()];
+               return [sort, filter, before, count(), sortOrder, span(), sortSteps, steps()];
              }})();",
             count = self.count,
             sort = self.sort,
@@ -330,10 +340,12 @@ impl ListBench {
         }
         let at = |i: usize| list[i].as_f64().unwrap_or(-1.0);
         eprintln!(
-            "bench-crm: {}: ordering the list took {:.1} ms of the sort, {:.1} ms of the filter",
+            "bench-crm: {}: ordering the list took {:.1} ms of the sort ({}), {:.1} ms of the filter ({})",
             self.path,
             at(4),
-            at(5)
+            list[6].as_str().unwrap_or_default(),
+            at(5),
+            list[7].as_str().unwrap_or_default(),
         );
         Ok([at(0), at(1)])
     }

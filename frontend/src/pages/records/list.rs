@@ -369,6 +369,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                 .map(|(i, id)| (*id, u32::try_from(i).unwrap_or(u32::MAX)))
                                 .collect();
                             places.set_value(Some((*version, map)));
+                            crate::marks::mark("list-places");
                         }
                         let each = |f: &mut dyn FnMut(usize, &Record)| {
                             places.with_value(|p| {
@@ -389,6 +390,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                     *slot = passes(Some(p), r);
                                 }
                             });
+                            crate::marks::mark("list-filtered");
                             pass
                         });
                         let kept = |place: &u32| {
@@ -415,7 +417,9 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                                         *slot = r.sort_key(&sort_field);
                                     }
                                 });
+                                crate::marks::mark("list-keys");
                                 let in_order = sort_positions(&keys);
+                                crate::marks::mark("list-sorted");
                                 sorted.set_value(Some((*version, sort_field.clone(), in_order)));
                             }
                             sorted

@@ -593,7 +593,7 @@ fn a_converted_lead_hands_its_custom_values_to_the_new_records() {
     apply(&mut store, &admin, &save("contacts", optional), 5).expect("relaxed");
 
     apply(&mut store, &rep, &convert(10), 6).expect("converted");
-    let custom_of = |n: u128| store.records[&rid(n)].custom.as_map().clone();
+    let custom_of = |n: u128| store.records[&rid(n)].custom.to_map();
     assert_eq!(
         custom_of(10),
         custom(&[("budget", json!({"amount": "50000", "currency": "CNY"}))])
