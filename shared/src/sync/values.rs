@@ -178,7 +178,7 @@ impl Values {
 
     /// Built from pairs in any order; a key given twice keeps its last value.
     fn from_pairs(pairs: impl IntoIterator<Item = (String, Json)>) -> Self {
-        let mut slots: Vec<Slot> = pairs
+        let slots: Vec<Slot> = pairs
             .into_iter()
             .map(|(key, value)| Slot::new(key, value))
             .collect();
@@ -186,16 +186,13 @@ impl Values {
             .windows(2)
             .all(|w| order(&w[0], &w[1].key, w[1].head) == Ordering::Less);
         if !sorted {
-            // Stable: of equal keys, the last given is last; keep it.
-            slots.sort_by(|a, b| order(a, &b.key, b.head));
-            let mut kept: Vec<Slot> = Vec::with_capacity(slots.len());
+            // Put in one at a time (a key given again replaces its value): objects come
+            // sorted, as they are written, so this is rare, and needs no sort of its own.
+            let mut values = Values::new();
             for slot in slots {
-                match kept.last_mut() {
-                    Some(last) if last.key == slot.key => *last = slot,
-                    _ => kept.push(slot),
-                }
+                values.insert(slot.key, slot.value);
             }
-            slots = kept;
+            return values;
         }
         Values {
             heads: slots.iter().map(|s| s.head).collect(),
