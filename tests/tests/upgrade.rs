@@ -166,8 +166,9 @@ async fn upgrade(b: &Browser, copy: &str) -> Result {
     }
     contacts::wait_pending(b, 0).await?;
     let layout = b.run(LAYOUT).await?;
-    // Version 3: segments, and a store for files attached on the device (empty).
-    if layout[0].as_u64() != Some(3)
+    // Version 4: segments (as bytes since version 4), and a store for files attached on the
+    // device (empty).
+    if layout[0].as_u64() != Some(4)
         || layout[1].as_u64() != Some(0)
         || layout[2].as_u64().unwrap_or(0) == 0
         || layout[3].as_i64() != Some(0)

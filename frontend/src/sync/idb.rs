@@ -1,6 +1,7 @@
 //! The device's copy in IndexedDB: confirmed records, the outbox of pending mutations, and meta
-//! (cursor, directory, client id, next mutation id). Values are stored as JSON text, which
-//! IndexedDB copies quickly and the app parses with the same `serde` types as the server.
+//! (cursor, directory, client id, next mutation id). Values are stored as JSON (segments as its
+//! UTF-8 bytes), which IndexedDB copies quickly and the app parses with the same `serde` types
+//! as the server.
 //!
 //! Confirmed records are kept as *segments*, each a JSON list of the records (and deletions) of
 //! one collection that one pull page brought, keyed `<collection>/<sequence>`: reading 250,000
@@ -111,9 +112,11 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// Version 4 stores segments as bytes: an app of version 3 or before, which would drop
+    /// them as unreadable (and could write the copy back without them), may not open it.
     pub async fn open(user: &str) -> Result<Self, StoreError> {
         let db = Database::open(format!("qiao-{user}").as_str())
-            .with_version(3u8)
+            .with_version(4u8)
             .with_on_upgrade_needed(|_event, db| {
                 for name in [SEGMENTS, PENDING, META, FILES] {
                     if !db.object_store_names().any(|n| n == name) {
