@@ -20,13 +20,24 @@ async fn a_copy_saved_by_the_earlier_layout_opens_after_the_upgrade() {
     }
 }
 
+/// A script run on this origin's copy: `db` open, `req` awaiting a request, `name` the
+/// database's name; the body's `return` is the script's answer.
+macro_rules! in_copy {
+    ($body:literal) => {
+        concat!(
+            "const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+             return (async () => {
+               const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
+               const db = await req(indexedDB.open(name));",
+            $body,
+            "})();"
+        )
+    };
+}
+
 /// This origin's copy: its database name, records (replayed from the segments, as JSON texts),
 /// outbox rows and meta rows.
-const READ_COPY: &str = "
-    const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    return (async () => {
-      const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
-      const db = await req(indexedDB.open(name));
+const READ_COPY: &str = in_copy!("
       const tx = db.transaction(['segments', 'pending', 'meta']);
       const all = store => Promise.all([req(tx.objectStore(store).getAllKeys()), req(tx.objectStore(store).getAll())]);
       const [, segments] = await all('segments');
@@ -45,15 +56,11 @@ const READ_COPY: &str = "
         pending: pendingKeys.map((k, i) => [k, pending[i]]),
         meta: metaKeys.filter(k => k !== 'next_segment').map(k => [k, meta[metaKeys.indexOf(k)]]),
       });
-    })();";
+    ");
 
 /// Rewrite every segment saved as bytes as the text it holds (as the app saved segments before
 /// it kept them as bytes); how many were rewritten.
-const SEGMENTS_AS_TEXT: &str = "
-    const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    return (async () => {
-      const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
-      const db = await req(indexedDB.open(name));
+const SEGMENTS_AS_TEXT: &str = in_copy!("
       const tx = db.transaction('segments', 'readwrite');
       const store = tx.objectStore('segments');
       const [keys, values] = [await req(store.getAllKeys()), await req(store.getAll())];
@@ -64,19 +71,17 @@ const SEGMENTS_AS_TEXT: &str = "
       await new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = () => fail(tx.error); });
       db.close();
       return rewritten;
-    })();";
+    ");
 
 /// How many segments are kept as text and how many as bytes.
-const SEGMENT_KINDS: &str = "
-    const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    return (async () => {
-      const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
-      const db = await req(indexedDB.open(name));
+const SEGMENT_KINDS: &str = in_copy!(
+    "
       const values = await req(db.transaction('segments').objectStore('segments').getAll());
       db.close();
       const texts = values.filter(v => typeof v === 'string').length;
       return [texts, values.filter(v => v instanceof Uint8Array).length];
-    })();";
+    "
+);
 
 /// Write a copy (from `READ_COPY`, the first argument) as the earlier layout kept it: database
 /// version 1 with stores `records` (one JSON text per record, keyed by id), `pending`, `meta`.
@@ -98,17 +103,13 @@ const WRITE_EARLIER_LAYOUT: &str = "
 
 /// The database's version, and how many rows its `records`, `segments` and `files` stores
 /// hold (-1: no such store).
-const LAYOUT: &str = "
-    const req = r => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    return (async () => {
-      const name = (await indexedDB.databases()).map(d => d.name).find(n => n.startsWith('qiao-'));
-      const db = await req(indexedDB.open(name));
+const LAYOUT: &str = in_copy!("
       const count = async store => db.objectStoreNames.contains(store)
         ? await req(db.transaction(store).objectStore(store).count()) : -1;
       const out = [db.version, await count('records'), await count('segments'), await count('files')];
       db.close();
       return out;
-    })();";
+    ");
 
 async fn flow(server: &mut TestServer) -> Result {
     // A phone saves two contacts, then one more with no network.

@@ -353,24 +353,22 @@ impl Sync {
             // The first screen's records were read without building their custom values
             // (each record builds them when first asked): built now, a slice at a time.
             for collection in &first {
-                let mut from = Some(0);
-                while let Some(mut at) = from {
+                let Some(ids) = engine()
+                    .filter(|e| e.generation == generation)
+                    .map(|e| e.core.borrow().unsettled(*collection))
+                else {
+                    return;
+                };
+                let mut slice = now_ms();
+                for chunk in ids.chunks(SETTLE_RECORDS) {
                     let Some(engine) = engine().filter(|e| e.generation == generation) else {
                         return;
                     };
-                    let slice = now_ms();
-                    from = loop {
-                        let next =
-                            engine
-                                .core
-                                .borrow_mut()
-                                .settle_custom(*collection, at, SETTLE_RECORDS);
-                        match next {
-                            Some(next) if now_ms() - slice < SLICE_MS => at = next,
-                            other => break other,
-                        }
-                    };
-                    pause(0).await;
+                    engine.core.borrow_mut().settle_custom(*collection, chunk);
+                    if now_ms() - slice >= SLICE_MS {
+                        pause(0).await;
+                        slice = now_ms();
+                    }
                 }
             }
             crate::marks::mark("all-loaded");

@@ -187,31 +187,26 @@ impl ClientCore {
         self.rebase(0);
     }
 
-    /// Read the custom values of up to `budget` confirmed records of `collection` that have not
-    /// been read for them yet ([`crate::sync::Custom::settle`]), walking the collection from its
-    /// `from`th record; where to go on from, or `None` once the walk reached the end. Nothing
-    /// the user sees changes. A record the walk misses (the collection changed between two
-    /// calls) is read when first asked for.
-    pub fn settle_custom(
-        &mut self,
-        collection: Collection,
-        from: usize,
-        budget: usize,
-    ) -> Option<usize> {
-        let mut read = 0;
-        for (at, record) in self.base.0[collection.index()]
-            .values_mut()
-            .enumerate()
-            .skip(from)
-        {
-            if record.custom.settle() {
-                read += 1;
-                if read >= budget {
-                    return Some(at + 1);
-                }
+    /// The confirmed records of `collection` whose custom values are still the text they were
+    /// read from ([`crate::sync::Custom`]).
+    pub fn unsettled(&self, collection: Collection) -> Vec<RecordId> {
+        self.base
+            .shelf(collection)
+            .values()
+            .filter(|r| r.custom.is_unread())
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// Build the custom values of these confirmed records of `collection` (those gone since
+    /// are passed by); nothing the user sees changes.
+    pub fn settle_custom(&mut self, collection: Collection, ids: &[RecordId]) {
+        let shelf = &mut self.base.0[collection.index()];
+        for id in ids {
+            if let Some(record) = shelf.get_mut(id) {
+                record.custom.settle();
             }
         }
-        None
     }
 
     /// A number that changes whenever what the user sees of `collection` may have changed.

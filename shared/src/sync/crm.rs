@@ -286,14 +286,8 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
     };
     let values = || body_values(typed.as_ref().ok(), record.owner);
     let key = object_of(record.collection(), record.object_key());
-    let custom = custom_write(
-        tx,
-        ctx,
-        (&key, &values),
-        &record.custom.to_map(),
-        &a.custom,
-        false,
-    );
+    let before_custom = record.custom.to_map();
+    let custom = custom_write(tx, ctx, (&key, &values), &before_custom, &a.custom, false);
     let (after, custom) = both(typed, custom)?;
     links_seen(after.links(), &a.set, tx, ctx)?;
     let before = &record.body;
@@ -321,7 +315,7 @@ pub fn update(a: &UpdateRecord, tx: &mut dyn Tx, ctx: &Ctx) -> Result<(), Reject
             from: record.body.text(f),
             to: after.text(f),
         })
-        .chain(custom_changes(&record.custom.to_map(), &custom))
+        .chain(custom_changes(&before_custom, &custom))
         .collect();
     record.body = after;
     name_object(tx, &mut record.body, &custom);

@@ -50,7 +50,7 @@ impl Custom {
         true
     }
 
-    /// Whether the map is still to be built (the record has not been read for them).
+    /// Whether the values are still text (not yet asked for, nor settled).
     pub fn is_unread(&self) -> bool {
         self.text.is_some()
     }
@@ -61,12 +61,6 @@ impl Custom {
             (None, Some(text)) => is_empty_object(text.get()),
             (None, None) => true,
         }
-    }
-
-    /// The values as a map of their own.
-    pub fn into_map(mut self) -> Values {
-        self.settle();
-        self.values.take().unwrap_or_default()
     }
 }
 
@@ -183,7 +177,7 @@ mod tests {
     #[test]
     fn values_are_read_when_first_asked_for() {
         let custom = read(r#"{"grade": "a", "budget": {"amount": "12.00", "currency": "CNY"}}"#);
-        assert!(custom.is_unread());
+        assert!(custom.text.is_some(), "not read yet");
         assert!(!custom.is_empty());
         assert_eq!(custom.get("grade"), Some(&json!("a")));
         assert_eq!(custom["budget"]["amount"], json!("12.00"));
@@ -207,7 +201,7 @@ mod tests {
         let mut custom = read(r#"{"grade": "a"}"#);
         custom.insert("grade".into(), json!("b"));
         custom.insert("vip".into(), json!(true));
-        assert!(!custom.is_unread());
+        assert!(custom.text.is_none(), "the text let go");
         assert_eq!(
             serde_json::to_value(&custom).expect("value"),
             json!({"grade": "b", "vip": true})
@@ -216,7 +210,7 @@ mod tests {
         assert!(settled.settle());
         assert!(!settled.settle(), "nothing left to read");
         assert_eq!(
-            settled.into_map().to_map(),
+            settled.as_map().to_map(),
             json!({"x": 1}).as_object().cloned().unwrap_or_default()
         );
     }
