@@ -10,7 +10,7 @@ use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::objects::{ObjectListPage, ObjectRecordPage};
-use crate::pages::records::{PipelinePage, RecordEditorPage, RecordList, RecordsPage};
+use crate::pages::records::{ListOf, PipelinePage, RecordEditorPage, RecordList, RecordsPage};
 use crate::pages::search::SearchPage;
 use crate::pages::settings::{SettingsPage, SettingsTab};
 use crate::pages::setup::SetupPage;
@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("/contacts") view=|| view! { <RecordList collection=Collection::Contact /> } />
+                    <Route path=path!("/contacts") view=|| view! { <RecordList list=ListOf::builtin(Collection::Contact) /> } />
                     <Route path=path!("/contacts/:id") view=|| view! { <RecordEditorPage collection=Collection::Contact /> } />
                     <Route path=path!("/sync-issues") view=SyncIssuesPage />
                     <Route path=path!("/pipeline") view=PipelinePage />

@@ -16,6 +16,7 @@ use tests::server::TestServer;
 
 const ADMIN_EMAIL: &str = "admin@qiao.example";
 const ADMIN_PASSWORD: &str = "admin-pass-1";
+const ENTER: &str = "\u{E007}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_object_from_settings_to_a_phone_offline_and_a_managers_list() {
@@ -67,14 +68,14 @@ async fn add_field(
 
 /// Make a project on the open form of a new one.
 async fn add_project(rep: &Browser, name: &str, budget: &str) -> Result {
-    rep.click("[data-testid=new-object-record]").await?;
+    rep.click("[data-testid=new-record]").await?;
     rep.find("[data-testid=record-form]").await?;
     records::fill(rep, "name", name).await?;
     records::link(rep, "account", "huawei", "华为").await?;
     records::fill(rep, "budget", budget).await?;
     records::save(rep).await?;
     rep.wait_path("/o/projects").await?;
-    rep.wait_text("[data-testid=object-table]", name).await
+    rep.wait_text("[data-testid=records-list]", name).await
 }
 
 async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Browser) -> Result {
@@ -206,17 +207,17 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     server.go_down().await;
     // The list opens from its address, offline.
     rep.open("/o/projects").await?;
-    rep.wait_text("[data-testid=object-title]", "项目").await?;
-    rep.find("[data-testid=object-empty]").await?;
+    rep.wait_text("[data-testid=list-title]", "项目").await?;
+    rep.find("[data-testid=list-empty]").await?;
     // A project without its name is refused at the name, nothing saved.
-    rep.click("[data-testid=new-object-record]").await?;
+    rep.click("[data-testid=new-record]").await?;
     rep.find("[data-testid=record-form]").await?;
     shell::check_phone_layout(rep).await?;
     records::save(rep).await?;
     rep.find("[data-field=name] .field-error").await?;
     rep.open("/o/projects").await?;
     // The first project's items, the total following what is typed.
-    rep.click("[data-testid=new-object-record]").await?;
+    rep.click("[data-testid=new-record]").await?;
     rep.find("[data-testid=record-form]").await?;
     records::fill(rep, "name", "园区一期").await?;
     records::link(rep, "account", "huawei", "华为").await?;
@@ -238,7 +239,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     rep.snap("custom-object-sub-table").await;
     records::save(rep).await?;
     rep.wait_path("/o/projects").await?;
-    rep.wait_text("[data-testid=object-table]", "园区一期")
+    rep.wait_text("[data-testid=records-list]", "园区一期")
         .await?;
     add_project(rep, "园区二期", "50000").await?;
     shell::check_phone_layout(rep).await?;
@@ -260,7 +261,8 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         .await?;
     // A project opens from its address (a reload), offline, with its values.
     rep.open("/o/projects").await?;
-    rep.click("[data-testid=object-row] a").await?;
+    rep.click("[data-testid=records-list] li a.record-link")
+        .await?;
     rep.find("[data-testid=record-form]").await?;
     let path = rep.path().await?;
     rep.open(&path).await?;
@@ -295,42 +297,60 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     login::sign_in(boss, &BOSS).await?;
     boss.click("[data-testid=nav-o-projects]").await?;
     boss.wait_path("/o/projects").await?;
-    boss.wait_text("[data-testid=object-table]", "园区二期")
+    boss.wait_text("[data-testid=records-list]", "园区二期")
         .await?;
-    boss.wait_text("[data-testid=object-table]", "华为").await?;
-    let column = boss
-        .run(
-            "return Array.from(document.querySelectorAll('[data-testid=object-table] thead th')) \
-             .findIndex(th => th.innerText.includes('预算')) - 1",
-        )
-        .await?;
-    let column = column.as_i64().ok_or("a budget column")?;
-    boss.click(&format!("[data-testid=sort-column-{column}]"))
-        .await?;
-    boss.click(&format!("[data-testid=sort-column-{column}]"))
-        .await?;
+    boss.wait_text("[data-testid=records-list]", "华为").await?;
+    // The same table as every list: a column per usual field, sorted by its header.
+    let budget = "[data-testid=table-head] [data-field=budget] [data-testid=column-head]";
+    boss.click(budget).await?;
+    boss.click(budget).await?;
     boss.wait_until(
-        "(() => { const rows = Array.from(document.querySelectorAll('[data-testid=object-row] th')) \
-           .map(th => th.innerText.trim()); \
+        "(() => { const rows = Array.from(document.querySelectorAll('[data-testid=records-list] li .record-title')) \
+           .map(t => t.textContent.trim()); \
            return rows.length === 2 && rows[0] === '园区一期' && rows[1] === '园区二期'; })()",
         "the larger budget first",
     )
     .await?;
-    boss.fill("[data-testid=object-search]", "二期").await?;
+    boss.fill("[data-testid=record-search]", "二期").await?;
     boss.wait_until(
-        "document.querySelectorAll('[data-testid=object-row]').length === 1",
+        "document.querySelectorAll('[data-testid=records-list] li').length === 1",
         "one project found",
     )
     .await?;
     boss.snap("custom-object-list").await;
     // On a board by phase, a project moves to another column from its menu (the keyboard's
     // way), and stays there after a reload.
-    boss.erase("[data-testid=object-search]").await?;
+    boss.erase("[data-testid=record-search]").await?;
     // A filter chip by budget: a value that is not an amount is named, nothing is lost; a
     // good one keeps the larger project, also after a reload of the list's address.
-    let rows = "document.querySelectorAll('[data-testid=object-row]').length";
+    let rows = "document.querySelectorAll('[data-testid=records-list] li').length";
     boss.wait_until(&format!("{rows} === 2"), "both projects again")
         .await?;
+    // A cell edited where it stands, as on every list: 园区二期's budget, Enter to begin and
+    // Enter to save; the server holds it.
+    let cell = boss
+        .run(
+            "const head = [...document.querySelectorAll('[data-testid=table-head] [data-field]')].map(e => e.dataset.field); \
+             const row = [...document.querySelectorAll('[data-testid=records-list] li')] \
+               .find(li => li.querySelector('.record-title').textContent.trim() === '园区二期'); \
+             return `li[data-id='${row.dataset.id}'] [data-col='${head.indexOf('budget') + 1}']`;",
+        )
+        .await?;
+    let cell = cell.as_str().ok_or("the budget's cell")?.to_owned();
+    boss.wait_text(&cell, "50,000").await?;
+    boss.click(&cell).await?;
+    boss.press(ENTER).await?;
+    boss.find("[data-testid=cell-input]").await?;
+    boss.erase("[data-testid=cell-input]").await?;
+    boss.press(&format!("60000{ENTER}")).await?;
+    boss.wait_text(&cell, "60,000").await?;
+    contacts::wait_pending(boss, 0).await?;
+    let held = api
+        .get("/api/v1/projects?filter=budget%20%3D%2060000")
+        .await?;
+    if held["items"].as_array().map(Vec::len) != Some(1) {
+        return Err(format!("the server does not hold the new budget: {held}"));
+    }
     boss.choose("[data-testid=filter-field]", "预算").await?;
     boss.choose("[data-testid=filter-op]", "≥").await?;
     boss.fill("[data-testid=filter-value]", "很多").await?;
@@ -342,7 +362,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         .await?;
     boss.wait_until(&format!("{rows} === 1"), "one project of 100,000 or more")
         .await?;
-    boss.wait_text("[data-testid=object-table]", "园区一期")
+    boss.wait_text("[data-testid=records-list]", "园区一期")
         .await?;
     let filtered = boss
         .run("return location.pathname + location.search")
@@ -424,7 +444,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         .await?;
     // The list opens again from its address.
     boss.open("/o/projects").await?;
-    boss.wait_text("[data-testid=object-table]", "园区一期")
+    boss.wait_text("[data-testid=records-list]", "园区一期")
         .await?;
 
     // Global search finds a project and says what it is.
@@ -436,10 +456,10 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
         .await?;
     // A bulk deletion from the table (with a moment to undo), then synced.
     boss.open("/o/projects").await?;
-    boss.wait_text("[data-testid=object-table]", "园区二期")
+    boss.wait_text("[data-testid=records-list]", "园区二期")
         .await?;
     boss.click("[data-testid=select-rows]").await?;
-    let tick = "//tr[@data-testid='object-row'][.//a[normalize-space()='园区二期']]//input[@data-testid='select-row']";
+    let tick = "//ul[@data-testid='records-list']/li[.//strong[normalize-space()='园区二期']]//input[@data-testid='select-row']";
     boss.client
         .find(fantoccini::Locator::XPath(tick))
         .await
@@ -450,7 +470,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.wait_text("[data-testid=selected-count]", "1").await?;
     boss.click("[data-testid=bulk-delete]").await?;
     boss.wait_until(
-        "document.querySelectorAll('[data-testid=object-row]').length === 1",
+        "document.querySelectorAll('[data-testid=records-list] li').length === 1",
         "the deleted project hidden at once",
     )
     .await?;

@@ -111,6 +111,22 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
         "most employees first",
     )
     .await?;
+    // For assistive technology it is a grid named by the list's heading: a header row and a
+    // row per account, each saying its place; the sorted column says how.
+    desk.wait_until(
+        "(() => { const g = document.querySelector('[role=grid]'); \
+           if (!g || g.getAttribute('aria-rowcount') !== '4' || g.getAttribute('aria-colcount') !== '5') return false; \
+           if (document.getElementById(g.getAttribute('aria-labelledby')).textContent.trim() !== '客户') return false; \
+           const rows = [...g.querySelectorAll('[role=row]')]; \
+           const places = rows.map(r => r.getAttribute('aria-rowindex')).join(); \
+           const heads = g.querySelectorAll('[role=row] [role=columnheader]').length; \
+           const size = g.querySelector('[role=columnheader][data-field=size]').getAttribute('aria-sort'); \
+           const city = g.querySelector('[role=columnheader][data-field=city]').getAttribute('aria-sort'); \
+           const first = rows[1].querySelectorAll('[role=gridcell]').length, named = rows[1].querySelector('[role=rowheader] a'); \
+           return places === '1,2,3,4' && heads === 5 && size === 'descending' && city === 'none' && first === 4 && named !== null; })()",
+        "a grid of a header row and three rows, sorted by employees going down",
+    )
+    .await?;
 
     // Resized by keyboard (two steps of 16 px), then by mouse (60 px wider).
     let handle = "[data-testid=table-head] [data-field=industry] [data-testid=col-resize]";
@@ -330,6 +346,12 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
         .await?;
     if rep.is_visible("[data-testid=table-head]").await || rep.is_visible(".cell").await {
         return Err("a table on a phone".into());
+    }
+    let roles = rep
+        .run("return document.querySelectorAll('[role=grid], [role=row]').length;")
+        .await?;
+    if roles.as_u64() != Some(0) {
+        return Err(format!("{roles} grid roles on a phone's cards"));
     }
     Ok(())
 }

@@ -25,6 +25,16 @@ pub fn use_order(
     collections: Vec<Collection>,
     key: fn(&Record) -> String,
 ) -> Memo<Order> {
+    use_order_where(sync, collections, key, |_| true)
+}
+
+/// As [`use_order`], of the records `keep` keeps (one custom object's, say).
+pub fn use_order_where(
+    sync: Sync,
+    collections: Vec<Collection>,
+    key: fn(&Record) -> String,
+    keep: impl Fn(&Record) -> bool + Send + std::marker::Sync + 'static,
+) -> Memo<Order> {
     let changed: Vec<_> = collections.iter().map(|c| sync.changes(*c)).collect();
     let version = StoredValue::new(0u64);
     Memo::new_with_compare(
@@ -38,6 +48,7 @@ pub fn use_order(
                     let mut all: Vec<(String, RecordId)> = collections
                         .iter()
                         .flat_map(|c| core.collection(*c))
+                        .filter(|r| keep(r))
                         .map(|r| (key(r), r.id))
                         .collect();
                     all.sort_unstable();

@@ -34,7 +34,9 @@ pub struct ListRow {
 /// the rows of a range of positions (called again when the range or what it reads changes).
 /// With `selected` (while it is `Some`), every row has a box to tick it. Each row is
 /// `row_px` tall ([`ROW_PX`] unless said); its cells (`data-col` 1…, the name's link 0) follow
-/// the name, for a table's columns.
+/// the name, for a table's columns. While `grid` holds, the rows are a grid's rows for assistive
+/// technology (the caller's element around the list is the `grid` and its header row the first):
+/// each row says its place among all rows, not only among those in the page.
 #[component]
 pub fn VirtualList(
     testid: &'static str,
@@ -42,7 +44,10 @@ pub fn VirtualList(
     rows: impl Fn(Range<usize>) -> Vec<ListRow> + Send + Sync + 'static,
     #[prop(optional, into)] selected: Option<Signal<Option<RwSignal<HashSet<RecordId>>>>>,
     #[prop(optional, into)] row_px: Option<Signal<f64>>,
+    #[prop(optional, into)] grid: Option<Signal<bool>>,
 ) -> impl IntoView {
+    let grid = grid.unwrap_or_else(|| Signal::derive(|| false));
+    let role = move |name: &'static str| move || grid.get().then_some(name);
     let list = NodeRef::<Ul>::new();
     let row_px = row_px.unwrap_or_else(|| Signal::derive(|| ROW_PX));
     let window = use_visible_rows(list, count, row_px);
@@ -53,6 +58,7 @@ pub fn VirtualList(
     view! {
         <ul
             class="records virtual"
+            role=role("rowgroup")
             data-testid=testid
             node_ref=list
             style=move || list_style(count.get(), &window.get(), row_px.get())
@@ -75,6 +81,7 @@ pub fn VirtualList(
                     let tick = move || {
                         selected.and_then(|s| s.get()).map(|set| {
                             view! {
+                                <span class="cell-box" role=role("gridcell")>
                                 <input type="checkbox" class="row-check" data-testid="select-row"
                                     aria-label=text(|r| r.title.clone())
                                     prop:checked=move || id().is_some_and(|id| set.with(|s| s.contains(&id)))
@@ -86,6 +93,7 @@ pub fn VirtualList(
                                             });
                                         }
                                     } />
+                                </span>
                             }
                         })
                     };
@@ -93,14 +101,21 @@ pub fn VirtualList(
                         row.with(|r| {
                             r.as_ref().map(|r| {
                                 r.cells.iter().enumerate().map(|(i, cell)| view! {
-                                    <span class="cell" tabindex="-1" data-col=i + 1>{cell.clone()}</span>
+                                    <span class="cell" role=role("gridcell") tabindex="-1" data-col=i + 1>{cell.clone()}</span>
                                 }).collect_view()
                             })
                         })
                     };
                     view! {
-                        <li data-id=text(|r| r.id.to_string()) data-pos=move || window.get().start + slot>
+                        <li data-id=text(|r| r.id.to_string()) data-pos=move || window.get().start + slot
+                            role=role("row")
+                            aria-rowindex=move || grid.get().then(|| window.get().start + slot + 2)
+                            aria-selected=move || {
+                                let set = selected.and_then(|s| s.get())?;
+                                grid.get().then(|| id().is_some_and(|id| set.with(|s| s.contains(&id))).to_string())
+                            }>
                             {tick}
+                            <span class="cell-box" role=role("rowheader")>
                             <a href=text(|r| r.href.clone()) class="record-link" data-col="0">
                                 <strong class="record-title">{text(|r| r.title.clone())}</strong>
                                 <span class="muted">{line(0)}</span>
@@ -108,6 +123,7 @@ pub fn VirtualList(
                                     <span class="muted small">{line(1)}</span>
                                 </Show>
                             </a>
+                            </span>
                             {cells}
                         </li>
                     }

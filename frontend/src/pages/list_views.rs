@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::RecordId;
 use shared::i18n::Text;
-use shared::records::labels::field_label;
-use shared::records::{SavedView, fields_of};
+use shared::records::SavedView;
 use shared::sync::{Collection, CreateRecord, DeleteRecord, Mutation};
 
 use crate::i18n::use_i18n;
+use crate::pages::records::ListOf;
 use crate::sync::{new_uuid, use_sync};
 use shared::i18n::rejection_text;
 
@@ -34,41 +34,54 @@ impl ListSettings {
         }
     }
 
-    fn apply(self, view: Option<&SavedView>, collection: Collection) {
+    fn apply(self, view: Option<&SavedView>, list: &ListOf) {
         self.sort
             .set(view.map(|v| v.sort.clone()).unwrap_or_default());
         self.descending.set(view.is_some_and(|v| v.descending));
-        // A view saved before chips keeps its (field, value) filters: read as chips.
-        let object = crate::pages::records::object_of(collection);
+        let object = list.object();
         let chips = view
-            .map(|v| {
-                let mut all: Vec<String> = v.chips.lines().map(str::to_owned).collect();
-                if let Some(object) = &object {
-                    all.extend(v.filters.iter().filter_map(|(field, value)| {
-                        crate::pages::filter_chips::legacy_chip(object, field, value)
-                    }));
-                }
-                all
-            })
+            .map(|v| view_chips(v, object.as_ref()))
             .unwrap_or_default();
         self.chips.set(chips);
         self.columns
             .set(view.map(|v| v.columns.clone()).unwrap_or_default());
     }
 
+    /// Whether these settings are those of `view` (tracked).
+    fn show(self, view: &SavedView, list: &ListOf) -> bool {
+        self.sort.with(|s| *s == view.sort)
+            && self.descending.get() == view.descending
+            && self.columns.with(|c| *c == view.columns)
+            && self
+                .chips
+                .with(|c| *c == view_chips(view, list.object().as_ref()))
+    }
+
     /// These settings as the fields of a view called `name` of `list`.
-    fn as_fields(self, name: &str, list: Collection) -> shared::records::Patch {
+    fn as_fields(self, name: &str, list: &ListOf) -> shared::records::Patch {
         view_fields(&SavedView {
             name: name.to_owned(),
-            list: Some(list),
+            list: Some(list.collection()),
             sort: self.sort.get_untracked(),
             descending: self.descending.get_untracked(),
             filters: Vec::new(),
             columns: self.columns.get_untracked(),
-            object: String::new(),
+            object: list.view_object(),
             chips: self.chips.get_untracked().join("\n"),
         })
     }
+}
+
+/// The chips a view sets. A view saved before chips keeps its (field, value) filters: read as
+/// chips.
+fn view_chips(view: &SavedView, object: Option<&shared::schema::ObjectDef>) -> Vec<String> {
+    let mut all: Vec<String> = view.chips.lines().map(str::to_owned).collect();
+    if let Some(object) = object {
+        all.extend(view.filters.iter().filter_map(|(field, value)| {
+            crate::pages::filter_chips::legacy_chip(object, field, value)
+        }));
+    }
+    all
 }
 
 /// A view as the fields a `record.create` of it sends.
@@ -80,14 +93,16 @@ pub fn view_fields(view: &SavedView) -> shared::records::Patch {
         .collect()
 }
 
-/// The saved views of a built-in list, applied to its settings.
+/// The saved views of a list, applied to its settings.
 #[component]
-pub fn ViewPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
+pub fn ViewPicker(list: ListOf, settings: ListSettings) -> impl IntoView {
+    let list = StoredValue::new(list);
     view! {
         <SavedViews
-            belongs=Callback::new(move |v: SavedView| v.list == Some(collection) && v.object.is_empty())
-            apply=Callback::new(move |v: Option<SavedView>| settings.apply(v.as_ref(), collection))
-            current=Callback::new(move |name: String| settings.as_fields(&name, collection)) />
+            belongs=Callback::new(move |v: SavedView| list.with_value(|l| l.owns_view(&v)))
+            apply=Callback::new(move |v: Option<SavedView>| list.with_value(|l| settings.apply(v.as_ref(), l)))
+            current=Callback::new(move |name: String| list.with_value(|l| settings.as_fields(&name, l)))
+            shows=Callback::new(move |v: SavedView| list.with_value(|l| settings.show(&v, l))) />
     }
 }
 
@@ -228,7 +243,8 @@ pub fn SavedViews(
 /// later (the keyboard's way to reorder columns; on a desk a header can be dragged too). With
 /// none ticked, the list shows the object's usual ones, ticked here.
 #[component]
-pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl IntoView {
+pub fn ColumnPicker(list: ListOf, settings: ListSettings) -> impl IntoView {
+    let list = StoredValue::new(list);
     let i18n = use_i18n();
     let sync = use_sync();
     let schema_changed = sync.changes(Collection::Schema);
@@ -238,7 +254,7 @@ pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl Into
         if !chosen.is_empty() {
             return chosen;
         }
-        crate::pages::records::object_of(collection)
+        list.with_value(ListOf::object)
             .map(|o| {
                 o.usual_columns()
                     .iter()
@@ -253,17 +269,12 @@ pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl Into
         schema_changed.track();
         sync.with_core(|_| ());
         let locale = i18n.locale();
-        let mut fields: Vec<(String, Option<String>)> = fields_of(collection)
-            .iter()
-            .copied()
-            .filter(|f| *f != "name" && *f != "title")
-            .map(|f| (f.to_owned(), None))
+        let name = list.with_value(ListOf::name_field);
+        let mut fields: Vec<(String, String)> = list
+            .with_value(|l| l.fields(locale))
+            .into_iter()
+            .filter(|(f, _)| *f != "name" && *f != "title" && *f != name)
             .collect();
-        fields.extend(
-            crate::pages::records::custom_fields(collection, locale)
-                .into_iter()
-                .map(|(key, label)| (key, Some(label))),
-        );
         let order = shown();
         fields.sort_by_key(|(f, _)| order.iter().position(|o| o == f).unwrap_or(usize::MAX));
         fields
@@ -288,9 +299,8 @@ pub fn ColumnPicker(collection: Collection, settings: ListSettings) -> impl Into
             <legend>{move || i18n.t(Text::ShownFields)}</legend>
             {move || {
                 let on: Vec<String> = shown();
-                fields().into_iter().map(|(field, custom)| {
+                fields().into_iter().map(|(field, label)| {
                     let ticked = on.contains(&field);
-                    let label = custom.clone().unwrap_or_else(|| field_label(&field, i18n.locale()).to_owned());
                     let (f1, f2, f3, f4) = (field.clone(), field.clone(), field.clone(), field.clone());
                     view! {
                         <div class="column-choice" data-field=f4>

@@ -322,15 +322,21 @@ pub fn RecordEditor(collection: Collection, id: Option<RecordId>) -> impl IntoVi
     // address (`?tab=related`); wider screens show all three.
     let tab = use_tab();
     let tabs = id.map(|id| {
-        let mut offered = vec![("details", Text::TabDetails)];
-        if !shared::sync::related::lists(collection).is_empty()
-            || shared::schema::builtin::object_key(collection).is_some_and(super::links_here)
-        {
-            offered.push(("related", Text::TabRelated));
-        }
-        if collection != Collection::Activity {
-            offered.push(("timeline", Text::Timeline));
-        }
+        // Again when the schema changes: a link to this object added by an admin brings the
+        // related tab.
+        let offered = Signal::derive(move || {
+            schema_changed.track();
+            let mut offered = vec![("details", Text::TabDetails)];
+            if !shared::sync::related::lists(collection).is_empty()
+                || shared::schema::builtin::object_key(collection).is_some_and(super::links_here)
+            {
+                offered.push(("related", Text::TabRelated));
+            }
+            if collection != Collection::Activity {
+                offered.push(("timeline", Text::Timeline));
+            }
+            offered
+        });
         view! { <RecordTabs path=record_path(collection, id) offered=offered tab=tab /> }
     });
     let header = id.map(|id| {

@@ -188,18 +188,20 @@ pub(crate) fn use_tab() -> Memo<&'static str> {
     })
 }
 
-/// A record page's tabs on a phone (the page at `path`; `offered`: each tab's key and name);
-/// the one shown is marked. Wider screens show every part and no tabs.
+/// A record page's tabs on a phone (the page at `path`; `offered`: each tab's key and name,
+/// followed as they change: a link field added by an admin brings the related tab); the one
+/// shown is marked. Wider screens show every part and no tabs.
 #[component]
 pub(crate) fn RecordTabs(
     path: String,
-    offered: Vec<(&'static str, Text)>,
+    #[prop(into)] offered: Signal<Vec<(&'static str, Text)>>,
     tab: Memo<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="tabs record-tabs" aria-label=move || i18n.t(Text::TabDetails)>
-            {offered.into_iter().map(|(key, text)| {
+            {move || offered.get().into_iter().map(|(key, text)| {
+                let path = path.clone();
                 let href = if key == "details" { path.clone() } else { format!("{path}?tab={key}") };
                 view! {
                     <a href=href class="tab" data-testid=format!("tab-{key}")

@@ -11,10 +11,8 @@ use shared::format;
 use shared::i18n::{Locale, Text};
 use shared::ids::IdMap;
 use shared::query::Filter;
-use shared::records;
-use shared::records::labels::{collection_label, field_label};
 use shared::rows::{SortKey, sort_positions};
-use shared::schema::ObjectDef;
+use shared::schema::{FieldDef, ObjectDef};
 use shared::search::{Found, Query};
 use shared::sync::{ClientCore, Collection, Record};
 
@@ -22,16 +20,16 @@ use super::table::{
     Cells, Column, TableHead, cells, grid, keep_columns, row_px, stored_widths, use_desk,
 };
 use super::{
-    choice_label, choices, collection_of, custom_field, custom_fields, link_labels, link_targets,
-    list_path, object_of, path_of, record_path, shown_time,
+    ListOf, choice_label, choices, collection_of, link_labels, link_targets, path_of, shown_time,
 };
-use crate::components::search_index::{BackgroundIndex, use_order};
+use crate::components::search_index::{BackgroundIndex, use_order_where};
 use crate::components::virtual_rows::{ListRow, VirtualList};
 use crate::i18n::use_i18n;
 use crate::pages::bulk::{BulkBar, SelectRowsButton};
 use crate::pages::filter_chips::FilterChips;
 use crate::pages::list_views::{ColumnPicker, ListSettings, ViewPicker};
 use crate::pages::not_found::NotFound;
+use crate::pages::object_board::{ObjectBoard, groupings};
 use crate::sync::use_sync;
 
 /// The second line of a row: what matters most about each kind.
@@ -111,6 +109,44 @@ impl Active {
     }
 }
 
+/// The place in the name order `ids` of each record of `collection`, in the order the device's
+/// copy holds them (`NOWHERE` for records the list does not show).
+fn walk_of(core: &ClientCore, collection: Collection, ids: &[RecordId]) -> Vec<(RecordId, u32)> {
+    let places: IdMap<u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, u32::try_from(i).unwrap_or(NOWHERE)))
+        .collect();
+    core.collection(collection)
+        .map(|r| (r.id, places.get(&r.id).copied().unwrap_or(NOWHERE)))
+        .collect()
+}
+
+/// Not a place in the list.
+const NOWHERE: u32 = u32::MAX;
+
+/// Each record of `collection` that `walk` (from [`walk_of`]) places in the list, with its place;
+/// false, and stopped, where the copy no longer holds the records in the walk's order.
+fn walk_with(
+    core: &ClientCore,
+    collection: Collection,
+    walk: &[(RecordId, u32)],
+    f: &mut dyn FnMut(usize, &Record),
+) -> bool {
+    let mut steps = walk.iter();
+    for r in core.collection(collection) {
+        match steps.next() {
+            Some((id, place)) if *id == r.id => {
+                if *place != NOWHERE {
+                    f(*place as usize, r);
+                }
+            }
+            _ => return false,
+        }
+    }
+    steps.next().is_none()
+}
+
 /// Whether a record passes the prepared chips.
 fn passes(prepared: Option<&shared::query::Prepared<'_>>, record: &Record) -> bool {
     prepared.is_none_or(|p| p.matches_record(record))
@@ -159,13 +195,20 @@ impl ListWords {
     }
 }
 
-/// A field as a list row shows it: a choice by its label, a link by the linked record's name,
-/// a time in local time, money with its currency.
-fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> String {
+/// A field of the list's `object` as a list row shows it: a choice by its label, a link by the
+/// linked record's name, a time in local time, money with its currency.
+fn shown_text(
+    core: &ClientCore,
+    r: &Record,
+    object: Option<&ObjectDef>,
+    field: &str,
+    locale: Locale,
+) -> String {
     let c = r.collection();
     if let Some(json) = r.custom.get(field) {
-        return custom_field(c, field)
-            .map(|def| crate::pages::objects::shown_value(core, &def, Some(json), locale))
+        return object
+            .and_then(|o| o.field(field))
+            .map(|def| crate::pages::objects::shown_value(core, def, Some(json), locale))
             .unwrap_or_default();
     }
     if field == "owner" {
@@ -196,20 +239,20 @@ fn shown_text(core: &ClientCore, r: &Record, field: &str, locale: Locale) -> Str
     }
 }
 
-/// A record as a list shows it: its label; the fields chosen for the list (`columns`) or what
-/// matters most about it; for people, also who looks after them; and, for a table, a cell of
-/// each of `cells`.
+/// A record of the list's `object` as a list shows it: its label; the fields chosen for the
+/// list (`columns`) or what matters most about it; for people, also who looks after them; and,
+/// for a table, a cell of each of `cells`.
 fn list_row(
     core: &ClientCore,
     r: &Record,
+    object: Option<&ObjectDef>,
     locale: Locale,
-    columns: &[String],
-    cells: &[String],
+    (columns, cells): (&[String], &[String]),
 ) -> ListRow {
     let chosen = (!columns.is_empty()).then(|| {
         columns
             .iter()
-            .map(|f| shown_text(core, r, f, locale))
+            .map(|f| shown_text(core, r, object, f, locale))
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" · ")
@@ -242,7 +285,7 @@ fn list_row(
         lines,
         cells: cells
             .iter()
-            .map(|f| shown_text(core, r, f, locale))
+            .map(|f| shown_text(core, r, object, f, locale))
             .collect(),
     }
 }
@@ -258,15 +301,21 @@ pub fn RecordsPage() -> impl IntoView {
             .and_then(collection_of)
     });
     move || match collection.get() {
-        Some(c) => view! { <RecordList collection=c /> }.into_any(),
+        Some(c) => view! { <RecordList list=ListOf::builtin(c) /> }.into_any(),
         None => view! { <NotFound /> }.into_any(),
     }
 }
 
+/// The records of `list`: a table on a desk, cards on a phone; a custom object's list may be
+/// a board grouped by one of its single selects instead (`?view=board&by=<field>`).
 #[component]
-pub fn RecordList(collection: Collection) -> impl IntoView {
+pub fn RecordList(list: ListOf) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    let collection = list.collection();
+    let custom = list.custom_key().is_some();
+    let holds = list.clone();
+    let list = StoredValue::new(list);
     let query = RwSignal::new(String::new());
     // Sort by the label (the default) or any field; filters on any fields, all of which must
     // hold (a choice field matches its value, other fields contain the text).
@@ -293,18 +342,24 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
             chips.set(wanted);
         }
     });
+    // The board a custom object's list may be (its field), kept when the chips change.
+    let board_field = move || {
+        query_map.with(|q| {
+            (q.get("view").as_deref() == Some("board")).then(|| q.get("by").unwrap_or_default())
+        })
+    };
+    let go = navigate.clone();
     Effect::new(move |seen: Option<()>| {
         let now = chips.get();
         if seen.is_some() && untrack(in_address) != now {
-            let address = match now.is_empty() {
-                true => list_path(collection),
-                false => format!(
-                    "{}?where={}",
-                    list_path(collection),
-                    crate::pages::filter_chips::to_address(&now)
-                ),
-            };
-            navigate(
+            let board = untrack(board_field);
+            let address = list.with_value(|l| {
+                l.address(
+                    board.as_deref(),
+                    &crate::pages::filter_chips::to_address(&now),
+                )
+            });
+            go(
                 &address,
                 leptos_router::NavigateOptions {
                     replace: true,
@@ -321,7 +376,7 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     let object = Memo::new(move |_| {
         schema_changed.track();
         sync.with_core(|_| ());
-        object_of(collection)
+        list.with_value(ListOf::object)
     });
     let conditions = Memo::new(move |_| {
         let lines = chips.get().join("\n");
@@ -334,14 +389,21 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     // Every record of the collection by label: the order of its search index (built in the
     // background after each change of the collection), and the list's order when no other
     // order or filter was chosen.
-    let by_label = use_order(sync, vec![collection], |r| r.body.label());
+    let by_label = use_order_where(
+        sync,
+        vec![collection],
+        |r| r.body.label(),
+        move |r| holds.holds(r),
+    );
     // The records that pass the filters, in the chosen order (the label by default).
     // Walked in label order: what passes the filters stays in that order, and a stable sort by
     // the chosen field keeps it among equal values (no names compared, none copied). The whole
     // list in a field's order is kept, so that filters changed after a sort only walk it.
     let sorted = StoredValue::new(None::<(u64, String, Vec<u32>)>);
-    // Each record's place in the name order, for the version of the list it was made for.
-    let places = StoredValue::new(None::<(u64, IdMap<u32>)>);
+    // Each record's place in the name order, in the order the device's copy holds the records
+    // (`NOWHERE`: not one of the list's), for the version of the list it was made for: a pass
+    // over the records reads them one after the other, with no look-up of each.
+    let walk = StoredValue::new(None::<(u64, Vec<(RecordId, u32)>)>);
     let ordered = Memo::new_with_compare(
         move |_| {
             let sort_field = sort.get();
@@ -358,29 +420,26 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                 crate::marks::mark("list-order-start");
                 let ordered = sync
                     .with_core_untracked(|core| {
-                        // Records are read in the order they are stored (one pass over memory,
-                        // no look-up of each), each put at its place in the name order.
+                        // Records are read in the order they are stored (one pass over memory),
+                        // each put at its place in the name order.
                         let fresh =
-                            places.with_value(|p| p.as_ref().is_some_and(|(v, _)| v == version));
+                            walk.with_value(|w| w.as_ref().is_some_and(|(v, _)| v == version));
                         if !fresh {
-                            let map: IdMap<u32> = ids
-                                .iter()
-                                .enumerate()
-                                .map(|(i, id)| (*id, u32::try_from(i).unwrap_or(u32::MAX)))
-                                .collect();
-                            places.set_value(Some((*version, map)));
+                            walk.set_value(Some((*version, walk_of(core, collection, ids))));
                             crate::marks::mark("list-places");
                         }
                         let each = |f: &mut dyn FnMut(usize, &Record)| {
-                            places.with_value(|p| {
-                                if let Some((_, map)) = p {
-                                    for r in core.collection(collection) {
-                                        if let Some(place) = map.get(&r.id) {
-                                            f(*place as usize, r);
-                                        }
-                                    }
-                                }
+                            let walked = walk.with_value(|w| {
+                                w.as_ref()
+                                    .is_some_and(|(_, w)| walk_with(core, collection, w, f))
                             });
+                            // The copy changed under the walk (the list's version follows
+                            // soon): walked again, with the places as they are now.
+                            if !walked {
+                                let again = walk_of(core, collection, ids);
+                                walk_with(core, collection, &again, f);
+                                walk.set_value(Some((*version, again)));
+                            }
                         };
                         let prepared = active.prepared();
                         let pass: Option<Vec<bool>> = prepared.as_ref().map(|p| {
@@ -522,9 +581,9 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
     // On a desk the list is a table: a column per chosen field (or the object's usual ones).
     let desk = use_desk();
     let row_height = row_px(desk);
-    let object_key = shared::schema::builtin::object_key(collection).unwrap_or_default();
-    let widths = stored_widths(object_key);
-    keep_columns(object_key, columns);
+    let object_key = list.with_value(|l| l.key().to_owned());
+    let widths = stored_widths(&object_key);
+    keep_columns(&object_key, columns);
     let table_columns = Memo::new(move |_| {
         let locale = i18n.locale();
         object.with(|o| {
@@ -560,33 +619,56 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
             Vec::new()
         }
     });
+    // What a card shows under the name: the chosen fields; on a custom object's list with
+    // none chosen, its first two usual ones (a built-in list says what matters most of each kind).
+    let lines_of = Memo::new(move |_| {
+        let chosen = columns.get();
+        if !chosen.is_empty() || !custom {
+            return chosen;
+        }
+        object.with(|o| {
+            o.as_ref()
+                .map(|o| {
+                    o.usual_columns()
+                        .iter()
+                        .take(2)
+                        .map(|d| d.key.as_str().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
     let rows = move |range: std::ops::Range<usize>| {
         let locale = i18n.locale();
         let mut page: Vec<RecordId> = Vec::new();
         with_shown(&mut |ids| page = ids.get(range.clone()).unwrap_or_default().to_vec());
-        {
-            let ids = page;
+        object.with(|o| {
             sync.with_core(|core| {
-                ids.iter()
+                page.iter()
                     .filter_map(|id| core.get(*id))
-                    .map(|r| columns.with(|c| cell_keys.with(|k| list_row(core, r, locale, c, k))))
+                    .map(|r| {
+                        lines_of.with(|c| {
+                            cell_keys.with(|k| list_row(core, r, o.as_ref(), locale, (c, k)))
+                        })
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-        }
+        })
     };
     let words = ListWords::of(collection);
     let field_options = move || {
         schema_changed.track();
         // And whenever the device's copy is read again (a reload reads the schema with it).
         sync.with_core(|_| ());
-        let mut all: Vec<(String, String)> = records::fields_of(collection)
-            .iter()
-            .map(|f| ((*f).to_owned(), field_label(f, i18n.locale()).to_owned()))
-            .collect();
-        all.extend(custom_fields(collection, i18n.locale()));
-        all
+        list.with_value(|l| l.fields(i18n.locale()))
     };
+    let title = move || {
+        schema_changed.track();
+        sync.with_core(|_| ());
+        list.with_value(|l| l.title(i18n.locale()))
+    };
+    let switch = board_switch(list, object, conditions, query_map, navigate);
     let set_chips = Callback::new(move |all: Vec<String>| chips.set(all));
     let table_el = NodeRef::<leptos::html::Div>::new();
     let head_clip = NodeRef::<leptos::html::Div>::new();
@@ -608,11 +690,15 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
         <div class="page">
             <section class="card">
                 <div class="section-header">
-                    <h1>{move || collection_label(collection, i18n.locale())}</h1>
-                    <A href=record_path(collection, "new") attr:class="button primary" attr:data-testid=words.new>
+                    <h1 id="list-title" data-testid="list-title">{title}</h1>
+                    <A href=list.with_value(ListOf::new_path) attr:class="button primary" attr:data-testid=words.new>
                         {move || i18n.t(words.new_text)}
                     </A>
                 </div>
+                {switch.nav}
+                // The table's parts are kept while a board is shown (their state too), out of
+                // sight; the chips and views serve both.
+                <div class="list-body" hidden=move || switch.board.with(Option::is_some)>
                 <div class="field">
                     <label for="record-search" class="sr-only">{move || i18n.t(Text::Search)}</label>
                     <input id="record-search" type="search" data-testid=words.search
@@ -634,13 +720,16 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                     </button>
                     <SelectRowsButton selecting=selecting selected=selected />
                 </div>
+                </div>
                 {move || object.get().map(|o| view! {
                     <FilterChips object=o chips=conditions set=set_chips />
                 })}
-                <ViewPicker collection=collection settings=settings />
+                <ViewPicker list=list.get_value() settings=settings />
+                {switch.view}
+                <div class="list-body" hidden=move || switch.board.with(Option::is_some)>
                 <details class="list-settings" data-testid="list-settings">
                     <summary>{move || i18n.t(Text::ListSettings)}</summary>
-                    <ColumnPicker collection=collection settings=settings />
+                    <ColumnPicker list=list.get_value() settings=settings />
                 </details>
                 <Show when=move || selecting.get()>
                     <BulkBar collection=collection selected=selected hidden=hidden listed=listed listed_count=count />
@@ -649,11 +738,18 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                     {move || format!("{} {}", count.get(), i18n.t(words.count_text))}
                 </p>
                 <Show when=move || count.get() == 0>
-                    <p class="muted">
+                    <p class="muted" data-testid="list-empty">
                         {move || if query.with(String::is_empty) && chips.with(Vec::is_empty) { i18n.t(words.empty) } else { i18n.t(words.no_match) }}
                     </p>
                 </Show>
+                // On a desk a grid for assistive technology too: every row counted, though only
+                // those near the screen are in the page.
                 <div class="table" class:selecting=move || selecting.get() node_ref=table_el
+                    role=move || desk.get().then_some("grid")
+                    aria-labelledby=move || desk.get().then_some("list-title")
+                    aria-rowcount=move || desk.get().then(|| count.get() + 1)
+                    aria-colcount=move || desk.get().then(|| table_columns.with(Vec::len) + 1 + usize::from(selecting.get()))
+                    aria-multiselectable=move || (desk.get() && selecting.get()).then_some("true")
                     style=move || grid(&table_columns.get(), selecting.get())
                     on:keydown=keydown on:dblclick=dblclick>
                     <Show when=move || desk.get()>
@@ -670,11 +766,120 @@ pub fn RecordList(collection: Collection) -> impl IntoView {
                             }
                         }>
                         <VirtualList testid=words.list count=count rows=rows row_px=row_height
-                            selected=Signal::derive(move || selecting.get().then_some(selected)) />
+                            selected=Signal::derive(move || selecting.get().then_some(selected))
+                            grid=desk />
                     </div>
                     {editor}
+                </div>
                 </div>
             </section>
         </div>
     }
+}
+
+/// A custom object's list as a table or a board: the links between the two (with the list's
+/// chips), the board's field when it is one, and the board.
+struct BoardSwitch {
+    nav: AnyView,
+    board: Memo<Option<FieldDef>>,
+    view: AnyView,
+}
+
+fn board_switch(
+    list: StoredValue<ListOf>,
+    object: Memo<Option<ObjectDef>>,
+    conditions: Memo<Vec<(String, shared::query::Condition)>>,
+    query_map: Memo<leptos_router::params::ParamsMap>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + Send + Sync + 'static,
+) -> BoardSwitch {
+    let i18n = use_i18n();
+    let custom = list.with_value(|l| l.custom_key().is_some());
+    // The fields a board may group by: a custom object's single selects.
+    let groups = Memo::new(move |_| {
+        if !custom {
+            return Vec::new();
+        }
+        object.with(|o| {
+            o.as_ref()
+                .map(|o| groupings(o).into_iter().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let board = Memo::new(move |_| {
+        let (view, by) = query_map.with(|q| (q.get("view"), q.get("by")));
+        if view.as_deref() != Some("board") {
+            return None;
+        }
+        groups.with(|g| {
+            g.iter()
+                .find(|g| Some(g.key.as_str()) == by.as_deref())
+                .or(g.first())
+                .cloned()
+        })
+    });
+    let chips_param = move || {
+        conditions.with(|c| {
+            let sources: Vec<String> = c.iter().map(|(s, _)| s.clone()).collect();
+            crate::pages::filter_chips::to_address(&sources)
+        })
+    };
+    let table_path = move || list.with_value(|l| l.address(None, &chips_param()));
+    let board_path = move || {
+        let by = groups.with(|g| g.first().map(|g| g.key.as_str().to_owned()));
+        by.map(|by| list.with_value(|l| l.address(Some(&by), &chips_param())))
+            .unwrap_or_default()
+    };
+    let regroup = Callback::new(move |ev: leptos::ev::Event| {
+        let by = event_target_value(&ev);
+        let to = list.with_value(|l| l.address(Some(&by), &untrack(chips_param)));
+        navigate(&to, Default::default());
+    });
+    let options = move || {
+        let current = board.with(|b| b.as_ref().map(|g| g.key.as_str().to_owned()));
+        groups
+            .get()
+            .into_iter()
+            .map(|g| {
+                let selected = current.as_deref() == Some(g.key.as_str());
+                let label = g.label.clone();
+                view! {
+                    <option value=g.key.as_str().to_owned() selected=selected>
+                        {move || label.get(i18n.locale()).to_owned()}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    let nav = view! {
+        <Show when=move || groups.with(|g| !g.is_empty())>
+            <nav class="view-switch" aria-label=move || i18n.t(Text::Views)>
+                // Plain links (the router still follows them): both share the path, so the
+                // router's own `aria-current` would mark both.
+                <a href=table_path class="button secondary" data-testid="view-table"
+                    aria-current=move || board.with(Option::is_none).then_some("page")>
+                    {move || i18n.t(Text::ViewTable)}
+                </a>
+                <a href=board_path class="button secondary" data-testid="view-board"
+                    aria-current=move || board.with(Option::is_some).then_some("page")>
+                    {move || i18n.t(Text::ViewBoard)}
+                </a>
+                <Show when=move || board.with(Option::is_some)>
+                    <label class="sr-only" for="board-by">{move || i18n.t(Text::GroupBy)}</label>
+                    <select id="board-by" data-testid="board-by" on:change=move |ev| regroup.run(ev)>
+                        {options}
+                    </select>
+                </Show>
+            </nav>
+        </Show>
+    }
+    .into_any();
+    let view = (move || {
+        board.get().zip(object.get()).map(|(by, object)| {
+            let filter =
+                Signal::derive(move || crate::pages::filter_chips::filter_of(&conditions.get()));
+            view! { <ObjectBoard object=object by=by filter=filter /> }
+        })
+    })
+    .into_any();
+    BoardSwitch { nav, board, view }
 }

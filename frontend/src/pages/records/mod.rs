@@ -10,6 +10,7 @@ mod board;
 mod editor;
 mod header;
 mod list;
+mod list_of;
 mod related;
 mod table;
 mod timeline;
@@ -19,6 +20,7 @@ pub use board::PipelinePage;
 pub use editor::RecordEditorPage;
 pub(crate) use header::{RecordHeader, RecordTabs, use_tab};
 pub use list::{RecordList, RecordsPage};
+pub use list_of::ListOf;
 pub(crate) use related::{AddedRelatedLists, links_here};
 pub(crate) use timeline::Timeline;
 

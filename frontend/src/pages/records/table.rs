@@ -180,10 +180,22 @@ pub(super) fn TableHead(
         });
     };
     let name_sort = move || sort.with(String::is_empty);
+    // How a column is sorted, for assistive technology.
+    let sorted = move |key: &str| {
+        if sort.with(|s| s != key) {
+            "none"
+        } else if descending.get() {
+            "descending"
+        } else {
+            "ascending"
+        }
+    };
     view! {
-        <div class="table-head" data-testid="table-head" node_ref=head>
-            <Show when=move || selecting.get()><span class="head-check"></span></Show>
-            <span class="head-cell">
+        <div class="table-head" data-testid="table-head" node_ref=head role="row" aria-rowindex="1">
+            <Show when=move || selecting.get()>
+                <span class="head-check" role="columnheader" aria-label=move || i18n.t(Text::SelectRows)></span>
+            </Show>
+            <span class="head-cell" role="columnheader" aria-sort=move || sorted("")>
                 <button type="button" class="head-label" data-testid="sort-name"
                     on:click=move |_| sort_by(String::new())>
                     {name}{move || name_sort().then(|| if descending.get() { " ↓" } else { " ↑" })}
@@ -193,6 +205,7 @@ pub(super) fn TableHead(
                 children=move |c: Column| {
                     let key = c.key.clone();
                     let (k1, k4, k5, k6) = (key.clone(), key.clone(), key.clone(), key.clone());
+                    let k7 = key.clone();
                     let width = Memo::new(move |_| {
                         columns.with(|all| all.iter().find(|x| x.key == k1).map_or(table::DEFAULT_WIDTH, |x| x.width))
                     });
@@ -200,7 +213,8 @@ pub(super) fn TableHead(
                     // A resize under way: where the pointer went down and the width then.
                     let resizing = StoredValue::new(None::<(f64, i64)>);
                     view! {
-                        <span class="head-cell" data-field=key.clone()>
+                        <span class="head-cell" data-field=key.clone() role="columnheader"
+                            aria-sort=move || sorted(&k7)>
                             <button type="button" class="head-label" data-testid="column-head"
                                 on:pointerdown=move |ev: ev::PointerEvent| {
                                     if ev.button() == 0 {
