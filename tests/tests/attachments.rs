@@ -16,12 +16,9 @@ use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::Browser;
-use tests::cast::{self, BOSS, REP};
+use tests::cast::{self, ADMIN, BOSS, REP};
 use tests::pages::{contacts, login, shell};
 use tests::server::TestServer;
-
-const ADMIN_EMAIL: &str = "admin@qiao.example";
-const ADMIN_PASSWORD: &str = "admin-pass-1";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_attached_offline_upload_and_reach_the_manager() {
@@ -36,7 +33,7 @@ fn fixture(name: &str) -> PathBuf {
 
 async fn flow(server: &mut TestServer, rep: &Browser, boss: &Browser) -> Result {
     let mut admin = Api::new(&server.url);
-    admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    admin.sign_in(ADMIN.email, ADMIN.password).await?;
     for (key, zh, en, field_type) in [
         ("card", "名片", "Business card", json!({"type": "image"})),
         (

@@ -9,36 +9,13 @@ use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
-use tests::cast::{self, BOSS, REP};
+use tests::cast::{self, ADMIN, BOSS, REP};
 use tests::pages::{contacts, login, shell};
 use tests::server::TestServer;
 
-const ADMIN_EMAIL: &str = "admin@qiao.example";
-const ADMIN_PASSWORD: &str = "admin-pass-1";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn custom_fields_from_settings_to_a_phone_offline_and_a_managers_list() {
-    let mut server = TestServer::start("custom-fields").await;
-    let seeded = cast::seed(&server.url).await;
-    let admin = Browser::start(&server.url, Viewport::Desktop).await;
-    let rep = Browser::start(&server.url, Viewport::Phone).await;
-    let boss = Browser::start(&server.url, Viewport::Desktop).await;
-    let outcome = match seeded {
-        Ok(()) => flow(&mut server, &admin, &rep, &boss).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        admin.screenshot("custom-fields-admin").await;
-        rep.screenshot("custom-fields-rep").await;
-        boss.screenshot("custom-fields-boss").await;
-    }
-    admin.close().await;
-    rep.close().await;
-    boss.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("custom fields flow failed: {e}");
-    }
+    cast::admin_rep_and_manager("custom-fields", Viewport::Desktop, flow).await;
 }
 
 /// Add a field in the designer: names, type, and what the type needs (`extra`: `(css, text)`
@@ -69,7 +46,7 @@ async fn add_field(
 
 async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Browser) -> Result {
     admin.open("/login").await?;
-    login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    login::sign_in_with(admin, ADMIN.email, ADMIN.password).await?;
     admin.open("/settings/fields?object=contacts").await?;
     admin
         .find("[data-testid=field-list] [data-key=phone]")

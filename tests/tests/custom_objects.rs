@@ -10,37 +10,15 @@ use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
-use tests::cast::{self, BOSS, REP};
+use tests::cast::{self, ADMIN, BOSS, REP};
 use tests::pages::{contacts, login, records, shell};
 use tests::server::TestServer;
 
-const ADMIN_EMAIL: &str = "admin@qiao.example";
-const ADMIN_PASSWORD: &str = "admin-pass-1";
 const ENTER: &str = "\u{E007}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_object_from_settings_to_a_phone_offline_and_a_managers_list() {
-    let mut server = TestServer::start("custom-objects").await;
-    let seeded = cast::seed(&server.url).await;
-    let admin = Browser::start(&server.url, Viewport::Desktop).await;
-    let rep = Browser::start(&server.url, Viewport::Phone).await;
-    let boss = Browser::start(&server.url, Viewport::Desktop).await;
-    let outcome = match seeded {
-        Ok(()) => flow(&mut server, &admin, &rep, &boss).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        admin.screenshot("custom-objects-admin").await;
-        rep.screenshot("custom-objects-rep").await;
-        boss.screenshot("custom-objects-boss").await;
-    }
-    admin.close().await;
-    rep.close().await;
-    boss.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("custom objects flow failed: {e}");
-    }
+    cast::admin_rep_and_manager("custom-objects", Viewport::Desktop, flow).await;
 }
 
 /// Add a field in the designer (as in the custom fields' test), and wait until it is listed.
@@ -91,7 +69,7 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     let account = account["id"].as_str().ok_or("an account id")?.to_owned();
 
     admin.open("/login").await?;
-    login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    login::sign_in_with(admin, ADMIN.email, ADMIN.password).await?;
     admin.open("/settings/fields").await?;
     // A name is needed; then the object is made and its fields page opens.
     admin

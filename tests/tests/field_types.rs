@@ -10,33 +10,13 @@ use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
-use tests::cast::{self, REP};
+use tests::cast::{self, ADMIN, REP};
 use tests::pages::{login, shell};
 use tests::server::TestServer;
 
-const ADMIN_EMAIL: &str = "admin@qiao.example";
-const ADMIN_PASSWORD: &str = "admin-pass-1";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_field_changes_type_after_a_preview_and_every_device_follows() {
-    let server = TestServer::start("field-types").await;
-    let seeded = cast::seed(&server.url).await;
-    let admin = Browser::start(&server.url, Viewport::Desktop).await;
-    let rep = Browser::start(&server.url, Viewport::Phone).await;
-    let outcome = match seeded {
-        Ok(()) => flow(&server, &admin, &rep).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        admin.screenshot("field-types-admin").await;
-        rep.screenshot("field-types-rep").await;
-    }
-    admin.close().await;
-    rep.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("field type flow failed: {e}");
-    }
+    cast::admin_and_rep("field-types", Viewport::Desktop, flow).await;
 }
 
 /// The row of field `key` in the settings' list.
@@ -44,9 +24,9 @@ fn row(key: &str) -> String {
     format!("[data-testid=field-list] [data-key={key}]")
 }
 
-async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
+async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser) -> Result {
     let mut api = Api::new(&server.url);
-    api.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    api.sign_in(ADMIN.email, ADMIN.password).await?;
     for field in [
         json!({"key": "other_phone", "label": {"zh": "备用电话", "en": "Other phone"},
                "field_type": {"type": "text"}}),
@@ -86,7 +66,7 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
     .await?;
 
     admin.open("/login").await?;
-    login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    login::sign_in_with(admin, ADMIN.email, ADMIN.password).await?;
     admin.open("/settings/fields?object=contacts").await?;
     let other = row("other_phone");
     admin

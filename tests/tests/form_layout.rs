@@ -12,12 +12,9 @@ use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
-use tests::cast::{self, REP};
+use tests::cast::{self, ADMIN, REP};
 use tests::pages::{contacts, login};
 use tests::server::TestServer;
-
-const ADMIN_EMAIL: &str = "admin@qiao.example";
-const ADMIN_PASSWORD: &str = "admin-pass-1";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_lays_out_the_contact_form_and_a_phone_follows_it_offline() {
@@ -34,7 +31,7 @@ fn section_keys(index: usize) -> String {
 
 async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result {
     let mut admin = Api::new(&server.url);
-    admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    admin.sign_in(ADMIN.email, ADMIN.password).await?;
     for field in [
         json!({"key": "kind", "label": {"zh": "客户类型", "en": "Kind"},
                "field_type": {"type": "single_select", "options": [
@@ -48,7 +45,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
 
     // The admin, at a desk, opens the designer from its address.
     desk.open("/login").await?;
-    login::sign_in_with(desk, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    login::sign_in_with(desk, ADMIN.email, ADMIN.password).await?;
     desk.open("/settings/layout?object=contacts").await?;
     desk.find("[data-testid=layout-sections] [data-key=tax_no]")
         .await?;
@@ -230,7 +227,7 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
 
 async fn drag_on_a_phone(pocket: &Browser) -> Result {
     pocket.open("/login").await?;
-    login::sign_in_with(pocket, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    login::sign_in_with(pocket, ADMIN.email, ADMIN.password).await?;
     pocket.open("/settings/layout?object=contacts").await?;
     pocket
         .find("[data-testid=layout-sections] [data-key=tax_no]")

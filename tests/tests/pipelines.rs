@@ -10,40 +10,20 @@ use serde_json::json;
 use tests::Result;
 use tests::api::Api;
 use tests::browser::{Browser, Viewport};
-use tests::cast::{self, REP};
+use tests::cast::{self, ADMIN, REP};
 use tests::pages::{contacts, login, records, shell};
 use tests::server::TestServer;
 
-const ADMIN_EMAIL: &str = "admin@qiao.example";
-const ADMIN_PASSWORD: &str = "admin-pass-1";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admins_pipeline_reaches_the_reps_board() {
-    let server = TestServer::start("pipelines").await;
-    let seeded = cast::seed(&server.url).await;
-    let admin = Browser::start(&server.url, Viewport::Phone).await;
-    let rep = Browser::start(&server.url, Viewport::Phone).await;
-    let outcome = match seeded {
-        Ok(()) => flow(&server, &admin, &rep).await,
-        Err(e) => Err(e),
-    };
-    if outcome.is_err() {
-        admin.screenshot("pipelines-admin").await;
-        rep.screenshot("pipelines-rep").await;
-    }
-    admin.close().await;
-    rep.close().await;
-    server.stop().await;
-    if let Err(e) = outcome {
-        panic!("pipelines flow failed: {e}");
-    }
+    cast::admin_and_rep("pipelines", Viewport::Phone, flow).await;
 }
 
 fn row(key: &str) -> String {
     format!("[data-testid=stage-row][data-key='{key}']")
 }
 
-async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
+async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser) -> Result {
     // The rep has an account and a deal (made through the REST API, as an integration would).
     let mut api = Api::new(&server.url);
     api.sign_in(REP.email, REP.password).await?;
@@ -65,7 +45,7 @@ async fn flow(server: &TestServer, admin: &Browser, rep: &Browser) -> Result {
     }
 
     admin.open("/login").await?;
-    login::sign_in_with(admin, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    login::sign_in_with(admin, ADMIN.email, ADMIN.password).await?;
     admin.open("/settings/pipelines").await?;
     admin.find(&row("needs")).await?;
     shell::check_phone_layout(admin).await?;

@@ -5,7 +5,8 @@
 //! stands: Enter, a new city, Enter saves it (the server holds it); ↓ moves the cursor to the
 //! next row; Esc leaves a cell as it was; words typed into the employees' number are refused in
 //! the cell and nothing changes; a grade is chosen from its cell's select. With every column
-//! ticked the rows scroll sideways under the header (End, Home), the name kept at the left.
+//! ticked the rows scroll sideways under the header (End, Home; or by the scroll bar kept at
+//! the window's foot), the name kept at the left.
 //! Enter on a name opens the record. On the rep's phone the same list is cards, no header.
 
 use serde_json::json;
@@ -327,6 +328,21 @@ async fn flow(server: &mut TestServer, rep: &Browser, desk: &Browser) -> Result 
     )
     .await?;
     desk.snap("table").await;
+    // The scroll bar kept at the window's foot is as wide as the rows and moves them, and the
+    // header, with it.
+    desk.run(
+        "const bar = document.querySelector('[data-testid=table-scrollbar]'); bar.scrollLeft = 150; return null;",
+    )
+    .await?;
+    desk.wait_until(
+        "(() => { const bar = document.querySelector('[data-testid=table-scrollbar]'), \
+           body = document.querySelector('[data-testid=table-body]'), head = document.querySelector('.table-head-clip'); \
+           const r = bar.getBoundingClientRect(); \
+           return bar.scrollLeft === 150 && body.scrollLeft === 150 && head.scrollLeft === 150 \
+             && Math.abs(bar.scrollWidth - body.scrollWidth) <= 1 && r.height > 0 && r.bottom <= innerHeight + 1; })()",
+        "the rows and the header scrolled by the bar at the foot",
+    )
+    .await?;
 
     // Enter on a name opens its record.
     desk.run(&format!(

@@ -109,44 +109,6 @@ impl Active {
     }
 }
 
-/// The place in the name order `ids` of each record of `collection`, in the order the device's
-/// copy holds them (`NOWHERE` for records the list does not show).
-fn walk_of(core: &ClientCore, collection: Collection, ids: &[RecordId]) -> Vec<(RecordId, u32)> {
-    let places: IdMap<u32> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, u32::try_from(i).unwrap_or(NOWHERE)))
-        .collect();
-    core.collection(collection)
-        .map(|r| (r.id, places.get(&r.id).copied().unwrap_or(NOWHERE)))
-        .collect()
-}
-
-/// Not a place in the list.
-const NOWHERE: u32 = u32::MAX;
-
-/// Each record of `collection` that `walk` (from [`walk_of`]) places in the list, with its place;
-/// false, and stopped, where the copy no longer holds the records in the walk's order.
-fn walk_with(
-    core: &ClientCore,
-    collection: Collection,
-    walk: &[(RecordId, u32)],
-    f: &mut dyn FnMut(usize, &Record),
-) -> bool {
-    let mut steps = walk.iter();
-    for r in core.collection(collection) {
-        match steps.next() {
-            Some((id, place)) if *id == r.id => {
-                if *place != NOWHERE {
-                    f(*place as usize, r);
-                }
-            }
-            _ => return false,
-        }
-    }
-    steps.next().is_none()
-}
-
 /// Whether a record passes the prepared chips.
 fn passes(prepared: Option<&shared::query::Prepared<'_>>, record: &Record) -> bool {
     prepared.is_none_or(|p| p.matches_record(record))
@@ -400,10 +362,8 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
     // the chosen field keeps it among equal values (no names compared, none copied). The whole
     // list in a field's order is kept, so that filters changed after a sort only walk it.
     let sorted = StoredValue::new(None::<(u64, String, Vec<u32>)>);
-    // Each record's place in the name order, in the order the device's copy holds the records
-    // (`NOWHERE`: not one of the list's), for the version of the list it was made for: a pass
-    // over the records reads them one after the other, with no look-up of each.
-    let walk = StoredValue::new(None::<(u64, Vec<(RecordId, u32)>)>);
+    // Each record's place in the name order, for the version of the list it was made for.
+    let places = StoredValue::new(None::<(u64, IdMap<u32>)>);
     let ordered = Memo::new_with_compare(
         move |_| {
             let sort_field = sort.get();
@@ -420,26 +380,29 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
                 crate::marks::mark("list-order-start");
                 let ordered = sync
                     .with_core_untracked(|core| {
-                        // Records are read in the order they are stored (one pass over memory),
-                        // each put at its place in the name order.
+                        // Records are read in the order they are stored (one pass over memory,
+                        // no look-up of each), each put at its place in the name order.
                         let fresh =
-                            walk.with_value(|w| w.as_ref().is_some_and(|(v, _)| v == version));
+                            places.with_value(|p| p.as_ref().is_some_and(|(v, _)| v == version));
                         if !fresh {
-                            walk.set_value(Some((*version, walk_of(core, collection, ids))));
+                            let map: IdMap<u32> = ids
+                                .iter()
+                                .enumerate()
+                                .map(|(i, id)| (*id, u32::try_from(i).unwrap_or(u32::MAX)))
+                                .collect();
+                            places.set_value(Some((*version, map)));
                             crate::marks::mark("list-places");
                         }
                         let each = |f: &mut dyn FnMut(usize, &Record)| {
-                            let walked = walk.with_value(|w| {
-                                w.as_ref()
-                                    .is_some_and(|(_, w)| walk_with(core, collection, w, f))
+                            places.with_value(|p| {
+                                if let Some((_, map)) = p {
+                                    for r in core.collection(collection) {
+                                        if let Some(place) = map.get(&r.id) {
+                                            f(*place as usize, r);
+                                        }
+                                    }
+                                }
                             });
-                            // The copy changed under the walk (the list's version follows
-                            // soon): walked again, with the places as they are now.
-                            if !walked {
-                                let again = walk_of(core, collection, ids);
-                                walk_with(core, collection, &again, f);
-                                walk.set_value(Some((*version, again)));
-                            }
                         };
                         let prepared = active.prepared();
                         let pass: Option<Vec<bool>> = prepared.as_ref().map(|p| {
@@ -673,6 +636,23 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
     let table_el = NodeRef::<leptos::html::Div>::new();
     let head_clip = NodeRef::<leptos::html::Div>::new();
     let body_el = NodeRef::<leptos::html::Div>::new();
+    let bar_el = NodeRef::<leptos::html::Div>::new();
+    // The rows, the header and the scroll bar kept at the window's foot move sideways together
+    // (each set only where it differs, so that one's scroll does not echo back).
+    let scrolled = move |left: i32| {
+        for el in [
+            head_clip.get_untracked(),
+            body_el.get_untracked(),
+            bar_el.get_untracked(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if el.scroll_left() != left {
+                el.set_scroll_left(left);
+            }
+        }
+    };
     let Cells {
         keydown,
         dblclick,
@@ -761,13 +741,24 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
                     // Wider than the card, the rows scroll sideways here and the header follows.
                     <div class="table-body" data-testid="table-body" node_ref=body_el
                         on:scroll=move |_| {
-                            if let (Some(head), Some(body)) = (head_clip.get_untracked(), body_el.get_untracked()) {
-                                head.set_scroll_left(body.scroll_left());
+                            if let Some(body) = body_el.get_untracked() {
+                                scrolled(body.scroll_left());
                             }
                         }>
                         <VirtualList testid=words.list count=count rows=rows row_px=row_height
                             selected=Signal::derive(move || selecting.get().then_some(selected))
                             grid=desk />
+                    </div>
+                    // The rows' own scroll bar is at the foot of the list, a long way down a long
+                    // one: this one, as wide, stays at the foot of the window while the list is in
+                    // sight (the keyboard's way is the cursor: End, Home, ←, →).
+                    <div class="table-scrollbar" data-testid="table-scrollbar" node_ref=bar_el aria-hidden="true" tabindex="-1"
+                        on:scroll=move |_| {
+                            if let Some(bar) = bar_el.get_untracked() {
+                                scrolled(bar.scroll_left());
+                            }
+                        }>
+                        <div class="table-scrollbar-width"></div>
                     </div>
                     {editor}
                 </div>
