@@ -12,6 +12,7 @@ pub mod people;
 pub mod security;
 pub mod serve;
 pub mod sync;
+pub mod thumbs;
 pub mod web;
 
 pub use app::{AppState, Config, Running, StartError, app, start};

@@ -6,9 +6,14 @@
 //!   server is told otherwise: 413 `payload_too_large`); an image type whose bytes are no image
 //!   the server knows (PNG, JPEG, GIF, WebP; SVG is not taken as an image, it can carry
 //!   scripts) is 422 `not_an_image` at `file`, and an image is stored under the type its bytes
-//!   show. A few uploads are received at once; more are asked to come back (503 `busy`).
+//!   show. An image is decoded too: one that does not decode is 422 `not_an_image`; else it
+//!   gets a thumbnail (a JPEG at most 320 px on its longer edge, a file of its own named in the
+//!   answer's `thumb`, which a record's value may carry; a picture too large to decode here is
+//!   kept without one). A few uploads are received at once; more are asked to come back (503
+//!   `busy`).
 //! - `PUT /api/v1/files/{id}?name=<file name>`: the same, under an id the device chose when the
-//!   file was attached (offline perhaps): sent again, it is 200 and the file as stored; an id
+//!   file was attached (offline perhaps), with no thumbnail made (the device draws its own and
+//!   uploads it beside the picture): sent again, it is 200 and the file as stored; an id
 //!   someone else uploaded under is 409 `exists`.
 //! - `GET /api/v1/files/{id}?record=<record id>`: the bytes, to the person who uploaded the
 //!   file, or to anyone who sees the named record while it holds the file; 404 otherwise, the
@@ -36,6 +41,7 @@ use crate::auth::CurrentUser;
 use crate::db::files::{self, StoredFile};
 use crate::db::now_ms;
 use crate::db::sync as store;
+use crate::thumbs::{self, Thumb};
 
 /// Where files are uploaded (the upload's deadline is longer than other requests').
 pub const UPLOAD_PATH: &str = "/api/v1/files";
@@ -100,7 +106,17 @@ async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    receive(&state, &user, Uuid::new_v4(), &query, &headers, body).await
+    let upload = Upload {
+        id: Uuid::new_v4(),
+        thumb: true,
+    };
+    receive(&state, &user, upload, &query, &headers, body).await
+}
+
+/// What an upload is stored as: under `id`, with a thumbnail made for a picture or not.
+struct Upload {
+    id: Uuid,
+    thumb: bool,
 }
 
 /// `PUT /api/v1/files/{id}`: the same upload under an id the device chose (a random UUID)
@@ -120,7 +136,8 @@ async fn upload_as(
     if let Some(stored) = files::find(&state.db, id).await? {
         return again(&user, stored);
     }
-    match receive(&state, &user, id, &query, &headers, body).await {
+    let upload = Upload { id, thumb: false };
+    match receive(&state, &user, upload, &query, &headers, body).await {
         // Two sends of the same file at once: the second finds the first's.
         Err(ApiError::Internal(cause)) => match files::find(&state.db, id).await? {
             Some(stored) => again(&user, stored),
@@ -149,11 +166,11 @@ fn again(user: &CurrentUser, stored: StoredFile) -> Result<Response, ApiError> {
     .into_response())
 }
 
-/// Read an upload and store it under `id`.
+/// Read an upload and store it as `upload` says.
 async fn receive(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
+    upload: Upload,
     query: &UploadQuery,
     headers: &HeaderMap,
     body: Body,
@@ -196,33 +213,77 @@ async fn receive(
     } else {
         declared
     };
+    // A picture's thumbnail, made on a thread of its own (decoding is CPU work).
+    let (bytes, thumb) = if upload.thumb && content_type.starts_with("image/") {
+        let (bytes, thumb) = tokio::task::spawn_blocking(move || {
+            let thumb = thumbs::thumbnail(&bytes);
+            (bytes, thumb)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        match thumb {
+            Thumb::Made(small) => (bytes, Some(small)),
+            Thumb::TooLarge => (bytes, None),
+            Thumb::NotAPicture => {
+                return Err(ApiError::invalid(Problem::NotAnImage.at("file")));
+            }
+        }
+    } else {
+        (bytes, None)
+    };
+    let user_id = user.id().as_uuid();
     let file = StoredFile {
-        id,
-        uploaded_by: user.id().as_uuid(),
+        id: upload.id,
+        uploaded_by: user_id,
         name,
         content_type,
         size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
     };
-    match &state.config.files_dir {
-        Some(dir) => {
-            tokio::fs::create_dir_all(dir)
-                .await
-                .map_err(ApiError::internal)?;
-            tokio::fs::write(dir.join(file.id.to_string()), &bytes)
-                .await
-                .map_err(ApiError::internal)?;
-            files::insert(&state.db, &file, now_ms(), None).await?;
+    // The thumbnail first: a picture stored is never without the thumbnail it names.
+    let thumb = match thumb {
+        Some(small) => {
+            let stem = file
+                .name
+                .rsplit_once('.')
+                .map_or(file.name.as_str(), |(s, _)| s);
+            let made = StoredFile {
+                id: Uuid::new_v4(),
+                uploaded_by: user_id,
+                name: format!("{stem}-thumb.jpg"),
+                content_type: "image/jpeg".to_owned(),
+                size: i64::try_from(small.len()).unwrap_or(i64::MAX),
+            };
+            store_file(state, &made, &small).await?;
+            Some(made.id)
         }
-        None => files::insert(&state.db, &file, now_ms(), Some(&bytes)).await?,
-    }
+        None => None,
+    };
+    store_file(state, &file, &bytes).await?;
     let made = FileRef {
         id: file.id,
         name: file.name,
         size: bytes.len() as u64,
         content_type: file.content_type,
-        thumb: None,
+        thumb,
     };
     Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+/// Keep `file`'s `bytes`: in the directory the config names, else in the database.
+async fn store_file(state: &AppState, file: &StoredFile, bytes: &[u8]) -> Result<(), ApiError> {
+    match &state.config.files_dir {
+        Some(dir) => {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(ApiError::internal)?;
+            tokio::fs::write(dir.join(file.id.to_string()), bytes)
+                .await
+                .map_err(ApiError::internal)?;
+            files::insert(&state.db, file, now_ms(), None).await?;
+        }
+        None => files::insert(&state.db, file, now_ms(), Some(bytes)).await?,
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]

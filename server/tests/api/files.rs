@@ -1,7 +1,8 @@
 //! Files on both engines: an upload is refused when it is too large, not what it says, or
 //! nameless; what is stored is read back by the uploader and by those who see a record
 //! holding it, and by nobody else (404 alike whether the file exists or not); a server told
-//! to keep files in a directory keeps them there.
+//! to keep files in a directory keeps them there. A picture sent over REST gets a thumbnail
+//! that a record's value carries and its readers read; a broken one is refused.
 
 use serde_json::json;
 
@@ -9,11 +10,12 @@ use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, both};
 
 both!(
     uploads_are_checked_and_read_back_only_by_those_who_may,
-    files_can_live_in_a_directory
+    files_can_live_in_a_directory,
+    a_picture_uploaded_over_rest_gets_a_thumbnail
 );
 
 /// The smallest PNG there is (1×1, transparent).
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\x0bIDATx\xdac`\0\x02\0\0\x05\0\x01\xe9\xfa\xdc\xd8\0\0\0\0IEND\xaeB`\x82";
 
 /// `GET path` with `token`: the status, the content type and the bytes.
 async fn fetch(app: &TestApp, path: &str, token: &str) -> (u16, String, Vec<u8>) {
@@ -280,5 +282,104 @@ async fn files_can_live_in_a_directory(backend: Backend) {
     let (status, _, bytes) = fetch(&app, &format!("/api/v1/files/{id}"), &rep).await;
     assert_eq!((status, bytes), (200, text));
     let _ = std::fs::remove_dir_all(&dir);
+    app.finish().await;
+}
+
+/// A `width` × `height` PNG of one colour, half transparent.
+fn picture(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbaImage::from_pixel(width, height, image::Rgba([20, 120, 200, 128]))
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG written");
+    out.into_inner()
+}
+
+async fn a_picture_uploaded_over_rest_gets_a_thumbnail(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let [rep, boss, far] = app.two_sales_teams().await;
+    let admin = app.token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let big = picture(1200, 600);
+    let reply = app
+        .send_bytes(
+            "POST",
+            "/api/v1/files?name=%E9%97%A8%E5%BA%97.png",
+            Some(&rep),
+            "image/png",
+            big.clone(),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let made = reply.body.clone();
+    let thumb = made["thumb"].as_str().expect("a thumbnail").to_owned();
+    assert_ne!(made["id"], made["thumb"]);
+    // The picture as sent; its thumbnail a JPEG 320 px wide, the shape kept.
+    let id = made["id"].as_str().expect("an id").to_owned();
+    let (status, kind, bytes) = fetch(&app, &format!("/api/v1/files/{id}"), &rep).await;
+    assert_eq!((status, kind.as_str()), (200, "image/png"));
+    assert_eq!(bytes, big);
+    let (status, kind, small) = fetch(&app, &format!("/api/v1/files/{thumb}"), &rep).await;
+    assert_eq!((status, kind.as_str()), (200, "image/jpeg"));
+    let shown = image::load_from_memory(&small).expect("the thumbnail is a picture");
+    assert_eq!((shown.width(), shown.height()), (320, 160));
+
+    // Put on a contact's photo as the answer gave it, both are read through the record by
+    // those who see it, and by nobody else.
+    let photo = json!({"key": "photo", "label": {"zh": "照片", "en": "Photo"},
+                       "field_type": {"type": "image"}});
+    let reply = app
+        .post("/api/v1/objects/contacts/fields", Some(&admin), photo)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let contact = app
+        .post(
+            "/api/v1/contacts",
+            Some(&rep),
+            json!({"fields": {"name": "钱七", "photo": made}}),
+        )
+        .await;
+    assert_eq!(contact.status, 201, "{}", contact.body);
+    assert_eq!(contact.body["fields"]["photo"][0]["thumb"], thumb.as_str());
+    let record = contact.body["id"]
+        .as_str()
+        .expect("a contact id")
+        .to_owned();
+    let through = format!("/api/v1/files/{thumb}?record={record}");
+    assert_eq!(fetch(&app, &through, &boss).await.0, 200);
+    assert_eq!(fetch(&app, &through, &far).await.0, 404);
+
+    // A picture that breaks off is no picture: refused at the file, nothing stored.
+    let mut broken = picture(50, 50);
+    broken.truncate(60);
+    let reply = app
+        .send_bytes(
+            "POST",
+            "/api/v1/files?name=broken.png",
+            Some(&rep),
+            "image/png",
+            broken,
+        )
+        .await;
+    reply.assert_error(422, "validation_failed");
+    assert_eq!(reply.body["error"]["details"][0]["code"], "not_an_image");
+    assert_eq!(reply.body["error"]["details"][0]["field"], "file");
+    // A file that is no picture gets no thumbnail.
+    let reply = app
+        .send_bytes(
+            "POST",
+            "/api/v1/files?name=notes.txt",
+            Some(&rep),
+            "text/plain",
+            b"notes".to_vec(),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .get("thumb")
+            .is_none_or(serde_json::Value::is_null),
+        "{}",
+        reply.body
+    );
     app.finish().await;
 }
