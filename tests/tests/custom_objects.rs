@@ -269,6 +269,27 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     server.come_back().await;
     rep.open("/o/projects").await?;
     contacts::wait_pending(rep, 0).await?;
+    // Nothing links to projects yet, so the project's page has no related tab; a link to
+    // projects that an admin adds to contacts while the page is open brings it, no reload.
+    rep.open(&path).await?;
+    rep.find("[data-testid=tab-timeline]").await?;
+    if rep.is_visible("[data-testid=tab-related]").await {
+        return Err("a related tab while nothing links to projects".into());
+    }
+    let mut admin_api = Api::new(&server.url);
+    admin_api.sign_in(ADMIN.email, ADMIN.password).await?;
+    admin_api
+        .post(
+            "/api/v1/objects/contacts/fields",
+            json!({"key": "project", "label": {"zh": "所属项目", "en": "Project"},
+                   "field_type": {"type": "link", "object": "projects"}}),
+        )
+        .await?;
+    rep.wait_until(
+        "document.querySelector('[data-testid=tab-related]') !== null",
+        "the related tab once contacts link to projects",
+    )
+    .await?;
 
     // The manager finds the projects in the navigation, sorts them by budget and searches.
     boss.open("/login").await?;
