@@ -299,6 +299,31 @@ async fn flow(server: &mut TestServer, admin: &Browser, rep: &Browser, boss: &Br
     boss.wait_text("[data-testid=records-list]", "园区二期")
         .await?;
     boss.wait_text("[data-testid=records-list]", "华为").await?;
+    // A lookup is worked out in its cell: each project's account's industry.
+    boss.wait_until(
+        "(() => { const head = [...document.querySelectorAll('[data-testid=table-head] [data-field]')].map(e => e.dataset.field); \
+           const col = head.indexOf('account_industry') + 1; \
+           const cells = [...document.querySelectorAll(`[data-testid=records-list] li [data-col='${col}']`)]; \
+           return col > 0 && cells.length === 2 && cells.every(c => c.textContent.trim() === '通信'); })()",
+        "the account's industry in each project's row",
+    )
+    .await?;
+    // Worked-out fields are shown, not ordered by: the sort offers the budget, not them.
+    let offered = boss
+        .run("return [...document.querySelectorAll('[data-testid=sort-field] option')].map(o => o.value);")
+        .await?;
+    let offered: Vec<&str> = offered
+        .as_array()
+        .ok_or("the sort's choices")?
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    if !offered.contains(&"budget")
+        || offered.contains(&"items_total")
+        || offered.contains(&"account_industry")
+    {
+        return Err(format!("the sort offers {offered:?}"));
+    }
     // The same table as every list: a column per usual field, sorted by its header.
     let budget = "[data-testid=table-head] [data-field=budget] [data-testid=column-head]";
     boss.click(budget).await?;

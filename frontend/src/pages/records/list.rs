@@ -14,6 +14,7 @@ use shared::query::Filter;
 use shared::rows::{SortKey, sort_positions};
 use shared::schema::{FieldDef, ObjectDef};
 use shared::search::{Found, Query};
+use shared::sync::linked::{self, CopyRecords};
 use shared::sync::{ClientCore, Collection, Record};
 
 use super::table::{
@@ -157,16 +158,65 @@ impl ListWords {
     }
 }
 
+/// The formulas, rollups and lookups of the rows on the screen, worked out over the device's
+/// copy as a record's page does (only for the rows shown: a rollup reads the records that
+/// link to its row).
+struct Computing<'a> {
+    core: &'a ClientCore,
+    schema: shared::schema::registry::Schema,
+    context: shared::query::Context,
+}
+
+impl Computing<'_> {
+    /// Whether any of `fields` of `object` is worked out rather than stored.
+    fn needed(object: Option<&ObjectDef>, fields: &[String]) -> bool {
+        object.is_some_and(|o| {
+            fields.iter().any(|f| {
+                o.field(f)
+                    .is_some_and(|d| d.field_type.kind().is_computed())
+            })
+        })
+    }
+
+    fn text(&self, r: &Record, object: &ObjectDef, def: &FieldDef, locale: Locale) -> String {
+        let records = CopyRecords {
+            core: self.core,
+            schema: &self.schema,
+        };
+        let values = linked::values_of(object, r);
+        let id = r.id.to_string();
+        linked::computed(
+            &self.schema,
+            object,
+            def.key.as_str(),
+            (&id, &values),
+            &records,
+            &self.context,
+        )
+        .map(|v| v.format(&def.field_type, locale))
+        .unwrap_or_default()
+    }
+}
+
 /// A field of the list's `object` as a list row shows it: a choice by its label, a link by the
-/// linked record's name, a time in local time, money with its currency.
+/// linked record's name, a time in local time, money with its currency, a formula's, rollup's
+/// or lookup's value worked out (`computing`).
 fn shown_text(
     core: &ClientCore,
     r: &Record,
-    object: Option<&ObjectDef>,
+    (object, computing): (Option<&ObjectDef>, Option<&Computing<'_>>),
     field: &str,
     locale: Locale,
 ) -> String {
     let c = r.collection();
+    if let Some((object, def)) = object
+        .and_then(|o| Some((o, o.field(field)?)))
+        .filter(|(_, d)| d.field_type.kind().is_computed())
+    {
+        return computing
+            .map(|k| k.text(r, object, def, locale))
+            .unwrap_or_default();
+    }
     if let Some(json) = r.custom.get(field) {
         return object
             .and_then(|o| o.field(field))
@@ -207,7 +257,7 @@ fn shown_text(
 fn list_row(
     core: &ClientCore,
     r: &Record,
-    object: Option<&ObjectDef>,
+    object: (Option<&ObjectDef>, Option<&Computing<'_>>),
     locale: Locale,
     (columns, cells): (&[String], &[String]),
 ) -> ListRow {
@@ -568,6 +618,7 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
                         .unwrap_or(shared::table::DEFAULT_WIDTH);
                     Some(Column {
                         label: def.label.get(locale).to_owned(),
+                        sorts: !def.field_type.kind().is_computed(),
                         key,
                         width,
                     })
@@ -607,11 +658,20 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
         with_shown(&mut |ids| page = ids.get(range.clone()).unwrap_or_default().to_vec());
         object.with(|o| {
             sync.with_core(|core| {
+                let needed = lines_of.with(|c| Computing::needed(o.as_ref(), c))
+                    || cell_keys.with(|k| Computing::needed(o.as_ref(), k));
+                let computing = needed.then(|| Computing {
+                    core,
+                    schema: crate::sync::company_schema().schema(&crate::sync::pipelines()),
+                    context: crate::pages::custom_fields::context(sync),
+                });
                 page.iter()
                     .filter_map(|id| core.get(*id))
                     .map(|r| {
                         lines_of.with(|c| {
-                            cell_keys.with(|k| list_row(core, r, o.as_ref(), locale, (c, k)))
+                            cell_keys.with(|k| {
+                                list_row(core, r, (o.as_ref(), computing.as_ref()), locale, (c, k))
+                            })
                         })
                     })
                     .collect::<Vec<_>>()
@@ -624,7 +684,13 @@ pub fn RecordList(list: ListOf) -> impl IntoView {
         schema_changed.track();
         // And whenever the device's copy is read again (a reload reads the schema with it).
         sync.with_core(|_| ());
-        list.with_value(|l| l.fields(i18n.locale()))
+        // Not the worked-out fields: they have no stored value to order by.
+        let all = list.with_value(|l| l.fields(i18n.locale()));
+        object.with(|o| {
+            all.into_iter()
+                .filter(|(key, _)| !Computing::needed(o.as_ref(), std::slice::from_ref(key)))
+                .collect::<Vec<_>>()
+        })
     };
     let title = move || {
         schema_changed.track();

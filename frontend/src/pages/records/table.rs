@@ -31,6 +31,8 @@ pub(super) struct Column {
     pub key: String,
     pub label: String,
     pub width: u16,
+    /// Whether its header sorts (a worked-out field has no stored value to order by).
+    pub sorts: bool,
 }
 
 /// Whether the window is a desk's (a table) rather than a phone's (cards); follows resizing.
@@ -210,6 +212,7 @@ pub(super) fn TableHead(
                         columns.with(|all| all.iter().find(|x| x.key == k1).map_or(table::DEFAULT_WIDTH, |x| x.width))
                     });
                     let label = c.label.clone();
+                    let sorts = c.sorts;
                     // A resize under way: where the pointer went down and the width then.
                     let resizing = StoredValue::new(None::<(f64, i64)>);
                     view! {
@@ -251,7 +254,7 @@ pub(super) fn TableHead(
                                 on:click=move |_| {
                                     let dragged = lifting.with_value(|l| l.as_ref().is_some_and(|(k, _, _)| k.is_empty()));
                                     lifting.set_value(None);
-                                    if !dragged {
+                                    if !dragged && sorts {
                                         sort_by(k5.clone());
                                     }
                                 }>
