@@ -60,19 +60,23 @@ pub async fn data(db: &Db, id: Uuid) -> Result<Option<Vec<u8>>, sqlx::Error> {
     Ok(row.flatten())
 }
 
-/// Of `ids`, the files someone other than `user` uploaded (within a write's transaction).
+/// Of `ids`, the files someone other than `user` uploaded (within a write's transaction): one
+/// query per few hundred ids.
 pub async fn others(tx: &mut Tx, ids: &[Uuid], user: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut found = Vec::new();
-    for id in ids {
-        let owner: Option<Uuid> = in_tx!(tx, |conn| {
-            sqlx::query_scalar("SELECT uploaded_by FROM files WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
+    for chunk in ids.chunks(super::sync::CHUNK) {
+        let sql = format!(
+            "SELECT id FROM files WHERE uploaded_by <> $1 AND id IN ({})",
+            super::sync::placeholders(2, chunk.len())
+        );
+        let rows: Vec<Uuid> = in_tx!(tx, |conn| {
+            let mut query = sqlx::query_scalar(&sql).bind(user);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            query.fetch_all(&mut *conn).await?
         });
-        if owner.is_some_and(|o| o != user) {
-            found.push(*id);
-        }
+        found.extend(rows);
     }
     Ok(found)
 }

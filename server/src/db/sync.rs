@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{Db, Tx, in_tx, read};
 
 /// Rows per multi-row statement (9 values each: well inside both engines' limits).
-const CHUNK: usize = 500;
+pub(super) const CHUNK: usize = 500;
 
 /// A stored record as the push path needs it.
 #[derive(Debug, Clone)]
@@ -229,7 +229,8 @@ pub async fn head(db: &Db) -> Result<Head, sqlx::Error> {
     .await)
 }
 
-fn placeholders(from: usize, count: usize) -> String {
+/// `$from, $from+1, …`: `count` numbered placeholders.
+pub(super) fn placeholders(from: usize, count: usize) -> String {
     (from..from + count)
         .map(|n| format!("${n}"))
         .collect::<Vec<_>>()
